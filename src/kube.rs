@@ -1,0 +1,10 @@
+//! The Kubernetes client layer, modelled on kr8s (cached `api()`, `call_api`, `version`) with
+//! kubectl's kubeconfig rules. Knows nothing about the UI.
+
+pub mod auth;
+pub mod error;
+pub mod kubeconfig;
+pub mod table;
+pub mod url;
+
+pub use error::{KubeError, Status};

@@ -1,0 +1,150 @@
+//! Typed errors of the kube layer. Server errors keep the API's own `Status` so the UI can show
+//! exactly what the apiserver said.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::url::UrlError;
+
+/// The `Status` object the apiserver returns with errors (meta/v1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub code: u16,
+}
+
+impl Status {
+    /// A `Failure` status as the apiserver builds it (used by the demo server and for non-Status bodies).
+    pub fn failure(code: u16, reason: &str, message: impl Into<String>) -> Self {
+        Status {
+            kind: "Status".into(),
+            api_version: "v1".into(),
+            status: "Failure".into(),
+            message: message.into(),
+            reason: reason.into(),
+            code,
+        }
+    }
+}
+
+/// Everything that can go wrong between a kubeconfig and an API response.
+#[derive(Debug, Error)]
+pub enum KubeError {
+    /// A kubeconfig file that is missing, unreadable or malformed; names the file.
+    #[error("kubeconfig {}: {message}", path.display())]
+    Kubeconfig { path: PathBuf, message: String },
+    /// No kubeconfig file and no in-cluster service account.
+    #[error(
+        "no kubeconfig found (tried --kubeconfig, $KUBECONFIG, ~/.kube/config) and not running in a cluster"
+    )]
+    NoConfig,
+    /// kubectl's wording, so users recognise it.
+    #[error("context \"{0}\" does not exist")]
+    ContextNotFound(String),
+    /// No --context and no current-context.
+    #[error("no context selected: the kubeconfig has no current-context")]
+    NoCurrentContext,
+    /// A context that names a cluster or user the kubeconfig lacks, or similar config problems.
+    #[error("context \"{context}\": {message}")]
+    InvalidContext { context: String, message: String },
+    /// Credentials could not be obtained (token file, exec plugin, ...). Never contains secrets.
+    #[error("authentication: {0}")]
+    Auth(String),
+    /// CA, client certificate or key problems.
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// Connection refused, reset, DNS, TLS handshake failure...
+    #[error("{method} {path}: {message}")]
+    Transport {
+        method: String,
+        path: String,
+        message: String,
+    },
+    #[error("{method} {path}: timed out after {}s", timeout.as_secs_f64())]
+    Timeout {
+        method: String,
+        path: String,
+        timeout: Duration,
+    },
+    /// The server answered with an error status; `status.message` is the server's own words.
+    #[error("{} ({code} {})", status.message, status.reason)]
+    Api { code: u16, status: Box<Status> },
+    /// A response body that is not what the API promises.
+    #[error("{path}: cannot decode response: {message}")]
+    Decode { path: String, message: String },
+    /// The operation was refused locally because the app runs with --readonly.
+    #[error("refused: {0} is not allowed in --readonly mode")]
+    ReadOnly(String),
+}
+
+impl KubeError {
+    /// HTTP status code for API errors, e.g. to detect 410 Gone or 401.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            KubeError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Builds an `Api` error from a response body, falling back to the raw text when the
+    /// body is not a `Status`.
+    pub fn from_response(code: u16, reason: &str, body: &[u8]) -> Self {
+        let status = match serde_json::from_slice::<Status>(body) {
+            Ok(s) if !s.message.is_empty() => s,
+            _ => {
+                let text = String::from_utf8_lossy(body);
+                let text = text.trim();
+                let message = if text.is_empty() {
+                    reason.to_string()
+                } else {
+                    text.chars().take(500).collect()
+                };
+                Status::failure(code, reason, message)
+            }
+        };
+        KubeError::Api {
+            code,
+            status: Box::new(status),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_shows_the_servers_status_message() {
+        let body = br#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"pods \"x\" not found","reason":"NotFound","code":404}"#;
+        let err = KubeError::from_response(404, "Not Found", body);
+        assert_eq!(err.to_string(), "pods \"x\" not found (404 NotFound)");
+        assert_eq!(err.code(), Some(404));
+    }
+
+    #[test]
+    fn non_status_bodies_are_kept_as_text() {
+        let err = KubeError::from_response(502, "Bad Gateway", b"upstream down\n");
+        assert_eq!(err.to_string(), "upstream down (502 Bad Gateway)");
+        let err = KubeError::from_response(503, "Service Unavailable", b"");
+        assert_eq!(
+            err.to_string(),
+            "Service Unavailable (503 Service Unavailable)"
+        );
+    }
+}

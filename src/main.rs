@@ -1,0 +1,3 @@
+fn main() {
+    println!("kr8s-tui: under construction");
+}
