@@ -2,9 +2,14 @@
 //! kubectl's kubeconfig rules. Knows nothing about the UI.
 
 pub mod auth;
+pub mod cache;
+pub mod client;
 pub mod error;
 pub mod kubeconfig;
 pub mod table;
+pub mod tls;
 pub mod url;
 
+pub use cache::ApiCache;
+pub use client::{ApiRequest, ApiResponse, Client, ClientOptions, ListParams, WatchEvent};
 pub use error::{KubeError, Status};

@@ -1,5 +1,15 @@
 //! kr8s-tui: a terminal UI for Kubernetes clusters. The library exposes every layer so tests and
 //! benches drive the app without a terminal.
 
+pub mod api_cmd;
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod keys;
 pub mod kube;
+pub mod logging;
 pub mod msg;
+pub mod state;
+pub mod tasks;
+pub mod terminal;
+pub mod ui;

@@ -1,3 +1,133 @@
-fn main() {
-    println!("kr8s-tui: under construction");
+//! kr8s-tui: arguments, logging, terminal set-up and restore; the work happens in the library.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{CommandFactory, Parser};
+use crossterm::event::EventStream;
+
+use kr8s_tui::cli::{Cli, Command, GlobalArgs};
+use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
+use kr8s_tui::kube::{ApiCache, ClientOptions};
+use kr8s_tui::msg::Msg;
+use kr8s_tui::state::{StartOptions, State};
+use kr8s_tui::tasks::{TaskOptions, Tasks};
+use kr8s_tui::{api_cmd, app, demo, logging, terminal};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let log_file = cli
+        .global
+        .log_file
+        .clone()
+        .unwrap_or_else(logging::default_log_file);
+    let _guard = logging::init(&log_file, &cli.global.log_level)?;
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "kr8s-tui", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::DemoServer { serve, demo }) => {
+            demo::run_standalone(demo, serve).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Api(args)) => api_cmd::run(&cli.global, args).await,
+        None => run_tui(cli, log_file).await,
+    }
+}
+
+async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitCode> {
+    let mut global = cli.global;
+    // The demo cluster goes through exactly the same kubeconfig path as a real one.
+    let _demo = if cli.demo {
+        let handle = demo::start(cli.demo_options, demo::ServeOptions::default()).await?;
+        global.kubeconfig = Some(handle.kubeconfig_path.clone());
+        Some(handle)
+    } else {
+        None
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let cache = load(&global, &tx);
+    let tasks = Tasks::new(cache, tx, TaskOptions::default());
+    let state = State::new(StartOptions {
+        all_namespaces: global.all_namespaces,
+        readonly: global.readonly,
+        log_file: Some(log_file.display().to_string()),
+    });
+
+    terminal::install_panic_hook(log_file);
+    let mut term = terminal::enter()?;
+    let result = app::run(&mut term, state, EventStream::new(), tasks, rx).await;
+    terminal::restore();
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the kubeconfig and queues the `Contexts` message; problems are shown in the UI.
+fn load(global: &GlobalArgs, tx: &tokio::sync::mpsc::UnboundedSender<Msg>) -> Option<Arc<ApiCache>> {
+    let opts = LoadOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+    };
+    let client_opts = ClientOptions {
+        request_timeout: global.request_timeout.0,
+        readonly: global.readonly,
+        ..ClientOptions::default()
+    };
+    let source = match discover(&opts) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "no usable kubeconfig");
+            let _ = tx.send(Msg::Contexts {
+                contexts: Vec::new(),
+                selected: None,
+                namespace: None,
+                error: Some(e.to_string()),
+            });
+            return None;
+        }
+    };
+    let cache = Arc::new(ApiCache::new(source, global.namespace.clone(), client_opts));
+    let contexts = cache.contexts();
+    let wanted = global.context.clone().or_else(|| cache.default_context());
+    let (selected, error) = match wanted {
+        Some(c) if contexts.iter().any(|i| i.name == c) => (Some(c), None),
+        Some(c) => (None, Some(format!("context \"{c}\" does not exist"))),
+        None => (None, None),
+    };
+    let namespace = if global.all_namespaces {
+        None
+    } else {
+        let from_context = selected
+            .as_ref()
+            .and_then(|s| contexts.iter().find(|i| &i.name == s))
+            .and_then(|i| i.namespace.clone());
+        Some(global.namespace.clone().or(from_context).unwrap_or_else(|| "default".into()))
+    };
+    let _ = tx.send(Msg::Contexts {
+        contexts,
+        selected,
+        namespace,
+        error,
+    });
+    Some(cache)
 }

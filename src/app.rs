@@ -1,0 +1,92 @@
+//! The event loop: one `select!` over terminal input, task messages and a tick. Generic over
+//! ratatui's `Backend` so tests drive it on a `TestBackend`.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyEventKind};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::msg::{Effect, Msg};
+use crate::state::{self, State};
+use crate::tasks::Tasks;
+use crate::ui;
+
+/// How often `Msg::Tick` fires (spinners, ages).
+const TICK: Duration = Duration::from_secs(1);
+/// Most task messages folded into one frame, so a burst of pages cannot starve input.
+const MAX_BATCH: usize = 256;
+
+/// Runs until the state asks to quit or input ends. Draws only when the state is dirty.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut state: State,
+    mut events: E,
+    mut tasks: Tasks,
+    mut rx: UnboundedReceiver<Msg>,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    draw(terminal, &mut state)?;
+    loop {
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => match input_msg(ev) { Some(m) => m, None => continue },
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick,
+        };
+        if apply(&mut state, &mut tasks, msg) {
+            return Ok(());
+        }
+        // Fold whatever else is already queued into this frame.
+        for _ in 0..MAX_BATCH {
+            let Ok(msg) = rx.try_recv() else { break };
+            if apply(&mut state, &mut tasks, msg) {
+                return Ok(());
+            }
+        }
+        if state.dirty {
+            draw(terminal, &mut state)?;
+        }
+    }
+}
+
+/// Updates the state and starts its effects; true when the app must quit.
+fn apply(state: &mut State, tasks: &mut Tasks, msg: Msg) -> bool {
+    for effect in state::update(state, msg) {
+        if effect == Effect::Quit {
+            return true;
+        }
+        tasks.run(effect);
+    }
+    false
+}
+
+fn draw<B>(terminal: &mut Terminal<B>, state: &mut State) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    terminal.draw(|frame| ui::render(frame, state))?;
+    state.dirty = false;
+    Ok(())
+}
+
+/// Terminal events the state cares about (key releases and focus changes are dropped).
+fn input_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}

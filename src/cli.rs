@@ -1,0 +1,175 @@
+//! Command-line arguments, spelled as kubectl spells them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::demo::{DemoOptions, ServeOptions};
+
+const EXAMPLES: &str = "\
+Examples:
+  kr8s-tui                                  # $KUBECONFIG or ~/.kube/config, current context
+  kr8s-tui --kubeconfig ./dev.yaml --context staging -n payments
+  kr8s-tui -A --readonly                    # all namespaces, refuse every mutating request
+  kr8s-tui --demo                           # built-in demo cluster, no Kubernetes needed
+  kr8s-tui api GET --url pods -n default    # kr8s call_api from the shell
+  kr8s-tui demo-server --demo-pods 100000   # the demo cluster alone, for kubectl and benchmarks";
+
+/// A fast, trustworthy terminal UI for Kubernetes clusters.
+#[derive(Debug, Parser)]
+#[command(name = "kr8s-tui", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Start the built-in demo cluster and open the UI on it.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub demo_options: DemoOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags shared by the UI and the subcommands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file to use (only this file).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// Namespace to show (for `api`: the namespace of the request; omitted = cluster-wide).
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+    /// Show pods of all namespaces.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Time limit of a single request, like kubectl: "0" (none), "30s", "2m", or seconds.
+    #[arg(long, global = true, default_value = "120s", value_parser = parse_timeout)]
+    pub request_timeout: Timeout,
+    /// Refuse every request that is not a GET (delete, raw POST/PUT/PATCH/DELETE).
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Where logs go (never to the terminal). Default: the XDG state dir.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// Log level or tracing filter, e.g. "info" or "kr8s_tui=debug".
+    #[arg(long, global = true, default_value = "info")]
+    pub log_level: String,
+}
+
+/// `--request-timeout`; `None` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send one API request the way kr8s's call_api builds it and print the response.
+    Api(ApiArgs),
+    /// Run the demo cluster alone and print its kubeconfig path.
+    DemoServer {
+        #[command(flatten)]
+        serve: ServeOptions,
+        #[command(flatten)]
+        demo: DemoOptions,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `kr8s-tui api METHOD ...`: kr8s's `call_api(method, version, base, namespace, url, body)`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// API version: "v1", a group version like "apps/v1", or "" with --base.
+    #[arg(long = "version", default_value = "v1")]
+    pub version: String,
+    /// Base path; "" picks /api or /apis from the version, as kr8s does.
+    #[arg(long, default_value = "")]
+    pub base: String,
+    /// Path after the namespace, e.g. "pods" or "pods/web-0/log".
+    #[arg(long, default_value = "")]
+    pub url: String,
+    /// Extra query string, e.g. "limit=10&labelSelector=app%3Dweb".
+    #[arg(long, default_value = "")]
+    pub query: String,
+    /// Request body: JSON or YAML text, @FILE, or - for stdin.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// Content type of the body (PATCH defaults to application/merge-patch+json).
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Output format of the response body.
+    #[arg(short = 'o', long, value_enum, default_value = "json")]
+    pub output: OutputFormat,
+    /// Print the status line and latency to stderr.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Yaml,
+    Raw,
+}
+
+/// Parses kubectl's `--request-timeout`: "0" disables; a bare number is seconds.
+pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid timeout {s:?}: use e.g. 30s, 2m, 1h or 0"))?;
+    let secs = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("invalid timeout unit {unit:?} in {s:?}: use ms, s, m or h")),
+    };
+    if secs == 0.0 {
+        Ok(Timeout(None))
+    } else {
+        Ok(Timeout(Some(Duration::from_secs_f64(secs))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_timeout_like_kubectl() {
+        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+        assert_eq!(parse_timeout("5"), Ok(Timeout(Some(Duration::from_secs(5)))));
+        assert_eq!(parse_timeout("30s"), Ok(Timeout(Some(Duration::from_secs(30)))));
+        assert_eq!(parse_timeout("2m"), Ok(Timeout(Some(Duration::from_secs(120)))));
+        assert_eq!(parse_timeout("250ms"), Ok(Timeout(Some(Duration::from_millis(250)))));
+        assert!(parse_timeout("soon").is_err());
+        assert!(parse_timeout("3d").is_err());
+    }
+
+    #[test]
+    fn flags_parse_as_kubectl_spells_them() {
+        let cli = Cli::try_parse_from([
+            "kr8s-tui", "--kubeconfig", "k.yaml", "--context", "c", "-n", "ns", "-A", "--readonly",
+        ])
+        .expect("valid flags");
+        assert_eq!(cli.global.context.as_deref(), Some("c"));
+        assert_eq!(cli.global.namespace.as_deref(), Some("ns"));
+        assert!(cli.global.all_namespaces && cli.global.readonly);
+        let cli = Cli::try_parse_from(["kr8s-tui", "api", "GET", "--url", "pods", "-n", "default"])
+            .expect("valid api flags");
+        assert!(matches!(cli.command, Some(Command::Api(_))));
+    }
+}

@@ -1,0 +1,682 @@
+//! One `Client` per context over reqwest: kr8s's `call_api` and `version()`, plus the paginated
+//! list, watch, logs and delete helpers the UI's background tasks use.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use http::{HeaderMap, Method};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::auth::{Authenticator, ConnectionConfig};
+use super::error::{KubeError, Status};
+use super::tls;
+use super::url::{construct_path, encode_query_value, with_query};
+
+/// Timeouts and policy shared by every request of a client.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// kr8s has none; an unreachable server must not hang the UI.
+    pub connect_timeout: Duration,
+    /// Whole-request limit for non-streaming calls (`--request-timeout`); `None` disables it.
+    pub request_timeout: Option<Duration>,
+    /// `--readonly`: every verb but GET/HEAD is refused here, the one place all requests pass.
+    pub readonly: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(30),
+            request_timeout: Some(Duration::from_secs(120)),
+            readonly: false,
+        }
+    }
+}
+
+/// A request in kr8s's `call_api` terms.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub version: String,
+    pub base: String,
+    /// `None` or `Some("")` is cluster-wide.
+    pub namespace: Option<String>,
+    pub url: String,
+    /// Extra query string, `a=b&c=d`.
+    pub query: String,
+    pub body: Option<Bytes>,
+    /// Content type of `body`; JSON when unset (PATCH callers pick merge/strategic/json-patch).
+    pub content_type: Option<String>,
+}
+
+impl Default for ApiRequest {
+    fn default() -> Self {
+        ApiRequest {
+            method: Method::GET,
+            version: "v1".into(),
+            base: String::new(),
+            namespace: None,
+            url: String::new(),
+            query: String::new(),
+            body: None,
+            content_type: None,
+        }
+    }
+}
+
+impl ApiRequest {
+    /// The path and query this request goes to, exactly as kr8s builds it.
+    pub fn path(&self) -> Result<String, KubeError> {
+        let path = construct_path(
+            &self.version,
+            &self.base,
+            self.namespace.as_deref(),
+            &self.url,
+        )?;
+        Ok(with_query(&path, &self.query))
+    }
+}
+
+/// A response of any status: the raw pane shows error bodies too.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub reason: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub latency: Duration,
+}
+
+impl ApiResponse {
+    /// Turns non-2xx answers into `KubeError::Api` carrying the server's Status.
+    pub fn error_for_status(self) -> Result<ApiResponse, KubeError> {
+        if (200..300).contains(&self.status) {
+            Ok(self)
+        } else {
+            Err(KubeError::from_response(
+                self.status,
+                &self.reason,
+                &self.body,
+            ))
+        }
+    }
+}
+
+/// `/version` as the apiserver reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VersionInfo {
+    pub major: String,
+    pub minor: String,
+    pub git_version: String,
+    pub platform: String,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub resource_version: String,
+    /// The `continue` token for the next page; empty on the last page.
+    pub continue_token: String,
+    pub remaining: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ListBody<T> {
+    #[serde(default)]
+    metadata: ListMeta,
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ListMeta {
+    resource_version: String,
+    #[serde(rename = "continue")]
+    continue_token: String,
+    remaining_item_count: Option<u64>,
+}
+
+/// A decoded watch event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchEvent<T> {
+    Added(T),
+    Modified(T),
+    Deleted(T),
+    /// Progress marker: the resourceVersion to resume from.
+    Bookmark(String),
+    /// The server ended the watch with a Status (410 Expired means: relist).
+    Error(Status),
+}
+
+#[derive(Deserialize)]
+struct RawWatchEvent<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(borrow)]
+    object: &'a serde_json::value::RawValue,
+}
+
+#[derive(Deserialize)]
+struct BookmarkObject {
+    #[serde(default)]
+    metadata: BookmarkMeta,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct BookmarkMeta {
+    resource_version: String,
+}
+
+/// Decodes one line of a watch stream.
+pub fn decode_watch_event<T: DeserializeOwned>(line: &[u8]) -> Result<WatchEvent<T>, String> {
+    let raw: RawWatchEvent = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let object = raw.object.get();
+    let decode = |s: &str| serde_json::from_str::<T>(s).map_err(|e| e.to_string());
+    Ok(match raw.kind {
+        "ADDED" => WatchEvent::Added(decode(object)?),
+        "MODIFIED" => WatchEvent::Modified(decode(object)?),
+        "DELETED" => WatchEvent::Deleted(decode(object)?),
+        "BOOKMARK" => {
+            let b: BookmarkObject = serde_json::from_str(object).map_err(|e| e.to_string())?;
+            WatchEvent::Bookmark(b.metadata.resource_version)
+        }
+        "ERROR" => WatchEvent::Error(serde_json::from_str(object).map_err(|e| e.to_string())?),
+        other => return Err(format!("unknown watch event type {other:?}")),
+    })
+}
+
+/// Parameters of a list or watch.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    pub limit: Option<u32>,
+    pub continue_token: Option<String>,
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub resource_version: Option<String>,
+    pub timeout_seconds: Option<u32>,
+}
+
+impl ListParams {
+    fn query(&self) -> String {
+        let mut q: Vec<String> = Vec::new();
+        let mut push = |k: &str, v: &str| q.push(format!("{k}={}", encode_query_value(v)));
+        if let Some(l) = self.limit {
+            push("limit", &l.to_string());
+        }
+        if let Some(c) = self.continue_token.as_deref().filter(|c| !c.is_empty()) {
+            push("continue", c);
+        }
+        if let Some(s) = self.label_selector.as_deref().filter(|s| !s.is_empty()) {
+            push("labelSelector", s);
+        }
+        if let Some(s) = self.field_selector.as_deref().filter(|s| !s.is_empty()) {
+            push("fieldSelector", s);
+        }
+        if let Some(rv) = self.resource_version.as_deref().filter(|s| !s.is_empty()) {
+            push("resourceVersion", rv);
+        }
+        if let Some(t) = self.timeout_seconds {
+            push("timeoutSeconds", &t.to_string());
+        }
+        q.join("&")
+    }
+}
+
+/// Options of a pod log request.
+#[derive(Debug, Clone, Default)]
+pub struct LogParams {
+    pub container: Option<String>,
+    pub follow: bool,
+    pub previous: bool,
+    pub timestamps: bool,
+    pub tail_lines: Option<u64>,
+}
+
+/// A cheap-to-clone handle on one cluster; all background tasks share it.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    server: String,
+    context: String,
+    namespace: String,
+    insecure: bool,
+    auth: Authenticator,
+    opts: ClientOptions,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("context", &self.inner.context)
+            .field("server", &self.inner.server)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client for a resolved context. Reads no files and runs no plugins: credentials
+    /// are fetched on the first request.
+    pub fn new(conn: ConnectionConfig, opts: ClientOptions) -> Result<Client, KubeError> {
+        let tls = tls::client_config(&conn.tls)?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .connect_timeout(opts.connect_timeout)
+            .user_agent(concat!("kr8s-tui/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = conn.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|e| KubeError::InvalidContext {
+                context: conn.context.clone(),
+                message: format!("proxy-url: {e}"),
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(|e| KubeError::Tls(e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                server: conn.server.trim_end_matches('/').to_string(),
+                context: conn.context,
+                namespace: conn.namespace,
+                insecure: conn.tls.insecure_skip_verify,
+                auth: Authenticator::new(conn.auth),
+                opts,
+            }),
+        })
+    }
+
+    pub fn context(&self) -> &str {
+        &self.inner.context
+    }
+
+    pub fn server(&self) -> &str {
+        &self.inner.server
+    }
+
+    /// The default namespace of this client (flag, context, or "default").
+    pub fn namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+
+    /// True when the context skips TLS verification (the UI warns).
+    pub fn insecure(&self) -> bool {
+        self.inner.insecure
+    }
+
+    pub fn readonly(&self) -> bool {
+        self.inner.opts.readonly
+    }
+
+    /// Sends a request and returns the response whatever its status (for the raw pane).
+    pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
+        let path = req.path()?;
+        self.send_path(&req.method, &path, req.body.clone(), req.content_type.as_deref())
+            .await
+    }
+
+    /// kr8s's `call_api`: sends and turns error statuses into `KubeError::Api`.
+    pub async fn call_api(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
+        self.send(req).await?.error_for_status()
+    }
+
+    /// kr8s's `version()`: `GET /version/`.
+    pub async fn version(&self) -> Result<(VersionInfo, Duration), KubeError> {
+        let req = ApiRequest {
+            version: String::new(),
+            base: "/version".into(),
+            ..ApiRequest::default()
+        };
+        let resp = self.call_api(&req).await?;
+        let info = decode_json(&resp.body, "/version/")?;
+        Ok((info, resp.latency))
+    }
+
+    /// One page of a list at `path` (e.g. `/api/v1/pods`).
+    pub async fn list_page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &ListParams,
+    ) -> Result<ListPage<T>, KubeError> {
+        let full = with_query(path, &params.query());
+        let resp = self
+            .send_path(&Method::GET, &full, None, None)
+            .await?
+            .error_for_status()?;
+        let list: ListBody<T> = decode_json(&resp.body, path)?;
+        Ok(ListPage {
+            items: list.items,
+            resource_version: list.metadata.resource_version,
+            continue_token: list.metadata.continue_token,
+            remaining: list.metadata.remaining_item_count,
+        })
+    }
+
+    /// Every page of a list, following `continue` tokens.
+    pub async fn list_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &ListParams,
+    ) -> Result<ListPage<T>, KubeError> {
+        let mut params = params.clone();
+        let mut all = Vec::new();
+        loop {
+            let page = self.list_page::<T>(path, &params).await?;
+            all.extend(page.items);
+            if page.continue_token.is_empty() {
+                return Ok(ListPage {
+                    items: all,
+                    resource_version: page.resource_version,
+                    continue_token: String::new(),
+                    remaining: None,
+                });
+            }
+            params.continue_token = Some(page.continue_token);
+        }
+    }
+
+    /// Starts a watch at `path` from `params.resource_version` and yields decoded events.
+    /// The stream ends when the server closes it; callers resume from the last seen version.
+    pub async fn watch<T: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+        params: &ListParams,
+    ) -> Result<impl Stream<Item = Result<WatchEvent<T>, KubeError>> + use<T>, KubeError> {
+        let mut params = params.clone();
+        params.limit = None;
+        params.continue_token = None;
+        let full = with_query(path, &format!("watch=true&{}", params.query()));
+        let resp = self.stream_path(&full).await?;
+        let path = path.to_string();
+        Ok(lines(resp.bytes_stream()).map(move |line| {
+            let line = line.map_err(|e| transport("GET", &path, &e))?;
+            decode_watch_event::<T>(&line).map_err(|message| KubeError::Decode {
+                path: path.clone(),
+                message,
+            })
+        }))
+    }
+
+    /// Streams a pod's log as raw bytes (not necessarily UTF-8).
+    pub async fn logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        params: &LogParams,
+    ) -> Result<impl Stream<Item = Result<Bytes, KubeError>> + use<>, KubeError> {
+        let mut q = Vec::new();
+        if let Some(c) = &params.container {
+            q.push(format!("container={}", encode_query_value(c)));
+        }
+        for (flag, name) in [
+            (params.follow, "follow"),
+            (params.previous, "previous"),
+            (params.timestamps, "timestamps"),
+        ] {
+            if flag {
+                q.push(format!("{name}=true"));
+            }
+        }
+        if let Some(n) = params.tail_lines {
+            q.push(format!("tailLines={n}"));
+        }
+        let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}/log");
+        let resp = self.stream_path(&with_query(&path, &q.join("&"))).await?;
+        Ok(resp
+            .bytes_stream()
+            .map(move |chunk| chunk.map_err(|e| transport("GET", &path, &e))))
+    }
+
+    /// Deletes the object at `path` (graceful; the server decides the grace period).
+    pub async fn delete(&self, path: &str) -> Result<ApiResponse, KubeError> {
+        self.send_path(&Method::DELETE, path, None, None)
+            .await?
+            .error_for_status()
+    }
+
+    /// The one place every request goes through: readonly check, auth, 401 refresh, timeout.
+    async fn send_path(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<Bytes>,
+        content_type: Option<&str>,
+    ) -> Result<ApiResponse, KubeError> {
+        self.check_readonly(method, path)?;
+        let started = Instant::now();
+        let mut refreshed = false;
+        loop {
+            let mut rb = self.request(method, path).await?;
+            if let Some(body) = body.clone() {
+                rb = rb
+                    .header(
+                        http::header::CONTENT_TYPE,
+                        content_type.unwrap_or("application/json"),
+                    )
+                    .body(body);
+            }
+            if let Some(t) = self.inner.opts.request_timeout {
+                rb = rb.timeout(t);
+            }
+            let resp = rb.send().await.map_err(|e| self.map_err(method, path, &e))?;
+            if resp.status().as_u16() == 401 && !refreshed && self.inner.auth.invalidate().await {
+                tracing::info!(path, "401: refreshing credentials and retrying once");
+                refreshed = true;
+                continue;
+            }
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|e| self.map_err(method, path, &e))?;
+            let latency = started.elapsed();
+            tracing::debug!(%method, path, status = status.as_u16(), bytes = body.len(), ?latency, "api call");
+            return Ok(ApiResponse {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or("").to_string(),
+                headers,
+                body,
+                latency,
+            });
+        }
+    }
+
+    /// Opens a long-lived GET (watch, log follow): only the wait for headers is time-limited.
+    async fn stream_path(&self, path: &str) -> Result<reqwest::Response, KubeError> {
+        let mut refreshed = false;
+        loop {
+            let send = self.request(&Method::GET, path).await?.send();
+            let resp = match self.inner.opts.request_timeout {
+                Some(t) => tokio::time::timeout(t, send)
+                    .await
+                    .map_err(|_| KubeError::Timeout {
+                        method: "GET".into(),
+                        path: strip_query(path),
+                        timeout: t,
+                    })?,
+                None => send.await,
+            }
+            .map_err(|e| self.map_err(&Method::GET, path, &e))?;
+            let code = resp.status().as_u16();
+            if code == 401 && !refreshed && self.inner.auth.invalidate().await {
+                refreshed = true;
+                continue;
+            }
+            if !(200..300).contains(&code) {
+                let reason = resp.status().canonical_reason().unwrap_or("").to_string();
+                let body = resp.bytes().await.unwrap_or_default();
+                return Err(KubeError::from_response(code, &reason, &body));
+            }
+            return Ok(resp);
+        }
+    }
+
+    async fn request(
+        &self,
+        method: &Method,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, KubeError> {
+        let url = format!("{}{}", self.inner.server, path);
+        let mut rb = self
+            .inner
+            .http
+            .request(method.clone(), url)
+            .header(http::header::ACCEPT, "application/json");
+        if let Some(value) = self.inner.auth.authorization().await? {
+            let mut header = http::HeaderValue::from_str(value.expose_secret())
+                .map_err(|_| KubeError::Auth("credential is not a valid header value".into()))?;
+            header.set_sensitive(true);
+            rb = rb.header(http::header::AUTHORIZATION, header);
+        }
+        Ok(rb)
+    }
+
+    fn check_readonly(&self, method: &Method, path: &str) -> Result<(), KubeError> {
+        if self.inner.opts.readonly && method != Method::GET && method != Method::HEAD {
+            return Err(KubeError::ReadOnly(format!("{method} {}", strip_query(path))));
+        }
+        Ok(())
+    }
+
+    fn map_err(&self, method: &Method, path: &str, e: &reqwest::Error) -> KubeError {
+        if e.is_timeout() {
+            if let Some(timeout) = self.inner.opts.request_timeout {
+                return KubeError::Timeout {
+                    method: method.to_string(),
+                    path: strip_query(path),
+                    timeout,
+                };
+            }
+        }
+        transport(method.as_str(), path, e)
+    }
+}
+
+fn strip_query(path: &str) -> String {
+    path.split('?').next().unwrap_or(path).to_string()
+}
+
+/// A transport error with its causes (reqwest's top-level message alone says little).
+fn transport(method: &str, path: &str, e: &reqwest::Error) -> KubeError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    KubeError::Transport {
+        method: method.to_string(),
+        path: strip_query(path),
+        message,
+    }
+}
+
+fn decode_json<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, KubeError> {
+    serde_json::from_slice(body).map_err(|e| KubeError::Decode {
+        path: strip_query(path),
+        message: e.to_string(),
+    })
+}
+
+/// Splits a byte stream into newline-terminated lines (watch events are one JSON object a line).
+fn lines<S, E>(stream: S) -> impl Stream<Item = Result<Bytes, E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    futures::stream::unfold(
+        (stream, bytes::BytesMut::new(), false),
+        |(mut stream, mut buf, mut done)| async move {
+            loop {
+                if let Some(pos) = buf.iter().position(|b| *b == b'\n') {
+                    let line = buf.split_to(pos + 1).freeze().slice(..pos);
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some((Ok(line), (stream, buf, done)));
+                }
+                if done {
+                    if buf.iter().all(u8::is_ascii_whitespace) {
+                        return None;
+                    }
+                    // A final line without '\n' (truncated streams end here too).
+                    let line = buf.split().freeze();
+                    return Some((Ok(line), (stream, buf, done)));
+                }
+                match stream.next().await {
+                    Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+                    Some(Err(e)) => return Some((Err(e), (stream, buf, true))),
+                    None => done = true,
+                }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn lines_split_across_chunks() {
+        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(Bytes::from_static(b"{\"a\":1}\n{\"b\"")),
+            Ok(Bytes::from_static(b":2}\n\n{\"c\":3}")),
+        ];
+        let got: Vec<Bytes> = lines(futures::stream::iter(chunks))
+            .map(|l| l.expect("no errors in this stream"))
+            .collect()
+            .await;
+        assert_eq!(got, vec!["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"]);
+    }
+
+    #[test]
+    fn watch_events_decode_including_errors_and_bookmarks() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Obj {
+            metadata: serde_json::Value,
+        }
+        let ev: WatchEvent<Obj> =
+            decode_watch_event(br#"{"type":"ADDED","object":{"metadata":{"name":"a"}}}"#)
+                .expect("valid event");
+        assert!(matches!(ev, WatchEvent::Added(_)));
+        let ev: WatchEvent<Obj> = decode_watch_event(
+            br#"{"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"42"}}}"#,
+        )
+        .expect("valid bookmark");
+        assert_eq!(ev, WatchEvent::Bookmark("42".into()));
+        let ev: WatchEvent<Obj> = decode_watch_event(
+            br#"{"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"too old resource version: 1 (50)","reason":"Expired","code":410}}"#,
+        )
+        .expect("valid error");
+        match ev {
+            WatchEvent::Error(s) => assert_eq!(s.code, 410),
+            other => panic!("expected an error event, got {other:?}"),
+        }
+        assert!(decode_watch_event::<Obj>(b"{\"type\":\"ADDED\"").is_err());
+    }
+
+    #[test]
+    fn list_params_encode_selectors() {
+        let p = ListParams {
+            limit: Some(500),
+            continue_token: Some("abc=".into()),
+            label_selector: Some("app in (a,b),tier!=db".into()),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            p.query(),
+            "limit=500&continue=abc%3D&labelSelector=app+in+%28a%2Cb%29%2Ctier%21%3Ddb"
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! kr8s-tui's own client against the demo server over real TLS: certificates, tokens, token
+//! files, exec plugins, proxies, timeouts, Status errors, pagination, watch, logs, delete.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use futures::StreamExt;
+use http::Method;
+use kr8s_tui::demo::{self, DemoHandle};
+use kr8s_tui::kube::kubeconfig::Kubeconfig;
+use kr8s_tui::kube::table::Pod;
+use kr8s_tui::kube::{ApiRequest, Client, ClientOptions, KubeError, ListParams, WatchEvent};
+
+use common::proxy::ConnectProxy;
+
+async fn start_demo(pods: usize) -> DemoHandle {
+    common::demo::start(pods).await
+}
+
+/// Writes a kubeconfig for the demo server with the given cluster and user stanza bodies.
+fn kubeconfig(dir: &Path, cluster: &str, user: &str) -> std::path::PathBuf {
+    let text = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: c\n  cluster:\n{cluster}\nusers:\n- name: u\n  user:\n{user}\ncontexts:\n- name: t\n  context:\n    cluster: c\n    user: u\n    namespace: default\n"
+    );
+    let path = dir.join("config");
+    std::fs::write(&path, text).expect("write kubeconfig");
+    path
+}
+
+fn ca_data(demo: &DemoHandle) -> String {
+    base64::engine::general_purpose::STANDARD.encode(demo.ca_pem.as_bytes())
+}
+
+fn server(demo: &DemoHandle) -> String {
+    format!("https://{}", demo.addr)
+}
+
+fn client_for(path: &Path, opts: ClientOptions) -> Client {
+    let k = Kubeconfig::from_files(&[path.to_path_buf()]).expect("kubeconfig loads");
+    let conn = k.connection("t", None).expect("context resolves");
+    Client::new(conn, opts).expect("client builds")
+}
+
+fn token_client(demo: &DemoHandle, dir: &Path) -> Client {
+    let path = kubeconfig(
+        dir,
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(demo),
+            ca_data(demo)
+        ),
+        &format!("    token: {}", demo.token),
+    );
+    client_for(&path, ClientOptions::default())
+}
+
+#[tokio::test]
+async fn token_auth_and_version_over_verified_tls() {
+    let demo = start_demo(20).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let (version, latency) = client.version().await.expect("version");
+    assert!(version.git_version.starts_with('v'), "{version:?}");
+    assert!(latency < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn unknown_ca_is_rejected() {
+    let demo = start_demo(5).await;
+    let other = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            base64::engine::general_purpose::STANDARD.encode(other.cert.pem())
+        ),
+        &format!("    token: {}", demo.token),
+    );
+    let err = client_for(&path, ClientOptions::default())
+        .version()
+        .await
+        .expect_err("an unknown CA must fail");
+    let text = err.to_string();
+    assert!(matches!(err, KubeError::Transport { .. }), "{text}");
+    assert!(text.to_lowercase().contains("certificate"), "{text}");
+}
+
+#[tokio::test]
+async fn insecure_skip_verify_and_tls_server_name() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let user = format!("    token: {}", demo.token);
+    let path = kubeconfig(
+        dir.path(),
+        &format!("    server: {}\n    insecure-skip-tls-verify: true", server(&demo)),
+        &user,
+    );
+    let client = client_for(&path, ClientOptions::default());
+    assert!(client.insecure());
+    client.version().await.expect("insecure works");
+
+    for (name, ok) in [("localhost", true), ("wrong.example", false)] {
+        let path = kubeconfig(
+            dir.path(),
+            &format!(
+                "    server: {}\n    certificate-authority-data: {}\n    tls-server-name: {name}",
+                server(&demo),
+                ca_data(&demo)
+            ),
+            &user,
+        );
+        let result = client_for(&path, ClientOptions::default()).version().await;
+        assert_eq!(result.is_ok(), ok, "tls-server-name {name}: {result:?}");
+    }
+}
+
+#[tokio::test]
+async fn missing_token_gives_the_servers_401_status() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            ca_data(&demo)
+        ),
+        "    {}",
+    );
+    let err = client_for(&path, ClientOptions::default())
+        .version()
+        .await
+        .expect_err("no token");
+    assert_eq!(err.code(), Some(401), "{err}");
+}
+
+#[tokio::test]
+async fn token_file_is_reread_after_401() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "stale-token").expect("write token");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            ca_data(&demo)
+        ),
+        "    tokenFile: token",
+    );
+    let client = client_for(&path, ClientOptions::default());
+    assert_eq!(client.version().await.map_err(|e| e.code()).err(), Some(Some(401)));
+    // The token rotates on disk: the next 401 makes the client read it again.
+    std::fs::write(&token_file, &demo.token).expect("rotate token");
+    client.version().await.expect("re-read token works");
+}
+
+#[tokio::test]
+async fn exec_plugin_is_cached_and_refreshed_once_after_401() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tokens = dir.path().join("tokens");
+    let count = dir.path().join("count");
+    std::fs::write(&tokens, format!("expired-token\n{}\n", demo.token)).expect("tokens");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/client/exec-rotating.sh");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            ca_data(&demo)
+        ),
+        &format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n      env:\n      - name: TOKENS_FILE\n        value: {}\n      - name: COUNT_FILE\n        value: {}",
+            script.display(),
+            tokens.display(),
+            count.display()
+        ),
+    );
+    let client = client_for(&path, ClientOptions::default());
+    client.version().await.expect("401 then refresh then success");
+    client.version().await.expect("cached credential");
+    let runs = std::fs::read_to_string(&count).expect("count file").lines().count();
+    assert_eq!(runs, 2, "one run, one refresh after the 401, then the cache");
+}
+
+#[tokio::test]
+async fn proxy_url_tunnels_requests() {
+    let demo = start_demo(5).await;
+    let proxy = ConnectProxy::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}\n    proxy-url: {}",
+            server(&demo),
+            ca_data(&demo),
+            proxy.url
+        ),
+        &format!("    token: {}", demo.token),
+    );
+    client_for(&path, ClientOptions::default())
+        .version()
+        .await
+        .expect("through the proxy");
+    assert!(proxy.tunnels() >= 1);
+}
+
+#[tokio::test]
+async fn request_timeout_is_a_typed_error_not_a_hang() {
+    let demo = start_demo(5).await;
+    demo.faults.set_latency(Duration::from_secs(3));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            ca_data(&demo)
+        ),
+        &format!("    token: {}", demo.token),
+    );
+    let opts = ClientOptions {
+        request_timeout: Some(Duration::from_millis(300)),
+        ..ClientOptions::default()
+    };
+    let started = Instant::now();
+    let err = client_for(&path, opts).version().await.expect_err("too slow");
+    assert!(matches!(err, KubeError::Timeout { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn server_errors_carry_the_status_message() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let req = ApiRequest {
+        namespace: Some("default".into()),
+        url: "pods/does-not-exist".into(),
+        ..ApiRequest::default()
+    };
+    let err = client.call_api(&req).await.expect_err("404");
+    assert_eq!(err.code(), Some(404));
+    assert!(err.to_string().contains("pods \"does-not-exist\" not found"), "{err}");
+}
+
+#[tokio::test]
+async fn pagination_returns_every_pod_once() {
+    let demo = start_demo(60).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let params = ListParams {
+        limit: Some(7),
+        ..ListParams::default()
+    };
+    let first = client
+        .list_page::<Pod>("/api/v1/pods", &params)
+        .await
+        .expect("first page");
+    assert_eq!(first.items.len(), 7);
+    assert!(!first.continue_token.is_empty());
+    let all = client
+        .list_all::<Pod>("/api/v1/pods", &params)
+        .await
+        .expect("all pages");
+    let names: HashSet<_> = all
+        .items
+        .iter()
+        .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
+        .collect();
+    assert_eq!(all.items.len(), 60);
+    assert_eq!(names.len(), 60);
+}
+
+#[tokio::test]
+async fn watch_sees_a_graceful_delete_and_logs_stream() {
+    let demo = start_demo(12).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let list = client
+        .list_all::<Pod>("/api/v1/pods", &ListParams::default())
+        .await
+        .expect("list");
+    let pod = list.items.first().expect("seeded pods").clone();
+    let (ns, name) = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
+    let params = ListParams {
+        resource_version: Some(list.resource_version.clone()),
+        ..ListParams::default()
+    };
+    let mut events = Box::pin(
+        client
+            .watch::<Pod>(&format!("/api/v1/namespaces/{ns}/pods"), &params)
+            .await
+            .expect("watch starts"),
+    );
+    client
+        .delete(&format!("/api/v1/namespaces/{ns}/pods/{name}?gracePeriodSeconds=0"))
+        .await
+        .expect("delete");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut deleted = false;
+    while Instant::now() < deadline && !deleted {
+        let next = tokio::time::timeout(Duration::from_secs(15), events.next()).await;
+        match next {
+            Ok(Some(Ok(WatchEvent::Deleted(p)))) if p.metadata.name == name => deleted = true,
+            Ok(Some(Ok(_))) => {}
+            other => panic!("watch ended early: {other:?}"),
+        }
+    }
+    assert!(deleted, "DELETED event for {name}");
+
+    let pod = &list.items[1];
+    let container = pod.spec.containers.first().map(|c| c.name.clone());
+    let params = kr8s_tui::kube::client::LogParams {
+        container,
+        tail_lines: Some(3),
+        ..Default::default()
+    };
+    let mut stream = Box::pin(
+        client
+            .logs(&pod.metadata.namespace, &pod.metadata.name, &params)
+            .await
+            .expect("logs"),
+    );
+    let mut text = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        text.extend_from_slice(&chunk.expect("log bytes"));
+    }
+    assert_eq!(String::from_utf8_lossy(&text).lines().count(), 3);
+}
+
+#[tokio::test]
+async fn readonly_refuses_mutations_before_sending() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &format!(
+            "    server: {}\n    certificate-authority-data: {}",
+            server(&demo),
+            ca_data(&demo)
+        ),
+        &format!("    token: {}", demo.token),
+    );
+    let client = client_for(
+        &path,
+        ClientOptions {
+            readonly: true,
+            ..ClientOptions::default()
+        },
+    );
+    let req = ApiRequest {
+        method: Method::DELETE,
+        namespace: Some("default".into()),
+        url: "pods/x".into(),
+        ..ApiRequest::default()
+    };
+    let err = client.send(&req).await.expect_err("refused");
+    assert!(matches!(err, KubeError::ReadOnly(_)), "{err}");
+    client.version().await.expect("GET still allowed");
+}

@@ -1,0 +1,134 @@
+//! Runs the real `kr8s-tui` binary in a pseudo-terminal and reads its screen through vt100:
+//! keys in, screen text out.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub struct PtyApp {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    pub log_file: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl PtyApp {
+    /// Starts the binary with `args` in a `cols`×`rows` terminal, logging to a temp file.
+    pub fn spawn(args: &[&str], cols: u16, rows: u16) -> PtyApp {
+        let dir = tempfile::tempdir().expect("temp dir for the pty test");
+        let log_file = dir.path().join("kr8s-tui.log");
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kr8s-tui"));
+        cmd.args(args);
+        cmd.arg("--log-file");
+        cmd.arg(&log_file);
+        cmd.env("TERM", "xterm-256color");
+        // Tests must not read the developer's own clusters.
+        cmd.env("KUBECONFIG", dir.path().join("no-such-kubeconfig"));
+        cmd.env("HOME", dir.path());
+        cmd.env_remove("KUBERNETES_SERVICE_HOST");
+        let child = pty.slave.spawn_command(cmd).expect("spawn kr8s-tui");
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut p) = sink.lock() {
+                    p.process(&buf[..n]);
+                }
+            }
+        });
+        PtyApp {
+            parser,
+            writer,
+            child,
+            _master: pty.master,
+            log_file,
+            _dir: dir,
+        }
+    }
+
+    /// The screen as text, rows joined by newlines.
+    pub fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    pub fn alternate_screen(&self) -> bool {
+        self.parser
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(false)
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the screen after `timeout`.
+    pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until `text` appears on screen.
+    pub fn wait_text(&self, text: &str, timeout: Duration) -> String {
+        self.wait_for(&format!("{text:?}"), timeout, |s| s.contains(text))
+    }
+
+    /// Sends raw bytes (keys) to the app.
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .and_then(|_| self.writer.flush())
+            .expect("write keys to the pty");
+    }
+
+    /// Waits for the process to exit and returns whether it succeeded.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader thread drain the last bytes (terminal restore sequences).
+                std::thread::sleep(Duration::from_millis(100));
+                return status.success();
+            }
+            if start.elapsed() > timeout {
+                let _ = self.child.kill();
+                panic!("kr8s-tui did not exit within {timeout:?}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for PtyApp {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
