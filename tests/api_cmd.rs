@@ -1,0 +1,55 @@
+//! `kr8s-tui api ...` end to end: the binary against the demo server over TLS.
+
+mod common;
+
+use std::process::Command;
+
+fn api(kubeconfig: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Command::new(env!("CARGO_BIN_EXE_kr8s-tui"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .arg("--log-file")
+        .arg(dir.path().join("log"))
+        .arg("api")
+        .args(args)
+        .output()
+        .expect("run kr8s-tui api")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn version_pods_yaml_errors_and_readonly() {
+    let demo = common::demo::start(30).await;
+    let kc = demo.kubeconfig_path.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let version = api(&kc, &["GET", "--version", "", "--base", "/version"]);
+        let pods = api(&kc, &["GET", "--url", "pods", "-n", "default", "-o", "yaml"]);
+        let missing = api(&kc, &["GET", "--url", "pods/nope", "-n", "default"]);
+        let bad = api(&kc, &["GET", "--version", "v2", "--url", "things"]);
+        let refused = api(&kc, &["--readonly", "DELETE", "--url", "pods/x", "-n", "default"]);
+        (version, pods, missing, bad, refused)
+    })
+    .await
+    .expect("commands ran");
+    let (version, pods, missing, bad, refused) = out;
+
+    assert!(version.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&version.stdout).expect("version is JSON");
+    assert!(v["gitVersion"].as_str().is_some_and(|s| s.starts_with('v')));
+
+    assert!(pods.status.success(), "{}", String::from_utf8_lossy(&pods.stderr));
+    let text = String::from_utf8_lossy(&pods.stdout);
+    assert!(text.contains("kind: PodList"), "{text}");
+
+    assert_eq!(missing.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("Error from server (NotFound): pods \"nope\" not found"), "{err}");
+
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("base must be specified"), "{err}");
+
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--readonly"), "{err}");
+}
