@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::state::{Focus, State};
 
-/// Terminals at least this wide get the sidebar layout and the IP/NODE columns.
+/// Terminals at least this wide get the IP and NODE columns.
 pub const WIDE: u16 = 120;
 
 /// Height of the status bar.
@@ -49,30 +49,18 @@ struct Panes {
     pods: Rect,
 }
 
-/// Wide: contexts over namespaces in a sidebar, pods on the right. Narrow: contexts and
-/// namespaces side by side in a short strip, pods below at full width.
+/// Contexts and namespaces side by side in a short strip, pods below at full width: the
+/// pods table needs the columns far more than the sidebars do (IP and NODE on wide screens).
 fn layout_panes(area: Rect) -> Panes {
-    if area.width >= WIDE {
-        let [side, pods] =
-            Layout::horizontal([Constraint::Length(34), Constraint::Min(0)]).areas(area);
-        let [contexts, namespaces] =
-            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(side);
-        Panes {
-            contexts,
-            namespaces,
-            pods,
-        }
-    } else {
-        let [strip, pods] =
-            Layout::vertical([Constraint::Length(7), Constraint::Min(0)]).areas(area);
-        let [contexts, namespaces] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(strip);
-        Panes {
-            contexts,
-            namespaces,
-            pods,
-        }
+    let strip_height = if area.height >= 40 { 9 } else { 7 };
+    let [strip, pods] =
+        Layout::vertical([Constraint::Length(strip_height), Constraint::Min(0)]).areas(area);
+    let [contexts, namespaces] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(strip);
+    Panes {
+        contexts,
+        namespaces,
+        pods,
     }
 }
 

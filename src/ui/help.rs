@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Row, Table};
+use ratatui::widgets::{Clear, Padding, Row, Table};
 
 use super::{pane_block, title};
 use crate::state::State;
@@ -22,11 +22,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .max()
         .unwrap_or(0);
     let height = u16::try_from(rows.len() + 4).unwrap_or(u16::MAX);
-    let popup = centred(area, 64, height);
-    let block = pane_block(title("Help", "keymap.toml"), true).title_bottom(Line::styled(
-        " esc or ? to close ",
-        Style::new().fg(Color::DarkGray),
-    ));
+    let popup = centred(area, 66, height);
+    let block = pane_block(title("Help", "keymap.toml"), true)
+        .padding(Padding::horizontal(1))
+        .title_bottom(Line::styled(
+            " esc or ? to close ",
+            Style::new().fg(Color::DarkGray),
+        ));
     let header = Row::new(["KEYS", "ACTION"])
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
         .bottom_margin(1);

@@ -158,10 +158,23 @@ impl Columns {
                     .map(|c| c.chars().count())
                     .max()
                     .unwrap_or(0)
-                    .max(title.len());
+                    .max(title.len())
+                    .max(min_width(title));
                 Constraint::Length(u16::try_from(widest.min(30)).unwrap_or(30))
             })
             .collect()
+    }
+}
+
+/// Widths that fit the common values, so columns do not jump while scrolling.
+fn min_width(title: &str) -> usize {
+    match title {
+        "NAMESPACE" => 12,
+        "STATUS" => 17,
+        "RESTARTS" => 12,
+        "AGE" => 5,
+        "IP" => 15,
+        _ => 0,
     }
 }
 
