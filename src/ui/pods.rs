@@ -254,6 +254,33 @@ mod tests {
     }
 
     #[test]
+    fn renders_the_window_of_a_huge_table() {
+        let mut state = demo_state(false);
+        let rows = (0..100_000)
+            .map(|i| crate::kube::table::PodRow {
+                namespace: "shop".into(),
+                name: format!("pod-{i:06}"),
+                ..Default::default()
+            })
+            .collect();
+        let generation = state.pods_gen;
+        let page = crate::msg::Msg::PodsPage {
+            generation,
+            rows,
+            first: true,
+            more: false,
+        };
+        crate::state::update(&mut state, page);
+        state.pods.cursor.select(usize::MAX, state.pods.len());
+        let screen = draw(80, 12, |f| super::render(f, f.area(), &state));
+        assert!(screen.contains("[100 000/100 000]"), "{screen}");
+        assert!(
+            screen.contains("pod-099999") && !screen.contains("pod-000000"),
+            "{screen}"
+        );
+    }
+
+    #[test]
     fn statuses_have_colours() {
         let cases = [
             ("Running", Color::Green),
