@@ -1,0 +1,312 @@
+//! The keymap: which key triggers which [`Action`]. Defaults live in `assets/keymap.toml`; the
+//! help overlay is generated from the same table, so a rebinding shows up in the help.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::Deserialize;
+
+/// The built-in bindings, compiled into the binary.
+const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
+
+/// Something the user asked for, independent of the key that asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    FocusNext,
+    FocusPrev,
+    Select,
+    Help,
+    Close,
+    Quit,
+}
+
+/// Why a keymap could not be loaded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeymapError {
+    #[error("keymap is not valid TOML: {0}")]
+    Parse(String),
+    #[error("unknown key {key:?} for action {action:?}")]
+    UnknownKey { action: Action, key: String },
+    #[error("key {key:?} is bound to both {first:?} and {second:?}")]
+    Conflict {
+        key: String,
+        first: Action,
+        second: Action,
+    },
+}
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpEntry {
+    pub action: Action,
+    /// Key names as written in the TOML, e.g. `["j", "down"]`.
+    pub keys: Vec<String>,
+    pub description: String,
+}
+
+/// A key as the map stores it: shift is folded into the character (`G`, `?`) or the code
+/// (`BackTab`), because terminals disagree on whether they report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Chord {
+    code: KeyCode,
+    ctrl: bool,
+    alt: bool,
+}
+
+#[derive(Deserialize)]
+struct KeymapFile {
+    binding: Vec<Binding>,
+}
+
+#[derive(Deserialize)]
+struct Binding {
+    action: Action,
+    keys: Vec<String>,
+    #[serde(default)]
+    description: String,
+}
+
+/// Key → action lookup plus the help text, in the order of the TOML.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    chords: HashMap<Chord, Action>,
+    help: Vec<HelpEntry>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::builtin()
+    }
+}
+
+impl Keymap {
+    /// The bindings of `assets/keymap.toml`.
+    pub fn builtin() -> Keymap {
+        Keymap::from_toml(DEFAULT_KEYMAP).expect("the embedded keymap is valid (tested)")
+    }
+
+    /// Parses a keymap in the format of `assets/keymap.toml`; rejects unknown keys and keys
+    /// bound to two actions.
+    pub fn from_toml(text: &str) -> Result<Keymap, KeymapError> {
+        let file: KeymapFile =
+            toml::from_str(text).map_err(|e| KeymapError::Parse(e.to_string()))?;
+        let mut chords = HashMap::new();
+        let mut help = Vec::with_capacity(file.binding.len());
+        for binding in file.binding {
+            for key in &binding.keys {
+                let chord = parse_key(key).ok_or_else(|| KeymapError::UnknownKey {
+                    action: binding.action,
+                    key: key.clone(),
+                })?;
+                if let Some(first) = chords.insert(chord, binding.action)
+                    && first != binding.action
+                {
+                    return Err(KeymapError::Conflict {
+                        key: key.clone(),
+                        first,
+                        second: binding.action,
+                    });
+                }
+            }
+            help.push(HelpEntry {
+                action: binding.action,
+                keys: binding.keys,
+                description: binding.description,
+            });
+        }
+        Ok(Keymap { chords, help })
+    }
+
+    /// The action bound to `key`, if any. Key releases are ignored.
+    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        self.chords.get(&chord_of(key)).copied()
+    }
+
+    /// Every binding with its keys and description, in keymap order.
+    pub fn help(&self) -> &[HelpEntry] {
+        &self.help
+    }
+}
+
+fn chord_of(key: &KeyEvent) -> Chord {
+    let mut code = key.code;
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    if code == KeyCode::Tab && shift {
+        code = KeyCode::BackTab;
+    }
+    if let KeyCode::Char(c) = code
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        // Terminals report ctrl-C as 'c' or 'C' depending on caps lock / shift.
+        code = KeyCode::Char(c.to_ascii_lowercase());
+    }
+    Chord {
+        code,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+        alt: key.modifiers.contains(KeyModifiers::ALT),
+    }
+}
+
+/// "ctrl-c", "shift-tab", "pgdn", "G", "?" → a chord; `None` for names we do not know.
+fn parse_key(name: &str) -> Option<Chord> {
+    let mut rest = name;
+    let (mut ctrl, mut alt, mut shift) = (false, false, false);
+    // A bare "-" is a key, not a separator.
+    while rest.len() > 1 {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            (ctrl, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            (alt, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("shift-") {
+            (shift, rest) = (true, r);
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "tab" if shift => KeyCode::BackTab,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "backspace" => KeyCode::Backspace,
+        "space" => KeyCode::Char(' '),
+        _ => single_char(rest, shift, ctrl)?,
+    };
+    Some(Chord { code, ctrl, alt })
+}
+
+fn single_char(rest: &str, shift: bool, ctrl: bool) -> Option<KeyCode> {
+    let mut chars = rest.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    let c = match (shift, ctrl) {
+        (_, true) => c.to_ascii_lowercase(),
+        (true, false) => c.to_ascii_uppercase(),
+        (false, false) => c,
+    };
+    Some(KeyCode::Char(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn builtin_keymap_binds_the_documented_keys() {
+        let map = Keymap::builtin();
+        let none = KeyModifiers::NONE;
+        let cases = [
+            (key(KeyCode::Char('j'), none), Action::Down),
+            (key(KeyCode::Down, none), Action::Down),
+            (key(KeyCode::Char('k'), none), Action::Up),
+            (key(KeyCode::Char('G'), KeyModifiers::SHIFT), Action::Bottom),
+            (key(KeyCode::Char('g'), none), Action::Top),
+            (key(KeyCode::Home, none), Action::Top),
+            (key(KeyCode::PageDown, none), Action::PageDown),
+            (key(KeyCode::Tab, none), Action::FocusNext),
+            (
+                key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                Action::FocusPrev,
+            ),
+            (key(KeyCode::Tab, KeyModifiers::SHIFT), Action::FocusPrev),
+            (key(KeyCode::Char('?'), KeyModifiers::SHIFT), Action::Help),
+            (key(KeyCode::Char('?'), none), Action::Help),
+            (key(KeyCode::Esc, none), Action::Close),
+            (key(KeyCode::Enter, none), Action::Select),
+            (key(KeyCode::Char('q'), none), Action::Quit),
+            (key(KeyCode::Char('c'), KeyModifiers::CONTROL), Action::Quit),
+        ];
+        for (event, action) in cases {
+            assert_eq!(map.action(&event), Some(action), "{event:?}");
+        }
+        assert_eq!(map.action(&key(KeyCode::Char('c'), none)), None);
+        assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut event = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        event.kind = KeyEventKind::Release;
+        assert_eq!(Keymap::builtin().action(&event), None);
+    }
+
+    #[test]
+    fn help_lists_every_action_in_file_order() {
+        let map = Keymap::builtin();
+        let help = map.help();
+        assert_eq!(help.len(), 12);
+        assert_eq!(help[0].action, Action::Down);
+        assert_eq!(help[0].keys, ["j", "down"]);
+        assert!(help.iter().all(|h| !h.description.is_empty()));
+    }
+
+    #[test]
+    fn rebinding_changes_lookup_and_help() {
+        let map = Keymap::from_toml(
+            "[[binding]]\naction = \"quit\"\nkeys = [\"x\", \"alt-q\"]\ndescription = \"Leave\"\n",
+        )
+        .expect("valid keymap");
+        assert_eq!(
+            map.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&key(KeyCode::Char('q'), KeyModifiers::ALT)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(map.help()[0].description, "Leave");
+    }
+
+    #[test]
+    fn loader_reports_conflicts_and_bad_keys() {
+        let conflict = "[[binding]]\naction = \"up\"\nkeys = [\"k\"]\n\
+                        [[binding]]\naction = \"quit\"\nkeys = [\"k\"]\n";
+        assert_eq!(
+            Keymap::from_toml(conflict).err(),
+            Some(KeymapError::Conflict {
+                key: "k".into(),
+                first: Action::Up,
+                second: Action::Quit
+            })
+        );
+        let bad = "[[binding]]\naction = \"up\"\nkeys = [\"hyper-k\"]\n";
+        assert!(matches!(
+            Keymap::from_toml(bad),
+            Err(KeymapError::UnknownKey { .. })
+        ));
+        let unknown_action = "[[binding]]\naction = \"fly\"\nkeys = [\"f\"]\n";
+        assert!(matches!(
+            Keymap::from_toml(unknown_action),
+            Err(KeymapError::Parse(_))
+        ));
+    }
+}

@@ -1,0 +1,433 @@
+//! All UI state and the pure `update` function: messages in, effects out. No I/O, no ratatui.
+
+mod cursor;
+mod pods;
+#[cfg(test)]
+mod tests;
+
+use std::time::Duration;
+
+pub use cursor::Cursor;
+pub use pods::PodTable;
+
+use crate::keys::{Action, Keymap};
+use crate::kube::kubeconfig::ContextInfo;
+use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
+
+/// How the app was started (command-line flags that the UI cares about).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartOptions {
+    /// `-A`: watch pods of all namespaces.
+    pub all_namespaces: bool,
+    /// `--readonly`: shown in the status bar; mutating actions are refused.
+    pub readonly: bool,
+    /// Where logs go, so error screens can point at it.
+    pub log_file: Option<String>,
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Contexts,
+    Namespaces,
+    #[default]
+    Pods,
+}
+
+impl Focus {
+    fn next(self) -> Focus {
+        match self {
+            Focus::Contexts => Focus::Namespaces,
+            Focus::Namespaces => Focus::Pods,
+            Focus::Pods => Focus::Contexts,
+        }
+    }
+
+    fn prev(self) -> Focus {
+        self.next().next()
+    }
+}
+
+/// The latest `/version` answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub version: ServerVersion,
+    pub latency: Duration,
+}
+
+/// Progress of the pods list/watch stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PodsLoad {
+    /// No stream (no context yet).
+    #[default]
+    Idle,
+    /// Waiting for pages; more to come.
+    Loading,
+    /// The list is complete; watching for changes.
+    Watching,
+}
+
+/// Everything the screen shows.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub opts: StartOptions,
+    pub keymap: Keymap,
+    /// Set by `update` when the screen must be redrawn; the app clears it after drawing.
+    pub dirty: bool,
+    /// Clock for AGE/RESTARTS; set on `Msg::Tick`, settable for deterministic rendering.
+    pub now: jiff::Timestamp,
+    /// Advances on ticks while loading (spinner frame).
+    pub spinner: usize,
+    pub focus: Focus,
+    pub help_open: bool,
+    /// Full-screen problem (no kubeconfig at all).
+    pub fatal: Option<String>,
+    /// A hint for the user, e.g. when no context is selected.
+    pub hint: Option<String>,
+    /// A problem reading the kubeconfig that still left some contexts.
+    pub kubeconfig_error: Option<String>,
+    /// Namespace asked for at start (-n or the context's), used when a context is picked.
+    pub requested_namespace: Option<String>,
+
+    pub contexts: Vec<ContextInfo>,
+    pub contexts_cursor: Cursor,
+    /// The context the pods come from.
+    pub context: Option<String>,
+    /// Bumped on every context switch; `Connected`, `Namespaces`, `Version` carry it.
+    pub context_gen: u64,
+    pub connection: Option<ConnectionInfo>,
+    pub connection_error: Option<String>,
+    pub version: Option<VersionInfo>,
+    pub version_error: Option<String>,
+
+    /// Namespaces of the context (without the leading "all" entry the pane shows).
+    pub namespaces: Vec<String>,
+    /// Cursor over `["all"] + namespaces`.
+    pub namespaces_cursor: Cursor,
+    pub namespaces_error: Option<String>,
+    /// Namespace whose pods are shown; `None` = all namespaces.
+    pub namespace: Option<String>,
+
+    /// Bumped on every context or namespace change; `Pods*` messages carry it.
+    pub pods_gen: u64,
+    pub pods: PodTable,
+    pub pods_load: PodsLoad,
+    pub pods_error: Option<String>,
+}
+
+impl State {
+    /// A fresh state waiting for `Msg::Contexts`.
+    pub fn new(opts: StartOptions) -> State {
+        State {
+            opts,
+            keymap: Keymap::builtin(),
+            dirty: true,
+            now: jiff::Timestamp::now(),
+            spinner: 0,
+            focus: Focus::Pods,
+            help_open: false,
+            fatal: None,
+            hint: None,
+            kubeconfig_error: None,
+            requested_namespace: None,
+            contexts: Vec::new(),
+            contexts_cursor: Cursor::default(),
+            context: None,
+            context_gen: 0,
+            connection: None,
+            connection_error: None,
+            version: None,
+            version_error: None,
+            namespaces: Vec::new(),
+            namespaces_cursor: Cursor::default(),
+            namespaces_error: None,
+            namespace: None,
+            pods_gen: 0,
+            pods: PodTable::default(),
+            pods_load: PodsLoad::Idle,
+            pods_error: None,
+        }
+    }
+
+    /// Rows of the namespaces pane: "all" then the namespaces.
+    pub fn namespace_entries(&self) -> usize {
+        self.namespaces.len() + 1
+    }
+
+    /// The most important error for the status bar, with where it came from.
+    pub fn current_error(&self) -> Option<String> {
+        let sources = [
+            ("connect", &self.connection_error),
+            ("pods", &self.pods_error),
+            ("namespaces", &self.namespaces_error),
+            ("version", &self.version_error),
+            ("kubeconfig", &self.kubeconfig_error),
+        ];
+        sources
+            .into_iter()
+            .find_map(|(what, e)| e.as_ref().map(|e| format!("{what}: {e}")))
+    }
+
+    /// Starts over on `context`: new generations, empty lists, then connect and watch.
+    fn open_context(&mut self, context: String, namespace: Option<String>) -> Vec<Effect> {
+        self.context_gen += 1;
+        self.context = Some(context.clone());
+        self.connection = None;
+        self.connection_error = None;
+        self.version = None;
+        self.version_error = None;
+        self.namespaces.clear();
+        self.namespaces_cursor = Cursor::default();
+        self.namespaces_error = None;
+        self.hint = None;
+        if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
+            self.contexts_cursor.select(index, self.contexts.len());
+        }
+        let connect = Effect::Connect {
+            generation: self.context_gen,
+            context,
+        };
+        vec![connect, self.watch_pods(namespace)]
+    }
+
+    /// Restarts the pods stream for `namespace` (`None` = all).
+    fn watch_pods(&mut self, namespace: Option<String>) -> Effect {
+        self.pods_gen += 1;
+        self.namespace = namespace.clone();
+        self.pods.clear();
+        self.pods_load = PodsLoad::Loading;
+        self.pods_error = None;
+        Effect::WatchPods {
+            generation: self.pods_gen,
+            context: self.context.clone().unwrap_or_default(),
+            namespace,
+        }
+    }
+}
+
+/// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock except on
+/// `Msg::Tick`.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => match state.keymap.action(&key) {
+            Some(action) => on_action(state, action),
+            None => Vec::new(),
+        },
+        Msg::Resize { .. } => {
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick => {
+            on_tick(state, jiff::Timestamp::now());
+            Vec::new()
+        }
+        Msg::Contexts {
+            contexts,
+            selected,
+            namespace,
+            error,
+        } => on_contexts(state, contexts, selected, namespace, error),
+        other => {
+            on_task_result(state, other);
+            Vec::new()
+        }
+    }
+}
+
+/// Advances the clock; redraws only when a visible second changed or a spinner runs.
+pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
+    let second_changed = now.as_second() != state.now.as_second();
+    state.now = now;
+    if state.pods_load == PodsLoad::Loading {
+        state.spinner = state.spinner.wrapping_add(1);
+        state.dirty = true;
+    }
+    state.dirty |= second_changed;
+}
+
+fn on_contexts(
+    state: &mut State,
+    contexts: Vec<ContextInfo>,
+    selected: Option<String>,
+    namespace: Option<String>,
+    error: Option<String>,
+) -> Vec<Effect> {
+    state.dirty = true;
+    state.contexts = contexts;
+    state.contexts_cursor = Cursor::default();
+    if state.contexts.is_empty() {
+        state.fatal = Some(error.unwrap_or_else(|| "the kubeconfig has no contexts".into()));
+        return Vec::new();
+    }
+    state.kubeconfig_error = error;
+    state.requested_namespace = namespace.clone();
+    match selected {
+        Some(context) => {
+            let namespace = namespace.filter(|_| !state.opts.all_namespaces);
+            state.open_context(context, namespace)
+        }
+        None => {
+            state.focus = Focus::Contexts;
+            state.hint = Some("no current context: pick one and press Enter".into());
+            Vec::new()
+        }
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::Quit {
+        return vec![Effect::Quit];
+    }
+    if state.help_open {
+        if matches!(action, Action::Help | Action::Close) {
+            state.help_open = false;
+            state.dirty = true;
+        }
+        return Vec::new();
+    }
+    state.dirty = true;
+    match action {
+        Action::Help => state.help_open = true,
+        Action::FocusNext => state.focus = state.focus.next(),
+        Action::FocusPrev => state.focus = state.focus.prev(),
+        Action::Select => return select(state),
+        Action::Close | Action::Quit => state.dirty = false,
+        motion => move_cursor(state, motion),
+    }
+    Vec::new()
+}
+
+/// Up/down/page/top/bottom in the focused pane.
+fn move_cursor(state: &mut State, action: Action) {
+    let (cursor, len) = match state.focus {
+        Focus::Contexts => (&mut state.contexts_cursor, state.contexts.len()),
+        Focus::Namespaces => {
+            let len = state.namespace_entries();
+            (&mut state.namespaces_cursor, len)
+        }
+        Focus::Pods => {
+            let len = state.pods.len();
+            (&mut state.pods.cursor, len)
+        }
+    };
+    match action {
+        Action::Up => cursor.step(-1, len),
+        Action::Down => cursor.step(1, len),
+        Action::PageUp => cursor.page(-1, len),
+        Action::PageDown => cursor.page(1, len),
+        Action::Top => cursor.select(0, len),
+        Action::Bottom => cursor.select(usize::MAX, len),
+        _ => {}
+    }
+}
+
+/// Enter: open the context or namespace under the cursor.
+fn select(state: &mut State) -> Vec<Effect> {
+    match state.focus {
+        Focus::Contexts => {
+            let Some(info) = state.contexts.get(state.contexts_cursor.selected()) else {
+                return Vec::new();
+            };
+            let name = info.name.clone();
+            let namespace = namespace_for(state, info);
+            state.open_context(name, namespace)
+        }
+        Focus::Namespaces if state.context.is_some() => {
+            let namespace = match state.namespaces_cursor.selected() {
+                0 => None,
+                n => state.namespaces.get(n - 1).cloned(),
+            };
+            vec![state.watch_pods(namespace)]
+        }
+        Focus::Namespaces | Focus::Pods => Vec::new(),
+    }
+}
+
+/// Namespace to watch after picking context `info` in the contexts pane.
+fn namespace_for(state: &State, info: &ContextInfo) -> Option<String> {
+    let first_open = state.context.is_none();
+    // Stay on "all" if the user chose it (or started with -A).
+    let viewing_all = !first_open && state.namespace.is_none();
+    if viewing_all || (first_open && state.opts.all_namespaces) {
+        return None;
+    }
+    let requested = state.requested_namespace.clone().filter(|_| first_open);
+    requested.or_else(|| Some(info.namespace.clone().unwrap_or_else(|| "default".into())))
+}
+
+/// Results of background tasks, dropped when they belong to an older generation.
+fn on_task_result(state: &mut State, msg: Msg) {
+    let current = match &msg {
+        Msg::Connected { generation, .. }
+        | Msg::Namespaces { generation, .. }
+        | Msg::Version { generation, .. } => *generation == state.context_gen,
+        Msg::PodsPage { generation, .. }
+        | Msg::PodEvents { generation, .. }
+        | Msg::PodsError { generation, .. } => *generation == state.pods_gen,
+        _ => false,
+    };
+    if !current {
+        return;
+    }
+    state.dirty = true;
+    match msg {
+        Msg::Connected { result, .. } => match result {
+            Ok(info) => {
+                state.connection = Some(info);
+                state.connection_error = None;
+            }
+            Err(e) => state.connection_error = Some(e),
+        },
+        Msg::Namespaces { result, .. } => on_namespaces(state, result),
+        Msg::Version { result, .. } => match result {
+            Ok((version, latency)) => {
+                state.version = Some(VersionInfo { version, latency });
+                state.version_error = None;
+            }
+            Err(e) => state.version_error = Some(e),
+        },
+        Msg::PodsPage {
+            rows, first, more, ..
+        } => {
+            if first {
+                state.pods.replace(rows);
+            } else {
+                state.pods.append(rows);
+            }
+            state.pods_load = if more {
+                PodsLoad::Loading
+            } else {
+                PodsLoad::Watching
+            };
+            state.pods_error = None;
+        }
+        Msg::PodEvents { events, .. } => state.pods.apply(events),
+        Msg::PodsError {
+            error, retry_in, ..
+        } => {
+            state.pods_error = Some(match retry_in {
+                Some(d) => format!("{error} (retrying in {}s)", d.as_secs().max(1)),
+                None => error,
+            });
+        }
+        _ => {}
+    }
+}
+
+fn on_namespaces(state: &mut State, result: Result<Vec<String>, String>) {
+    match result {
+        Ok(mut names) => {
+            names.sort();
+            state.namespaces = names;
+            state.namespaces_error = None;
+            let index = match &state.namespace {
+                None => 0,
+                Some(ns) => state.namespaces.binary_search(ns).map_or(0, |i| i + 1),
+            };
+            state
+                .namespaces_cursor
+                .select(index, state.namespace_entries());
+        }
+        Err(e) => state.namespaces_error = Some(e),
+    }
+}

@@ -1,0 +1,88 @@
+//! A cursor over a list of `len` rows plus the scroll window the renderer keeps in sync.
+
+use std::cell::Cell;
+
+/// Selected row and scroll offset of one pane. The offset and page size are only known when
+/// drawing, so the renderer updates them through `Cell`s while `State` stays borrowed immutably.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    selected: usize,
+    offset: Cell<usize>,
+    /// Rows visible at the last draw; PgUp/PgDn move by this much.
+    page: Cell<usize>,
+}
+
+/// Page size before the first draw.
+const DEFAULT_PAGE: usize = 10;
+
+impl Cursor {
+    /// The selected row (0 when the list is empty).
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// Puts the cursor on `index`, clamped to `len`.
+    pub fn select(&mut self, index: usize, len: usize) {
+        self.selected = index.min(len.saturating_sub(1));
+    }
+
+    /// Moves by `delta` rows (negative is up), clamped to the list.
+    pub fn step(&mut self, delta: isize, len: usize) {
+        let target = self.selected.saturating_add_signed(delta);
+        self.select(target, len);
+    }
+
+    /// One page down (`+1`) or up (`-1`).
+    pub fn page(&mut self, direction: isize, len: usize) {
+        let page = isize::try_from(self.page_size()).unwrap_or(isize::MAX);
+        self.step(direction.saturating_mul(page), len);
+    }
+
+    fn page_size(&self) -> usize {
+        match self.page.get() {
+            0 => DEFAULT_PAGE,
+            n => n,
+        }
+    }
+
+    /// The rows to draw in a window of `height` rows: scrolls just enough to keep the
+    /// selection visible, and remembers the result for the next draw and for paging.
+    pub fn window(&self, height: usize, len: usize) -> std::ops::Range<usize> {
+        self.page.set(height.max(1));
+        let selected = self.selected.min(len.saturating_sub(1));
+        let mut offset = self.offset.get().min(len.saturating_sub(height));
+        if selected < offset {
+            offset = selected;
+        } else if height > 0 && selected >= offset + height {
+            offset = selected + 1 - height;
+        }
+        self.offset.set(offset);
+        offset..(offset + height).min(len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_clamp_and_window_follows() {
+        let mut c = Cursor::default();
+        c.step(-1, 100);
+        assert_eq!(c.selected(), 0);
+        c.step(5, 100);
+        assert_eq!(c.window(10, 100), 0..10);
+        c.select(42, 100);
+        assert_eq!(c.window(10, 100), 33..43);
+        c.page(1, 100);
+        assert_eq!(c.selected(), 52);
+        c.select(500, 100);
+        assert_eq!(c.selected(), 99);
+        assert_eq!(c.window(10, 100), 90..100);
+        c.select(95, 100);
+        assert_eq!(c.window(10, 100), 90..100, "no scroll while visible");
+        assert_eq!(c.window(10, 3), 0..3, "list shrank");
+        c.select(0, 0);
+        assert_eq!(c.window(10, 0), 0..0);
+    }
+}

@@ -1,0 +1,370 @@
+//! Drawing: one pane per file, layout decided here. Pure functions of `State`; the only state
+//! they touch is each pane's scroll window (see `state::Cursor::window`).
+
+pub mod contexts;
+pub mod help;
+pub mod namespaces;
+pub mod pods;
+pub mod status;
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+
+use crate::state::{Focus, State};
+
+/// Terminals at least this wide get the IP and NODE columns.
+pub const WIDE: u16 = 120;
+
+/// Height of the status bar.
+const STATUS_HEIGHT: u16 = 2;
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if let Some(problem) = &state.fatal {
+        render_fatal(frame, area, problem, state.opts.log_file.as_deref());
+        return;
+    }
+    let [main, status_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(STATUS_HEIGHT)]).areas(area);
+    let panes = layout_panes(main);
+    contexts::render(frame, panes.contexts, state);
+    namespaces::render(frame, panes.namespaces, state);
+    pods::render(frame, panes.pods, state);
+    status::render(frame, status_area, state);
+    if state.help_open {
+        help::render(frame, area, state);
+    }
+}
+
+/// Where each pane goes.
+struct Panes {
+    contexts: Rect,
+    namespaces: Rect,
+    pods: Rect,
+}
+
+/// Contexts and namespaces side by side in a short strip, pods below at full width: the
+/// pods table needs the columns far more than the sidebars do (IP and NODE on wide screens).
+fn layout_panes(area: Rect) -> Panes {
+    let strip_height = if area.height >= 40 { 9 } else { 7 };
+    let [strip, pods] =
+        Layout::vertical([Constraint::Length(strip_height), Constraint::Min(0)]).areas(area);
+    let [contexts, namespaces] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(strip);
+    Panes {
+        contexts,
+        namespaces,
+        pods,
+    }
+}
+
+/// The bordered frame of a pane: bright and thick when focused, dim otherwise.
+pub fn pane_block(title: Line<'static>, focused: bool) -> Block<'static> {
+    let (border, border_type, title_style) = if focused {
+        (
+            Style::new().fg(Color::Cyan),
+            BorderType::Thick,
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        (
+            Style::new().fg(Color::DarkGray),
+            BorderType::Plain,
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(border_type)
+        .border_style(border)
+        .title(title.style(title_style))
+}
+
+/// Style of the row under the cursor; the focused pane's is brighter.
+pub fn selected_style(focused: bool) -> Style {
+    if focused {
+        Style::new()
+            .bg(Color::Cyan)
+            .fg(Color::Black)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
+/// Whether `pane` has the keyboard (never while the help overlay is up).
+pub fn is_focused(state: &State, pane: Focus) -> bool {
+    state.focus == pane && !state.help_open
+}
+
+/// " Title [count] " as a pane title.
+pub fn title(name: &str, detail: &str) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!(" {name} "))];
+    if !detail.is_empty() {
+        spans.push(Span::styled(
+            format!("[{detail}] "),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Makes untrusted text (names, server messages) safe to draw: control characters (escape
+/// sequences, newlines) and bidi overrides become `?`.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_unsafe(c) { '?' } else { c })
+            .collect(),
+    )
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `12500` → `12 500`, like the progress line shows it.
+pub fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// No kubeconfig at all: say so and point at the demo cluster.
+fn render_fatal(frame: &mut Frame, area: Rect, problem: &str, log_file: Option<&str>) {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::styled("No Kubernetes configuration found", bold.fg(Color::Red)),
+        Line::raw(""),
+        Line::raw(sanitize(problem).into_owned()),
+        Line::raw(""),
+        Line::raw("kr8s-tui reads --kubeconfig, $KUBECONFIG or ~/.kube/config."),
+        Line::from(vec![
+            Span::raw("To try it without a cluster, run "),
+            Span::styled("kr8s-tui --demo", bold.fg(Color::Cyan)),
+            Span::raw(" (a built-in demo cluster)."),
+        ]),
+    ];
+    if let Some(path) = log_file {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(format!(
+            "Details are logged to {}",
+            sanitize(path)
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Press q to quit.",
+        Style::new().fg(Color::DarkGray),
+    ));
+    let block = pane_block(title("kr8s-tui", ""), true);
+    let text = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    frame.render_widget(text, area);
+}
+
+/// Fixtures shared by the pane snapshot tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::kube::kubeconfig::ContextInfo;
+    use crate::kube::table::PodRow;
+    use crate::msg::{ConnectionInfo, Msg, ServerVersion};
+    use crate::state::{StartOptions, State, update};
+
+    /// The fixed clock of every snapshot.
+    pub fn now() -> jiff::Timestamp {
+        "2026-11-20T12:00:00Z".parse().expect("valid fixture time")
+    }
+
+    fn at(s: &str) -> Option<jiff::Timestamp> {
+        Some(s.parse().expect("valid fixture time"))
+    }
+
+    fn pod(ns: &str, name: &str, ready: &str, status: &str, restarts: u32) -> PodRow {
+        PodRow {
+            namespace: ns.into(),
+            name: name.into(),
+            ready: ready.into(),
+            status: status.into(),
+            restarts,
+            created: at("2026-11-15T09:00:00Z"),
+            ip: "10.244.1.17".into(),
+            node: "worker-eu-west-1a-7f9c".into(),
+            ..PodRow::default()
+        }
+    }
+
+    /// Realistic pods: crash loops, init, completed, terminating, long names, a hostile name.
+    pub fn pods(ns: &str) -> Vec<PodRow> {
+        let mut crash = pod(ns, "api-7d9f8b6c5-x2x9q", "0/1", "CrashLoopBackOff", 7);
+        crash.last_restart = at("2026-11-19T07:00:00Z");
+        let mut init = pod(ns, "db-migrate-0", "0/1", "Init:0/1", 0);
+        init.created = at("2026-11-20T11:59:15Z");
+        init.ip.clear();
+        let mut job = pod(ns, "nightly-report-29145600-abcde", "0/1", "Completed", 0);
+        job.created = at("2026-10-06T02:00:00Z");
+        let long =
+            "payments-reconciliation-worker-with-a-very-long-deployment-name-5f6d7c8b9-qwert";
+        vec![
+            crash,
+            init,
+            job,
+            pod(ns, "frontend-5c8d7b9f4-abcde", "2/2", "Running", 0),
+            pod(ns, "frontend-5c8d7b9f4-fghij", "1/2", "Terminating", 1),
+            pod(ns, long, "1/1", "Running", 0),
+            pod(ns, "evil-\u{1b}[2J-name", "1/1", "ImagePullBackOff", 0),
+        ]
+    }
+
+    /// A connected state: two contexts, three namespaces, the pods above.
+    pub fn demo_state(all_namespaces: bool) -> State {
+        let mut state = State::new(StartOptions {
+            all_namespaces,
+            ..StartOptions::default()
+        });
+        let context = |name: &str, cluster: &str, user: &str| ContextInfo {
+            name: name.into(),
+            cluster: cluster.into(),
+            user: user.into(),
+            namespace: None,
+        };
+        update(
+            &mut state,
+            Msg::Contexts {
+                contexts: vec![
+                    context("kind-dev", "kind-dev", "kind-dev-admin"),
+                    context("prod-eu", "gke_acme_europe-west1_prod", "oidc-alice"),
+                ],
+                selected: Some("kind-dev".into()),
+                namespace: Some("shop".into()),
+                error: None,
+            },
+        );
+        let (ctx_gen, pods_gen) = (state.context_gen, state.pods_gen);
+        update(
+            &mut state,
+            Msg::Connected {
+                generation: ctx_gen,
+                result: Ok(ConnectionInfo {
+                    server: "https://127.0.0.1:6443".into(),
+                    namespace: "shop".into(),
+                    insecure: false,
+                }),
+            },
+        );
+        let names = ["default", "kube-system", "shop"]
+            .map(String::from)
+            .to_vec();
+        update(
+            &mut state,
+            Msg::Namespaces {
+                generation: ctx_gen,
+                result: Ok(names),
+            },
+        );
+        update(
+            &mut state,
+            Msg::Version {
+                generation: ctx_gen,
+                result: Ok((
+                    ServerVersion {
+                        git_version: "v1.31.0".into(),
+                        platform: "linux/amd64".into(),
+                    },
+                    std::time::Duration::from_millis(12),
+                )),
+            },
+        );
+        let mut rows = pods("shop");
+        if all_namespaces {
+            rows.extend(pods("kube-system").into_iter().take(2));
+        }
+        update(
+            &mut state,
+            Msg::PodsPage {
+                generation: pods_gen,
+                rows,
+                first: true,
+                more: false,
+            },
+        );
+        state.now = now();
+        state
+    }
+
+    /// Renders with `draw` on a `width`×`height` test terminal and returns the screen text.
+    pub fn draw(width: u16, height: u16, draw: impl FnOnce(&mut ratatui::Frame)) -> String {
+        let mut terminal =
+            Terminal::new(TestBackend::new(width, height)).expect("test backend never fails");
+        terminal.draw(draw).expect("test backend never fails");
+        terminal.backend().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_replaces_escapes_and_bidi() {
+        assert!(matches!(sanitize("web-1"), Cow::Borrowed("web-1")));
+        assert_eq!(sanitize("a\u{1b}[2Jb\nc\u{202e}d\u{7f}"), "a?[2Jb?c?d?");
+    }
+
+    #[test]
+    fn whole_screen_narrow() {
+        let state = testing::demo_state(false);
+        insta::assert_snapshot!(testing::draw(80, 24, |f| render(f, &state)));
+    }
+
+    #[test]
+    fn whole_screen_wide_all_namespaces() {
+        let state = testing::demo_state(true);
+        insta::assert_snapshot!(testing::draw(160, 40, |f| render(f, &state)));
+    }
+
+    #[test]
+    fn no_kubeconfig_screen() {
+        let mut state = State::new(crate::state::StartOptions {
+            log_file: Some("/home/me/.local/state/kr8s-tui/log".into()),
+            ..Default::default()
+        });
+        state.fatal =
+            Some("no kubeconfig: ~/.kube/config does not exist and $KUBECONFIG is unset".into());
+        insta::assert_snapshot!(testing::draw(80, 24, |f| render(f, &state)));
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1 000"),
+            (12500, "12 500"),
+            (1234567, "1 234 567"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(group_thousands(n), want);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The status bar: where we are (context, namespace, server), how much is loaded, and what
+//! went wrong last.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{group_thousands, sanitize};
+use crate::state::{PodsLoad, State};
+
+/// Draws the two status lines into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let lines = vec![facts_line(state), message_line(state)];
+    frame.render_widget(
+        Paragraph::new(lines).style(Style::new().bg(Color::Black)),
+        area,
+    );
+}
+
+fn separator() -> Span<'static> {
+    Span::styled(" │ ", Style::new().fg(Color::DarkGray))
+}
+
+/// Context, namespace, server version and latency, pod count, loading state, flags.
+fn facts_line(state: &State) -> Line<'static> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let context = state.context.as_deref().map_or("-".into(), sanitize);
+    let namespace = state.namespace.as_deref().map_or("all".into(), sanitize);
+    let mut spans = vec![
+        Span::raw(" ctx "),
+        Span::styled(context.into_owned(), bold.fg(Color::Cyan)),
+        separator(),
+        Span::raw("ns "),
+        Span::styled(namespace.into_owned(), bold.fg(Color::Cyan)),
+        separator(),
+        version_span(state),
+        separator(),
+        Span::raw(format!("{} pods", group_thousands(state.pods.len()))),
+    ];
+    let load = match state.pods_load {
+        PodsLoad::Idle => None,
+        PodsLoad::Loading => Some(Span::styled("loading…", Style::new().fg(Color::Yellow))),
+        PodsLoad::Watching => Some(Span::styled("watching", Style::new().fg(Color::Green))),
+    };
+    if let Some(load) = load {
+        spans.extend([separator(), load]);
+    }
+    if state.opts.readonly {
+        spans.extend([separator(), Span::styled("READONLY", bold.fg(Color::Blue))]);
+    }
+    if state.connection.as_ref().is_some_and(|c| c.insecure) {
+        let warning = Style::new()
+            .fg(Color::Black)
+            .bg(Color::Red)
+            .add_modifier(Modifier::BOLD);
+        spans.extend([separator(), Span::styled(" INSECURE TLS ", warning)]);
+    }
+    Line::from(spans)
+}
+
+fn version_span(state: &State) -> Span<'static> {
+    match (&state.version, &state.version_error) {
+        (Some(v), _) => Span::raw(format!(
+            "{} ({}ms)",
+            sanitize(&v.version.git_version),
+            v.latency.as_millis()
+        )),
+        (None, Some(_)) => Span::styled("version ?", Style::new().fg(Color::Red)),
+        (None, None) => Span::styled("connecting…", Style::new().fg(Color::DarkGray)),
+    }
+}
+
+/// The last error, else a hint, else the most useful keys.
+fn message_line(state: &State) -> Line<'static> {
+    if let Some(error) = state.current_error() {
+        return Line::from(vec![
+            Span::styled(
+                " ✗ ",
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(sanitize(&error).into_owned(), Style::new().fg(Color::Red)),
+        ]);
+    }
+    if let Some(hint) = &state.hint {
+        return Line::styled(
+            format!(" {}", sanitize(hint)),
+            Style::new().fg(Color::Yellow),
+        );
+    }
+    Line::styled(
+        " <tab> next pane  <enter> open  j/k move  ? help  q quit",
+        Style::new().fg(Color::DarkGray),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::msg::{Msg, ServerVersion};
+    use crate::state::update;
+    use crate::ui::testing::{demo_state, draw};
+
+    #[test]
+    fn status_bar_connected() {
+        let state = demo_state(false);
+        insta::assert_snapshot!(draw(100, 2, |f| super::render(f, f.area(), &state)));
+    }
+
+    #[test]
+    fn status_bar_with_error_insecure_readonly() {
+        let mut state = demo_state(true);
+        state.opts.readonly = true;
+        if let Some(c) = state.connection.as_mut() {
+            c.insecure = true;
+        }
+        let generation = state.pods_gen;
+        update(
+            &mut state,
+            Msg::PodsError {
+                generation,
+                error: "pods is forbidden: User \"dev\" cannot watch pods".into(),
+                retry_in: Some(Duration::from_secs(2)),
+            },
+        );
+        let generation = state.context_gen;
+        update(
+            &mut state,
+            Msg::Version {
+                generation,
+                result: Ok((
+                    ServerVersion {
+                        git_version: "v1.31.0".into(),
+                        platform: "linux/amd64".into(),
+                    },
+                    Duration::from_millis(12),
+                )),
+            },
+        );
+        insta::assert_snapshot!(draw(120, 2, |f| super::render(f, f.area(), &state)));
+    }
+}
