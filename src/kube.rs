@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod kubeconfig;
 pub mod table;
+pub mod tls;
 pub mod url;
 
 pub use error::{KubeError, Status};
