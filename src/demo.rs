@@ -2,11 +2,14 @@
 //! believable pods, nodes, services, deployments and events, good enough for kubectl and kube-rs
 //! clients. Used by `kr8s-tui --demo`, `kr8s-tui demo-server`, integration tests and benches.
 
+mod api;
 mod churn;
 mod data;
 mod discovery;
+mod events;
 mod faults;
 mod logs;
+mod pods;
 mod resources;
 mod rng;
 mod routes;
@@ -154,7 +157,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let token = tls::random_token()?;
     let faults = Arc::new(Faults::from_options(&opts));
     let store = Arc::new(store::Store::new());
-    data::seed(&store, &opts);
+    let seeded = data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
     let app = routes::AppState {
@@ -170,7 +173,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let (kubeconfig_path, tempdir) =
         tls::write_kubeconfig(addr, &certs.ca_pem, &token, listen.kubeconfig_out.as_deref())?;
     let background = vec![
-        churn::spawn(store, opts.churn, opts.seed),
+        churn::spawn(store, opts.churn, opts.seed, seeded),
         server::spawn_restarter(server.clone(), restart_rx),
     ];
     tracing::info!(%addr, pods = opts.pods, "demo server started");

@@ -293,7 +293,8 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
     for i in 0..opts.pods {
         let ns_index = i % namespaces.len();
         let apps = &mut workloads[ns_index];
-        let w = &mut apps[rng.below(apps.len() as u64) as usize];
+        let pick = rng.below(apps.len() as u64) as usize;
+        let w = &mut apps[pick];
         let scenario = scenario(i / namespaces.len(), w.controller(), &mut rng);
         let node = rng.pick(&nodes[1..]).clone();
         let mut name = pod_name(w, w.pods, &node.0, &mut rng);

@@ -51,10 +51,6 @@ impl Selector {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty() && self.fields.is_empty()
-    }
-
     pub fn matches(&self, kind: Kind, obj: &Obj) -> bool {
         self.labels.iter().all(|r| r.matches(obj))
             && self.fields.iter().all(|f| {
