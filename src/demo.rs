@@ -1,0 +1,203 @@
+//! The embedded demo cluster: a real HTTPS Kubernetes API server inside the binary, seeded with
+//! believable pods, nodes, services, deployments and events, good enough for kubectl and kube-rs
+//! clients. Used by `kr8s-tui --demo`, `kr8s-tui demo-server`, integration tests and benches.
+
+mod api;
+mod churn;
+mod data;
+mod discovery;
+mod events;
+mod faults;
+mod logs;
+mod pods;
+mod resources;
+mod rng;
+mod routes;
+mod select;
+mod server;
+mod store;
+mod table;
+mod tls;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use thiserror::Error;
+use tokio::task::JoinHandle;
+
+pub use faults::{FaultSettings, Faults};
+
+/// How the demo cluster is seeded and how it behaves; flattened into the binary's arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoOptions {
+    /// Number of pods to seed.
+    #[arg(long = "demo-pods", default_value_t = 60)]
+    pub pods: usize,
+    /// Number of namespaces to spread the pods over.
+    #[arg(long = "demo-namespaces", default_value_t = 6)]
+    pub namespaces: usize,
+    /// Pod events per second made by the background churn (0 = off).
+    #[arg(long = "demo-churn", default_value_t = 0.5)]
+    pub churn: f64,
+    /// Seed of the deterministic data generator.
+    #[arg(long = "demo-seed", default_value_t = 42)]
+    pub seed: u64,
+    /// Log lines per second while a client follows a pod's log.
+    #[arg(long = "demo-log-rate", default_value_t = 2.0)]
+    pub log_rate: f64,
+    /// Delay added to every API request, in milliseconds.
+    #[arg(long = "demo-latency-ms", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Fraction of API requests (0.0–1.0) answered with 500/503 alternately.
+    #[arg(long = "demo-error-rate", default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Answer every watch with 410 Gone (an ERROR event with an `Expired` Status).
+    #[arg(long = "demo-watch-410")]
+    pub watch_410: bool,
+    /// Close watch and log streams abruptly after this many milliseconds.
+    #[arg(long = "demo-drop-after-ms")]
+    pub drop_after_ms: Option<u64>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            pods: 60,
+            namespaces: 6,
+            churn: 0.5,
+            seed: 42,
+            log_rate: 2.0,
+            latency_ms: 0,
+            error_rate: 0.0,
+            watch_410: false,
+            drop_after_ms: None,
+        }
+    }
+}
+
+/// Where the demo server listens and where its kubeconfig goes.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeOptions {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Write the kubeconfig here (mode 0600) instead of a temporary directory.
+    #[arg(long = "kubeconfig-out")]
+    pub kubeconfig_out: Option<PathBuf>,
+}
+
+/// Why the demo server could not start or restart.
+#[derive(Debug, Error)]
+pub enum DemoError {
+    /// Certificate generation or TLS configuration failed.
+    #[error("demo TLS setup: {0}")]
+    Tls(String),
+    /// Binding the port or writing the kubeconfig failed.
+    #[error("demo server I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running demo server. Dropping it stops the server and the churn.
+pub struct DemoHandle {
+    /// The listening address (127.0.0.1 and the chosen port).
+    pub addr: SocketAddr,
+    /// The generated kubeconfig (cluster, user and context all named `demo`).
+    pub kubeconfig_path: PathBuf,
+    /// The bearer token the server accepts.
+    pub token: String,
+    /// PEM of the self-signed CA that issued the server certificate.
+    pub ca_pem: String,
+    /// Live fault switches; changes apply to the next request.
+    pub faults: Arc<Faults>,
+    server: Arc<server::Server>,
+    background: Vec<JoinHandle<()>>,
+    // Keeps the kubeconfig's temporary directory alive as long as the server.
+    _tempdir: Option<tempfile::TempDir>,
+}
+
+impl DemoHandle {
+    /// `https://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+
+    /// A rustls client configuration that trusts only the demo CA (ring provider).
+    pub fn client_tls_config(&self) -> Result<rustls::ClientConfig, DemoError> {
+        tls::client_config(&self.ca_pem)
+    }
+
+    /// Drops every connection and stops accepting, waits `down_for`, then listens again on the
+    /// same port. Simulates an apiserver restart.
+    pub async fn restart(&self, down_for: Duration) -> Result<(), DemoError> {
+        self.server.restart(down_for).await
+    }
+
+    /// Stops the server, its connections and the churn.
+    pub async fn shutdown(self) {
+        // Drop does the work; this exists so callers can say what they mean.
+        drop(self);
+    }
+}
+
+impl Drop for DemoHandle {
+    fn drop(&mut self) {
+        self.server.stop();
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}
+
+/// Seeds the store, generates certificates and a token, writes the kubeconfig and starts serving.
+pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle, DemoError> {
+    let certs = tls::generate()?;
+    let token = tls::random_token()?;
+    let faults = Arc::new(Faults::from_options(&opts));
+    let store = Arc::new(store::Store::new());
+    let seeded = data::seed(&store, &opts);
+
+    let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
+    let app = routes::AppState {
+        store: store.clone(),
+        token: token.clone(),
+        faults: faults.clone(),
+        log_rate: opts.log_rate,
+        restart: restart_tx,
+    };
+    let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
+    let addr = server.addr();
+
+    let (kubeconfig_path, tempdir) =
+        tls::write_kubeconfig(addr, &certs.ca_pem, &token, listen.kubeconfig_out.as_deref())?;
+    let background = vec![
+        churn::spawn(store, opts.churn, opts.seed, seeded),
+        server::spawn_restarter(server.clone(), restart_rx),
+    ];
+    tracing::info!(%addr, pods = opts.pods, "demo server started");
+    Ok(DemoHandle {
+        addr,
+        kubeconfig_path,
+        token,
+        ca_pem: certs.ca_pem,
+        faults,
+        server,
+        background,
+        _tempdir: tempdir,
+    })
+}
+
+/// Runs the demo server alone (the `demo-server` subcommand): prints where the kubeconfig is and a
+/// kubectl line to try, then serves until Ctrl-C.
+pub async fn run_standalone(opts: DemoOptions, listen: ServeOptions) -> anyhow::Result<()> {
+    let handle = start(opts, listen).await?;
+    let path = handle.kubeconfig_path.display();
+    println!("kr8s-tui demo server listening on {}", handle.base_url());
+    println!("kubeconfig: {path}");
+    println!("try: kubectl --kubeconfig {path} get pods -A");
+    tokio::signal::ctrl_c().await?;
+    handle.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! `/version` and the discovery documents kubectl and kube-rs read before anything else.
+//!
+//! Newer kubectl first asks for aggregated discovery (`as=APIGroupDiscoveryList`); answering with
+//! the plain documents and `Content-Type: application/json` makes it fall back, so one shape
+//! serves every client.
+
+use axum::response::Response;
+use http::HeaderMap;
+use serde_json::{Value, json};
+
+use super::resources::Kind;
+use super::routes::json_value;
+
+/// The discovery document a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Doc {
+    Api,
+    CoreV1,
+    Apis,
+    AppsGroup,
+    AppsV1,
+}
+
+/// What `/version` reports.
+pub(crate) fn version() -> Response {
+    json_value(&json!({
+        "major": "1", "minor": "31", "gitVersion": "v1.31.0-kr8s-demo",
+        "gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
+        "buildDate": "2024-08-13T07:28:49Z", "goVersion": "go1.22.5", "compiler": "gc",
+        "platform": "linux/amd64"
+    }))
+}
+
+fn resource(kind: Kind) -> Value {
+    let mut verbs = vec!["get", "list", "watch"];
+    if kind.can_delete() {
+        verbs.push("delete");
+    }
+    let mut r = json!({"name": kind.plural(), "singularName": kind.singular(),
+        "namespaced": kind.namespaced(), "kind": kind.kind(), "verbs": verbs,
+        "shortNames": kind.short_names()});
+    if matches!(kind, Kind::Pod | Kind::Service | Kind::Deployment) {
+        r["categories"] = json!(["all"]);
+    }
+    r
+}
+
+fn resource_list(group_version: &str, kinds: &[Kind], extra: Vec<Value>) -> Value {
+    let mut resources: Vec<Value> = kinds.iter().map(|k| resource(*k)).collect();
+    resources.extend(extra);
+    json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version,
+        "resources": resources})
+}
+
+fn apps_group() -> Value {
+    json!({"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+        "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}})
+}
+
+/// One discovery document as plain JSON, whatever the Accept header asked for.
+pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
+    let core = [Kind::Pod, Kind::Namespace, Kind::Event, Kind::Node, Kind::Service];
+    let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
+        "verbs": ["get"]});
+    let value = match doc {
+        Doc::Api => json!({"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+        Doc::CoreV1 => resource_list("v1", &core, vec![log]),
+        Doc::Apis => json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [apps_group()]}),
+        Doc::AppsGroup => {
+            let mut g = apps_group();
+            g["kind"] = json!("APIGroup");
+            g["apiVersion"] = json!("v1");
+            g
+        }
+        Doc::AppsV1 => resource_list("apps/v1", &[Kind::Deployment], vec![]),
+    };
+    json_value(&value)
+}

@@ -1,0 +1,128 @@
+//! Fault switches: latency, error rate, 410 on every watch and streams cut short. Atomics so
+//! tests flip them on a running server; `POST /demo/faults` sets them from another process.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::DemoOptions;
+
+/// Live fault settings of a demo server.
+#[derive(Debug, Default)]
+pub struct Faults {
+    latency_ms: AtomicU64,
+    /// Error rate in millionths, so it fits an atomic integer.
+    error_ppm: AtomicU32,
+    watch_410: AtomicBool,
+    /// 0 = never drop.
+    drop_after_ms: AtomicU64,
+    requests: AtomicU64,
+    errors: AtomicU64,
+}
+
+/// The fault fields as JSON (`POST /demo/faults` body); absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultSettings {
+    pub latency_ms: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub watch_410: Option<bool>,
+    /// 0 turns dropping off.
+    pub drop_after_ms: Option<u64>,
+}
+
+impl Faults {
+    pub(crate) fn from_options(opts: &DemoOptions) -> Faults {
+        let faults = Faults::default();
+        faults.apply(&FaultSettings {
+            latency_ms: Some(opts.latency_ms),
+            error_rate: Some(opts.error_rate),
+            watch_410: Some(opts.watch_410),
+            drop_after_ms: opts.drop_after_ms,
+        });
+        faults
+    }
+
+    /// Sets every field present in `settings`.
+    pub fn apply(&self, settings: &FaultSettings) {
+        if let Some(ms) = settings.latency_ms {
+            self.set_latency(Duration::from_millis(ms));
+        }
+        if let Some(rate) = settings.error_rate {
+            self.set_error_rate(rate);
+        }
+        if let Some(on) = settings.watch_410 {
+            self.set_watch_410(on);
+        }
+        if let Some(ms) = settings.drop_after_ms {
+            self.set_drop_after((ms > 0).then(|| Duration::from_millis(ms)));
+        }
+    }
+
+    /// The current settings, every field present.
+    pub fn settings(&self) -> FaultSettings {
+        FaultSettings {
+            latency_ms: Some(self.latency_ms.load(Ordering::Relaxed)),
+            error_rate: Some(self.error_rate()),
+            watch_410: Some(self.watch_410()),
+            drop_after_ms: Some(self.drop_after_ms.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Delay added before every API request is answered.
+    pub fn set_latency(&self, latency: Duration) {
+        self.latency_ms
+            .store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    pub fn latency(&self) -> Duration {
+        Duration::from_millis(self.latency_ms.load(Ordering::Relaxed))
+    }
+
+    /// Fraction of API requests (clamped to 0.0–1.0) that fail with 500 or 503.
+    pub fn set_error_rate(&self, rate: f64) {
+        let ppm = (rate.clamp(0.0, 1.0) * 1_000_000.0).round() as u32;
+        self.error_ppm.store(ppm, Ordering::Relaxed);
+    }
+
+    pub fn error_rate(&self) -> f64 {
+        f64::from(self.error_ppm.load(Ordering::Relaxed)) / 1_000_000.0
+    }
+
+    /// Makes every watch end at once with a 410 `Expired` ERROR event.
+    pub fn set_watch_410(&self, on: bool) {
+        self.watch_410.store(on, Ordering::Relaxed);
+    }
+
+    pub fn watch_410(&self) -> bool {
+        self.watch_410.load(Ordering::Relaxed)
+    }
+
+    /// Cuts watch and log streams after this long (None = never).
+    pub fn set_drop_after(&self, after: Option<Duration>) {
+        let ms = after.map_or(0, |d| d.as_millis().max(1) as u64);
+        self.drop_after_ms.store(ms, Ordering::Relaxed);
+    }
+
+    pub fn drop_after(&self) -> Option<Duration> {
+        let ms = self.drop_after_ms.load(Ordering::Relaxed);
+        (ms > 0).then(|| Duration::from_millis(ms))
+    }
+
+    /// Decides whether this request fails: `Some(500 or 503)` alternately, else `None`.
+    /// Deterministic spreading (a hashed counter), so a rate of 0.3 fails ~30% of requests.
+    pub(crate) fn injected_error(&self) -> Option<u16> {
+        let ppm = u64::from(self.error_ppm.load(Ordering::Relaxed));
+        if ppm == 0 {
+            return None;
+        }
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let roll = super::rng::Rng::new(n).next_u64() % 1_000_000;
+        if roll >= ppm {
+            return None;
+        }
+        let k = self.errors.fetch_add(1, Ordering::Relaxed);
+        Some(if k % 2 == 0 { 500 } else { 503 })
+    }
+}

@@ -1,0 +1,316 @@
+//! Request dispatch: authentication, fault injection, path parsing (with the apiserver's 404 and
+//! 405 answers) and the small response helpers every handler shares.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode, header};
+use tokio::sync::mpsc;
+
+use super::faults::{FaultSettings, Faults};
+use super::resources::Kind;
+use super::store::Store;
+use super::{api, discovery, logs, watch};
+use crate::kube::error::Status;
+
+/// Shared by every request.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub store: Arc<Store>,
+    pub token: String,
+    pub faults: Arc<Faults>,
+    pub log_rate: f64,
+    /// Asks the restarter task to bounce the listener (see `server::spawn_restarter`).
+    pub restart: mpsc::UnboundedSender<Duration>,
+}
+
+/// The router: one fallback handler that does its own path matching, so unknown paths and wrong
+/// methods get the apiserver's Status bodies.
+pub(crate) fn router(state: AppState) -> axum::Router {
+    axum::Router::new().fallback(dispatch).with_state(state)
+}
+
+/// What a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route<'a> {
+    Version,
+    Health,
+    Discovery(discovery::Doc),
+    /// A list or watch; `ns` None = all namespaces (or a cluster-scoped kind).
+    Collection { kind: Kind, ns: Option<&'a str> },
+    /// One object; `ns` is "" for cluster-scoped kinds.
+    Object { kind: Kind, ns: &'a str, name: &'a str },
+    Log { ns: &'a str, name: &'a str },
+    Faults,
+    Restart,
+}
+
+impl Route<'_> {
+    fn allows(&self, method: &Method) -> bool {
+        match self {
+            Route::Object { kind, .. } => {
+                method == Method::GET || (method == Method::DELETE && kind.can_delete())
+            }
+            Route::Faults => method == Method::GET || method == Method::POST,
+            Route::Restart => method == Method::POST,
+            _ => method == Method::GET,
+        }
+    }
+}
+
+/// Parses a request path; None = 404.
+pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["version"] => Some(Route::Version),
+        ["healthz" | "livez" | "readyz"] => Some(Route::Health),
+        ["demo", "faults"] => Some(Route::Faults),
+        ["demo", "restart"] => Some(Route::Restart),
+        ["api"] => Some(Route::Discovery(discovery::Doc::Api)),
+        ["api", "v1"] => Some(Route::Discovery(discovery::Doc::CoreV1)),
+        ["apis"] => Some(Route::Discovery(discovery::Doc::Apis)),
+        ["apis", "apps"] => Some(Route::Discovery(discovery::Doc::AppsGroup)),
+        ["apis", "apps", "v1"] => Some(Route::Discovery(discovery::Doc::AppsV1)),
+        ["api", "v1", rest @ ..] => resource_route("", rest),
+        ["apis", "apps", "v1", rest @ ..] => resource_route("apps", rest),
+        _ => None,
+    }
+}
+
+fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
+    let kind_of = |plural: &str| Kind::from_plural(group, plural);
+    match *rest {
+        [plural] => Some(Route::Collection { kind: kind_of(plural)?, ns: None }),
+        ["namespaces", ns, plural] => {
+            let kind = kind_of(plural).filter(|k| k.namespaced())?;
+            Some(Route::Collection { kind, ns: Some(ns) })
+        }
+        ["namespaces", ns, "pods", name, "log"] if group.is_empty() => Some(Route::Log { ns, name }),
+        ["namespaces", ns, plural, name] => {
+            let kind = kind_of(plural).filter(|k| k.namespaced())?;
+            Some(Route::Object { kind, ns, name })
+        }
+        [plural, name] => {
+            let kind = kind_of(plural).filter(|k| !k.namespaced())?;
+            Some(Route::Object { kind, ns: "", name })
+        }
+        _ => None,
+    }
+}
+
+/// Query parameters of one request.
+pub(crate) struct Params(HashMap<String, String>);
+
+impl Params {
+    pub fn parse(query: Option<&str>) -> Params {
+        let pairs = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes());
+        Params(pairs.into_owned().collect())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn str(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_default()
+    }
+
+    /// `true`/`1` or `false`/`0`/absent; anything else is a 400.
+    pub fn flag(&self, name: &str) -> Result<bool, Response> {
+        match self.get(name) {
+            None | Some("" | "false" | "0") => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some(v) => Err(bad_request(format!("invalid value for {name}: {v:?}"))),
+        }
+    }
+
+    /// A non-negative integer or absent; anything else is a 400.
+    pub fn number(&self, name: &str) -> Result<Option<u64>, Response> {
+        match self.get(name) {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| bad_request(format!("invalid value for {name}: {v:?}"))),
+        }
+    }
+}
+
+/// A Status response.
+pub(crate) fn status(code: u16, reason: &str, message: impl Into<String>) -> Response {
+    let body = Status::failure(code, reason, message);
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let code = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json_bytes(code, Bytes::from(bytes))
+}
+
+pub(crate) fn bad_request(message: impl Into<String>) -> Response {
+    status(400, "BadRequest", message)
+}
+
+pub(crate) fn not_found(kind: Kind, name: &str) -> Response {
+    let what = match kind.group() {
+        "" => kind.plural().to_string(),
+        g => format!("{}.{g}", kind.plural()),
+    };
+    status(404, "NotFound", format!("{what} \"{name}\" not found"))
+}
+
+/// A JSON body with the right content type.
+pub(crate) fn json_bytes(code: StatusCode, body: impl Into<Body>) -> Response {
+    let mut resp = Response::new(body.into());
+    *resp.status_mut() = code;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+pub(crate) fn json_value(value: &serde_json::Value) -> Response {
+    json_bytes(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default())
+}
+
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(given) = value.strip_prefix("Bearer ").map(str::trim) else {
+        return false;
+    };
+    // Length and every byte compared, so timing says little about the token.
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let params = Params::parse(parts.uri.query());
+    let Some(route) = parse_route(&path) else {
+        return authorized_or(&app, &parts.headers, || {
+            status(404, "NotFound", "the server could not find the requested resource")
+        });
+    };
+    if route == Route::Health {
+        return text(StatusCode::OK, "ok");
+    }
+    if !authorized(&parts.headers, &app.token) {
+        return status(401, "Unauthorized", "Unauthorized");
+    }
+    if !route.allows(&parts.method) {
+        return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
+        return status(413, "RequestEntityTooLarge", "request body too large");
+    };
+    if let Some(resp) = control(&app, route, &parts.method, &params, &body) {
+        return resp;
+    }
+    if let Some(resp) = inject_faults(&app.faults).await {
+        return resp;
+    }
+    tracing::debug!(method = %parts.method, %path, "demo request");
+    serve(&app, route, &parts.method, &params, &parts.headers, &body)
+}
+
+fn authorized_or(app: &AppState, headers: &HeaderMap, ok: impl FnOnce() -> Response) -> Response {
+    if authorized(headers, &app.token) {
+        ok()
+    } else {
+        status(401, "Unauthorized", "Unauthorized")
+    }
+}
+
+/// The `/demo/*` control endpoints; never subject to faults.
+fn control(app: &AppState, route: Route<'_>, method: &Method, params: &Params, body: &[u8]) -> Option<Response> {
+    match route {
+        Route::Faults if method == Method::POST => {
+            Some(match serde_json::from_slice::<FaultSettings>(body) {
+                Ok(settings) => {
+                    app.faults.apply(&settings);
+                    json_value(&serde_json::json!(app.faults.settings()))
+                }
+                Err(e) => bad_request(format!("invalid fault settings: {e}")),
+            })
+        }
+        Route::Faults => Some(json_value(&serde_json::json!(app.faults.settings()))),
+        Route::Restart => Some(match params.number("downMs") {
+            Ok(ms) => {
+                let _ = app.restart.send(Duration::from_millis(ms.unwrap_or(1000)));
+                json_bytes(StatusCode::ACCEPTED, r#"{"restarting":true}"#)
+            }
+            Err(resp) => resp,
+        }),
+        _ => None,
+    }
+}
+
+async fn inject_faults(faults: &Faults) -> Option<Response> {
+    let latency = faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match faults.injected_error()? {
+        503 => Some(status(503, "ServiceUnavailable", "demo fault: the server is currently unable to handle the request")),
+        code => Some(status(code, "InternalError", "demo fault: an error on the server (\"injected\") has prevented the request from succeeding")),
+    }
+}
+
+pub(crate) fn text(code: StatusCode, body: &'static str) -> Response {
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = code;
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+    resp
+}
+
+fn serve(app: &AppState, route: Route<'_>, method: &Method, params: &Params, headers: &HeaderMap, body: &[u8]) -> Response {
+    match route {
+        Route::Version => discovery::version(),
+        Route::Discovery(doc) => discovery::document(doc, headers),
+        Route::Collection { kind, ns } => match params.flag("watch") {
+            Ok(true) => watch::serve(app, kind, ns, params, headers),
+            Ok(false) => api::list(app, kind, ns, params, headers),
+            Err(resp) => resp,
+        },
+        Route::Object { kind, ns, name } if method == Method::DELETE => api::delete(app, kind, ns, name, params, body),
+        Route::Object { kind, ns, name } => api::get(app, kind, ns, name, headers, params),
+        Route::Log { ns, name } => logs::serve(app, ns, name, params),
+        Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_routes() {
+        assert_eq!(parse_route("/api/v1/pods"), Some(Route::Collection { kind: Kind::Pod, ns: None }));
+        assert_eq!(
+            parse_route("/api/v1/namespaces/web/pods/x/log"),
+            Some(Route::Log { ns: "web", name: "x" })
+        );
+        assert_eq!(
+            parse_route("/api/v1/namespaces/web"),
+            Some(Route::Object { kind: Kind::Namespace, ns: "", name: "web" })
+        );
+        assert_eq!(
+            parse_route("/apis/apps/v1/namespaces/web/deployments"),
+            Some(Route::Collection { kind: Kind::Deployment, ns: Some("web") })
+        );
+        assert_eq!(parse_route("/api/v1/namespaces/web/nodes"), None);
+        assert_eq!(parse_route("/api/v1/deployments"), None);
+        assert_eq!(parse_route("/nope"), None);
+    }
+}

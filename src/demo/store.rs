@@ -1,0 +1,367 @@
+//! The object store: every object kept as its serialized JSON plus a compact index (key, labels,
+//! the field values selectors need), one global resourceVersion and a bounded change history
+//! that watches replay from.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::Bound;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use bytes::Bytes;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::resources::Kind;
+
+/// How many recent changes a watch can resume from.
+const HISTORY: usize = 10_000;
+
+/// One stored object. `json` is exactly what lists and gets send.
+#[derive(Debug)]
+pub(crate) struct Obj {
+    /// `namespace/name`, or `/name` for cluster-scoped objects; also the sort order of lists.
+    key: Box<str>,
+    ns_len: u32,
+    pub labels: Box<[(Box<str>, Box<str>)]>,
+    /// Values of `Kind::indexed_fields`, in that order.
+    fields: Box<[Box<str>]>,
+    pub json: Bytes,
+}
+
+impl Obj {
+    fn from_value(kind: Kind, value: &Value) -> Obj {
+        let meta = &value["metadata"];
+        let ns = meta["namespace"].as_str().unwrap_or_default();
+        let name = meta["name"].as_str().unwrap_or_default();
+        let labels = meta["labels"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.as_str().into(), v.as_str().unwrap_or_default().into()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fields = kind
+            .indexed_fields()
+            .iter()
+            .map(|f| field_text(value, f).into())
+            .collect();
+        Obj {
+            key: object_key(ns, name).into(),
+            ns_len: ns.len() as u32,
+            labels,
+            fields,
+            json: Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
+        }
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.key[..self.ns_len as usize]
+    }
+
+    pub fn name(&self) -> &str {
+        &self.key[self.ns_len as usize + 1..]
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| &**v)
+    }
+
+    /// The value of a field label; `None` when the kind does not support it.
+    pub fn field(&self, kind: Kind, field: &str) -> Option<&str> {
+        match field {
+            "metadata.name" => Some(self.name()),
+            "metadata.namespace" => Some(self.namespace()),
+            _ => kind
+                .indexed_fields()
+                .iter()
+                .position(|f| *f == field)
+                .and_then(|i| self.fields.get(i))
+                .map(|v| &**v),
+        }
+    }
+
+    /// The stored JSON parsed back, for the rare paths that need to change or inspect it.
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.json).unwrap_or(Value::Null)
+    }
+}
+
+/// The sort key of an object.
+pub(crate) fn object_key(ns: &str, name: &str) -> String {
+    format!("{ns}/{name}")
+}
+
+/// A field given as a dotted path, rendered as the apiserver compares it (strings as is,
+/// booleans as `true`/`false`, missing as "").
+fn field_text(value: &Value, dotted: &str) -> String {
+    let pointer = format!("/{}", dotted.replace('.', "/"));
+    match value.pointer(&pointer) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ if dotted == "spec.unschedulable" => "false".into(),
+        _ => String::new(),
+    }
+}
+
+/// What happened to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChangeType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl ChangeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeType::Added => "ADDED",
+            ChangeType::Modified => "MODIFIED",
+            ChangeType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One entry of the change history, as watches see it.
+#[derive(Debug)]
+pub(crate) struct Change {
+    pub rv: u64,
+    pub kind: Kind,
+    pub ty: ChangeType,
+    pub obj: Arc<Obj>,
+}
+
+/// One page of a list.
+pub(crate) struct Page {
+    pub rv: u64,
+    pub items: Vec<Arc<Obj>>,
+    /// Key of the last item when more may follow.
+    pub more_after: Option<String>,
+}
+
+/// Where a watch starts: the current objects (for resourceVersion 0/unset), the changes to
+/// replay, and the live feed that follows them without gaps.
+pub(crate) struct WatchStart {
+    pub rv: u64,
+    pub initial: Vec<Arc<Obj>>,
+    pub replay: Vec<Arc<Change>>,
+    pub live: broadcast::Receiver<Arc<Change>>,
+}
+
+/// The requested resourceVersion is older than the history window.
+#[derive(Debug)]
+pub(crate) struct Expired {
+    pub oldest: u64,
+}
+
+struct Inner {
+    rv: u64,
+    /// Changes up to this resourceVersion have been forgotten.
+    compacted: u64,
+    maps: [BTreeMap<Box<str>, Arc<Obj>>; 6],
+    history: VecDeque<Arc<Change>>,
+}
+
+/// The demo cluster's state. Writers hold the lock while broadcasting, so a watch that
+/// subscribes under the lock sees every change exactly once.
+pub(crate) struct Store {
+    inner: RwLock<Inner>,
+    tx: broadcast::Sender<Arc<Change>>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let (tx, _) = broadcast::channel(4096);
+        Store {
+            inner: RwLock::new(Inner {
+                rv: 1,
+                compacted: 1,
+                maps: Default::default(),
+                history: VecDeque::new(),
+            }),
+            tx,
+        }
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current resourceVersion.
+    pub fn rv(&self) -> u64 {
+        self.read().rv
+    }
+
+    /// Inserts without history or events: the initial seed. Call `finish_seed` afterwards.
+    pub fn seed(&self, kind: Kind, mut value: Value) {
+        let mut inner = self.write();
+        inner.rv += 1;
+        set_rv(&mut value, inner.rv);
+        let obj = Obj::from_value(kind, &value);
+        inner.maps[kind.index()].insert(obj.key.clone(), Arc::new(obj));
+    }
+
+    /// Marks the seed as history no watch can resume into.
+    pub fn finish_seed(&self) {
+        let mut inner = self.write();
+        inner.compacted = inner.rv;
+    }
+
+    pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Obj>> {
+        self.read().maps[kind.index()]
+            .get(object_key(ns, name).as_str())
+            .cloned()
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.read().maps[kind.index()].len()
+    }
+
+    /// Creates or replaces an object; emits ADDED or MODIFIED.
+    pub fn put(&self, kind: Kind, mut value: Value) -> Arc<Change> {
+        let mut inner = self.write();
+        inner.rv += 1;
+        let rv = inner.rv;
+        set_rv(&mut value, rv);
+        let obj = Arc::new(Obj::from_value(kind, &value));
+        let ty = match inner.maps[kind.index()].insert(obj.key.clone(), obj.clone()) {
+            Some(_) => ChangeType::Modified,
+            None => ChangeType::Added,
+        };
+        self.record(&mut inner, Change { rv, kind, ty, obj })
+    }
+
+    /// Applies `change` to a stored object's JSON and stores the result (MODIFIED).
+    pub fn update(
+        &self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value),
+    ) -> Option<Arc<Change>> {
+        let mut value = self.get(kind, ns, name)?.value();
+        change(&mut value);
+        Some(self.put(kind, value))
+    }
+
+    /// Removes an object; emits DELETED with the object at a new resourceVersion.
+    pub fn delete(&self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Change>> {
+        let mut inner = self.write();
+        let old = inner.maps[kind.index()].remove(object_key(ns, name).as_str())?;
+        inner.rv += 1;
+        let rv = inner.rv;
+        let mut value = old.value();
+        set_rv(&mut value, rv);
+        let obj = Arc::new(Obj::from_value(kind, &value));
+        let ty = ChangeType::Deleted;
+        Some(self.record(&mut inner, Change { rv, kind, ty, obj }))
+    }
+
+    fn record(&self, inner: &mut Inner, change: Change) -> Arc<Change> {
+        let change = Arc::new(change);
+        inner.history.push_back(change.clone());
+        while inner.history.len() > HISTORY {
+            if let Some(old) = inner.history.pop_front() {
+                inner.compacted = old.rv;
+            }
+        }
+        // No receivers is fine: nobody is watching.
+        let _ = self.tx.send(change.clone());
+        change
+    }
+
+    /// Up to `limit` objects (0 = all) after the key `after`, in key order, that pass `keep`.
+    pub fn page(
+        &self,
+        kind: Kind,
+        ns: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        keep: impl Fn(&Obj) -> bool,
+    ) -> Page {
+        let inner = self.read();
+        let prefix = ns.map(|ns| format!("{ns}/"));
+        let start = match (after, &prefix) {
+            (Some(a), _) => Bound::Excluded(a),
+            (None, Some(p)) => Bound::Included(p.as_str()),
+            (None, None) => Bound::Unbounded,
+        };
+        let range = inner.maps[kind.index()].range::<str, _>((start, Bound::Unbounded));
+        let mut items = Vec::new();
+        let mut more_after = None;
+        for (key, obj) in range {
+            if prefix.as_deref().is_some_and(|p| !key.starts_with(p)) {
+                break;
+            }
+            if !keep(obj) {
+                continue;
+            }
+            if limit > 0 && items.len() == limit {
+                more_after = items.last().map(|o: &Arc<Obj>| o.key().to_string());
+                break;
+            }
+            items.push(obj.clone());
+        }
+        Page {
+            rv: inner.rv,
+            items,
+            more_after,
+        }
+    }
+
+    /// Starts a watch of `kind` from `since` (None or 0 = the current state as ADDED events).
+    pub fn watch(&self, kind: Kind, since: Option<u64>) -> Result<WatchStart, Expired> {
+        let inner = self.read();
+        let live = self.tx.subscribe();
+        let (initial, replay) = match since.filter(|rv| *rv > 0) {
+            None => (inner.maps[kind.index()].values().cloned().collect(), vec![]),
+            Some(rv) if rv < inner.compacted => {
+                return Err(Expired {
+                    oldest: inner.compacted,
+                });
+            }
+            Some(rv) => {
+                let replay = inner
+                    .history
+                    .iter()
+                    .filter(|c| c.rv > rv && c.kind == kind)
+                    .cloned()
+                    .collect();
+                (vec![], replay)
+            }
+        };
+        Ok(WatchStart {
+            rv: inner.rv,
+            initial,
+            replay,
+            live,
+        })
+    }
+
+    /// The `n % count`-th object of a kind (for churn to pick one at random).
+    pub fn nth(&self, kind: Kind, n: u64) -> Option<Arc<Obj>> {
+        let inner = self.read();
+        let map = &inner.maps[kind.index()];
+        if map.is_empty() {
+            return None;
+        }
+        map.values().nth((n % map.len() as u64) as usize).cloned()
+    }
+}
+
+fn set_rv(value: &mut Value, rv: u64) {
+    if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+    }
+}
