@@ -56,9 +56,10 @@ fn build_request(global: &GlobalArgs, args: &ApiArgs) -> anyhow::Result<ApiReque
         Some(b) => Some(body_to_json(&read_body(b)?)?),
         None => None,
     };
-    let content_type = args.content_type.clone().or_else(|| {
-        (method == Method::PATCH).then(|| "application/merge-patch+json".to_string())
-    });
+    let content_type = args
+        .content_type
+        .clone()
+        .or_else(|| (method == Method::PATCH).then(|| "application/merge-patch+json".to_string()));
     let req = ApiRequest {
         method,
         version: args.version.clone(),

@@ -135,7 +135,11 @@ pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
         "s" => value,
         "m" => value * 60.0,
         "h" => value * 3600.0,
-        _ => return Err(format!("invalid timeout unit {unit:?} in {s:?}: use ms, s, m or h")),
+        _ => {
+            return Err(format!(
+                "invalid timeout unit {unit:?} in {s:?}: use ms, s, m or h"
+            ));
+        }
     };
     if secs == 0.0 {
         Ok(Timeout(None))
@@ -151,10 +155,22 @@ mod tests {
     #[test]
     fn request_timeout_like_kubectl() {
         assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
-        assert_eq!(parse_timeout("5"), Ok(Timeout(Some(Duration::from_secs(5)))));
-        assert_eq!(parse_timeout("30s"), Ok(Timeout(Some(Duration::from_secs(30)))));
-        assert_eq!(parse_timeout("2m"), Ok(Timeout(Some(Duration::from_secs(120)))));
-        assert_eq!(parse_timeout("250ms"), Ok(Timeout(Some(Duration::from_millis(250)))));
+        assert_eq!(
+            parse_timeout("5"),
+            Ok(Timeout(Some(Duration::from_secs(5))))
+        );
+        assert_eq!(
+            parse_timeout("30s"),
+            Ok(Timeout(Some(Duration::from_secs(30))))
+        );
+        assert_eq!(
+            parse_timeout("2m"),
+            Ok(Timeout(Some(Duration::from_secs(120))))
+        );
+        assert_eq!(
+            parse_timeout("250ms"),
+            Ok(Timeout(Some(Duration::from_millis(250))))
+        );
         assert!(parse_timeout("soon").is_err());
         assert!(parse_timeout("3d").is_err());
     }
@@ -162,7 +178,15 @@ mod tests {
     #[test]
     fn flags_parse_as_kubectl_spells_them() {
         let cli = Cli::try_parse_from([
-            "kr8s-tui", "--kubeconfig", "k.yaml", "--context", "c", "-n", "ns", "-A", "--readonly",
+            "kr8s-tui",
+            "--kubeconfig",
+            "k.yaml",
+            "--context",
+            "c",
+            "-n",
+            "ns",
+            "-A",
+            "--readonly",
         ])
         .expect("valid flags");
         assert_eq!(cli.global.context.as_deref(), Some("c"));

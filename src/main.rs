@@ -16,7 +16,10 @@ use kr8s_tui::{api_cmd, app, demo, logging, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -82,7 +85,10 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
 }
 
 /// Reads the kubeconfig and queues the `Contexts` message; problems are shown in the UI.
-fn load(global: &GlobalArgs, tx: &tokio::sync::mpsc::UnboundedSender<Msg>) -> Option<Arc<ApiCache>> {
+fn load(
+    global: &GlobalArgs,
+    tx: &tokio::sync::mpsc::UnboundedSender<Msg>,
+) -> Option<Arc<ApiCache>> {
     let opts = LoadOptions {
         kubeconfig: global.kubeconfig.clone(),
         context: global.context.clone(),
@@ -121,7 +127,13 @@ fn load(global: &GlobalArgs, tx: &tokio::sync::mpsc::UnboundedSender<Msg>) -> Op
             .as_ref()
             .and_then(|s| contexts.iter().find(|i| &i.name == s))
             .and_then(|i| i.namespace.clone());
-        Some(global.namespace.clone().or(from_context).unwrap_or_else(|| "default".into()))
+        Some(
+            global
+                .namespace
+                .clone()
+                .or(from_context)
+                .unwrap_or_else(|| "default".into()),
+        )
     };
     let _ = tx.send(Msg::Contexts {
         contexts,

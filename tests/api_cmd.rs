@@ -23,10 +23,16 @@ async fn version_pods_yaml_errors_and_readonly() {
     let kc = demo.kubeconfig_path.clone();
     let out = tokio::task::spawn_blocking(move || {
         let version = api(&kc, &["GET", "--version", "", "--base", "/version"]);
-        let pods = api(&kc, &["GET", "--url", "pods", "-n", "default", "-o", "yaml"]);
+        let pods = api(
+            &kc,
+            &["GET", "--url", "pods", "-n", "default", "-o", "yaml"],
+        );
         let missing = api(&kc, &["GET", "--url", "pods/nope", "-n", "default"]);
         let bad = api(&kc, &["GET", "--version", "v2", "--url", "things"]);
-        let refused = api(&kc, &["--readonly", "DELETE", "--url", "pods/x", "-n", "default"]);
+        let refused = api(
+            &kc,
+            &["--readonly", "DELETE", "--url", "pods/x", "-n", "default"],
+        );
         (version, pods, missing, bad, refused)
     })
     .await
@@ -37,13 +43,20 @@ async fn version_pods_yaml_errors_and_readonly() {
     let v: serde_json::Value = serde_json::from_slice(&version.stdout).expect("version is JSON");
     assert!(v["gitVersion"].as_str().is_some_and(|s| s.starts_with('v')));
 
-    assert!(pods.status.success(), "{}", String::from_utf8_lossy(&pods.stderr));
+    assert!(
+        pods.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pods.stderr)
+    );
     let text = String::from_utf8_lossy(&pods.stdout);
     assert!(text.contains("kind: PodList"), "{text}");
 
     assert_eq!(missing.status.code(), Some(1));
     let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(err.contains("Error from server (NotFound): pods \"nope\" not found"), "{err}");
+    assert!(
+        err.contains("Error from server (NotFound): pods \"nope\" not found"),
+        "{err}"
+    );
 
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);

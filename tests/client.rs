@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use futures::StreamExt;
 use http::Method;
-use kr8s_tui::demo::{self, DemoHandle};
+use kr8s_tui::demo::DemoHandle;
 use kr8s_tui::kube::kubeconfig::Kubeconfig;
 use kr8s_tui::kube::table::Pod;
 use kr8s_tui::kube::{ApiRequest, Client, ClientOptions, KubeError, ListParams, WatchEvent};
@@ -98,7 +98,10 @@ async fn insecure_skip_verify_and_tls_server_name() {
     let user = format!("    token: {}", demo.token);
     let path = kubeconfig(
         dir.path(),
-        &format!("    server: {}\n    insecure-skip-tls-verify: true", server(&demo)),
+        &format!(
+            "    server: {}\n    insecure-skip-tls-verify: true",
+            server(&demo)
+        ),
         &user,
     );
     let client = client_for(&path, ClientOptions::default());
@@ -156,7 +159,10 @@ async fn token_file_is_reread_after_401() {
         "    tokenFile: token",
     );
     let client = client_for(&path, ClientOptions::default());
-    assert_eq!(client.version().await.map_err(|e| e.code()).err(), Some(Some(401)));
+    assert_eq!(
+        client.version().await.map_err(|e| e.code()).err(),
+        Some(Some(401))
+    );
     // The token rotates on disk: the next 401 makes the client read it again.
     std::fs::write(&token_file, &demo.token).expect("rotate token");
     client.version().await.expect("re-read token works");
@@ -169,7 +175,8 @@ async fn exec_plugin_is_cached_and_refreshed_once_after_401() {
     let tokens = dir.path().join("tokens");
     let count = dir.path().join("count");
     std::fs::write(&tokens, format!("expired-token\n{}\n", demo.token)).expect("tokens");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/client/exec-rotating.sh");
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/client/exec-rotating.sh");
     let path = kubeconfig(
         dir.path(),
         &format!(
@@ -185,10 +192,19 @@ async fn exec_plugin_is_cached_and_refreshed_once_after_401() {
         ),
     );
     let client = client_for(&path, ClientOptions::default());
-    client.version().await.expect("401 then refresh then success");
+    client
+        .version()
+        .await
+        .expect("401 then refresh then success");
     client.version().await.expect("cached credential");
-    let runs = std::fs::read_to_string(&count).expect("count file").lines().count();
-    assert_eq!(runs, 2, "one run, one refresh after the 401, then the cache");
+    let runs = std::fs::read_to_string(&count)
+        .expect("count file")
+        .lines()
+        .count();
+    assert_eq!(
+        runs, 2,
+        "one run, one refresh after the 401, then the cache"
+    );
 }
 
 #[tokio::test]
@@ -232,7 +248,10 @@ async fn request_timeout_is_a_typed_error_not_a_hang() {
         ..ClientOptions::default()
     };
     let started = Instant::now();
-    let err = client_for(&path, opts).version().await.expect_err("too slow");
+    let err = client_for(&path, opts)
+        .version()
+        .await
+        .expect_err("too slow");
     assert!(matches!(err, KubeError::Timeout { .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -249,7 +268,11 @@ async fn server_errors_carry_the_status_message() {
     };
     let err = client.call_api(&req).await.expect_err("404");
     assert_eq!(err.code(), Some(404));
-    assert!(err.to_string().contains("pods \"does-not-exist\" not found"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("pods \"does-not-exist\" not found"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -302,7 +325,9 @@ async fn watch_sees_a_graceful_delete_and_logs_stream() {
             .expect("watch starts"),
     );
     client
-        .delete(&format!("/api/v1/namespaces/{ns}/pods/{name}?gracePeriodSeconds=0"))
+        .delete(&format!(
+            "/api/v1/namespaces/{ns}/pods/{name}?gracePeriodSeconds=0"
+        ))
         .await
         .expect("delete");
     let deadline = Instant::now() + Duration::from_secs(15);

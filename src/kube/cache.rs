@@ -3,7 +3,7 @@
 //! credentials refresh on expiry or 401 inside the client.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use super::auth::ConnectionConfig;
 use super::client::{Client, ClientOptions};

@@ -320,8 +320,13 @@ impl Client {
     /// Sends a request and returns the response whatever its status (for the raw pane).
     pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
         let path = req.path()?;
-        self.send_path(&req.method, &path, req.body.clone(), req.content_type.as_deref())
-            .await
+        self.send_path(
+            &req.method,
+            &path,
+            req.body.clone(),
+            req.content_type.as_deref(),
+        )
+        .await
     }
 
     /// kr8s's `call_api`: sends and turns error statuses into `KubeError::Api`.
@@ -467,7 +472,10 @@ impl Client {
             if let Some(t) = self.inner.opts.request_timeout {
                 rb = rb.timeout(t);
             }
-            let resp = rb.send().await.map_err(|e| self.map_err(method, path, &e))?;
+            let resp = rb
+                .send()
+                .await
+                .map_err(|e| self.map_err(method, path, &e))?;
             if resp.status().as_u16() == 401 && !refreshed && self.inner.auth.invalidate().await {
                 tracing::info!(path, "401: refreshing credentials and retrying once");
                 refreshed = true;
@@ -543,7 +551,10 @@ impl Client {
 
     fn check_readonly(&self, method: &Method, path: &str) -> Result<(), KubeError> {
         if self.inner.opts.readonly && method != Method::GET && method != Method::HEAD {
-            return Err(KubeError::ReadOnly(format!("{method} {}", strip_query(path))));
+            return Err(KubeError::ReadOnly(format!(
+                "{method} {}",
+                strip_query(path)
+            )));
         }
         Ok(())
     }

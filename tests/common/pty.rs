@@ -118,7 +118,10 @@ impl PtyApp {
             }
             if start.elapsed() > timeout {
                 let _ = self.child.kill();
-                panic!("kr8s-tui did not exit within {timeout:?}; screen:\n{}", self.screen());
+                panic!(
+                    "kr8s-tui did not exit within {timeout:?}; screen:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
