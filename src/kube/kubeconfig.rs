@@ -50,6 +50,8 @@ pub struct Kubeconfig {
 }
 
 /// Where the connection settings come from.
+// Built once at start-up; boxing would only complicate matching on it.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Source {
     /// One or more kubeconfig files were found.
