@@ -172,7 +172,8 @@ fn scenario(i: usize, controller: Controller, rng: &mut Rng) -> Scenario {
     if controller == Controller::Job {
         return if u < 0.85 { Completed } else { Error };
     }
-    if let Some(s) = FIRST.get(i / 2).filter(|_| i % 2 == 1) {
+    // Every third of the first pods takes the next state in line, so even 60 pods show all.
+    if let Some(s) = FIRST.get(i / 3).filter(|_| i % 3 == 1) {
         return *s;
     }
     match u {
@@ -192,6 +193,9 @@ fn scenario(i: usize, controller: Controller, rng: &mut Rng) -> Scenario {
 fn age_secs(s: Scenario, rng: &mut Rng) -> i64 {
     if matches!(s, Scenario::ContainerCreating | Scenario::Initializing | Scenario::ImagePullBackOff) {
         return 5 + rng.below(600) as i64;
+    }
+    if s == Scenario::CrashLoop {
+        return 3_600 + rng.below(5 * 86_400) as i64;
     }
     let (lo, hi) = (120f64.ln(), 5_184_000f64.ln());
     (lo + rng.unit() * (hi - lo)).exp() as i64
@@ -295,7 +299,7 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         let apps = &mut workloads[ns_index];
         let pick = rng.below(apps.len() as u64) as usize;
         let w = &mut apps[pick];
-        let scenario = scenario(i / namespaces.len(), w.controller(), &mut rng);
+        let scenario = scenario(i, w.controller(), &mut rng);
         let node = rng.pick(&nodes[1..]).clone();
         let mut name = pod_name(w, w.pods, &node.0, &mut rng);
         while !seen.insert(name.clone()) {

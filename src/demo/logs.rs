@@ -147,6 +147,7 @@ fn source(ns: &str, pod: &str, status: &Value, req: &LogRequest, now: Timestamp)
     let started = state.pointer("/running/startedAt").or(state.pointer("/terminated/startedAt"));
     let start: Timestamp = started.and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(now);
     let end = state.pointer("/terminated/finishedAt").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(now);
+    let end = Timestamp::from_second(end.as_second()).unwrap_or(end);
     let lines = 40 + seed % 260;
     let span = end.duration_since(start).as_secs().max(1);
     Ok(LogSource {

@@ -128,7 +128,7 @@ fn container_status(plan: &PodPlan, c: &Container, state: &Value, ready: bool, n
         status["imageID"] = json!(format!("{}@sha256:{:064x}", c.image, super::rng::hash(&[&c.image]) as u128));
     }
     if restarts > 0 {
-        let end = after(now, -(60 + i64::from(restarts) * 37));
+        let end = after(now, -(30 + (i64::from(restarts) * 37) % 270));
         status["lastState"] = terminated(1, "Error", after(end, -300), end);
     }
     status
