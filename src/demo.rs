@@ -170,8 +170,12 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
     let addr = server.addr();
 
-    let (kubeconfig_path, tempdir) =
-        tls::write_kubeconfig(addr, &certs.ca_pem, &token, listen.kubeconfig_out.as_deref())?;
+    let (kubeconfig_path, tempdir) = tls::write_kubeconfig(
+        addr,
+        &certs.ca_pem,
+        &token,
+        listen.kubeconfig_out.as_deref(),
+    )?;
     let background = vec![
         churn::spawn(store, opts.churn, opts.seed, seeded),
         server::spawn_restarter(server.clone(), restart_rx),

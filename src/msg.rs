@@ -22,14 +22,20 @@ pub enum PodEvent {
     Added(PodRow),
     Modified(PodRow),
     /// Namespace and name of the pod that went away.
-    Deleted { namespace: String, name: String },
+    Deleted {
+        namespace: String,
+        name: String,
+    },
 }
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Spinner/clock tick (ages are re-rendered from timestamps).
     Tick,
     /// The kubeconfig was read: contexts to list, the one to open, and any problem loading it.
@@ -88,7 +94,10 @@ pub enum Effect {
     Quit,
     /// Build (or fetch from the cache) the client of `context`, then start polling `/version`
     /// and listing namespaces. Cancels everything of older generations.
-    Connect { generation: u64, context: String },
+    Connect {
+        generation: u64,
+        context: String,
+    },
     /// List then watch pods of `context` in `namespace` (`None` = all namespaces). Cancels the
     /// previous pods stream. `generation` is the pods generation (bumped on every context or
     /// namespace change), separate from the context generation of `Connect`.

@@ -85,7 +85,9 @@ async fn kubectl_browses_the_demo_cluster() {
     let container = kubectl(&kc, &["get", "pod", "-n", cols[0], cols[1], "-o", jsonpath]).await;
     let logs = kubectl(
         &kc,
-        &["logs", "-n", cols[0], cols[1], "-c", &container, "--tail", "5"],
+        &[
+            "logs", "-n", cols[0], cols[1], "-c", &container, "--tail", "5",
+        ],
     )
     .await;
     assert_eq!(logs.lines().count(), 5, "{logs}");

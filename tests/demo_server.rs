@@ -47,7 +47,13 @@ fn names(list: &Value) -> Vec<String> {
         .map(|items| {
             items
                 .iter()
-                .map(|i| format!("{}/{}", i["metadata"]["namespace"].as_str().unwrap_or(""), i["metadata"]["name"].as_str().unwrap_or("")))
+                .map(|i| {
+                    format!(
+                        "{}/{}",
+                        i["metadata"]["namespace"].as_str().unwrap_or(""),
+                        i["metadata"]["name"].as_str().unwrap_or("")
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -76,7 +82,13 @@ async fn version_and_discovery() {
     let (_, api) = get(&h, "/api").await;
     assert_eq!(api["versions"][0], "v1");
     let (_, v1) = get(&h, "/api/v1").await;
-    let pods = v1["resources"].as_array().unwrap().iter().find(|r| r["name"] == "pods").cloned().unwrap();
+    let pods = v1["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pods")
+        .cloned()
+        .unwrap();
     assert_eq!(pods["namespaced"], true);
     assert_eq!(pods["shortNames"][0], "po");
     let (_, apis) = get(&h, "/apis").await;
@@ -87,7 +99,11 @@ async fn version_and_discovery() {
 
 #[tokio::test]
 async fn paginated_list_has_every_pod_once() {
-    let h = server(DemoOptions { pods: 1234, ..quiet() }).await;
+    let h = server(DemoOptions {
+        pods: 1234,
+        ..quiet()
+    })
+    .await;
     let (mut seen, mut cont, mut pages) = (HashSet::new(), String::new(), 0);
     loop {
         let path = format!("/api/v1/pods?limit=100&continue={cont}");
@@ -113,20 +129,48 @@ async fn paginated_list_has_every_pod_once() {
 async fn label_and_field_selectors() {
     let h = server(quiet()).await;
     let (_, all) = get(&h, "/api/v1/namespaces/payments/pods").await;
-    let (_, checkout) = get(&h, "/api/v1/namespaces/payments/pods?labelSelector=app%3Dcheckout").await;
+    let (_, checkout) = get(
+        &h,
+        "/api/v1/namespaces/payments/pods?labelSelector=app%3Dcheckout",
+    )
+    .await;
     let n = names(&checkout).len();
     assert!(n > 0 && n < names(&all).len());
-    let (_, not_checkout) = get(&h, "/api/v1/namespaces/payments/pods?labelSelector=app!%3Dcheckout").await;
+    let (_, not_checkout) = get(
+        &h,
+        "/api/v1/namespaces/payments/pods?labelSelector=app!%3Dcheckout",
+    )
+    .await;
     assert_eq!(n + names(&not_checkout).len(), names(&all).len());
-    let (_, set) = get(&h, "/api/v1/pods?labelSelector=app%20in%20(checkout,ledger),tier").await;
-    assert!(set["items"].as_array().unwrap().iter().all(|p| ["checkout", "ledger"].contains(&p["metadata"]["labels"]["app"].as_str().unwrap())));
+    let (_, set) = get(
+        &h,
+        "/api/v1/pods?labelSelector=app%20in%20(checkout,ledger),tier",
+    )
+    .await;
+    assert!(set["items"].as_array().unwrap().iter().all(|p| {
+        ["checkout", "ledger"].contains(&p["metadata"]["labels"]["app"].as_str().unwrap())
+    }));
     let (_, running) = get(&h, "/api/v1/pods?fieldSelector=status.phase%3DRunning").await;
-    assert!(running["items"].as_array().unwrap().iter().all(|p| p["status"]["phase"] == "Running"));
+    assert!(
+        running["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"]["phase"] == "Running")
+    );
     let pod = &all["items"][0];
     let name = pod["metadata"]["name"].as_str().unwrap();
-    let path = format!("/api/v1/events?fieldSelector=involvedObject.name%3D{name},involvedObject.namespace%3Dpayments");
+    let path = format!(
+        "/api/v1/events?fieldSelector=involvedObject.name%3D{name},involvedObject.namespace%3Dpayments"
+    );
     let (_, events) = get(&h, &path).await;
-    assert!(events["items"].as_array().unwrap().iter().all(|e| e["involvedObject"]["name"] == name));
+    assert!(
+        events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["involvedObject"]["name"] == name)
+    );
     let (code, _) = get(&h, "/api/v1/pods?fieldSelector=spec.bogus%3D1").await;
     assert_eq!(code, 400);
 }
@@ -160,7 +204,12 @@ async fn pods_as_table_have_kubectl_columns_and_metadata() {
         .unwrap();
     let table: Value = resp.json().await.unwrap();
     assert_eq!(table["kind"], "Table");
-    let cols: Vec<&str> = table["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let cols: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(cols[..5], ["Name", "Ready", "Status", "Restarts", "Age"]);
     let row = &table["rows"][0];
     assert_eq!(row["cells"].as_array().unwrap().len(), 9);
@@ -192,11 +241,24 @@ async fn watch_lines(h: &DemoHandle, path: &str) -> impl futures::Stream<Item = 
 async fn deleting_a_pod_shows_terminating_then_deleted() {
     let h = server(quiet()).await;
     let (_, list) = get(&h, "/api/v1/namespaces/web/pods").await;
-    let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
-    let name = list["items"][0]["metadata"]["name"].as_str().unwrap().to_string();
-    let events = watch_lines(&h, &format!("/api/v1/namespaces/web/pods?watch=1&resourceVersion={rv}&timeoutSeconds=10")).await;
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let name = list["items"][0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let events = watch_lines(
+        &h,
+        &format!("/api/v1/namespaces/web/pods?watch=1&resourceVersion={rv}&timeoutSeconds=10"),
+    )
+    .await;
     let resp = client(&h)
-        .delete(format!("{}/api/v1/namespaces/web/pods/{name}?gracePeriodSeconds=1", h.base_url()))
+        .delete(format!(
+            "{}/api/v1/namespaces/web/pods/{name}?gracePeriodSeconds=1",
+            h.base_url()
+        ))
         .bearer_auth(&h.token)
         .send()
         .await
@@ -204,7 +266,9 @@ async fn deleting_a_pod_shows_terminating_then_deleted() {
     assert_eq!(resp.status().as_u16(), 200);
     let deleted: Value = resp.json().await.unwrap();
     assert!(deleted["metadata"]["deletionTimestamp"].is_string());
-    let got: Vec<Value> = tokio::time::timeout(Duration::from_secs(8), events.take(2).collect()).await.unwrap();
+    let got: Vec<Value> = tokio::time::timeout(Duration::from_secs(8), events.take(2).collect())
+        .await
+        .unwrap();
     assert_eq!(got[0]["type"], "MODIFIED");
     assert!(got[0]["object"]["metadata"]["deletionTimestamp"].is_string());
     assert_eq!(got[1]["type"], "DELETED");
@@ -224,7 +288,12 @@ async fn watch_from_a_too_old_resource_version_gets_410() {
 }
 
 async fn text(h: &DemoHandle, path: &str) -> (u16, String) {
-    let resp = client(h).get(format!("{}{path}", h.base_url())).bearer_auth(&h.token).send().await.unwrap();
+    let resp = client(h)
+        .get(format!("{}{path}", h.base_url()))
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
@@ -233,21 +302,58 @@ async fn logs_tail_timestamps_and_container_choice() {
     let h = server(quiet()).await;
     let (_, pods) = get(&h, "/api/v1/pods?fieldSelector=status.phase%3DRunning").await;
     let items = pods["items"].as_array().unwrap();
-    let single = items.iter().find(|p| p["spec"]["containers"].as_array().unwrap().len() == 1).unwrap();
-    let (ns, name) = (single["metadata"]["namespace"].as_str().unwrap(), single["metadata"]["name"].as_str().unwrap());
-    let (code, logs) = text(&h, &format!("/api/v1/namespaces/{ns}/pods/{name}/log?tailLines=5&timestamps=true")).await;
+    let single = items
+        .iter()
+        .find(|p| p["spec"]["containers"].as_array().unwrap().len() == 1)
+        .unwrap();
+    let (ns, name) = (
+        single["metadata"]["namespace"].as_str().unwrap(),
+        single["metadata"]["name"].as_str().unwrap(),
+    );
+    let (code, logs) = text(
+        &h,
+        &format!("/api/v1/namespaces/{ns}/pods/{name}/log?tailLines=5&timestamps=true"),
+    )
+    .await;
     assert_eq!(code, 200);
     assert_eq!(logs.lines().count(), 5);
-    assert!(logs.lines().all(|l| l.split(' ').next().unwrap().parse::<jiff::Timestamp>().is_ok()), "{logs}");
-    let (_, again) = text(&h, &format!("/api/v1/namespaces/{ns}/pods/{name}/log?tailLines=5&timestamps=true")).await;
-    let strip = |s: &str| s.lines().map(|l| l.split_once(' ').unwrap().1.to_string()).collect::<Vec<_>>();
+    assert!(
+        logs.lines().all(|l| l
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .is_ok()),
+        "{logs}"
+    );
+    let (_, again) = text(
+        &h,
+        &format!("/api/v1/namespaces/{ns}/pods/{name}/log?tailLines=5&timestamps=true"),
+    )
+    .await;
+    let strip = |s: &str| {
+        s.lines()
+            .map(|l| l.split_once(' ').unwrap().1.to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(strip(&logs), strip(&again), "deterministic");
-    let multi = items.iter().find(|p| p["spec"]["containers"].as_array().unwrap().len() > 1).unwrap();
-    let (ns, name) = (multi["metadata"]["namespace"].as_str().unwrap(), multi["metadata"]["name"].as_str().unwrap());
+    let multi = items
+        .iter()
+        .find(|p| p["spec"]["containers"].as_array().unwrap().len() > 1)
+        .unwrap();
+    let (ns, name) = (
+        multi["metadata"]["namespace"].as_str().unwrap(),
+        multi["metadata"]["name"].as_str().unwrap(),
+    );
     let (code, body) = get(&h, &format!("/api/v1/namespaces/{ns}/pods/{name}/log")).await;
     assert_eq!(code, 400);
     let msg = body["message"].as_str().unwrap();
-    assert!(msg.starts_with(&format!("a container name must be specified for pod {name}, choose one of: [")), "{msg}");
+    assert!(
+        msg.starts_with(&format!(
+            "a container name must be specified for pod {name}, choose one of: ["
+        )),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -286,4 +392,58 @@ async fn restart_drops_and_comes_back_on_the_same_port() {
     h.restart(Duration::from_millis(200)).await.unwrap();
     let (code, _) = get(&h, "/version").await;
     assert_eq!(code, 200);
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Run with `cargo test --release --test demo_server -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measurement: 100 000 pods"]
+async fn measure_100k_pods() {
+    let before = rss_kib();
+    let started = Instant::now();
+    let h = server(DemoOptions {
+        pods: 100_000,
+        ..quiet()
+    })
+    .await;
+    let seeded_in = started.elapsed();
+    let rss = rss_kib();
+    let c = client(&h);
+    let (mut count, mut bytes, mut cont) = (0usize, 0usize, String::new());
+    let started = Instant::now();
+    loop {
+        let url = format!("{}/api/v1/pods?limit=500&continue={cont}", h.base_url());
+        let body = c
+            .get(url)
+            .bearer_auth(&h.token)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        bytes += body.len();
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        count += page["items"].as_array().unwrap().len();
+        match page["metadata"]["continue"].as_str() {
+            Some(next) if !next.is_empty() => cont = next.to_string(),
+            _ => break,
+        }
+    }
+    let listed_in = started.elapsed();
+    assert_eq!(count, 100_000);
+    println!(
+        "seeded 100000 pods in {seeded_in:?}; RSS {} MiB (before start {} MiB); listed all (limit=500) in {listed_in:?}; {} JSON bytes/pod",
+        rss / 1024,
+        before / 1024,
+        bytes / count
+    );
 }

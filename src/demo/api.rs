@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::pods::ts;
 use super::resources::Kind;
-use super::routes::{AppState, Params, bad_request, json_bytes, not_found};
+use super::routes::{AppState, Params, Reject, bad_request, json_bytes, not_found, respond};
 use super::select::Selector;
 use super::store::{Obj, Store};
 use super::table;
@@ -33,7 +33,7 @@ fn encode_continue(rv: u64, start: String) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_continue(token: &str) -> Result<ContinueToken, Response> {
+fn decode_continue(token: &str) -> Result<ContinueToken, Reject> {
     URL_SAFE_NO_PAD
         .decode(token)
         .ok()
@@ -42,9 +42,13 @@ fn decode_continue(token: &str) -> Result<ContinueToken, Response> {
 }
 
 /// The selectors of a list or watch request, or a 400.
-pub(crate) fn selector(kind: Kind, params: &Params) -> Result<Selector, Response> {
-    Selector::parse(kind, params.str("labelSelector"), params.str("fieldSelector"))
-        .map_err(bad_request)
+pub(crate) fn selector(kind: Kind, params: &Params) -> Result<Selector, Reject> {
+    Selector::parse(
+        kind,
+        params.str("labelSelector"),
+        params.str("fieldSelector"),
+    )
+    .map_err(bad_request)
 }
 
 /// Items per body chunk: big enough for few writes, small enough to stream.
@@ -75,20 +79,32 @@ fn list_body(kind: Kind, rv: u64, cont: Option<String>, items: Vec<Arc<Obj>>) ->
     });
     let stream = futures::stream::once(async move { Ok(Bytes::from(head)) })
         .chain(futures::stream::iter(body))
-        .chain(futures::stream::once(async { Ok(Bytes::from_static(b"]}")) }));
+        .chain(futures::stream::once(async {
+            Ok(Bytes::from_static(b"]}"))
+        }));
     Body::from_stream(stream)
 }
 
 use futures::StreamExt;
 
 /// `GET` of a collection.
-pub(crate) fn list(app: &AppState, kind: Kind, ns: Option<&str>, params: &Params, headers: &HeaderMap) -> Response {
-    match list_inner(app, kind, ns, params, headers) {
-        Ok(resp) | Err(resp) => resp,
-    }
+pub(crate) fn list(
+    app: &AppState,
+    kind: Kind,
+    ns: Option<&str>,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Response {
+    respond(list_inner(app, kind, ns, params, headers))
 }
 
-fn list_inner(app: &AppState, kind: Kind, ns: Option<&str>, params: &Params, headers: &HeaderMap) -> Result<Response, Response> {
+fn list_inner(
+    app: &AppState,
+    kind: Kind,
+    ns: Option<&str>,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Result<Response, Reject> {
     let sel = selector(kind, params)?;
     let limit = params.number("limit")?.unwrap_or(0) as usize;
     let after = match params.get("continue").filter(|c| !c.is_empty()) {
@@ -102,46 +118,70 @@ fn list_inner(app: &AppState, kind: Kind, ns: Option<&str>, params: &Params, hea
     if let Some(format) = table::requested(headers, params)? {
         return Ok(table::list(kind, page.rv, cont, &page.items, format));
     }
-    Ok(json_bytes(StatusCode::OK, list_body(kind, page.rv, cont, page.items)))
+    Ok(json_bytes(
+        StatusCode::OK,
+        list_body(kind, page.rv, cont, page.items),
+    ))
 }
 
 /// `GET` of one object.
-pub(crate) fn get(app: &AppState, kind: Kind, ns: &str, name: &str, headers: &HeaderMap, params: &Params) -> Response {
+pub(crate) fn get(
+    app: &AppState,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Response {
     let Some(obj) = app.store.get(kind, ns, name) else {
-        return not_found(kind, name);
+        return not_found(kind, name).into();
     };
     match table::requested(headers, params) {
         Ok(Some(format)) => table::list(kind, app.store.rv(), None, &[obj], format),
         Ok(None) => json_bytes(StatusCode::OK, obj.json.clone()),
-        Err(resp) => resp,
+        Err(reject) => reject.into(),
     }
 }
 
 /// `DELETE` of a pod: marks it Terminating now and removes it after a short grace period.
-pub(crate) fn delete(app: &AppState, kind: Kind, ns: &str, name: &str, params: &Params, body: &[u8]) -> Response {
+pub(crate) fn delete(
+    app: &AppState,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+    params: &Params,
+    body: &[u8],
+) -> Response {
     let from_body = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v["gracePeriodSeconds"].as_u64());
     let grace = match params.number("gracePeriodSeconds") {
         Ok(g) => g.or(from_body),
-        Err(resp) => return resp,
+        Err(reject) => return reject.into(),
     };
     match graceful_delete(&app.store, ns, name, grace) {
         Some(json) => json_bytes(StatusCode::OK, json),
-        None => not_found(kind, name),
+        None => not_found(kind, name).into(),
     }
 }
 
 /// Sets deletionTimestamp/deletionGracePeriodSeconds (a MODIFIED event) and schedules the
 /// removal (a DELETED event): a couple of seconds, a quarter second for grace 0. Returns the
 /// Terminating pod's JSON.
-pub(crate) fn graceful_delete(store: &Arc<Store>, ns: &str, name: &str, grace: Option<u64>) -> Option<Bytes> {
+pub(crate) fn graceful_delete(
+    store: &Arc<Store>,
+    ns: &str,
+    name: &str,
+    grace: Option<u64>,
+) -> Option<Bytes> {
     let grace = grace.unwrap_or(30);
     let now = Timestamp::now();
     let change = store.update(Kind::Pod, ns, name, |pod| {
         let meta = &mut pod["metadata"];
         if meta.get("deletionTimestamp").is_none() {
-            let at = now.checked_add(SignedDuration::from_secs(grace as i64)).unwrap_or(now);
+            let at = now
+                .checked_add(SignedDuration::from_secs(grace as i64))
+                .unwrap_or(now);
             meta["deletionTimestamp"] = json!(ts(at));
             meta["deletionGracePeriodSeconds"] = json!(grace);
         }

@@ -35,7 +35,8 @@ pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64, seeded: Seeded) -> 
 fn step(store: &Arc<Store>, seeded: &Seeded, target: usize, rng: &mut Rng) {
     let count = store.count(Kind::Pod);
     let roll = rng.unit();
-    if count < target.saturating_sub(target / 10) || (roll < 0.35 && count <= target + target / 10) {
+    if count < target.saturating_sub(target / 10) || (roll < 0.35 && count <= target + target / 10)
+    {
         create(store, seeded, rng);
     } else if roll < 0.7 {
         delete(store, rng);
@@ -60,7 +61,15 @@ fn create(store: &Store, seeded: &Seeded, rng: &mut Rng) {
     }
     let node = rng.pick(&seeded.nodes[1..]).clone();
     let index = rng.below(1 << 20) as usize;
-    let plan = plan_pod(w, name, Scenario::Running, Some(&node), index, Timestamp::now(), rng);
+    let plan = plan_pod(
+        w,
+        name,
+        Scenario::Running,
+        Some(&node),
+        index,
+        Timestamp::now(),
+        rng,
+    );
     store.put(Kind::Pod, pod_json(&plan, Timestamp::now()));
 }
 

@@ -40,64 +40,256 @@ const SHIPPER: Option<(&str, &str)> = Some(("log-shipper", "fluent/fluent-bit:3.
 const MIGRATE: Option<(&str, &str)> = Some(("migrate", "ghcr.io/acme/migrate:1.4.0"));
 
 const CATALOG: &[(&str, &[AppSpec])] = &[
-    ("default", &[("hello-web", Dep, "nginx:1.27.2", "frontend", None, None, None)]),
+    (
+        "default",
+        &[(
+            "hello-web",
+            Dep,
+            "nginx:1.27.2",
+            "frontend",
+            None,
+            None,
+            None,
+        )],
+    ),
     (
         "kube-system",
         &[
-            ("coredns", Dep, "registry.k8s.io/coredns/coredns:v1.11.3", "control-plane", None, None, None),
-            ("kube-proxy", Ds, "registry.k8s.io/kube-proxy:v1.31.0", "control-plane", None, None, None),
-            ("metrics-server", Dep, "registry.k8s.io/metrics-server/metrics-server:v0.7.2", "control-plane", None, None, None),
+            (
+                "coredns",
+                Dep,
+                "registry.k8s.io/coredns/coredns:v1.11.3",
+                "control-plane",
+                None,
+                None,
+                None,
+            ),
+            (
+                "kube-proxy",
+                Ds,
+                "registry.k8s.io/kube-proxy:v1.31.0",
+                "control-plane",
+                None,
+                None,
+                None,
+            ),
+            (
+                "metrics-server",
+                Dep,
+                "registry.k8s.io/metrics-server/metrics-server:v0.7.2",
+                "control-plane",
+                None,
+                None,
+                None,
+            ),
         ],
     ),
     (
         "payments",
         &[
-            ("checkout", Dep, "ghcr.io/acme/checkout:2.14.1", "backend", None, None, None),
-            ("payments-api", Dep, "ghcr.io/acme/payments-api:3.2.0", "backend", ENVOY, None, None),
-            ("ledger", Dep, "ghcr.io/acme/ledger:1.9.3", "backend", None, MIGRATE, SHIPPER),
-            ("fraud-detector", Dep, "ghcr.io/acme/fraud-detector:0.18.0", "backend", None, None, None),
-            ("settlement", Job, "ghcr.io/acme/settlement:1.2.0", "batch", None, None, None),
+            (
+                "checkout",
+                Dep,
+                "ghcr.io/acme/checkout:2.14.1",
+                "backend",
+                None,
+                None,
+                None,
+            ),
+            (
+                "payments-api",
+                Dep,
+                "ghcr.io/acme/payments-api:3.2.0",
+                "backend",
+                ENVOY,
+                None,
+                None,
+            ),
+            (
+                "ledger",
+                Dep,
+                "ghcr.io/acme/ledger:1.9.3",
+                "backend",
+                None,
+                MIGRATE,
+                SHIPPER,
+            ),
+            (
+                "fraud-detector",
+                Dep,
+                "ghcr.io/acme/fraud-detector:0.18.0",
+                "backend",
+                None,
+                None,
+                None,
+            ),
+            (
+                "settlement",
+                Job,
+                "ghcr.io/acme/settlement:1.2.0",
+                "batch",
+                None,
+                None,
+                None,
+            ),
         ],
     ),
     (
         "web",
         &[
-            ("frontend", Dep, "ghcr.io/acme/frontend:5.3.2", "frontend", ENVOY, None, None),
-            ("api-gateway", Dep, "ghcr.io/acme/api-gateway:1.22.0", "frontend", None, None, None),
-            ("ingress-nginx-controller", Dep, "registry.k8s.io/ingress-nginx/controller:v1.11.2", "edge", None, None, None),
+            (
+                "frontend",
+                Dep,
+                "ghcr.io/acme/frontend:5.3.2",
+                "frontend",
+                ENVOY,
+                None,
+                None,
+            ),
+            (
+                "api-gateway",
+                Dep,
+                "ghcr.io/acme/api-gateway:1.22.0",
+                "frontend",
+                None,
+                None,
+                None,
+            ),
+            (
+                "ingress-nginx-controller",
+                Dep,
+                "registry.k8s.io/ingress-nginx/controller:v1.11.2",
+                "edge",
+                None,
+                None,
+                None,
+            ),
         ],
     ),
     (
         "data",
         &[
-            ("postgres", Sts, "postgres:16.4", "database", None, Some(("init-permissions", "busybox:1.36")), None),
+            (
+                "postgres",
+                Sts,
+                "postgres:16.4",
+                "database",
+                None,
+                Some(("init-permissions", "busybox:1.36")),
+                None,
+            ),
             ("redis", Sts, "redis:7.4.0", "cache", None, None, None),
-            ("kafka", Sts, "bitnami/kafka:3.8.0", "queue", None, None, None),
-            ("etl-nightly", Job, "ghcr.io/acme/etl:2024.10.1", "batch", None, None, None),
+            (
+                "kafka",
+                Sts,
+                "bitnami/kafka:3.8.0",
+                "queue",
+                None,
+                None,
+                None,
+            ),
+            (
+                "etl-nightly",
+                Job,
+                "ghcr.io/acme/etl:2024.10.1",
+                "batch",
+                None,
+                None,
+                None,
+            ),
         ],
     ),
     (
         "monitoring",
         &[
-            ("prometheus", Sts, "quay.io/prometheus/prometheus:v2.54.1", "monitoring", Some(("config-reloader", "quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1")), None, None),
-            ("grafana", Dep, "grafana/grafana:11.2.2", "monitoring", None, None, None),
-            ("alertmanager", Sts, "quay.io/prometheus/alertmanager:v0.27.0", "monitoring", None, None, None),
-            ("node-exporter", Ds, "quay.io/prometheus/node-exporter:v1.8.2", "monitoring", None, None, None),
+            (
+                "prometheus",
+                Sts,
+                "quay.io/prometheus/prometheus:v2.54.1",
+                "monitoring",
+                Some((
+                    "config-reloader",
+                    "quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1",
+                )),
+                None,
+                None,
+            ),
+            (
+                "grafana",
+                Dep,
+                "grafana/grafana:11.2.2",
+                "monitoring",
+                None,
+                None,
+                None,
+            ),
+            (
+                "alertmanager",
+                Sts,
+                "quay.io/prometheus/alertmanager:v0.27.0",
+                "monitoring",
+                None,
+                None,
+                None,
+            ),
+            (
+                "node-exporter",
+                Ds,
+                "quay.io/prometheus/node-exporter:v1.8.2",
+                "monitoring",
+                None,
+                None,
+                None,
+            ),
         ],
     ),
 ];
 
 const GENERATED_APPS: &[AppSpec] = &[
-    ("api", Dep, "ghcr.io/acme/api:1.0.7", "backend", None, None, None),
-    ("worker", Dep, "ghcr.io/acme/worker:1.0.7", "backend", None, None, SHIPPER),
+    (
+        "api",
+        Dep,
+        "ghcr.io/acme/api:1.0.7",
+        "backend",
+        None,
+        None,
+        None,
+    ),
+    (
+        "worker",
+        Dep,
+        "ghcr.io/acme/worker:1.0.7",
+        "backend",
+        None,
+        None,
+        SHIPPER,
+    ),
     ("web", Dep, "nginx:1.27.2", "frontend", None, None, None),
     ("cache", Sts, "redis:7.4.0", "cache", None, None, None),
-    ("report", Job, "ghcr.io/acme/report:0.3.1", "batch", None, None, None),
+    (
+        "report",
+        Job,
+        "ghcr.io/acme/report:0.3.1",
+        "batch",
+        None,
+        None,
+        None,
+    ),
 ];
 
 const TEAMS: &[&str] = &[
-    "search", "billing", "identity", "catalog", "shipping", "notifications", "analytics", "ml",
-    "growth", "support", "inventory", "media",
+    "search",
+    "billing",
+    "identity",
+    "catalog",
+    "shipping",
+    "notifications",
+    "analytics",
+    "ml",
+    "growth",
+    "support",
+    "inventory",
+    "media",
 ];
 
 /// A controller with its pods' shared properties.
@@ -139,7 +331,11 @@ fn namespace_names(count: usize) -> Vec<String> {
             None => {
                 let team = TEAMS[(i - CATALOG.len()) % TEAMS.len()];
                 let round = (i - CATALOG.len()) / TEAMS.len();
-                if round == 0 { format!("team-{team}") } else { format!("team-{team}-{round}") }
+                if round == 0 {
+                    format!("team-{team}")
+                } else {
+                    format!("team-{team}-{round}")
+                }
             }
         })
         .collect()
@@ -165,8 +361,15 @@ fn workloads_for(ns: &str, index: usize, rng: &mut Rng) -> Vec<Workload> {
 fn scenario(i: usize, controller: Controller, rng: &mut Rng) -> Scenario {
     use Scenario::*;
     const FIRST: [Scenario; 9] = [
-        Running, CrashLoop, ContainerCreating, ImagePullBackOff, Initializing, NotReady,
-        Terminating, Unschedulable, Running,
+        Running,
+        CrashLoop,
+        ContainerCreating,
+        ImagePullBackOff,
+        Initializing,
+        NotReady,
+        Terminating,
+        Unschedulable,
+        Running,
     ];
     let u = rng.unit();
     if controller == Controller::Job {
@@ -191,7 +394,10 @@ fn scenario(i: usize, controller: Controller, rng: &mut Rng) -> Scenario {
 
 /// Log-uniform ages from two minutes to sixty days; fresh for pods still starting.
 fn age_secs(s: Scenario, rng: &mut Rng) -> i64 {
-    if matches!(s, Scenario::ContainerCreating | Scenario::Initializing | Scenario::ImagePullBackOff) {
+    if matches!(
+        s,
+        Scenario::ContainerCreating | Scenario::Initializing | Scenario::ImagePullBackOff
+    ) {
         return 5 + rng.below(600) as i64;
     }
     if s == Scenario::CrashLoop {
@@ -206,13 +412,21 @@ fn pod_name(w: &Workload, ordinal: usize, node: &str, rng: &mut Rng) -> String {
         Controller::Deployment => format!("{}-{}-{}", w.app(), w.template_hash, rng.suffix(5)),
         Controller::StatefulSet => format!("{}-{ordinal}", w.app()),
         Controller::DaemonSet => format!("{}-{}", w.app(), rng.suffix(5)),
-        Controller::Job => format!("{}-{}-{}", w.app(), 28_800_000 + rng.below(99_999), rng.suffix(5)),
+        Controller::Job => format!(
+            "{}-{}-{}",
+            w.app(),
+            28_800_000 + rng.below(99_999),
+            rng.suffix(5)
+        ),
     }
     .replace("{node}", node)
 }
 
 fn container(pair: (&str, &str)) -> Container {
-    Container { name: pair.0.into(), image: pair.1.into() }
+    Container {
+        name: pair.0.into(),
+        image: pair.1.into(),
+    }
 }
 
 /// Plans one pod of a workload in the given state.
@@ -237,7 +451,11 @@ pub(crate) fn plan_pod(
             ("StatefulSet", app.to_string())
         }
         Controller::DaemonSet => ("DaemonSet", app.to_string()),
-        Controller::Job => ("Job", name.rsplit_once('-').map_or(name.clone(), |(j, _)| j.to_string())),
+        Controller::Job => (
+            "Job",
+            name.rsplit_once('-')
+                .map_or(name.clone(), |(j, _)| j.to_string()),
+        ),
     };
     let mut init = init.map(container);
     if scenario == Scenario::Initializing && init.is_none() {
@@ -255,17 +473,28 @@ pub(crate) fn plan_pod(
         uid: rng.uid(),
         labels,
         owner: Some((owner.0, owner.1, w.uid.clone())),
-        containers: std::iter::once(container((app, image))).chain(extra.map(container)).collect(),
+        containers: std::iter::once(container((app, image)))
+            .chain(extra.map(container))
+            .collect(),
         init,
         sidecar: sidecar.map(container),
         node: node.filter(|_| scheduled).map(|n| n.0.clone()),
         host_ip: node.map(|n| n.1.clone()).unwrap_or_default(),
-        pod_ip: format!("10.{}.{}.{}", 244 + (pod_index >> 16) % 10, (pod_index >> 8) & 0xff, pod_index & 0xff),
+        pod_ip: format!(
+            "10.{}.{}.{}",
+            244 + (pod_index >> 16) % 10,
+            (pod_index >> 8) & 0xff,
+            pod_index & 0xff
+        ),
         created,
         scenario,
         restarts,
         port: w.port,
-        restart_policy: if controller == Controller::Job { "Never" } else { "Always" },
+        restart_policy: if controller == Controller::Job {
+            "Never"
+        } else {
+            "Always"
+        },
     }
 }
 
@@ -287,10 +516,16 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         .map(|(i, ns)| workloads_for(ns, i, &mut rng))
         .collect();
     for (i, ns) in namespaces.iter().enumerate() {
-        store.seed(Kind::Namespace, namespace_json(ns, after(now, -(90 * 86_400 - i as i64 * 600))));
+        store.seed(
+            Kind::Namespace,
+            namespace_json(ns, after(now, -(90 * 86_400 - i as i64 * 600))),
+        );
     }
     for (i, (name, ip)) in nodes.iter().enumerate() {
-        store.seed(Kind::Node, node_json(name, ip, i == 0, after(now, -(90 * 86_400))));
+        store.seed(
+            Kind::Node,
+            node_json(name, ip, i == 0, after(now, -(90 * 86_400))),
+        );
     }
     let mut seen = HashSet::new();
     let mut event_budget = 3_000usize;
@@ -308,7 +543,10 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         let created = after(now, -age_secs(scenario, &mut rng));
         let plan = plan_pod(w, name, scenario, Some(&node), i, created, &mut rng);
         w.pods += 1;
-        w.ready += usize::from(matches!(scenario, Scenario::Running | Scenario::Terminating));
+        w.ready += usize::from(matches!(
+            scenario,
+            Scenario::Running | Scenario::Terminating
+        ));
         if event_budget > 0 && (i < 200 || scenario != Scenario::Running) {
             for event in events::for_pod(&plan, now, &mut rng) {
                 event_budget = event_budget.saturating_sub(1);
@@ -326,15 +564,26 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
 }
 
 fn seed_controllers(store: &Store, workloads: &[Vec<Workload>], now: Timestamp) {
-    store.seed(Kind::Service, service_json("default", "kubernetes", "10.96.0.1", 443, None, now));
+    store.seed(
+        Kind::Service,
+        service_json("default", "kubernetes", "10.96.0.1", 443, None, now),
+    );
     for (i, w) in workloads.iter().flatten().enumerate() {
-        if w.pods == 0 || !matches!(w.controller(), Controller::Deployment | Controller::StatefulSet) {
+        if w.pods == 0
+            || !matches!(
+                w.controller(),
+                Controller::Deployment | Controller::StatefulSet
+            )
+        {
             continue;
         }
         let ip = format!("10.96.{}.{}", 1 + i / 250, 1 + i % 250);
         let headless = w.controller() == Controller::StatefulSet;
         let ip = if headless { "None".to_string() } else { ip };
-        store.seed(Kind::Service, service_json(&w.namespace, w.app(), &ip, w.port, Some(w.app()), now));
+        store.seed(
+            Kind::Service,
+            service_json(&w.namespace, w.app(), &ip, w.port, Some(w.app()), now),
+        );
         if w.controller() == Controller::Deployment {
             store.seed(Kind::Deployment, deployment_json(w, now));
         }
@@ -378,7 +627,14 @@ fn node_json(name: &str, ip: &str, control_plane: bool, created: Timestamp) -> V
                 "architecture": "amd64"}}})
 }
 
-fn service_json(ns: &str, name: &str, ip: &str, port: u16, app: Option<&str>, now: Timestamp) -> Value {
+fn service_json(
+    ns: &str,
+    name: &str,
+    ip: &str,
+    port: u16,
+    app: Option<&str>,
+    now: Timestamp,
+) -> Value {
     let mut spec = json!({"type": "ClusterIP", "clusterIP": ip, "clusterIPs": [ip],
         "ports": [{"name": "http", "port": if port == 443 { 443 } else { 80 }, "targetPort": port, "protocol": "TCP"}]});
     if let Some(app) = app {

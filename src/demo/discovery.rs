@@ -59,7 +59,13 @@ fn apps_group() -> Value {
 
 /// One discovery document as plain JSON, whatever the Accept header asked for.
 pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
-    let core = [Kind::Pod, Kind::Namespace, Kind::Event, Kind::Node, Kind::Service];
+    let core = [
+        Kind::Pod,
+        Kind::Namespace,
+        Kind::Event,
+        Kind::Node,
+        Kind::Service,
+    ];
     let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
         "verbs": ["get"]});
     let value = match doc {

@@ -13,7 +13,10 @@ fn story(plan: &PodPlan) -> Vec<(&'static str, &'static str, String, &'static st
     let scheduled = (
         "Normal",
         "Scheduled",
-        format!("Successfully assigned {}/{} to {node}", plan.namespace, plan.name),
+        format!(
+            "Successfully assigned {}/{} to {node}",
+            plan.namespace, plan.name
+        ),
         "default-scheduler",
     );
     let pulled = (
@@ -22,8 +25,18 @@ fn story(plan: &PodPlan) -> Vec<(&'static str, &'static str, String, &'static st
         format!("Container image \"{}\" already present on machine", c.image),
         "kubelet",
     );
-    let created = ("Normal", "Created", format!("Created container {}", c.name), "kubelet");
-    let started = ("Normal", "Started", format!("Started container {}", c.name), "kubelet");
+    let created = (
+        "Normal",
+        "Created",
+        format!("Created container {}", c.name),
+        "kubelet",
+    );
+    let started = (
+        "Normal",
+        "Started",
+        format!("Started container {}", c.name),
+        "kubelet",
+    );
     match plan.scenario {
         Scenario::Unschedulable => vec![(
             "Warning",
@@ -67,14 +80,23 @@ pub(crate) fn for_pod(plan: &PodPlan, now: Timestamp, rng: &mut Rng) -> Vec<Valu
         .map(|(i, (ty, reason, message, component))| {
             // Repeating warnings keep happening; the rest happened around creation.
             let repeating = ty == "Warning";
-            let first = plan.created.checked_add(SignedDuration::from_secs(i as i64)).unwrap_or(now);
+            let first = plan
+                .created
+                .checked_add(SignedDuration::from_secs(i as i64))
+                .unwrap_or(now);
             let last = if repeating {
-                now.checked_sub(SignedDuration::from_secs(rng.below(120) as i64)).unwrap_or(now)
+                now.checked_sub(SignedDuration::from_secs(rng.below(120) as i64))
+                    .unwrap_or(now)
             } else {
                 first
             };
             let count = if repeating { 1 + rng.below(40) } else { 1 };
-            let name = format!("{}.{:x}{:08x}", plan.name, total - i as i64, rng.next_u64() as u32);
+            let name = format!(
+                "{}.{:x}{:08x}",
+                plan.name,
+                total - i as i64,
+                rng.next_u64() as u32
+            );
             json!({"kind": "Event", "apiVersion": "v1",
                 "metadata": {"name": name, "namespace": plan.namespace, "uid": rng.uid(),
                     "creationTimestamp": ts(first)},

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::resources::Kind;
 use super::rng::{Rng, hash};
-use super::routes::{AppState, Params, bad_request, not_found};
+use super::routes::{AppState, Params, Reject, bad_request, not_found, respond};
 use super::watch::{channel_body, dropped};
 
 /// The log flavour of a container, chosen from its image.
@@ -33,10 +33,33 @@ fn style(image: &str) -> Style {
     }
 }
 
-const PATHS: &[&str] = &["/api/v1/orders", "/api/v1/cart", "/healthz", "/", "/static/app.js", "/api/v1/users/me", "/metrics"];
-const MESSAGES: &[&str] = &["request completed", "cache hit", "processed batch", "connected to upstream", "flushed metrics", "scheduled job run"];
-const WARNINGS: &[&str] = &["slow upstream response", "retrying request", "connection pool nearly exhausted"];
-const ERRORS: &[&str] = &["upstream timed out", "failed to write to database: deadlock detected", "context deadline exceeded"];
+const PATHS: &[&str] = &[
+    "/api/v1/orders",
+    "/api/v1/cart",
+    "/healthz",
+    "/",
+    "/static/app.js",
+    "/api/v1/users/me",
+    "/metrics",
+];
+const MESSAGES: &[&str] = &[
+    "request completed",
+    "cache hit",
+    "processed batch",
+    "connected to upstream",
+    "flushed metrics",
+    "scheduled job run",
+];
+const WARNINGS: &[&str] = &[
+    "slow upstream response",
+    "retrying request",
+    "connection pool nearly exhausted",
+];
+const ERRORS: &[&str] = &[
+    "upstream timed out",
+    "failed to write to database: deadlock detected",
+    "context deadline exceeded",
+];
 
 /// Line `i` of a container's log (without timestamp prefix), the same every time.
 fn line(seed: u64, i: u64, style: Style, at: Timestamp) -> String {
@@ -45,16 +68,36 @@ fn line(seed: u64, i: u64, style: Style, at: Timestamp) -> String {
     let at = at.to_string();
     match style {
         Style::Access => {
-            let status = match roll { 0..=1 => 500, 2..=5 => 404, 6..=8 => 302, _ => 200 };
+            let status = match roll {
+                0..=1 => 500,
+                2..=5 => 404,
+                6..=8 => 302,
+                _ => 200,
+            };
             format!(
                 "10.244.{}.{} - - [{at}] \"GET {} HTTP/1.1\" {status} {} \"-\" \"Mozilla/5.0\" {:.3}",
-                r.below(20), r.below(250), r.pick(PATHS), 200 + r.below(9000), r.unit() * 0.2
+                r.below(20),
+                r.below(250),
+                r.pick(PATHS),
+                200 + r.below(9000),
+                r.unit() * 0.2
             )
         }
         Style::Postgres => match roll {
-            0..=3 => format!("{at} UTC [{}] WARNING:  checkpoints are occurring too frequently ({} seconds apart)", 100 + r.below(900), 10 + r.below(20)),
-            4 => format!("{at} UTC [{}] ERROR:  duplicate key value violates unique constraint \"orders_pkey\"", 100 + r.below(900)),
-            _ => format!("{at} UTC [{}] LOG:  checkpoint complete: wrote {} buffers", 100 + r.below(900), r.below(5000)),
+            0..=3 => format!(
+                "{at} UTC [{}] WARNING:  checkpoints are occurring too frequently ({} seconds apart)",
+                100 + r.below(900),
+                10 + r.below(20)
+            ),
+            4 => format!(
+                "{at} UTC [{}] ERROR:  duplicate key value violates unique constraint \"orders_pkey\"",
+                100 + r.below(900)
+            ),
+            _ => format!(
+                "{at} UTC [{}] LOG:  checkpoint complete: wrote {} buffers",
+                100 + r.below(900),
+                r.below(5000)
+            ),
         },
         Style::Json => {
             let (level, msg) = match roll {
@@ -64,23 +107,35 @@ fn line(seed: u64, i: u64, style: Style, at: Timestamp) -> String {
             };
             format!(
                 "{{\"ts\":\"{at}\",\"level\":\"{level}\",\"msg\":\"{msg}\",\"request_id\":\"{:016x}\",\"duration_ms\":{}}}",
-                r.next_u64(), r.below(900)
+                r.next_u64(),
+                r.below(900)
             )
         }
     }
 }
 
 /// The container the request is about, or the apiserver's 400.
-fn pick_container<'a>(pod: &'a Value, name: &str, wanted: &str) -> Result<&'a Value, Response> {
+fn pick_container<'a>(pod: &'a Value, name: &str, wanted: &str) -> Result<&'a Value, Reject> {
     let list = |key: &str| pod["spec"][key].as_array().cloned().unwrap_or_default();
-    let names = |key: &str| list(key).iter().map(|c| c["name"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    let names = |key: &str| {
+        list(key)
+            .iter()
+            .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
     let (main, init) = (names("containers"), names("initContainers"));
     let wanted = match (wanted, main.as_slice()) {
         ("", [only]) => only.clone(),
         ("", _) => {
-            let mut msg = format!("a container name must be specified for pod {name}, choose one of: [{}]", main.join(" "));
+            let mut msg = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                main.join(" ")
+            );
             if !init.is_empty() {
-                msg.push_str(&format!(" or one of the init containers: [{}]", init.join(" ")));
+                msg.push_str(&format!(
+                    " or one of the init containers: [{}]",
+                    init.join(" ")
+                ));
             }
             return Err(bad_request(msg));
         }
@@ -111,7 +166,7 @@ struct LogRequest {
 }
 
 impl LogRequest {
-    fn parse(p: &Params) -> Result<LogRequest, Response> {
+    fn parse(p: &Params) -> Result<LogRequest, Reject> {
         Ok(LogRequest {
             follow: p.flag("follow")?,
             timestamps: p.flag("timestamps")?,
@@ -132,21 +187,47 @@ struct LogSource {
     step: i64,
 }
 
-fn source(ns: &str, pod: &str, status: &Value, req: &LogRequest, now: Timestamp) -> Result<LogSource, Response> {
+fn source(
+    ns: &str,
+    pod: &str,
+    status: &Value,
+    req: &LogRequest,
+    now: Timestamp,
+) -> Result<LogSource, Reject> {
     let name = status["name"].as_str().unwrap_or_default();
     let restarts = status["restartCount"].as_u64().unwrap_or(0);
-    let state = if req.previous { &status["lastState"] } else { &status["state"] };
+    let state = if req.previous {
+        &status["lastState"]
+    } else {
+        &status["state"]
+    };
     if req.previous && restarts == 0 {
-        return Err(bad_request(format!("previous terminated container \"{name}\" in pod \"{pod}\" not found")));
+        return Err(bad_request(format!(
+            "previous terminated container \"{name}\" in pod \"{pod}\" not found"
+        )));
     }
-    if let Some(reason) = state["waiting"]["reason"].as_str().filter(|r| *r != "CrashLoopBackOff") {
-        return Err(bad_request(format!("container \"{name}\" in pod \"{pod}\" is waiting to start: {reason}")));
+    if let Some(reason) = state["waiting"]["reason"]
+        .as_str()
+        .filter(|r| *r != "CrashLoopBackOff")
+    {
+        return Err(bad_request(format!(
+            "container \"{name}\" in pod \"{pod}\" is waiting to start: {reason}"
+        )));
     }
     let instance = if req.previous { restarts - 1 } else { restarts };
     let seed = hash(&[ns, pod, name, &instance.to_string()]);
-    let started = state.pointer("/running/startedAt").or(state.pointer("/terminated/startedAt"));
-    let start: Timestamp = started.and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(now);
-    let end = state.pointer("/terminated/finishedAt").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(now);
+    let started = state
+        .pointer("/running/startedAt")
+        .or(state.pointer("/terminated/startedAt"));
+    let start: Timestamp = started
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(now);
+    let end = state
+        .pointer("/terminated/finishedAt")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(now);
     let end = Timestamp::from_second(end.as_second()).unwrap_or(end);
     let lines = 40 + seed % 260;
     let span = end.duration_since(start).as_secs().max(1);
@@ -160,14 +241,29 @@ fn source(ns: &str, pod: &str, status: &Value, req: &LogRequest, now: Timestamp)
 }
 
 fn render(src: &LogSource, i: u64, at: Timestamp, timestamps: bool) -> String {
-    let text = line(src.seed, i, src.style, Timestamp::from_second(at.as_second()).unwrap_or(at));
-    if timestamps { format!("{at} {text}\n") } else { format!("{text}\n") }
+    let text = line(
+        src.seed,
+        i,
+        src.style,
+        Timestamp::from_second(at.as_second()).unwrap_or(at),
+    );
+    if timestamps {
+        format!("{at} {text}\n")
+    } else {
+        format!("{text}\n")
+    }
 }
 
 /// The lines already written, after sinceSeconds, tailLines and limitBytes.
 fn history(src: &LogSource, req: &LogRequest, now: Timestamp) -> String {
-    let at = |i: u64| src.end.checked_sub(SignedDuration::from_secs((src.lines - i) as i64 * src.step)).unwrap_or(src.end);
-    let since = req.since.and_then(|s| now.checked_sub(SignedDuration::from_secs(s as i64)).ok());
+    let at = |i: u64| {
+        src.end
+            .checked_sub(SignedDuration::from_secs((src.lines - i) as i64 * src.step))
+            .unwrap_or(src.end)
+    };
+    let since = req
+        .since
+        .and_then(|s| now.checked_sub(SignedDuration::from_secs(s as i64)).ok());
     let mut first = 0;
     if let Some(tail) = req.tail {
         first = src.lines.saturating_sub(tail);
@@ -192,20 +288,25 @@ fn history(src: &LogSource, req: &LogRequest, now: Timestamp) -> String {
 fn text_response(body: axum::body::Body) -> Response {
     let mut resp = Response::new(body);
     *resp.status_mut() = StatusCode::OK;
-    resp.headers_mut().insert(header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain"),
+    );
     resp
 }
 
 /// `GET /api/v1/namespaces/NS/pods/NAME/log`.
 pub(crate) fn serve(app: &AppState, ns: &str, name: &str, params: &Params) -> Response {
-    match serve_inner(app, ns, name, params) {
-        Ok(resp) | Err(resp) => resp,
-    }
+    respond(serve_inner(app, ns, name, params))
 }
 
-fn serve_inner(app: &AppState, ns: &str, name: &str, params: &Params) -> Result<Response, Response> {
+fn serve_inner(app: &AppState, ns: &str, name: &str, params: &Params) -> Result<Response, Reject> {
     let req = LogRequest::parse(params)?;
-    let pod = app.store.get(Kind::Pod, ns, name).ok_or_else(|| not_found(Kind::Pod, name))?.value();
+    let pod = app
+        .store
+        .get(Kind::Pod, ns, name)
+        .ok_or_else(|| not_found(Kind::Pod, name))?
+        .value();
     let status = pick_container(&pod, name, params.str("container"))?;
     let now = Timestamp::now();
     let src = source(ns, name, status, &req, now)?;
@@ -214,7 +315,13 @@ fn serve_inner(app: &AppState, ns: &str, name: &str, params: &Params) -> Result<
         return Ok(text_response(backlog.into()));
     }
     let (tx, rx) = mpsc::channel(16);
-    let ctx = Follow { app: app.clone(), ns: ns.into(), pod: name.into(), src, timestamps: req.timestamps };
+    let ctx = Follow {
+        app: app.clone(),
+        ns: ns.into(),
+        pod: name.into(),
+        src,
+        timestamps: req.timestamps,
+    };
     tokio::spawn(follow(ctx, Bytes::from(backlog), tx));
     Ok(text_response(channel_body(rx)))
 }
@@ -233,9 +340,17 @@ async fn follow(ctx: Follow, backlog: Bytes, tx: mpsc::Sender<std::io::Result<By
     if tx.send(Ok(backlog)).await.is_err() {
         return;
     }
-    let rate = if ctx.app.log_rate > 0.0 { ctx.app.log_rate } else { 2.0 };
+    let rate = if ctx.app.log_rate > 0.0 {
+        ctx.app.log_rate
+    } else {
+        2.0
+    };
     let every = Duration::from_secs_f64(1.0 / rate);
-    let drop_at = ctx.app.faults.drop_after().map(|d| tokio::time::Instant::now() + d);
+    let drop_at = ctx
+        .app
+        .faults
+        .drop_after()
+        .map(|d| tokio::time::Instant::now() + d);
     let mut i = ctx.src.lines;
     loop {
         tokio::time::sleep(every).await;

@@ -111,12 +111,21 @@ fn main_state(plan: &PodPlan) -> (Value, bool) {
             (waiting("ImagePullBackOff", &msg), false)
         }
         Scenario::Unschedulable => (Value::Null, false),
-        Scenario::Completed => (terminated(0, "Completed", started, after(started, 95)), false),
+        Scenario::Completed => (
+            terminated(0, "Completed", started, after(started, 95)),
+            false,
+        ),
         Scenario::Error => (terminated(1, "Error", started, after(started, 12)), false),
     }
 }
 
-fn container_status(plan: &PodPlan, c: &Container, state: &Value, ready: bool, now: Timestamp) -> Value {
+fn container_status(
+    plan: &PodPlan,
+    c: &Container,
+    state: &Value,
+    ready: bool,
+    now: Timestamp,
+) -> Value {
     let restarts = plan.restarts;
     let mut status = json!({
         "name": c.name, "image": c.image, "imageID": "",
@@ -125,7 +134,11 @@ fn container_status(plan: &PodPlan, c: &Container, state: &Value, ready: bool, n
     });
     if state.get("waiting").is_none() || plan.scenario == Scenario::CrashLoop {
         status["containerID"] = json!(container_id(plan, &c.name, restarts));
-        status["imageID"] = json!(format!("{}@sha256:{:064x}", c.image, super::rng::hash(&[&c.image]) as u128));
+        status["imageID"] = json!(format!(
+            "{}@sha256:{:064x}",
+            c.image,
+            super::rng::hash(&[&c.image]) as u128
+        ));
     }
     if restarts > 0 {
         let end = after(now, -(30 + (i64::from(restarts) * 37) % 270));
@@ -135,14 +148,20 @@ fn container_status(plan: &PodPlan, c: &Container, state: &Value, ready: bool, n
 }
 
 fn init_status(plan: &PodPlan, c: &Container, sidecar: bool) -> Value {
-    let state = if sidecar {
+    let state = if sidecar || plan.scenario == Scenario::Initializing {
         running(after(plan.created, 2))
-    } else if plan.scenario == Scenario::Initializing {
-        running(after(plan.created, 2))
-    } else if matches!(plan.scenario, Scenario::ContainerCreating | Scenario::Unschedulable) {
+    } else if matches!(
+        plan.scenario,
+        Scenario::ContainerCreating | Scenario::Unschedulable
+    ) {
         waiting("PodInitializing", "")
     } else {
-        terminated(0, "Completed", after(plan.created, 1), after(plan.created, 3))
+        terminated(
+            0,
+            "Completed",
+            after(plan.created, 1),
+            after(plan.created, 3),
+        )
     };
     json!({"name": c.name, "image": c.image, "imageID": "", "ready": sidecar,
         "restartCount": 0, "started": sidecar, "state": state})
@@ -250,7 +269,11 @@ pub(crate) fn pod_json(plan: &PodPlan, now: Timestamp) -> Value {
     let mut meta = json!({"name": plan.name, "namespace": plan.namespace, "uid": plan.uid,
         "creationTimestamp": ts(plan.created), "labels": labels});
     if let Some((kind, name, uid)) = &plan.owner {
-        let api = if *kind == "Job" { "batch/v1" } else { "apps/v1" };
+        let api = if *kind == "Job" {
+            "batch/v1"
+        } else {
+            "apps/v1"
+        };
         meta["ownerReferences"] = json!([{"apiVersion": api, "kind": kind, "name": name,
             "uid": uid, "controller": true, "blockOwnerDeletion": true}]);
     }

@@ -104,7 +104,12 @@ impl Kind {
     /// values are indexed when an object is stored.
     pub fn indexed_fields(self) -> &'static [&'static str] {
         match self {
-            Kind::Pod => &["status.phase", "spec.nodeName", "spec.restartPolicy", "status.podIP"],
+            Kind::Pod => &[
+                "status.phase",
+                "spec.nodeName",
+                "spec.restartPolicy",
+                "status.podIP",
+            ],
             Kind::Event => &[
                 "involvedObject.kind",
                 "involvedObject.namespace",

@@ -36,9 +36,7 @@ impl Rng {
     /// `len` characters as Kubernetes uses in generated names (no vowels, no confusables).
     pub fn suffix(&mut self, len: usize) -> String {
         const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..len)
-            .map(|_| *self.pick(ALPHABET) as char)
-            .collect()
+        (0..len).map(|_| *self.pick(ALPHABET) as char).collect()
     }
 
     /// A UUID-shaped string for `metadata.uid`.

@@ -42,10 +42,20 @@ pub(crate) enum Route<'a> {
     Health,
     Discovery(discovery::Doc),
     /// A list or watch; `ns` None = all namespaces (or a cluster-scoped kind).
-    Collection { kind: Kind, ns: Option<&'a str> },
+    Collection {
+        kind: Kind,
+        ns: Option<&'a str>,
+    },
     /// One object; `ns` is "" for cluster-scoped kinds.
-    Object { kind: Kind, ns: &'a str, name: &'a str },
-    Log { ns: &'a str, name: &'a str },
+    Object {
+        kind: Kind,
+        ns: &'a str,
+        name: &'a str,
+    },
+    Log {
+        ns: &'a str,
+        name: &'a str,
+    },
     Faults,
     Restart,
 }
@@ -85,12 +95,17 @@ pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
 fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
     let kind_of = |plural: &str| Kind::from_plural(group, plural);
     match *rest {
-        [plural] => Some(Route::Collection { kind: kind_of(plural)?, ns: None }),
+        [plural] => Some(Route::Collection {
+            kind: kind_of(plural)?,
+            ns: None,
+        }),
         ["namespaces", ns, plural] => {
             let kind = kind_of(plural).filter(|k| k.namespaced())?;
             Some(Route::Collection { kind, ns: Some(ns) })
         }
-        ["namespaces", ns, "pods", name, "log"] if group.is_empty() => Some(Route::Log { ns, name }),
+        ["namespaces", ns, "pods", name, "log"] if group.is_empty() => {
+            Some(Route::Log { ns, name })
+        }
         ["namespaces", ns, plural, name] => {
             let kind = kind_of(plural).filter(|k| k.namespaced())?;
             Some(Route::Object { kind, ns, name })
@@ -121,7 +136,7 @@ impl Params {
     }
 
     /// `true`/`1` or `false`/`0`/absent; anything else is a 400.
-    pub fn flag(&self, name: &str) -> Result<bool, Response> {
+    pub fn flag(&self, name: &str) -> Result<bool, Reject> {
         match self.get(name) {
             None | Some("" | "false" | "0") => Ok(false),
             Some("true" | "1") => Ok(true),
@@ -130,7 +145,7 @@ impl Params {
     }
 
     /// A non-negative integer or absent; anything else is a 400.
-    pub fn number(&self, name: &str) -> Result<Option<u64>, Response> {
+    pub fn number(&self, name: &str) -> Result<Option<u64>, Reject> {
         match self.get(name) {
             None | Some("") => Ok(None),
             Some(v) => v
@@ -149,16 +164,34 @@ pub(crate) fn status(code: u16, reason: &str, message: impl Into<String>) -> Res
     json_bytes(code, Bytes::from(bytes))
 }
 
-pub(crate) fn bad_request(message: impl Into<String>) -> Response {
-    status(400, "BadRequest", message)
+/// A request refused with a Status; boxed so `Result`s stay small.
+pub(crate) struct Reject(Box<Status>);
+
+impl From<Reject> for Response {
+    fn from(r: Reject) -> Response {
+        status(r.0.code, &r.0.reason, r.0.message)
+    }
 }
 
-pub(crate) fn not_found(kind: Kind, name: &str) -> Response {
+/// Either outcome of a handler is a response.
+pub(crate) fn respond(result: Result<Response, Reject>) -> Response {
+    result.unwrap_or_else(Response::from)
+}
+
+pub(crate) fn bad_request(message: impl Into<String>) -> Reject {
+    Reject(Box::new(Status::failure(400, "BadRequest", message)))
+}
+
+pub(crate) fn not_found(kind: Kind, name: &str) -> Reject {
     let what = match kind.group() {
         "" => kind.plural().to_string(),
         g => format!("{}.{g}", kind.plural()),
     };
-    status(404, "NotFound", format!("{what} \"{name}\" not found"))
+    Reject(Box::new(Status::failure(
+        404,
+        "NotFound",
+        format!("{what} \"{name}\" not found"),
+    )))
 }
 
 /// A JSON body with the right content type.
@@ -173,11 +206,17 @@ pub(crate) fn json_bytes(code: StatusCode, body: impl Into<Body>) -> Response {
 }
 
 pub(crate) fn json_value(value: &serde_json::Value) -> Response {
-    json_bytes(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default())
+    json_bytes(
+        StatusCode::OK,
+        serde_json::to_vec(value).unwrap_or_default(),
+    )
 }
 
 fn authorized(headers: &HeaderMap, token: &str) -> bool {
-    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     let Some(given) = value.strip_prefix("Bearer ").map(str::trim) else {
@@ -198,7 +237,11 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
     let params = Params::parse(parts.uri.query());
     let Some(route) = parse_route(&path) else {
         return authorized_or(&app, &parts.headers, || {
-            status(404, "NotFound", "the server could not find the requested resource")
+            status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
         });
     };
     if route == Route::Health {
@@ -208,7 +251,11 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         return status(401, "Unauthorized", "Unauthorized");
     }
     if !route.allows(&parts.method) {
-        return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        return status(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        );
     }
     let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
         return status(413, "RequestEntityTooLarge", "request body too large");
@@ -232,7 +279,13 @@ fn authorized_or(app: &AppState, headers: &HeaderMap, ok: impl FnOnce() -> Respo
 }
 
 /// The `/demo/*` control endpoints; never subject to faults.
-fn control(app: &AppState, route: Route<'_>, method: &Method, params: &Params, body: &[u8]) -> Option<Response> {
+fn control(
+    app: &AppState,
+    route: Route<'_>,
+    method: &Method,
+    params: &Params,
+    body: &[u8],
+) -> Option<Response> {
     match route {
         Route::Faults if method == Method::POST => {
             Some(match serde_json::from_slice::<FaultSettings>(body) {
@@ -240,7 +293,7 @@ fn control(app: &AppState, route: Route<'_>, method: &Method, params: &Params, b
                     app.faults.apply(&settings);
                     json_value(&serde_json::json!(app.faults.settings()))
                 }
-                Err(e) => bad_request(format!("invalid fault settings: {e}")),
+                Err(e) => bad_request(format!("invalid fault settings: {e}")).into(),
             })
         }
         Route::Faults => Some(json_value(&serde_json::json!(app.faults.settings()))),
@@ -249,7 +302,7 @@ fn control(app: &AppState, route: Route<'_>, method: &Method, params: &Params, b
                 let _ = app.restart.send(Duration::from_millis(ms.unwrap_or(1000)));
                 json_bytes(StatusCode::ACCEPTED, r#"{"restarting":true}"#)
             }
-            Err(resp) => resp,
+            Err(reject) => reject.into(),
         }),
         _ => None,
     }
@@ -261,29 +314,48 @@ async fn inject_faults(faults: &Faults) -> Option<Response> {
         tokio::time::sleep(latency).await;
     }
     match faults.injected_error()? {
-        503 => Some(status(503, "ServiceUnavailable", "demo fault: the server is currently unable to handle the request")),
-        code => Some(status(code, "InternalError", "demo fault: an error on the server (\"injected\") has prevented the request from succeeding")),
+        503 => Some(status(
+            503,
+            "ServiceUnavailable",
+            "demo fault: the server is currently unable to handle the request",
+        )),
+        code => Some(status(
+            code,
+            "InternalError",
+            "demo fault: an error on the server (\"injected\") has prevented the request from succeeding",
+        )),
     }
 }
 
 pub(crate) fn text(code: StatusCode, body: &'static str) -> Response {
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = code;
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     resp
 }
 
-fn serve(app: &AppState, route: Route<'_>, method: &Method, params: &Params, headers: &HeaderMap, body: &[u8]) -> Response {
+fn serve(
+    app: &AppState,
+    route: Route<'_>,
+    method: &Method,
+    params: &Params,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     match route {
         Route::Version => discovery::version(),
         Route::Discovery(doc) => discovery::document(doc, headers),
         Route::Collection { kind, ns } => match params.flag("watch") {
             Ok(true) => watch::serve(app, kind, ns, params, headers),
             Ok(false) => api::list(app, kind, ns, params, headers),
-            Err(resp) => resp,
+            Err(reject) => reject.into(),
         },
-        Route::Object { kind, ns, name } if method == Method::DELETE => api::delete(app, kind, ns, name, params, body),
+        Route::Object { kind, ns, name } if method == Method::DELETE => {
+            api::delete(app, kind, ns, name, params, body)
+        }
         Route::Object { kind, ns, name } => api::get(app, kind, ns, name, headers, params),
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
         Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
@@ -296,18 +368,34 @@ mod tests {
 
     #[test]
     fn paths_map_to_routes() {
-        assert_eq!(parse_route("/api/v1/pods"), Some(Route::Collection { kind: Kind::Pod, ns: None }));
+        assert_eq!(
+            parse_route("/api/v1/pods"),
+            Some(Route::Collection {
+                kind: Kind::Pod,
+                ns: None
+            })
+        );
         assert_eq!(
             parse_route("/api/v1/namespaces/web/pods/x/log"),
-            Some(Route::Log { ns: "web", name: "x" })
+            Some(Route::Log {
+                ns: "web",
+                name: "x"
+            })
         );
         assert_eq!(
             parse_route("/api/v1/namespaces/web"),
-            Some(Route::Object { kind: Kind::Namespace, ns: "", name: "web" })
+            Some(Route::Object {
+                kind: Kind::Namespace,
+                ns: "",
+                name: "web"
+            })
         );
         assert_eq!(
             parse_route("/apis/apps/v1/namespaces/web/deployments"),
-            Some(Route::Collection { kind: Kind::Deployment, ns: Some("web") })
+            Some(Route::Collection {
+                kind: Kind::Deployment,
+                ns: Some("web")
+            })
         );
         assert_eq!(parse_route("/api/v1/namespaces/web/nodes"), None);
         assert_eq!(parse_route("/api/v1/deployments"), None);

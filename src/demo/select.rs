@@ -96,7 +96,9 @@ fn parse_label(req: &str) -> Result<LabelReq, String> {
     let bad = || format!("unable to parse requirement: invalid label selector {req:?}");
     if let Some(key) = req.strip_prefix('!') {
         let key = key.trim();
-        return valid_key(key).then(|| LabelReq::NotExists(key.into())).ok_or_else(bad);
+        return valid_key(key)
+            .then(|| LabelReq::NotExists(key.into()))
+            .ok_or_else(bad);
     }
     if let Some((k, v)) = req.split_once("!=") {
         return Ok(LabelReq::NotEq(checked_key(k, &bad)?, v.trim().into()));
@@ -139,7 +141,9 @@ fn parse_fields(kind: Kind, s: &str) -> Result<Vec<FieldReq>, String> {
             } else if let Some((f, v)) = req.split_once("==").or_else(|| req.split_once('=')) {
                 (f, v, true)
             } else {
-                return Err(format!("invalid selector: '{req}'; can't understand '{req}'"));
+                return Err(format!(
+                    "invalid selector: '{req}'; can't understand '{req}'"
+                ));
             };
             let field = field.trim();
             let known = matches!(field, "metadata.name" | "metadata.namespace")

@@ -34,7 +34,11 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 
 impl Server {
     /// Binds 127.0.0.1:`port` (0 = any) and starts accepting.
-    pub async fn start(port: u16, tls: Arc<rustls::ServerConfig>, app: AppState) -> Result<Arc<Server>, DemoError> {
+    pub async fn start(
+        port: u16,
+        tls: Arc<rustls::ServerConfig>,
+        app: AppState,
+    ) -> Result<Arc<Server>, DemoError> {
         let listener = bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
         let server = Arc::new(Server {
             addr: listener.local_addr()?,
@@ -51,7 +55,11 @@ impl Server {
     }
 
     fn serve(&self, listener: TcpListener) {
-        let task = tokio::spawn(accept_loop(listener, self.acceptor.clone(), self.router.clone()));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            self.acceptor.clone(),
+            self.router.clone(),
+        ));
         let mut slot = self.task.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = slot.replace(task) {
             old.abort();
@@ -90,7 +98,10 @@ impl Server {
 
 /// Runs restarts asked for by `POST /demo/restart` (a handler cannot restart the server that
 /// runs it, so it hands the job over here).
-pub(crate) fn spawn_restarter(server: Arc<Server>, mut rx: mpsc::UnboundedReceiver<Duration>) -> JoinHandle<()> {
+pub(crate) fn spawn_restarter(
+    server: Arc<Server>,
+    mut rx: mpsc::UnboundedReceiver<Duration>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(down_for) = rx.recv().await {
             // Let the 202 reach the client before its connection is dropped.

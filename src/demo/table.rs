@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::resources::Kind;
-use super::routes::{Params, bad_request, json_value};
+use super::routes::{Params, Reject, bad_request, json_value};
 use super::store::Obj;
 use crate::kube::table::{POD_COLUMNS, Pod, PodRow, age, table_cells};
 
@@ -22,7 +22,10 @@ pub(crate) enum IncludeObject {
 }
 
 /// `Some` when the Accept header offers `as=Table` among its alternatives.
-pub(crate) fn requested(headers: &HeaderMap, params: &Params) -> Result<Option<IncludeObject>, Response> {
+pub(crate) fn requested(
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<Option<IncludeObject>, Reject> {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -44,19 +47,33 @@ pub(crate) fn requested(headers: &HeaderMap, params: &Params) -> Result<Option<I
 type Column = (&'static str, &'static str, &'static str, u8, &'static str);
 
 fn columns(kind: Kind) -> Vec<Column> {
-    const NAME: Column = ("Name", "string", "name", 0, "Name must be unique within a namespace.");
+    const NAME: Column = (
+        "Name",
+        "string",
+        "name",
+        0,
+        "Name must be unique within a namespace.",
+    );
     const AGE: Column = ("Age", "string", "", 0, "Time since the object was created.");
     match kind {
         Kind::Pod => POD_COLUMNS
             .iter()
             .enumerate()
             .map(|(i, title)| {
-                let (ty, format) = if i == 0 { ("string", "name") } else { ("string", "") };
+                let (ty, format) = if i == 0 {
+                    ("string", "name")
+                } else {
+                    ("string", "")
+                };
                 let priority = u8::from(i >= 5);
                 (pod_column_name(title), ty, format, priority, "")
             })
             .collect(),
-        Kind::Namespace => vec![NAME, ("Status", "string", "", 0, "The phase of the namespace."), AGE],
+        Kind::Namespace => vec![
+            NAME,
+            ("Status", "string", "", 0, "The phase of the namespace."),
+            AGE,
+        ],
         Kind::Node => vec![
             NAME,
             ("Status", "string", "", 0, "The status of the node."),
@@ -66,16 +83,40 @@ fn columns(kind: Kind) -> Vec<Column> {
             ("Internal-IP", "string", "", 1, "The node's internal IP."),
             ("OS-Image", "string", "", 1, "OS image."),
             ("Kernel-Version", "string", "", 1, "Kernel version."),
-            ("Container-Runtime", "string", "", 1, "Container runtime version."),
+            (
+                "Container-Runtime",
+                "string",
+                "",
+                1,
+                "Container runtime version.",
+            ),
         ],
         Kind::Service => vec![
             NAME,
             ("Type", "string", "", 0, "The type of the service."),
-            ("Cluster-IP", "string", "", 0, "The cluster IP of the service."),
-            ("External-IP", "string", "", 0, "External IPs of the service."),
+            (
+                "Cluster-IP",
+                "string",
+                "",
+                0,
+                "The cluster IP of the service.",
+            ),
+            (
+                "External-IP",
+                "string",
+                "",
+                0,
+                "External IPs of the service.",
+            ),
             ("Port(s)", "string", "", 0, "Ports of the service."),
             AGE,
-            ("Selector", "string", "", 1, "The label selector of the service."),
+            (
+                "Selector",
+                "string",
+                "",
+                1,
+                "The label selector of the service.",
+            ),
         ],
         Kind::Deployment => vec![
             NAME,
@@ -88,7 +129,13 @@ fn columns(kind: Kind) -> Vec<Column> {
             ("Selector", "string", "", 1, "The label selector."),
         ],
         Kind::Event => vec![
-            ("Last Seen", "string", "", 0, "Time since the event was last seen."),
+            (
+                "Last Seen",
+                "string",
+                "",
+                0,
+                "Time since the event was last seen.",
+            ),
             ("Type", "string", "", 0, "Normal or Warning."),
             ("Reason", "string", "", 0, "Why the event happened."),
             ("Object", "string", "", 0, "The object the event is about."),
@@ -121,7 +168,11 @@ fn s(v: &Value) -> String {
 }
 
 fn or_none(text: String) -> String {
-    if text.is_empty() { "<none>".into() } else { text }
+    if text.is_empty() {
+        "<none>".into()
+    } else {
+        text
+    }
 }
 
 fn labels_text(v: &Value) -> String {
@@ -138,7 +189,10 @@ fn labels_text(v: &Value) -> String {
 fn pod_cells(obj: &Obj, now: Timestamp) -> Vec<Value> {
     let pod: Pod = serde_json::from_slice(&obj.json).unwrap_or_default();
     let row = PodRow::from_pod(&pod);
-    table_cells(&row, now).into_iter().map(Value::String).collect()
+    table_cells(&row, now)
+        .into_iter()
+        .map(Value::String)
+        .collect()
 }
 
 fn node_cells(v: &Value, now: Timestamp) -> Vec<Value> {
@@ -148,7 +202,11 @@ fn node_cells(v: &Value, now: Timestamp) -> Vec<Value> {
         .is_some_and(|c| c["status"] == "True");
     let roles: Vec<&str> = v["metadata"]["labels"]
         .as_object()
-        .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect())
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                .collect()
+        })
         .unwrap_or_default();
     let info = &v["status"]["nodeInfo"];
     let ip = v["status"]["addresses"]
@@ -191,11 +249,24 @@ fn service_cells(v: &Value, now: Timestamp) -> Vec<Value> {
 
 fn deployment_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     let st = &v["status"];
-    let containers = v["spec"]["template"]["spec"]["containers"].as_array().cloned().unwrap_or_default();
-    let join = |field: &str| containers.iter().map(|c| s(&c[field])).collect::<Vec<_>>().join(",");
+    let containers = v["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let join = |field: &str| {
+        containers
+            .iter()
+            .map(|c| s(&c[field]))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     vec![
         json!(s(&v["metadata"]["name"])),
-        json!(format!("{}/{}", st["readyReplicas"].as_u64().unwrap_or(0), v["spec"]["replicas"].as_u64().unwrap_or(0))),
+        json!(format!(
+            "{}/{}",
+            st["readyReplicas"].as_u64().unwrap_or(0),
+            v["spec"]["replicas"].as_u64().unwrap_or(0)
+        )),
         json!(st["updatedReplicas"].as_u64().unwrap_or(0)),
         json!(st["availableReplicas"].as_u64().unwrap_or(0)),
         json!(age(time(&v["metadata"]["creationTimestamp"]), now)),
@@ -248,7 +319,13 @@ pub(crate) fn row(kind: Kind, obj: &Obj, include: IncludeObject, now: Timestamp)
 }
 
 /// A Table of `items`.
-pub(crate) fn table_value(kind: Kind, rv: u64, cont: Option<String>, items: &[Arc<Obj>], include: IncludeObject) -> Value {
+pub(crate) fn table_value(
+    kind: Kind,
+    rv: u64,
+    cont: Option<String>,
+    items: &[Arc<Obj>],
+    include: IncludeObject,
+) -> Value {
     let now = Timestamp::now();
     let defs: Vec<Value> = columns(kind)
         .into_iter()
@@ -266,6 +343,12 @@ pub(crate) fn table_value(kind: Kind, rv: u64, cont: Option<String>, items: &[Ar
 }
 
 /// A Table response.
-pub(crate) fn list(kind: Kind, rv: u64, cont: Option<String>, items: &[Arc<Obj>], include: IncludeObject) -> Response {
+pub(crate) fn list(
+    kind: Kind,
+    rv: u64,
+    cont: Option<String>,
+    items: &[Arc<Obj>],
+    include: IncludeObject,
+) -> Response {
     json_value(&table_value(kind, rv, cont, items, include))
 }

@@ -14,7 +14,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::api::selector;
 use super::resources::Kind;
-use super::routes::{AppState, Params, json_bytes};
+use super::routes::{AppState, Params, Reject, json_bytes, respond};
 use super::select::Selector;
 use super::store::{Change, ChangeType, Obj, WatchStart};
 use super::table::{self, IncludeObject};
@@ -34,7 +34,10 @@ pub(crate) fn channel_body(rx: mpsc::Receiver<io::Result<Bytes>>) -> Body {
 
 /// The error an injected connection drop produces.
 pub(crate) fn dropped() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionAborted, "demo fault: stream dropped")
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "demo fault: stream dropped",
+    )
 }
 
 /// What one watch sends and to whom.
@@ -62,7 +65,13 @@ impl Watcher {
         line.extend_from_slice(br#"","object":"#);
         match self.table {
             Some(include) => {
-                let t = table::table_value(self.kind, self.last_rv, None, std::slice::from_ref(obj), include);
+                let t = table::table_value(
+                    self.kind,
+                    self.last_rv,
+                    None,
+                    std::slice::from_ref(obj),
+                    include,
+                );
                 line.extend_from_slice(&serde_json::to_vec(&t).unwrap_or_default());
             }
             None => line.extend_from_slice(&obj.json),
@@ -93,7 +102,8 @@ impl Watcher {
 /// The ERROR line with a 410 `Expired` Status, as an apiserver sends when it can no longer
 /// serve the requested resourceVersion.
 fn expired_line(message: String) -> Bytes {
-    let mut status = serde_json::to_value(Status::failure(410, "Expired", message)).unwrap_or_default();
+    let mut status =
+        serde_json::to_value(Status::failure(410, "Expired", message)).unwrap_or_default();
     status["metadata"] = serde_json::json!({});
     Bytes::from(format!("{{\"type\":\"ERROR\",\"object\":{status}}}\n"))
 }
@@ -105,33 +115,63 @@ fn expired_response(message: String) -> Response {
 }
 
 /// `GET ...?watch=true`.
-pub(crate) fn serve(app: &AppState, kind: Kind, ns: Option<&str>, params: &Params, headers: &HeaderMap) -> Response {
-    match serve_inner(app, kind, ns, params, headers) {
-        Ok(resp) | Err(resp) => resp,
-    }
+pub(crate) fn serve(
+    app: &AppState,
+    kind: Kind,
+    ns: Option<&str>,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Response {
+    respond(serve_inner(app, kind, ns, params, headers))
 }
 
-fn serve_inner(app: &AppState, kind: Kind, ns: Option<&str>, params: &Params, headers: &HeaderMap) -> Result<Response, Response> {
+fn serve_inner(
+    app: &AppState,
+    kind: Kind,
+    ns: Option<&str>,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Result<Response, Reject> {
     let sel = selector(kind, params)?;
     let since = params.number("resourceVersion")?;
-    let timeout = params.number("timeoutSeconds")?.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+    let timeout = params
+        .number("timeoutSeconds")?
+        .map_or(DEFAULT_TIMEOUT, Duration::from_secs);
     let bookmarks = params.flag("allowWatchBookmarks")?;
     let table = table::requested(headers, params)?;
     if app.faults.watch_410() {
         let rv = since.unwrap_or(0);
-        return Ok(expired_response(format!("too old resource version: {rv} (demo fault)")));
+        return Ok(expired_response(format!(
+            "too old resource version: {rv} (demo fault)"
+        )));
     }
     let start = match app.store.watch(kind, since) {
         Ok(start) => start,
         Err(e) => {
             let rv = since.unwrap_or(0);
-            return Ok(expired_response(format!("too old resource version: {rv} ({})", e.oldest)));
+            return Ok(expired_response(format!(
+                "too old resource version: {rv} ({})",
+                e.oldest
+            )));
         }
     };
     let (tx, rx) = mpsc::channel(64);
-    let watcher = Watcher { kind, ns: ns.map(str::to_string), sel, table, tx, last_rv: start.rv };
+    let watcher = Watcher {
+        kind,
+        ns: ns.map(str::to_string),
+        sel,
+        table,
+        tx,
+        last_rv: start.rv,
+    };
     let drop_at = app.faults.drop_after().map(|d| Instant::now() + d);
-    tokio::spawn(pump(watcher, start, Instant::now() + timeout, bookmarks, drop_at));
+    tokio::spawn(pump(
+        watcher,
+        start,
+        Instant::now() + timeout,
+        bookmarks,
+        drop_at,
+    ));
     Ok(json_bytes(StatusCode::OK, channel_body(rx)))
 }
 
@@ -151,7 +191,13 @@ async fn replay(w: &mut Watcher, start: &mut WatchStart) -> bool {
 }
 
 /// Sends the backlog, then live changes until timeout, client hang-up, lag or the drop fault.
-async fn pump(mut w: Watcher, mut start: WatchStart, deadline: Instant, bookmarks: bool, drop_at: Option<Instant>) {
+async fn pump(
+    mut w: Watcher,
+    mut start: WatchStart,
+    deadline: Instant,
+    bookmarks: bool,
+    drop_at: Option<Instant>,
+) {
     if !replay(&mut w, &mut start).await {
         return;
     }
