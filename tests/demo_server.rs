@@ -447,3 +447,37 @@ async fn measure_100k_pods() {
         bytes / count
     );
 }
+
+#[tokio::test]
+async fn control_endpoint_sets_faults_and_streams_get_dropped() {
+    let h = server(quiet()).await;
+    let resp = client(&h)
+        .post(format!("{}/demo/faults", h.base_url()))
+        .bearer_auth(&h.token)
+        .json(&serde_json::json!({"dropAfterMs": 300, "watch410": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(h.faults.drop_after(), Some(Duration::from_millis(300)));
+    let resp = client(&h)
+        .get(format!("{}/api/v1/pods?watch=true", h.base_url()))
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut stream = resp.bytes_stream();
+    let mut failed = false;
+    while let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        if item.is_err() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed, "the stream ends with an error, not cleanly");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    h.faults.set_watch_410(true);
+    let mut events = Box::pin(watch_lines(&h, "/api/v1/pods?watch=true").await);
+    assert_eq!(events.next().await.unwrap()["object"]["code"], 410);
+}
