@@ -9,6 +9,7 @@ mod discovery;
 mod events;
 mod faults;
 mod logs;
+mod objects;
 mod pods;
 mod resources;
 mod rng;

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::pods::ts;
 use super::resources::Kind;
-use super::routes::{AppState, Params, bad_request, json_bytes, not_found};
+use super::routes::{AppState, Params, Reject, bad_request, json_bytes, not_found, respond};
 use super::select::Selector;
 use super::store::{Obj, Store};
 use super::table;
@@ -33,7 +33,7 @@ fn encode_continue(rv: u64, start: String) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_continue(token: &str) -> Result<ContinueToken, Response> {
+fn decode_continue(token: &str) -> Result<ContinueToken, Reject> {
     URL_SAFE_NO_PAD
         .decode(token)
         .ok()
@@ -42,7 +42,7 @@ fn decode_continue(token: &str) -> Result<ContinueToken, Response> {
 }
 
 /// The selectors of a list or watch request, or a 400.
-pub(crate) fn selector(kind: Kind, params: &Params) -> Result<Selector, Response> {
+pub(crate) fn selector(kind: Kind, params: &Params) -> Result<Selector, Reject> {
     Selector::parse(
         kind,
         params.str("labelSelector"),
@@ -95,9 +95,7 @@ pub(crate) fn list(
     params: &Params,
     headers: &HeaderMap,
 ) -> Response {
-    match list_inner(app, kind, ns, params, headers) {
-        Ok(resp) | Err(resp) => resp,
-    }
+    respond(list_inner(app, kind, ns, params, headers))
 }
 
 fn list_inner(
@@ -106,7 +104,7 @@ fn list_inner(
     ns: Option<&str>,
     params: &Params,
     headers: &HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, Reject> {
     let sel = selector(kind, params)?;
     let limit = params.number("limit")?.unwrap_or(0) as usize;
     let after = match params.get("continue").filter(|c| !c.is_empty()) {
@@ -136,12 +134,12 @@ pub(crate) fn get(
     params: &Params,
 ) -> Response {
     let Some(obj) = app.store.get(kind, ns, name) else {
-        return not_found(kind, name);
+        return not_found(kind, name).into();
     };
     match table::requested(headers, params) {
         Ok(Some(format)) => table::list(kind, app.store.rv(), None, &[obj], format),
         Ok(None) => json_bytes(StatusCode::OK, obj.json.clone()),
-        Err(resp) => resp,
+        Err(reject) => reject.into(),
     }
 }
 
@@ -159,11 +157,11 @@ pub(crate) fn delete(
         .and_then(|v| v["gracePeriodSeconds"].as_u64());
     let grace = match params.number("gracePeriodSeconds") {
         Ok(g) => g.or(from_body),
-        Err(resp) => return resp,
+        Err(reject) => return reject.into(),
     };
     match graceful_delete(&app.store, ns, name, grace) {
         Some(json) => json_bytes(StatusCode::OK, json),
-        None => not_found(kind, name),
+        None => not_found(kind, name).into(),
     }
 }
 

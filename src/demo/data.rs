@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{Value, json};
 
 use super::DemoOptions;
 use super::events;
-use super::pods::{Container, PodPlan, Scenario, pod_json, ts};
+use super::objects::{deployment_json, namespace_json, node_json, service_json};
+use super::pods::{Container, PodPlan, Scenario, pod_json};
 use super::resources::Kind;
 use super::rng::Rng;
 use super::store::Store;
@@ -375,7 +375,8 @@ fn scenario(i: usize, controller: Controller, rng: &mut Rng) -> Scenario {
     if controller == Controller::Job {
         return if u < 0.85 { Completed } else { Error };
     }
-    if let Some(s) = FIRST.get(i / 2).filter(|_| i % 2 == 1) {
+    // Every third of the first pods takes the next state in line, so even 60 pods show all.
+    if let Some(s) = FIRST.get(i / 3).filter(|_| i % 3 == 1) {
         return *s;
     }
     match u {
@@ -398,6 +399,9 @@ fn age_secs(s: Scenario, rng: &mut Rng) -> i64 {
         Scenario::ContainerCreating | Scenario::Initializing | Scenario::ImagePullBackOff
     ) {
         return 5 + rng.below(600) as i64;
+    }
+    if s == Scenario::CrashLoop {
+        return 3_600 + rng.below(5 * 86_400) as i64;
     }
     let (lo, hi) = (120f64.ln(), 5_184_000f64.ln());
     (lo + rng.unit() * (hi - lo)).exp() as i64
@@ -530,7 +534,7 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         let apps = &mut workloads[ns_index];
         let pick = rng.below(apps.len() as u64) as usize;
         let w = &mut apps[pick];
-        let scenario = scenario(i / namespaces.len(), w.controller(), &mut rng);
+        let scenario = scenario(i, w.controller(), &mut rng);
         let node = rng.pick(&nodes[1..]).clone();
         let mut name = pod_name(w, w.pods, &node.0, &mut rng);
         while !seen.insert(name.clone()) {
@@ -588,69 +592,4 @@ fn seed_controllers(store: &Store, workloads: &[Vec<Workload>], now: Timestamp) 
 
 fn after(t: Timestamp, secs: i64) -> Timestamp {
     t.checked_add(SignedDuration::from_secs(secs)).unwrap_or(t)
-}
-
-fn namespace_json(name: &str, created: Timestamp) -> Value {
-    json!({"kind": "Namespace", "apiVersion": "v1",
-        "metadata": {"name": name, "uid": format!("ns-{:016x}", super::rng::hash(&[name])),
-            "creationTimestamp": ts(created), "labels": {"kubernetes.io/metadata.name": name}},
-        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
-}
-
-fn node_json(name: &str, ip: &str, control_plane: bool, created: Timestamp) -> Value {
-    let mut labels = json!({"kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64"});
-    if control_plane {
-        labels["node-role.kubernetes.io/control-plane"] = json!("");
-    }
-    let t = ts(created);
-    json!({"kind": "Node", "apiVersion": "v1",
-        "metadata": {"name": name, "uid": format!("node-{:016x}", super::rng::hash(&[name])),
-            "creationTimestamp": t, "labels": labels},
-        "spec": {"podCIDR": "10.244.0.0/24"},
-        "status": {
-            "capacity": {"cpu": "8", "memory": "32827268Ki", "pods": "110"},
-            "allocatable": {"cpu": "8", "memory": "32724868Ki", "pods": "110"},
-            "conditions": [
-                {"type": "MemoryPressure", "status": "False", "reason": "KubeletHasSufficientMemory", "lastTransitionTime": t},
-                {"type": "DiskPressure", "status": "False", "reason": "KubeletHasNoDiskPressure", "lastTransitionTime": t},
-                {"type": "PIDPressure", "status": "False", "reason": "KubeletHasSufficientPID", "lastTransitionTime": t},
-                {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status", "lastTransitionTime": t}],
-            "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
-            "nodeInfo": {"kubeletVersion": "v1.31.0", "kubeProxyVersion": "v1.31.0",
-                "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.8.0-45-generic",
-                "containerRuntimeVersion": "containerd://1.7.18", "operatingSystem": "linux",
-                "architecture": "amd64"}}})
-}
-
-fn service_json(
-    ns: &str,
-    name: &str,
-    ip: &str,
-    port: u16,
-    app: Option<&str>,
-    now: Timestamp,
-) -> Value {
-    let mut spec = json!({"type": "ClusterIP", "clusterIP": ip, "clusterIPs": [ip],
-        "ports": [{"name": "http", "port": if port == 443 { 443 } else { 80 }, "targetPort": port, "protocol": "TCP"}]});
-    if let Some(app) = app {
-        spec["selector"] = json!({"app": app});
-    }
-    json!({"kind": "Service", "apiVersion": "v1",
-        "metadata": {"name": name, "namespace": ns, "uid": format!("svc-{:016x}", super::rng::hash(&[ns, name])),
-            "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": name}},
-        "spec": spec, "status": {"loadBalancer": {}}})
-}
-
-fn deployment_json(w: &Workload, now: Timestamp) -> Value {
-    let app = w.app();
-    json!({"kind": "Deployment", "apiVersion": "apps/v1",
-        "metadata": {"name": app, "namespace": w.namespace, "uid": w.uid, "generation": 3,
-            "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": app}},
-        "spec": {"replicas": w.pods, "selector": {"matchLabels": {"app": app}},
-            "template": {"metadata": {"labels": {"app": app}},
-                "spec": {"containers": [{"name": app, "image": w.spec.2}]}}},
-        "status": {"observedGeneration": 3, "replicas": w.pods, "updatedReplicas": w.pods,
-            "readyReplicas": w.ready, "availableReplicas": w.ready,
-            "unavailableReplicas": w.pods - w.ready}})
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::resources::Kind;
 use super::rng::{Rng, hash};
-use super::routes::{AppState, Params, bad_request, not_found};
+use super::routes::{AppState, Params, Reject, bad_request, not_found, respond};
 use super::watch::{channel_body, dropped};
 
 /// The log flavour of a container, chosen from its image.
@@ -115,7 +115,7 @@ fn line(seed: u64, i: u64, style: Style, at: Timestamp) -> String {
 }
 
 /// The container the request is about, or the apiserver's 400.
-fn pick_container<'a>(pod: &'a Value, name: &str, wanted: &str) -> Result<&'a Value, Response> {
+fn pick_container<'a>(pod: &'a Value, name: &str, wanted: &str) -> Result<&'a Value, Reject> {
     let list = |key: &str| pod["spec"][key].as_array().cloned().unwrap_or_default();
     let names = |key: &str| {
         list(key)
@@ -166,7 +166,7 @@ struct LogRequest {
 }
 
 impl LogRequest {
-    fn parse(p: &Params) -> Result<LogRequest, Response> {
+    fn parse(p: &Params) -> Result<LogRequest, Reject> {
         Ok(LogRequest {
             follow: p.flag("follow")?,
             timestamps: p.flag("timestamps")?,
@@ -193,7 +193,7 @@ fn source(
     status: &Value,
     req: &LogRequest,
     now: Timestamp,
-) -> Result<LogSource, Response> {
+) -> Result<LogSource, Reject> {
     let name = status["name"].as_str().unwrap_or_default();
     let restarts = status["restartCount"].as_u64().unwrap_or(0);
     let state = if req.previous {
@@ -228,6 +228,7 @@ fn source(
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
         .unwrap_or(now);
+    let end = Timestamp::from_second(end.as_second()).unwrap_or(end);
     let lines = 40 + seed % 260;
     let span = end.duration_since(start).as_secs().max(1);
     Ok(LogSource {
@@ -296,17 +297,10 @@ fn text_response(body: axum::body::Body) -> Response {
 
 /// `GET /api/v1/namespaces/NS/pods/NAME/log`.
 pub(crate) fn serve(app: &AppState, ns: &str, name: &str, params: &Params) -> Response {
-    match serve_inner(app, ns, name, params) {
-        Ok(resp) | Err(resp) => resp,
-    }
+    respond(serve_inner(app, ns, name, params))
 }
 
-fn serve_inner(
-    app: &AppState,
-    ns: &str,
-    name: &str,
-    params: &Params,
-) -> Result<Response, Response> {
+fn serve_inner(app: &AppState, ns: &str, name: &str, params: &Params) -> Result<Response, Reject> {
     let req = LogRequest::parse(params)?;
     let pod = app
         .store

@@ -141,16 +141,14 @@ fn container_status(
         ));
     }
     if restarts > 0 {
-        let end = after(now, -(60 + i64::from(restarts) * 37));
+        let end = after(now, -(30 + (i64::from(restarts) * 37) % 270));
         status["lastState"] = terminated(1, "Error", after(end, -300), end);
     }
     status
 }
 
 fn init_status(plan: &PodPlan, c: &Container, sidecar: bool) -> Value {
-    let state = if sidecar {
-        running(after(plan.created, 2))
-    } else if plan.scenario == Scenario::Initializing {
+    let state = if sidecar || plan.scenario == Scenario::Initializing {
         running(after(plan.created, 2))
     } else if matches!(
         plan.scenario,

@@ -136,7 +136,7 @@ impl Params {
     }
 
     /// `true`/`1` or `false`/`0`/absent; anything else is a 400.
-    pub fn flag(&self, name: &str) -> Result<bool, Response> {
+    pub fn flag(&self, name: &str) -> Result<bool, Reject> {
         match self.get(name) {
             None | Some("" | "false" | "0") => Ok(false),
             Some("true" | "1") => Ok(true),
@@ -145,7 +145,7 @@ impl Params {
     }
 
     /// A non-negative integer or absent; anything else is a 400.
-    pub fn number(&self, name: &str) -> Result<Option<u64>, Response> {
+    pub fn number(&self, name: &str) -> Result<Option<u64>, Reject> {
         match self.get(name) {
             None | Some("") => Ok(None),
             Some(v) => v
@@ -164,16 +164,34 @@ pub(crate) fn status(code: u16, reason: &str, message: impl Into<String>) -> Res
     json_bytes(code, Bytes::from(bytes))
 }
 
-pub(crate) fn bad_request(message: impl Into<String>) -> Response {
-    status(400, "BadRequest", message)
+/// A request refused with a Status; boxed so `Result`s stay small.
+pub(crate) struct Reject(Box<Status>);
+
+impl From<Reject> for Response {
+    fn from(r: Reject) -> Response {
+        status(r.0.code, &r.0.reason, r.0.message)
+    }
 }
 
-pub(crate) fn not_found(kind: Kind, name: &str) -> Response {
+/// Either outcome of a handler is a response.
+pub(crate) fn respond(result: Result<Response, Reject>) -> Response {
+    result.unwrap_or_else(Response::from)
+}
+
+pub(crate) fn bad_request(message: impl Into<String>) -> Reject {
+    Reject(Box::new(Status::failure(400, "BadRequest", message)))
+}
+
+pub(crate) fn not_found(kind: Kind, name: &str) -> Reject {
     let what = match kind.group() {
         "" => kind.plural().to_string(),
         g => format!("{}.{g}", kind.plural()),
     };
-    status(404, "NotFound", format!("{what} \"{name}\" not found"))
+    Reject(Box::new(Status::failure(
+        404,
+        "NotFound",
+        format!("{what} \"{name}\" not found"),
+    )))
 }
 
 /// A JSON body with the right content type.
@@ -275,7 +293,7 @@ fn control(
                     app.faults.apply(&settings);
                     json_value(&serde_json::json!(app.faults.settings()))
                 }
-                Err(e) => bad_request(format!("invalid fault settings: {e}")),
+                Err(e) => bad_request(format!("invalid fault settings: {e}")).into(),
             })
         }
         Route::Faults => Some(json_value(&serde_json::json!(app.faults.settings()))),
@@ -284,7 +302,7 @@ fn control(
                 let _ = app.restart.send(Duration::from_millis(ms.unwrap_or(1000)));
                 json_bytes(StatusCode::ACCEPTED, r#"{"restarting":true}"#)
             }
-            Err(resp) => resp,
+            Err(reject) => reject.into(),
         }),
         _ => None,
     }
@@ -333,7 +351,7 @@ fn serve(
         Route::Collection { kind, ns } => match params.flag("watch") {
             Ok(true) => watch::serve(app, kind, ns, params, headers),
             Ok(false) => api::list(app, kind, ns, params, headers),
-            Err(resp) => resp,
+            Err(reject) => reject.into(),
         },
         Route::Object { kind, ns, name } if method == Method::DELETE => {
             api::delete(app, kind, ns, name, params, body)

@@ -50,7 +50,12 @@ impl Obj {
             ns_len: ns.len() as u32,
             labels,
             fields,
-            json: Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
+            // Boxed slice: drops the Vec's spare capacity, often a third of the size.
+            json: Bytes::from(
+                serde_json::to_vec(value)
+                    .unwrap_or_default()
+                    .into_boxed_slice(),
+            ),
         }
     }
 

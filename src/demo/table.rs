@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::resources::Kind;
-use super::routes::{Params, bad_request, json_value};
+use super::routes::{Params, Reject, bad_request, json_value};
 use super::store::Obj;
 use crate::kube::table::{POD_COLUMNS, Pod, PodRow, age, table_cells};
 
@@ -25,7 +25,7 @@ pub(crate) enum IncludeObject {
 pub(crate) fn requested(
     headers: &HeaderMap,
     params: &Params,
-) -> Result<Option<IncludeObject>, Response> {
+) -> Result<Option<IncludeObject>, Reject> {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()

@@ -119,6 +119,9 @@ pub(crate) fn write_kubeconfig(
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&path)?;
+    // `mode` only applies to new files; an existing one is tightened too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     file.write_all(kubeconfig_yaml(addr, ca_pem, token).as_bytes())?;
     Ok((path, dir))
 }

@@ -14,7 +14,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::api::selector;
 use super::resources::Kind;
-use super::routes::{AppState, Params, json_bytes};
+use super::routes::{AppState, Params, Reject, json_bytes, respond};
 use super::select::Selector;
 use super::store::{Change, ChangeType, Obj, WatchStart};
 use super::table::{self, IncludeObject};
@@ -122,9 +122,7 @@ pub(crate) fn serve(
     params: &Params,
     headers: &HeaderMap,
 ) -> Response {
-    match serve_inner(app, kind, ns, params, headers) {
-        Ok(resp) | Err(resp) => resp,
-    }
+    respond(serve_inner(app, kind, ns, params, headers))
 }
 
 fn serve_inner(
@@ -133,7 +131,7 @@ fn serve_inner(
     ns: Option<&str>,
     params: &Params,
     headers: &HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, Reject> {
     let sel = selector(kind, params)?;
     let since = params.number("resourceVersion")?;
     let timeout = params

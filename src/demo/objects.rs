@@ -1,0 +1,76 @@
+//! The cluster-level objects around the pods: namespaces, nodes, services and deployments.
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use super::data::Workload;
+use super::pods::ts;
+
+fn after(t: Timestamp, secs: i64) -> Timestamp {
+    t.checked_add(SignedDuration::from_secs(secs)).unwrap_or(t)
+}
+
+pub(crate) fn namespace_json(name: &str, created: Timestamp) -> Value {
+    json!({"kind": "Namespace", "apiVersion": "v1",
+        "metadata": {"name": name, "uid": format!("ns-{:016x}", super::rng::hash(&[name])),
+            "creationTimestamp": ts(created), "labels": {"kubernetes.io/metadata.name": name}},
+        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+}
+
+pub(crate) fn node_json(name: &str, ip: &str, control_plane: bool, created: Timestamp) -> Value {
+    let mut labels = json!({"kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64"});
+    if control_plane {
+        labels["node-role.kubernetes.io/control-plane"] = json!("");
+    }
+    let t = ts(created);
+    json!({"kind": "Node", "apiVersion": "v1",
+        "metadata": {"name": name, "uid": format!("node-{:016x}", super::rng::hash(&[name])),
+            "creationTimestamp": t, "labels": labels},
+        "spec": {"podCIDR": "10.244.0.0/24"},
+        "status": {
+            "capacity": {"cpu": "8", "memory": "32827268Ki", "pods": "110"},
+            "allocatable": {"cpu": "8", "memory": "32724868Ki", "pods": "110"},
+            "conditions": [
+                {"type": "MemoryPressure", "status": "False", "reason": "KubeletHasSufficientMemory", "lastTransitionTime": t},
+                {"type": "DiskPressure", "status": "False", "reason": "KubeletHasNoDiskPressure", "lastTransitionTime": t},
+                {"type": "PIDPressure", "status": "False", "reason": "KubeletHasSufficientPID", "lastTransitionTime": t},
+                {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status", "lastTransitionTime": t}],
+            "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+            "nodeInfo": {"kubeletVersion": "v1.31.0", "kubeProxyVersion": "v1.31.0",
+                "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.8.0-45-generic",
+                "containerRuntimeVersion": "containerd://1.7.18", "operatingSystem": "linux",
+                "architecture": "amd64"}}})
+}
+
+pub(crate) fn service_json(
+    ns: &str,
+    name: &str,
+    ip: &str,
+    port: u16,
+    app: Option<&str>,
+    now: Timestamp,
+) -> Value {
+    let mut spec = json!({"type": "ClusterIP", "clusterIP": ip, "clusterIPs": [ip],
+        "ports": [{"name": "http", "port": if port == 443 { 443 } else { 80 }, "targetPort": port, "protocol": "TCP"}]});
+    if let Some(app) = app {
+        spec["selector"] = json!({"app": app});
+    }
+    json!({"kind": "Service", "apiVersion": "v1",
+        "metadata": {"name": name, "namespace": ns, "uid": format!("svc-{:016x}", super::rng::hash(&[ns, name])),
+            "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": name}},
+        "spec": spec, "status": {"loadBalancer": {}}})
+}
+
+pub(crate) fn deployment_json(w: &Workload, now: Timestamp) -> Value {
+    let app = w.app();
+    json!({"kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": {"name": app, "namespace": w.namespace, "uid": w.uid, "generation": 3,
+            "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": app}},
+        "spec": {"replicas": w.pods, "selector": {"matchLabels": {"app": app}},
+            "template": {"metadata": {"labels": {"app": app}},
+                "spec": {"containers": [{"name": app, "image": w.spec.2}]}}},
+        "status": {"observedGeneration": 3, "replicas": w.pods, "updatedReplicas": w.pods,
+            "readyReplicas": w.ready, "availableReplicas": w.ready,
+            "unavailableReplicas": w.pods - w.ready}})
+}

@@ -1,0 +1,94 @@
+//! The real kubectl against the demo server (skipped when kubectl is not installed).
+
+use std::process::Command;
+
+use kr8s_tui::demo::{self, DemoOptions, ServeOptions};
+
+fn kubectl_available() -> bool {
+    Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+async fn kubectl(kubeconfig: &std::path::Path, args: &[&str]) -> String {
+    let mut cmd = tokio::process::Command::new("kubectl");
+    cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
+    let out = cmd.output().await.expect("kubectl runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "kubectl {args:?} failed: {stderr}\n{stdout}"
+    );
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_browses_the_demo_cluster() {
+    if !kubectl_available() {
+        println!("skipping: kubectl not found in PATH");
+        return;
+    }
+    let opts = DemoOptions {
+        churn: 0.0,
+        ..DemoOptions::default()
+    };
+    let handle = demo::start(opts, ServeOptions::default())
+        .await
+        .expect("demo starts");
+    let kc = handle.kubeconfig_path.clone();
+
+    let pods = kubectl(&kc, &["get", "pods", "-A"]).await;
+    let header = pods.lines().next().unwrap_or_default();
+    for col in ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"] {
+        assert!(header.contains(col), "missing {col} in {header}");
+    }
+    assert_eq!(pods.lines().count(), 61, "{pods}");
+    assert!(pods.contains("CrashLoopBackOff"), "{pods}");
+    assert!(pods.contains("Running"));
+
+    let ns = kubectl(&kc, &["get", "ns"]).await;
+    assert!(ns.contains("kube-system") && ns.contains("Active"), "{ns}");
+
+    let version = kubectl(&kc, &["get", "--raw", "/version"]).await;
+    assert!(version.contains("v1.31.0-kr8s-demo"), "{version}");
+
+    let nodes = kubectl(&kc, &["get", "nodes"]).await;
+    assert!(
+        nodes.contains("demo-control-plane") && nodes.contains("Ready"),
+        "{nodes}"
+    );
+
+    let deploys = kubectl(&kc, &["get", "deploy", "-A"]).await;
+    assert!(
+        deploys.contains("UP-TO-DATE") && deploys.contains("checkout"),
+        "{deploys}"
+    );
+
+    let svcs = kubectl(&kc, &["get", "svc", "-A"]).await;
+    assert!(
+        svcs.contains("kubernetes") && svcs.contains("CLUSTER-IP"),
+        "{svcs}"
+    );
+
+    let events = kubectl(&kc, &["get", "events", "-A"]).await;
+    assert!(events.contains("Scheduled"), "{events}");
+
+    let line = pods
+        .lines()
+        .find(|l| l.contains(" Running ") && l.starts_with("payments"))
+        .expect("a running pod in payments");
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let jsonpath = "jsonpath={.spec.containers[0].name}";
+    let container = kubectl(&kc, &["get", "pod", "-n", cols[0], cols[1], "-o", jsonpath]).await;
+    let logs = kubectl(
+        &kc,
+        &[
+            "logs", "-n", cols[0], cols[1], "-c", &container, "--tail", "5",
+        ],
+    )
+    .await;
+    assert_eq!(logs.lines().count(), 5, "{logs}");
+}
