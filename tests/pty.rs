@@ -52,12 +52,24 @@ fn browse_the_demo_cluster_and_quit_cleanly() {
         app.send("j");
         std::thread::sleep(Duration::from_millis(150));
     }
-    assert!(is_selected(&app.screen(), "kube-system"), "{}", app.screen());
+    assert!(
+        is_selected(&app.screen(), "kube-system"),
+        "{}",
+        app.screen()
+    );
     app.send("\r");
     app.wait_text("Pods(kube-system)", WAIT);
-    app.wait_for("kube-system pods", WAIT, |s| {
-        s.lines().any(|l| l.starts_with('┃') && (l.contains("coredns") || l.contains("Running")))
+    app.wait_text("coredns", WAIT);
+
+    // Switch context: the demo kubeconfig has a second context whose namespace is kube-system.
+    app.send("\x1b[Z"); // Shift-Tab: contexts
+    app.send("j");
+    app.wait_for("demo-kube-system selected", WAIT, |s| {
+        is_selected(s, "demo-kube-system")
     });
+    app.send("\r");
+    app.wait_text("ctx demo-kube-system", WAIT);
+    app.wait_text("coredns", WAIT);
 
     // Help overlay from the keymap, closed with Esc.
     app.send("?");
@@ -67,5 +79,8 @@ fn browse_the_demo_cluster_and_quit_cleanly() {
 
     app.send("q");
     assert!(app.wait_exit(WAIT), "clean exit status");
-    assert!(!app.alternate_screen(), "terminal restored to the main screen");
+    assert!(
+        !app.alternate_screen(),
+        "terminal restored to the main screen"
+    );
 }

@@ -95,7 +95,7 @@ pub(crate) fn random_token() -> Result<String, DemoError> {
 fn kubeconfig_yaml(addr: SocketAddr, ca_pem: &str, token: &str) -> String {
     let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: demo\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: demo\n  user:\n    token: {token}\ncontexts:\n- name: demo\n  context:\n    cluster: demo\n    user: demo\n    namespace: default\ncurrent-context: demo\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: demo\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: demo\n  user:\n    token: {token}\ncontexts:\n- name: demo\n  context:\n    cluster: demo\n    user: demo\n    namespace: default\n- name: demo-kube-system\n  context:\n    cluster: demo\n    user: demo\n    namespace: kube-system\ncurrent-context: demo\n"
     )
 }
 
