@@ -64,6 +64,7 @@ pub enum Msg {
         first: bool,
         more: bool,
     },
+    /// Watch events in order. An empty batch means a watch (re)started: the stream is healthy.
     PodEvents {
         generation: u64,
         events: Vec<PodEvent>,

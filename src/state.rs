@@ -401,7 +401,12 @@ fn on_task_result(state: &mut State, msg: Msg) {
             };
             state.pods_error = None;
         }
-        Msg::PodEvents { events, .. } => state.pods.apply(events),
+        Msg::PodEvents { events, .. } => {
+            state.pods.apply(events);
+            // Events (or the empty batch a resumed watch starts with) mean the stream is
+            // healthy again: the error and its retry countdown go away.
+            state.pods_error = None;
+        }
         Msg::PodsError {
             error, retry_in, ..
         } => {
