@@ -2,5 +2,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod garbage;
+pub mod harness;
 pub mod proxy;
 pub mod pty;

@@ -9,9 +9,11 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote to the terminal, for leak checks.
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
     pub log_file: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -19,6 +21,11 @@ pub struct PtyApp {
 impl PtyApp {
     /// Starts the binary with `args` in a `cols`×`rows` terminal, logging to a temp file.
     pub fn spawn(args: &[&str], cols: u16, rows: u16) -> PtyApp {
+        Self::spawn_with_env(args, &[], cols, rows)
+    }
+
+    /// [`PtyApp::spawn`] with extra environment variables.
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> PtyApp {
         let dir = tempfile::tempdir().expect("temp dir for the pty test");
         let log_file = dir.path().join("kr8s-tui.log");
         let pty = native_pty_system()
@@ -38,11 +45,16 @@ impl PtyApp {
         cmd.env("KUBECONFIG", dir.path().join("no-such-kubeconfig"));
         cmd.env("HOME", dir.path());
         cmd.env_remove("KUBERNETES_SERVICE_HOST");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn kr8s-tui");
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
@@ -52,13 +64,17 @@ impl PtyApp {
                 if let Ok(mut p) = sink.lock() {
                     p.process(&buf[..n]);
                 }
+                if let Ok(mut r) = raw_sink.lock() {
+                    r.extend_from_slice(&buf[..n]);
+                }
             }
         });
         PtyApp {
             parser,
+            raw,
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
             log_file,
             _dir: dir,
         }
@@ -70,6 +86,50 @@ impl PtyApp {
             .lock()
             .map(|p| p.screen().contents())
             .unwrap_or_default()
+    }
+
+    /// Everything written to the terminal so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Resizes the terminal (the app gets SIGWINCH) and the screen model.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit_code(&mut self, timeout: Duration) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                return status.exit_code();
+            }
+            if start.elapsed() > timeout {
+                let _ = self.child.kill();
+                panic!(
+                    "kr8s-tui did not exit within {timeout:?}; screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn alternate_screen(&self) -> bool {

@@ -1,0 +1,164 @@
+//! Drives the app's own state machine against a real server with no terminal: `Tasks` run the
+//! effects, their messages go through `state::update`, and `State` (what the screen draws) is
+//! what tests assert on. Deterministic enough to time reconnects.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
+use kr8s_tui::kube::table::{Pod, PodRow};
+use kr8s_tui::kube::{ApiCache, Client, ClientOptions, ListParams};
+use kr8s_tui::msg::{Effect, Msg};
+use kr8s_tui::state::{self, StartOptions, State};
+use kr8s_tui::tasks::{TaskOptions, Tasks};
+
+pub struct Harness {
+    pub state: State,
+    pub tasks: Tasks,
+    rx: UnboundedReceiver<Msg>,
+    pub cache: Arc<ApiCache>,
+    /// Number of (re)lists seen: `PodsPage { first: true }` of the current generation.
+    pub relists: usize,
+    /// Every pods error shown, in order.
+    pub pods_errors: Vec<String>,
+}
+
+impl Harness {
+    /// Loads `kubeconfig` as the binary does and opens `context` (`namespace` None = all).
+    pub fn start(
+        kubeconfig: &Path,
+        context: &str,
+        namespace: Option<&str>,
+        client: ClientOptions,
+        opts: TaskOptions,
+    ) -> Harness {
+        let source = discover(&LoadOptions {
+            kubeconfig: Some(kubeconfig.to_path_buf()),
+            ..LoadOptions::default()
+        })
+        .expect("kubeconfig loads");
+        let cache = Arc::new(ApiCache::new(source, None, client));
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let tasks = Tasks::new(Some(cache.clone()), tx, opts);
+        let state = State::new(StartOptions {
+            all_namespaces: namespace.is_none(),
+            ..StartOptions::default()
+        });
+        let mut h = Harness {
+            state,
+            tasks,
+            rx,
+            cache: cache.clone(),
+            relists: 0,
+            pods_errors: Vec::new(),
+        };
+        h.apply(Msg::Contexts {
+            contexts: cache.contexts(),
+            selected: Some(context.to_string()),
+            namespace: namespace.map(str::to_string),
+            error: None,
+        });
+        h
+    }
+
+    /// What the app loop does with one message.
+    pub fn apply(&mut self, msg: Msg) {
+        match &msg {
+            Msg::PodsPage {
+                generation,
+                first: true,
+                ..
+            } if *generation == self.state.pods_gen => self.relists += 1,
+            Msg::PodsError {
+                generation, error, ..
+            } if *generation == self.state.pods_gen => self.pods_errors.push(error.clone()),
+            _ => {}
+        }
+        for effect in state::update(&mut self.state, msg) {
+            if effect != Effect::Quit {
+                self.tasks.run(effect);
+            }
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        self.apply(Msg::Key(KeyEvent::new(code, modifiers)));
+    }
+
+    /// Applies task messages until `pred` holds; returns how long that took. Panics after
+    /// `timeout` with what the screen would show.
+    pub async fn until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        mut pred: impl FnMut(&State) -> bool,
+    ) -> Duration {
+        let start = Instant::now();
+        loop {
+            if pred(&self.state) {
+                return start.elapsed();
+            }
+            let Some(left) = timeout.checked_sub(start.elapsed()) else {
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; {} pods shown, error {:?}",
+                    self.state.pods.len(),
+                    self.state.current_error()
+                );
+            };
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(msg)) => self.apply(msg),
+                Ok(None) => panic!("task channel closed while waiting for {what}"),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Applies whatever arrives during `d`, checking `invariant` after every message.
+    pub async fn run_for(&mut self, d: Duration, mut invariant: impl FnMut(&State)) {
+        let end = Instant::now() + d;
+        loop {
+            invariant(&self.state);
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(msg)) => self.apply(msg),
+                Ok(None) => panic!("task channel closed"),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// The rows the pods pane shows.
+    pub fn rows(&self) -> Vec<PodRow> {
+        self.state.pods.rows().to_vec()
+    }
+
+    /// A client for `context` from the same cache (same credentials as the app).
+    pub fn client(&self, context: &str) -> Client {
+        self.cache.api(Some(context), None).expect("client")
+    }
+}
+
+/// The server's pods at `path` as the pods pane would show them, ordered by (namespace, name).
+pub async fn server_rows(client: &Client, path: &str) -> Vec<PodRow> {
+    let list = client
+        .list_all::<Pod>(path, &ListParams::default())
+        .await
+        .expect("list from the server");
+    let mut rows: Vec<PodRow> = list.items.iter().map(PodRow::from_pod).collect();
+    rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    rows
+}
+
+/// (namespace, name) keys, for readable diffs.
+pub fn keys(rows: &[PodRow]) -> Vec<String> {
+    rows.iter()
+        .map(|r| format!("{}/{}", r.namespace, r.name))
+        .collect()
+}
