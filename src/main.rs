@@ -78,6 +78,16 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
 
     terminal::install_panic_hook(log_file);
     let mut term = terminal::enter()?;
+    // Test-only: tests/pty_safety.rs sets KR8S_TUI_TEST_PANIC=<ms> to prove that a panic in a
+    // background task, with the UI on screen, restores the terminal, names the log file and
+    // exits non-zero. Read once, here; it does nothing else.
+    if let Some(ms) = std::env::var_os("KR8S_TUI_TEST_PANIC") {
+        let ms = ms.to_str().and_then(|s| s.parse().ok()).unwrap_or(500);
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            panic!("KR8S_TUI_TEST_PANIC is set: test-only panic in a background task");
+        });
+    }
     let result = app::run(&mut term, state, EventStream::new(), tasks, rx).await;
     terminal::restore();
     result?;

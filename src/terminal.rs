@@ -36,13 +36,23 @@ pub fn restore() {
     );
 }
 
-/// Restores the terminal before the default hook prints the panic, then names the log file.
+/// Restores the terminal before the default hook prints the panic, writes the panic (with a
+/// backtrace) to the log file, names the log file and ends the process with status 101.
+///
+/// Exiting matters: a panic on any thread — a background task included — has already put the
+/// terminal back into cooked mode, so carrying on would draw a broken UI over the user's shell.
 pub fn install_panic_hook(log_file: PathBuf) {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
-        tracing::error!(panic = %info, "panic");
+        // Written directly: the non-blocking log writer would not flush before the exit below.
+        if let Ok(mut f) = crate::logging::open_private(&log_file) {
+            use std::io::Write;
+            let backtrace = std::backtrace::Backtrace::force_capture();
+            let _ = writeln!(f, "PANIC {info}\n{backtrace}");
+        }
         default(info);
         eprintln!("kr8s-tui crashed; details are in {}", log_file.display());
+        std::process::exit(101);
     }));
 }
