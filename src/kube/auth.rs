@@ -36,6 +36,17 @@ pub struct TlsConfig {
     pub server_name: Option<String>,
     pub client_cert_pem: Option<Vec<u8>>,
     pub client_key_pem: Option<SecretBytes>,
+    /// Where each piece came from, so TLS errors name the file and field.
+    pub origin: TlsOrigin,
+}
+
+/// Human-readable sources of TLS material, e.g.
+/// `kubeconfig /home/me/.kube/config: clusters["prod"].certificate-authority-data`.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOrigin {
+    pub ca: Option<String>,
+    pub client_cert: Option<String>,
+    pub client_key: Option<String>,
 }
 
 /// PEM private key bytes that never appear in `Debug` output.

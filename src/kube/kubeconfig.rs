@@ -219,10 +219,11 @@ impl Kubeconfig {
             .trim_end_matches('/')
             .to_string();
         let cluster_at = format!("clusters[{cluster_name:?}]");
+        let ca_field = format!("{cluster_at}.certificate-authority");
         let mut tls = TlsConfig {
             ca_pem: read_material(
                 &cluster_stanza.file,
-                &format!("{cluster_at}.certificate-authority"),
+                &ca_field,
                 cluster.ca_data.as_deref(),
                 cluster.ca_file.as_deref(),
             )?,
@@ -230,6 +231,12 @@ impl Kubeconfig {
             server_name: cluster.tls_server_name.clone(),
             ..TlsConfig::default()
         };
+        tls.origin.ca = origin(
+            &cluster_stanza.file,
+            &ca_field,
+            cluster.ca_data.as_deref(),
+            cluster.ca_file.as_deref(),
+        );
         // A context without a user is allowed: requests go out unauthenticated.
         let auth = match ctx.user.as_deref() {
             None => AuthConfig::None,
@@ -299,6 +306,16 @@ fn read_material(
     }
 }
 
+/// Where TLS material came from, for error messages: the file and `field-data` or `field (path)`.
+fn origin(file: &Path, field: &str, data: Option<&str>, path: Option<&Path>) -> Option<String> {
+    let field = match (data, path) {
+        (Some(_), _) => format!("{field}-data"),
+        (None, Some(p)) => format!("{field} ({})", p.display()),
+        (None, None) => return None,
+    };
+    Some(format!("kubeconfig {}: {field}", file.display()))
+}
+
 /// Client certificate and key; one without the other is an error, as in client-go.
 fn add_client_identity(
     file: &Path,
@@ -322,6 +339,14 @@ fn add_client_identity(
     };
     match (cert, key) {
         (Some(cert), Some(key)) => {
+            tls.origin.client_cert = origin(
+                file,
+                &cert_field,
+                user.client_cert_data.as_deref(),
+                user.client_cert_file.as_deref(),
+            );
+            tls.origin.client_key =
+                origin(file, &key_field, key_data, user.client_key_file.as_deref());
             tls.client_cert_pem = Some(cert);
             tls.client_key_pem = Some(SecretBytes(std::sync::Arc::new(key)));
             Ok(())

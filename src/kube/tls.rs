@@ -30,8 +30,12 @@ pub fn client_config(tls: &TlsConfig) -> Result<rustls::ClientConfig, KubeError>
         .with_custom_certificate_verifier(verifier);
     let mut config = match (&tls.client_cert_pem, &tls.client_key_pem) {
         (Some(cert_pem), Some(key_pem)) => {
-            let certs = parse_certs(cert_pem, "client certificate")?;
-            let key = parse_key(&key_pem.0)?;
+            let what = tls.origin.client_cert.as_deref();
+            let certs = parse_certs(cert_pem, what.unwrap_or("client certificate"))?;
+            let key = parse_key(
+                &key_pem.0,
+                tls.origin.client_key.as_deref().unwrap_or("client key"),
+            )?;
             builder
                 .with_client_auth_cert(certs, key)
                 .map_err(|e| KubeError::Tls(format!("client certificate and key: {e}")))?
@@ -65,10 +69,11 @@ fn server_verifier(
     match &tls.ca_pem {
         // kubectl trusts exactly the configured CAs, without the system roots.
         Some(pem) => {
-            for cert in parse_certs(pem, "certificate authority")? {
+            let what = tls.origin.ca.as_deref().unwrap_or("certificate authority");
+            for cert in parse_certs(pem, what)? {
                 roots
                     .add(cert)
-                    .map_err(|e| KubeError::Tls(format!("certificate authority: {e}")))?;
+                    .map_err(|e| KubeError::Tls(format!("{what}: {e}")))?;
             }
         }
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
@@ -103,11 +108,12 @@ fn parse_certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, K
 }
 
 /// The first private key in PEM: PKCS#1 RSA, PKCS#8 or SEC1 EC.
-fn parse_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>, KubeError> {
+/// `what` names the source (file and field) for errors.
+fn parse_key(pem: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, KubeError> {
     // The error text of rustls-pemfile names the section, never the key bytes.
     rustls_pemfile::private_key(&mut &pem[..])
-        .map_err(|e| KubeError::Tls(format!("client key: invalid PEM: {e}")))?
-        .ok_or_else(|| KubeError::Tls("client key: no private key found in PEM data".into()))
+        .map_err(|e| KubeError::Tls(format!("{what}: invalid PEM: {e}")))?
+        .ok_or_else(|| KubeError::Tls(format!("{what}: no private key found in PEM data")))
 }
 
 /// `tls-server-name`: validates the certificate against the configured name instead of the
@@ -405,8 +411,8 @@ mod tests {
     ) -> Result<(), String> {
         let server_certs =
             parse_certs(pki.server_pem.as_bytes(), "server").map_err(|e| e.to_string())?;
-        let server_key =
-            parse_key(pki.server_key.serialize_pem().as_bytes()).map_err(|e| e.to_string())?;
+        let server_key = parse_key(pki.server_key.serialize_pem().as_bytes(), "server key")
+            .map_err(|e| e.to_string())?;
         let server = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
         ))
