@@ -274,3 +274,70 @@ fn rendering_survives_any_terminal_size() {
         }
     }
 }
+
+/// The demo server's cluster with users whose exec plugin fails or hangs.
+fn exec_kubeconfig(demo: &kr8s_tui::demo::DemoHandle, dir: &Path) -> PathBuf {
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exec/plugin.sh");
+    let text = std::fs::read_to_string(&demo.kubeconfig_path).expect("demo kubeconfig");
+    let ca = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("certificate-authority-data: "))
+        .expect("CA data")
+        .to_string();
+    let user = |name: &str, mode: &str| {
+        format!(
+            "- name: {name}\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n      env:\n      - name: FIXTURE_MODE\n        value: {mode}\n      - name: FIXTURE_TOKEN\n        value: exec-stdout-secret-4711\n",
+            plugin.display()
+        )
+    };
+    let context = |name: &str| {
+        format!("- name: {name}\n  context:\n    cluster: demo\n    user: {name}\n    namespace: default\n")
+    };
+    let config = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: exec-fail\nclusters:\n- name: demo\n  cluster:\n    server: {}\n    certificate-authority-data: {ca}\nusers:\n{}{}contexts:\n{}{}",
+        demo.base_url(),
+        user("exec-fail", "fail"),
+        user("exec-hang", "hang"),
+        context("exec-fail"),
+        context("exec-hang"),
+    );
+    let path = dir.join("exec.yaml");
+    std::fs::write(&path, config).expect("write kubeconfig");
+    path
+}
+
+#[test]
+fn failing_or_hanging_exec_plugins_are_errors_in_the_ui_not_on_the_screen() {
+    let rt = runtime();
+    let demo = rt.block_on(common::demo::start(5));
+    let dir = tempfile::tempdir().expect("dir");
+    let kubeconfig = exec_kubeconfig(&demo, dir.path());
+    let path = kubeconfig.to_str().expect("utf-8 path");
+    let mut app = PtyApp::spawn(&["--kubeconfig", path], 160, 30);
+    // Failing plugin: its last stderr line explains, in the status bar.
+    let screen = app.wait_for("the exec error", WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains("✗") && l.contains("exec plugin") && l.contains("exit code 3"))
+    });
+    assert!(screen.contains("session expired, run login"), "{screen}");
+    // Hanging plugin: the UI keeps answering keys and quits at once.
+    app.send("\t");
+    app.send("j\r");
+    app.wait_text("ctx exec-hang", WAIT);
+    let screen = app.wait_text("loading", WAIT);
+    assert!(!screen.contains("exit code 3"), "old context's error gone:\n{screen}");
+    app.send("k");
+    app.wait_for("the cursor to move", Duration::from_secs(2), |s| {
+        selected_line(s).is_some_and(|l| l.contains("exec-fail"))
+    });
+    let quit = Instant::now();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+    assert!(quit.elapsed() < Duration::from_secs(3), "{:?}", quit.elapsed());
+    // Nothing the plugin wrote was drawn raw: not its stdout (the token) nor other stderr lines.
+    let out = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    assert!(!out.contains("exec-stdout-secret-4711"), "plugin stdout on screen");
+    assert!(!out.contains("refreshing credentials..."), "plugin stderr on screen");
+    let log = std::fs::read_to_string(&app.log_file).expect("log");
+    assert!(!log.contains("exec-stdout-secret-4711"), "plugin stdout in the log");
+}
