@@ -125,10 +125,13 @@ fn load(
     let cache = Arc::new(ApiCache::new(source, global.namespace.clone(), client_opts));
     let contexts = cache.contexts();
     let wanted = global.context.clone().or_else(|| cache.default_context());
+    let skipped = cache
+        .kubeconfig()
+        .and_then(|k| k.skipped().first().cloned());
     let (selected, error) = match wanted {
-        Some(c) if contexts.iter().any(|i| i.name == c) => (Some(c), None),
+        Some(c) if contexts.iter().any(|i| i.name == c) => (Some(c), skipped),
         Some(c) => (None, Some(format!("context \"{c}\" does not exist"))),
-        None => (None, None),
+        None => (None, skipped),
     };
     let namespace = if global.all_namespaces {
         None

@@ -43,6 +43,8 @@ pub struct ContextInfo {
 #[derive(Debug, Clone, Default)]
 pub struct Kubeconfig {
     files: Vec<PathBuf>,
+    /// Files of a `$KUBECONFIG` list that could not be read or parsed and were left out.
+    skipped: Vec<String>,
     current_context: Option<String>,
     clusters: BTreeMap<String, Stanza<Cluster>>,
     contexts: BTreeMap<String, Stanza<Context>>,
@@ -112,7 +114,39 @@ impl Kubeconfig {
         if existing.is_empty() {
             return Ok(None);
         }
-        Self::from_files(&existing).map(Some)
+        Self::from_files_lenient(&existing).map(Some)
+    }
+
+    /// Like [`Kubeconfig::from_files`], but a file that cannot be read or parsed is left out
+    /// (and listed by [`Kubeconfig::skipped`]) as long as another file loads: one broken file in
+    /// `$KUBECONFIG` must not hide every other context. (kubectl refuses to start instead.)
+    fn from_files_lenient(paths: &[PathBuf]) -> Result<Kubeconfig, KubeError> {
+        let mut good = Vec::new();
+        let mut skipped = Vec::new();
+        let mut first_error = None;
+        for path in paths {
+            match file::parse_file(&absolute(path)) {
+                Ok(_) => good.push(path.clone()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "kubeconfig file skipped");
+                    skipped.push(e.to_string());
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) if good.is_empty() => Err(e),
+            _ => {
+                let mut merged = Self::from_files(&good)?;
+                merged.skipped = skipped;
+                Ok(merged)
+            }
+        }
+    }
+
+    /// Problems with files that were left out of the merge, one message each (file named).
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
     }
 
     /// Loads and merges these files in order; every one must exist.
