@@ -114,6 +114,32 @@ fn each_broken_context_fails_alone_naming_the_field() {
     assert!(cache.api(Some("good"), None).is_ok(), "still usable after");
 }
 
+#[test]
+fn a_broken_file_in_kubeconfig_list_is_skipped_and_reported() {
+    let list = format!(
+        "{}:{}",
+        bad("not-yaml.yaml").display(),
+        bad("mixed.yaml").display()
+    );
+    let opts = LoadOptions::default();
+    let config = Kubeconfig::load_with(&opts, Some(&list), None)
+        .expect("the good file loads")
+        .expect("files exist");
+    assert!(config.contexts().iter().any(|c| c.name == "good"));
+    assert_eq!(config.skipped().len(), 1);
+    assert!(config.skipped()[0].contains("not-yaml.yaml: invalid YAML"));
+    // Only broken files: the error, as before.
+    let only_bad = bad("not-yaml.yaml").display().to_string();
+    let err = Kubeconfig::load_with(&opts, Some(&only_bad), None).expect_err("nothing loads");
+    assert!(err.to_string().contains("not-yaml.yaml"));
+    // An explicit --kubeconfig is still strict.
+    let strict = LoadOptions {
+        kubeconfig: Some(bad("not-yaml.yaml")),
+        ..LoadOptions::default()
+    };
+    assert!(Kubeconfig::load_with(&strict, None, None).is_err());
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -127,12 +153,19 @@ fn app_starts_with_broken_contexts_and_the_good_ones_stay_usable() {
     let rt = runtime();
     let demo = rt.block_on(common::demo::start(12));
     let list = format!(
-        "{}:{}",
+        "{}:{}:{}",
         demo.kubeconfig_path.display(),
+        bad("not-yaml.yaml").display(),
         bad("mixed.yaml").display()
     );
     let mut app = PtyApp::spawn_with_env(&[], &[("KUBECONFIG", &list)], 140, 40);
-    app.wait_text("hello-web", WAIT);
+    let screen = app.wait_text("hello-web", WAIT);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("✗ kubeconfig:") && l.contains("not-yaml.yaml")),
+        "the skipped file is reported:\n{screen}"
+    );
     // Contexts pane: pick "bad-pem" (sorted: bad-base64, bad-key, bad-key-pem, bad-pem, ...).
     app.send("\t");
     app.send("g");
@@ -150,7 +183,13 @@ fn app_starts_with_broken_contexts_and_the_good_ones_stay_usable() {
     app.send("j\r");
     app.wait_text("ctx demo │", WAIT);
     let screen = app.wait_text("hello-web", WAIT);
-    assert!(!screen.contains("✗"), "error gone:\n{screen}");
+    let status: Vec<&str> = screen.lines().filter(|l| l.contains("✗")).collect();
+    assert!(
+        status
+            .iter()
+            .all(|l| !l.contains("certificate") && l.contains("not-yaml.yaml")),
+        "only the skipped-file warning is left:\n{screen}"
+    );
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
