@@ -357,3 +357,41 @@ fn escape_sequences_in_server_text_are_never_interpreted() {
     assert!(!text.contains('\u{202e}'), "no bidi override");
     assert!(!text.contains('\u{9b}'), "no C1 CSI");
 }
+
+#[test]
+fn escape_sequences_in_server_errors_reach_neither_the_screen_nor_the_log() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("dir");
+    let server = rt.block_on(garbage(
+        || {
+            let body = b"\x1b]0;PWNED-ERR\x07\x1b[2J upstream exploded";
+            let mut out = format!(
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            out.extend_from_slice(body);
+            out
+        },
+        idle_watch,
+    ));
+    let kubeconfig = server.kubeconfig(dir.path());
+    let path = kubeconfig.to_str().expect("utf-8 path");
+    let mut app = PtyApp::spawn(&["--kubeconfig", path], 140, 30);
+    let screen = app.wait_text("upstream exploded", WAIT);
+    assert!(
+        screen.contains("?]0;PWNED-ERR??[2J upstream exploded"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+    let out = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    assert!(!out.contains("\u{1b}]"), "no OSC reached the terminal");
+    let log = std::fs::read(&app.log_file).expect("log");
+    let text = String::from_utf8_lossy(&log);
+    assert!(text.contains("upstream exploded"), "the error is logged");
+    assert!(
+        !log.contains(&0x1b),
+        "raw ESC in the log file (cat/less -R would run it)"
+    );
+}
