@@ -25,6 +25,35 @@ pub enum Action {
     Help,
     Close,
     Quit,
+    /// `/`: filter the table, or search in a detail view.
+    Filter,
+    /// `:`: the command line (`:ctx`, `:ns`, `:deploy` ...).
+    Command,
+    Yaml,
+    Describe,
+    Logs,
+    Delete,
+    /// Toggle all namespaces.
+    AllNamespaces,
+    SortName,
+    SortNamespace,
+    SortStatus,
+    SortRestarts,
+    SortAge,
+    NextMatch,
+    PrevMatch,
+    /// Logs: next container.
+    Container,
+    /// Logs: previous container instance.
+    Previous,
+    Timestamps,
+    Wrap,
+    /// Logs: pause or resume following.
+    Follow,
+    /// YAML: show or hide metadata.managedFields.
+    ManagedFields,
+    /// Re-list the current resource view.
+    Refresh,
 }
 
 /// Why a keymap could not be loaded.
@@ -259,7 +288,7 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 12);
+        assert_eq!(help.len(), 33);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod cache;
 pub mod client;
+pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
+pub mod resource_table;
 pub mod table;
 pub mod tls;
 pub mod url;

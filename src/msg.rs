@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
+use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::resource_table::ResourceTable;
 use crate::kube::table::PodRow;
 
 /// Server version as `/version` reports it.
@@ -78,6 +80,52 @@ pub enum Msg {
         generation: u64,
         result: Result<(ServerVersion, Duration), String>,
     },
+    /// The full object a detail view asked for (`id` names the view).
+    ObjectFetched {
+        id: u64,
+        result: Result<serde_json::Value, String>,
+    },
+    /// Events about the object of detail view `id`.
+    EventsFetched {
+        id: u64,
+        result: Result<Vec<serde_json::Value>, String>,
+    },
+    /// A batch of log lines for logs view `id` (already decoded and cleaned).
+    LogLines {
+        id: u64,
+        lines: Vec<String>,
+    },
+    /// The log stream of view `id` ended (`error` when it failed).
+    LogEnded {
+        id: u64,
+        error: Option<String>,
+    },
+    /// A delete finished; `what` is "pod shop/web-1".
+    Deleted {
+        what: String,
+        result: Result<(), String>,
+    },
+    /// Resource types of the context (`generation` is the context generation).
+    Discovered {
+        generation: u64,
+        result: Result<Vec<ApiResource>, String>,
+    },
+    /// A server Table for resource view `id`.
+    TableListed {
+        id: u64,
+        result: Result<ResourceTable, String>,
+    },
+}
+
+/// Options of a log stream an effect starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogRequest {
+    pub namespace: String,
+    pub pod: String,
+    pub container: Option<String>,
+    pub previous: bool,
+    pub timestamps: bool,
+    pub tail_lines: Option<u64>,
 }
 
 /// Facts about the connected context the status bar shows.
@@ -105,5 +153,50 @@ pub enum Effect {
         generation: u64,
         context: String,
         namespace: Option<String>,
+    },
+    /// Like `WatchPods`, with a server-side label selector (`/-l app=web`).
+    WatchPodsLabeled {
+        generation: u64,
+        context: String,
+        namespace: Option<String>,
+        label_selector: String,
+    },
+    /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
+    FetchObject {
+        id: u64,
+        context: String,
+        path: String,
+    },
+    /// List the events about object `name` in `namespace`; answers `Msg::EventsFetched`.
+    FetchEvents {
+        id: u64,
+        context: String,
+        namespace: String,
+        name: String,
+    },
+    /// Stream (follow) a pod's log for view `id`, replacing any previous log stream.
+    StreamLogs {
+        id: u64,
+        context: String,
+        request: LogRequest,
+    },
+    /// Stop the log stream (the logs view closed).
+    StopLogs,
+    /// Delete the object at `path` (graceful); `what` names it in messages.
+    Delete {
+        context: String,
+        path: String,
+        what: String,
+    },
+    /// Read API discovery of `context`; answers `Msg::Discovered`.
+    Discover {
+        generation: u64,
+        context: String,
+    },
+    /// List `path` as a server Table for resource view `id`; answers `Msg::TableListed`.
+    ListTable {
+        id: u64,
+        context: String,
+        path: String,
     },
 }

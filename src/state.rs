@@ -1,13 +1,25 @@
 //! All UI state and the pure `update` function: messages in, effects out. No I/O, no ratatui.
 
+mod command;
 mod cursor;
+pub mod describe;
+pub mod detail;
+pub mod filter;
+pub mod kinds;
+pub mod logs;
+pub mod nav;
 mod pods;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pods;
+pub mod text;
+mod views;
 
 use std::time::Duration;
 
 pub use cursor::Cursor;
+pub use nav::Nav;
 pub use pods::PodTable;
 
 use crate::keys::{Action, Keymap};
@@ -113,6 +125,9 @@ pub struct State {
     pub pods: PodTable,
     pub pods_load: PodsLoad,
     pub pods_error: Option<String>,
+
+    /// Prompt, detail views, dialogs and other kinds (see `state::nav`).
+    pub nav: Nav,
 }
 
 impl State {
@@ -146,6 +161,7 @@ impl State {
             pods: PodTable::default(),
             pods_load: PodsLoad::Idle,
             pods_error: None,
+            nav: Nav::default(),
         }
     }
 
@@ -195,6 +211,8 @@ impl State {
         self.pods_gen += 1;
         self.namespace = namespace.clone();
         self.pods.clear();
+        self.pods.set_match_namespace(namespace.is_none());
+        self.nav.label_selector = None;
         self.pods_load = PodsLoad::Loading;
         self.pods_error = None;
         Effect::WatchPods {
@@ -209,10 +227,15 @@ impl State {
 /// `Msg::Tick`.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => match state.keymap.action(&key) {
-            Some(action) => on_action(state, action),
-            None => Vec::new(),
-        },
+        Msg::Key(key) => {
+            if let Some(effects) = nav::on_key(state, &key) {
+                return effects;
+            }
+            match state.keymap.action(&key) {
+                Some(action) => on_action(state, action),
+                None => Vec::new(),
+            }
+        }
         Msg::Resize { .. } => {
             state.dirty = true;
             Vec::new()
@@ -227,10 +250,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             namespace,
             error,
         } => on_contexts(state, contexts, selected, namespace, error),
-        other => {
-            on_task_result(state, other);
-            Vec::new()
-        }
+        other => match nav::on_result(state, other) {
+            Ok(effects) => effects,
+            Err(other) => {
+                on_task_result(state, other);
+                Vec::new()
+            }
+        },
     }
 }
 
@@ -286,13 +312,23 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     state.dirty = true;
+    if action != Action::Help
+        && let Some(effects) = nav::on_action(state, action)
+    {
+        return effects;
+    }
     match action {
         Action::Help => state.help_open = true,
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
         Action::Select => return select(state),
-        Action::Close | Action::Quit => state.dirty = false,
-        motion => move_cursor(state, motion),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_cursor(state, action),
+        _ => state.dirty = false,
     }
     Vec::new()
 }
@@ -306,7 +342,7 @@ fn move_cursor(state: &mut State, action: Action) {
             (&mut state.namespaces_cursor, len)
         }
         Focus::Pods => {
-            let len = state.pods.len();
+            let len = state.pods.visible_len();
             (&mut state.pods.cursor, len)
         }
     };
@@ -337,6 +373,7 @@ fn select(state: &mut State) -> Vec<Effect> {
                 0 => None,
                 n => state.namespaces.get(n - 1).cloned(),
             };
+            state.nav.resource = None;
             vec![state.watch_pods(namespace)]
         }
         Focus::Namespaces | Focus::Pods => Vec::new(),

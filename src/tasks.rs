@@ -13,6 +13,8 @@ use crate::kube::table::{Pod, PodRow};
 use crate::kube::{ApiCache, Client, KubeError, ListParams, WatchEvent};
 use crate::msg::{ConnectionInfo, Effect, Msg, PodEvent, ServerVersion};
 
+mod work;
+
 /// Tunables of the background work.
 #[derive(Debug, Clone)]
 pub struct TaskOptions {
@@ -41,12 +43,15 @@ pub struct Tasks {
     opts: TaskOptions,
     context_tasks: Vec<JoinHandle<()>>,
     pods_task: Option<JoinHandle<()>>,
+    /// The log stream of the open logs view.
+    logs_task: Option<JoinHandle<()>>,
 }
 
 impl Drop for Tasks {
     fn drop(&mut self) {
         self.abort_context();
         self.abort_pods();
+        self.stop_logs();
     }
 }
 
@@ -59,6 +64,7 @@ impl Tasks {
             opts,
             context_tasks: Vec::new(),
             pods_task: None,
+            logs_task: None,
         }
     }
 
@@ -74,7 +80,14 @@ impl Tasks {
                 generation,
                 context,
                 namespace,
-            } => self.watch_pods(generation, &context, namespace),
+            } => self.watch_pods(generation, &context, namespace, None),
+            Effect::WatchPodsLabeled {
+                generation,
+                context,
+                namespace,
+                label_selector,
+            } => self.watch_pods(generation, &context, namespace, Some(label_selector)),
+            other => self.run_work(other),
         }
     }
 
@@ -120,7 +133,13 @@ impl Tasks {
         self.context_tasks = vec![poll, ns];
     }
 
-    fn watch_pods(&mut self, generation: u64, context: &str, namespace: Option<String>) {
+    fn watch_pods(
+        &mut self,
+        generation: u64,
+        context: &str,
+        namespace: Option<String>,
+        label_selector: Option<String>,
+    ) {
         self.abort_pods();
         let client = match self.client(context) {
             Ok(c) => c,
@@ -136,6 +155,7 @@ impl Tasks {
         let stream = PodStream {
             client,
             path: pods_path(namespace.as_deref()),
+            label_selector,
             generation,
             tx: self.tx.clone(),
             opts: self.opts.clone(),
@@ -220,6 +240,7 @@ async fn list_namespaces(client: &Client, page_size: u32) -> Result<Vec<String>,
 struct PodStream {
     client: Client,
     path: String,
+    label_selector: Option<String>,
     generation: u64,
     tx: UnboundedSender<Msg>,
     opts: TaskOptions,
@@ -272,6 +293,7 @@ impl PodStream {
     async fn list(&self) -> Result<String, KubeError> {
         let mut params = ListParams {
             limit: Some(self.opts.page_size),
+            label_selector: self.label_selector.clone(),
             ..ListParams::default()
         };
         let mut first = true;
@@ -303,6 +325,7 @@ impl PodStream {
         loop {
             let params = ListParams {
                 resource_version: Some(rv.clone()),
+                label_selector: self.label_selector.clone(),
                 timeout_seconds: Some(290),
                 ..ListParams::default()
             };

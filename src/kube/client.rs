@@ -448,7 +448,14 @@ impl Client {
             .error_for_status()
     }
 
-    /// The one place every request goes through: readonly check, auth, 401 refresh, timeout.
+    /// `GET path` with a custom Accept header (e.g. the server's Table format); error
+    /// statuses become `KubeError::Api`.
+    pub async fn get_accept(&self, path: &str, accept: &str) -> Result<ApiResponse, KubeError> {
+        self.send_inner(&Method::GET, path, None, None, accept)
+            .await?
+            .error_for_status()
+    }
+
     async fn send_path(
         &self,
         method: &Method,
@@ -456,11 +463,24 @@ impl Client {
         body: Option<Bytes>,
         content_type: Option<&str>,
     ) -> Result<ApiResponse, KubeError> {
+        self.send_inner(method, path, body, content_type, "application/json")
+            .await
+    }
+
+    /// The one place every request goes through: readonly check, auth, 401 refresh, timeout.
+    async fn send_inner(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<Bytes>,
+        content_type: Option<&str>,
+        accept: &str,
+    ) -> Result<ApiResponse, KubeError> {
         self.check_readonly(method, path)?;
         let started = Instant::now();
         let mut refreshed = false;
         loop {
-            let mut rb = self.request(method, path).await?;
+            let mut rb = self.request_accept(method, path, accept).await?;
             if let Some(body) = body.clone() {
                 rb = rb
                     .header(
@@ -534,12 +554,21 @@ impl Client {
         method: &Method,
         path: &str,
     ) -> Result<reqwest::RequestBuilder, KubeError> {
+        self.request_accept(method, path, "application/json").await
+    }
+
+    async fn request_accept(
+        &self,
+        method: &Method,
+        path: &str,
+        accept: &str,
+    ) -> Result<reqwest::RequestBuilder, KubeError> {
         let url = format!("{}{}", self.inner.server, path);
         let mut rb = self
             .inner
             .http
             .request(method.clone(), url)
-            .header(http::header::ACCEPT, "application/json");
+            .header(http::header::ACCEPT, accept);
         if let Some(value) = self.inner.auth.authorization().await? {
             let mut header = http::HeaderValue::from_str(value.expose_secret())
                 .map_err(|_| KubeError::Auth("credential is not a valid header value".into()))?;
