@@ -273,7 +273,7 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(map.action(&event), Some(action), "{event:?}");
         }
-        assert_eq!(map.action(&key(KeyCode::Char('c'), none)), None);
+        assert_eq!(map.action(&key(KeyCode::Char('z'), none)), None);
         assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
     }
 

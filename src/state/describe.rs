@@ -22,7 +22,8 @@ fn or_none(text: &str) -> String {
 }
 
 fn field(out: &mut Vec<String>, indent: usize, label: &str, value: &str) {
-    let width = LABEL.saturating_sub(indent);
+    // At least two spaces between a long label and its value.
+    let width = LABEL.saturating_sub(indent).max(label.len() + 3);
     out.push(format!(
         "{:indent$}{:width$}{}",
         "",

@@ -18,8 +18,9 @@ pub const LABEL_PREFIX: &str = "-l ";
 pub enum Matcher {
     #[default]
     All,
-    /// Lowercased needle, matched case-insensitively.
-    Substring(String),
+    /// Lowercased needle, matched case-insensitively through an escaped regex: the regex crate
+    /// is built optimised even in debug builds and has fast literal search.
+    Substring(String, Regex),
     Regex(Regex),
     /// A regex that does not compile matches nothing (the prompt shows the error).
     Invalid(String),
@@ -38,15 +39,18 @@ impl Matcher {
                 Err(e) => Matcher::Invalid(e.to_string()),
             };
         }
-        Matcher::Substring(query.to_lowercase())
+        let needle = query.to_lowercase();
+        match Regex::new(&format!("(?i){}", regex::escape(&needle))) {
+            Ok(re) => Matcher::Substring(needle, re),
+            Err(e) => Matcher::Invalid(e.to_string()),
+        }
     }
 
     /// Whether `text` matches.
     pub fn is_match(&self, text: &str) -> bool {
         match self {
             Matcher::All => true,
-            Matcher::Substring(needle) => contains_ignore_case(text, needle),
-            Matcher::Regex(re) => re.is_match(text),
+            Matcher::Substring(_, re) | Matcher::Regex(re) => re.is_match(text),
             Matcher::Invalid(_) => false,
         }
     }
@@ -56,25 +60,20 @@ impl Matcher {
     fn narrows(&self, old: &Matcher) -> bool {
         match (self, old) {
             (_, Matcher::All) => true,
-            (Matcher::Substring(new), Matcher::Substring(old)) => new.contains(old.as_str()),
+            (Matcher::Substring(new, _), Matcher::Substring(old, _)) => new.contains(old.as_str()),
             _ => false,
         }
     }
 }
 
-/// Case-insensitive substring test without allocating for ASCII text (pod names are ASCII).
-/// `needle` must already be lowercase.
+/// Case-insensitive substring test; `needle` must already be lowercase. The lowercasing and
+/// search run in the standard library, which is fast even in debug builds.
 pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
+    if haystack.is_ascii() {
+        haystack.to_ascii_lowercase().contains(needle)
+    } else {
+        haystack.to_lowercase().contains(needle)
     }
-    if haystack.is_ascii() && needle.is_ascii() {
-        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-        return h
-            .windows(n.len())
-            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
-    }
-    haystack.to_lowercase().contains(needle)
 }
 
 /// Columns the pods table sorts by.
@@ -306,7 +305,8 @@ mod tests {
 
     #[test]
     fn parse_picks_substring_regex_or_selector() {
-        assert!(matches!(Matcher::parse("Web"), Matcher::Substring(s) if s == "web"));
+        assert!(matches!(Matcher::parse("Web"), Matcher::Substring(s, _) if s == "web"));
+        assert!(Matcher::parse("a.b").is_match("A.B") && !Matcher::parse("a.b").is_match("axb"));
         assert!(matches!(Matcher::parse("~^web-\\d"), Matcher::Regex(_)));
         assert!(matches!(Matcher::parse("re:a|b"), Matcher::Regex(_)));
         assert!(matches!(Matcher::parse("~("), Matcher::Invalid(_)));
