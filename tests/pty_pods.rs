@@ -8,11 +8,11 @@ use common::pty::PtyApp;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The line holding the selection marker in the main table.
+/// The line holding the selection marker in the pods table (the panes above have one too).
 fn selected_line(screen: &str) -> String {
     screen
         .lines()
-        .find(|l| l.contains('▶'))
+        .find(|l| l.starts_with('┃') && l.contains('▶'))
         .unwrap_or_default()
         .to_string()
 }
@@ -74,7 +74,9 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.send("d");
     app.wait_text("› describe", WAIT);
     app.wait_text("Containers:", WAIT);
+    app.send("G");
     app.wait_text("Events:", WAIT);
+    app.wait_text("Scheduled", WAIT);
 
     // Logs: follow, then switch to the envoy container.
     app.send("l");
@@ -90,12 +92,16 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.wait_text("Confirm delete", WAIT);
     assert!(app.screen().contains(&pod), "dialog names the pod");
     app.send("y");
+    app.wait_for("the row to show Terminating", WAIT, |s| {
+        s.lines().any(|l| l.contains(&pod) && l.contains("Terminating"))
+    });
     app.wait_for("the pod to leave", WAIT, |s| {
         !s.contains("Confirm delete") && !table_names(s).contains(&pod)
     });
 
     // Other kinds through discovery.
     app.send("\x1b"); // clear the filter
+    app.wait_for("the filter to clear", WAIT, |s| !s.contains("/payments-api"));
     app.send(":deploy\r");
     app.wait_text("› deployments", WAIT);
     app.wait_text("UP-TO-DATE", WAIT);
