@@ -2,8 +2,9 @@
 //! Skipped when kubectl is not installed.
 //!
 //! Accepted differences: `Start Time` and state timestamps are RFC 3339 here (kubectl prints
-//! RFC 1123); env vars are listed by name only; volumes show their type, not every source field;
-//! kubectl's `Labels`/`Annotations` continuation layout and `IPs:` block are not repeated.
+//! RFC 1123) with the age added; env vars are listed by name only; volumes show their type, not
+//! every source field; no `IPs:` block, `Host Port` or readiness/liveness probe lines; label
+//! column widths differ (kubectl realigns some sections).
 
 use std::process::Command;
 
@@ -101,6 +102,8 @@ async fn describe_matches_kubectl_field_by_field() {
         "Name",
         "Namespace",
         "Priority",
+        "Container ID",
+        "Image ID",
         "Service Account",
         "Node",
         "Status",

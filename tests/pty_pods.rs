@@ -93,7 +93,8 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     assert!(app.screen().contains(&pod), "dialog names the pod");
     app.send("y");
     app.wait_for("the row to show Terminating", WAIT, |s| {
-        s.lines().any(|l| l.contains(&pod) && l.contains("Terminating"))
+        s.lines()
+            .any(|l| l.contains(&pod) && l.contains("Terminating"))
     });
     app.wait_for("the pod to leave", WAIT, |s| {
         !s.contains("Confirm delete") && !table_names(s).contains(&pod)
@@ -101,7 +102,9 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
 
     // Other kinds through discovery.
     app.send("\x1b"); // clear the filter
-    app.wait_for("the filter to clear", WAIT, |s| !s.contains("/payments-api"));
+    app.wait_for("the filter to clear", WAIT, |s| {
+        !s.contains("/payments-api")
+    });
     app.send(":deploy\r");
     app.wait_text("› deployments", WAIT);
     app.wait_text("UP-TO-DATE", WAIT);

@@ -68,8 +68,18 @@ pub fn describe_pod(pod: &Value, events: &[Value], now: jiff::Timestamp) -> Vec<
     let status = &pod["status"];
     field(&mut out, 0, "Name", s(&meta["name"]));
     field(&mut out, 0, "Namespace", s(&meta["namespace"]));
-    let priority = spec["priority"].as_i64().unwrap_or(0).to_string();
-    field(&mut out, 0, "Priority", &priority);
+    // Like kubectl: only when the admission controller set one.
+    if let Some(priority) = spec["priority"].as_i64() {
+        field(&mut out, 0, "Priority", &priority.to_string());
+    }
+    if !s(&spec["priorityClassName"]).is_empty() {
+        field(
+            &mut out,
+            0,
+            "Priority Class Name",
+            s(&spec["priorityClassName"]),
+        );
+    }
     field(
         &mut out,
         0,
@@ -156,7 +166,13 @@ fn containers(
             .and_then(|l| l.iter().find(|x| s(&x["name"]) == name))
             .unwrap_or(&Value::Null);
         out.push(format!("  {name}:"));
+        if !s(&st["containerID"]).is_empty() {
+            field(out, 4, "Container ID", s(&st["containerID"]));
+        }
         field(out, 4, "Image", s(&c["image"]));
+        if !s(&st["imageID"]).is_empty() {
+            field(out, 4, "Image ID", s(&st["imageID"]));
+        }
         ports(out, c);
         container_state(out, "State", &st["state"], now);
         if st["lastState"].as_object().is_some_and(|m| !m.is_empty()) {
@@ -166,6 +182,8 @@ fn containers(
         field(out, 4, "Ready", ready);
         let restarts = st["restartCount"].as_u64().unwrap_or(0).to_string();
         field(out, 4, "Restart Count", &restarts);
+        resources(out, "Limits", &c["resources"]["limits"]);
+        resources(out, "Requests", &c["resources"]["requests"]);
         env_names(out, c);
         mounts(out, c);
     }
@@ -214,6 +232,20 @@ fn container_state(out: &mut Vec<String>, label: &str, state: &Value, now: jiff:
             _ => continue,
         };
         field(out, 6, text, &shown);
+    }
+}
+
+/// `cpu: 100m` lines of a container's limits or requests (nothing when unset).
+fn resources(out: &mut Vec<String>, label: &str, map: &Value) {
+    let Some(map) = map.as_object().filter(|m| !m.is_empty()) else {
+        return;
+    };
+    out.push(format!("    {label}:"));
+    for (k, v) in map {
+        out.push(format!(
+            "      {k}:  {}",
+            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+        ));
     }
 }
 
