@@ -82,8 +82,13 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.send("l");
     app.wait_text("› logs", WAIT);
     app.wait_text("container payments-api (1/2)", WAIT);
+    app.wait_for("log lines", WAIT, |s| {
+        s.contains(" lines]") && !s.contains("· 0 lines")
+    });
+    app.wait_text("following", WAIT);
     app.send("c");
     app.wait_text("container envoy (2/2)", WAIT);
+    app.wait_for("envoy log lines", WAIT, |s| !s.contains("· 0 lines"));
     app.send("\x1b");
     app.wait_for("back on the table", WAIT, |s| s.contains("Pods(payments)"));
 
@@ -109,6 +114,11 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.wait_text("› deployments", WAIT);
     app.wait_text("UP-TO-DATE", WAIT);
     app.wait_text("payments-api", WAIT);
+    // YAML works for other kinds too.
+    app.send("y");
+    app.wait_text("kind: Deployment", WAIT);
+    app.send("\x1b");
+    app.wait_text("UP-TO-DATE", WAIT);
     app.send(":gizmo\r");
     app.wait_text("doesn't have a resource type \"gizmo\"", WAIT);
     app.send("\x1b");

@@ -526,6 +526,45 @@ fn command_line_opens_kinds_after_discovery() {
         }]
     );
     assert_eq!(crate::ui::crumb::text(&state), "dev › shop › deployments");
+    let table = crate::kube::resource_table::parse_table(
+        br#"{"kind":"Table","columnDefinitions":[{"name":"Name","priority":0}],
+        "rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
+    );
+    update(&mut state, Msg::TableListed { id, result: table });
+    // YAML and delete work on other kinds too.
+    let effects = update(&mut state, key('y'));
+    let path = "/apis/apps/v1/namespaces/shop/deployments/web".to_string();
+    assert!(matches!(effects.as_slice(), [Effect::FetchObject { path: p, .. }] if *p == path));
+    assert_eq!(
+        crate::ui::crumb::text(&state),
+        "dev › shop › deployments › web › yaml"
+    );
+    update(&mut state, code(KeyCode::Esc));
+    update(&mut state, ctrl('d'));
+    let effects = update(&mut state, key('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Delete { path: p, .. }] if *p == path));
+    let effects = update(
+        &mut state,
+        Msg::Deleted {
+            what: "deployment shop/web".into(),
+            result: Err("forbidden".into()),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::ListTable { .. }]),
+        "re-listed"
+    );
+    assert!(
+        state
+            .nav
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.error && f.text.contains("forbidden"))
+    );
+    assert!(
+        matches!(update(&mut state, key('d')).as_slice(), []),
+        "describe: pods only"
+    );
     update(&mut state, key(':'));
     typed(&mut state, "gizmo");
     update(&mut state, code(KeyCode::Enter));

@@ -26,13 +26,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
         frame.render_widget(Paragraph::new(message).block(block), area);
         return;
     }
-    let height = usize::from(block.inner(area).height);
+    let inner = block.inner(area);
+    let height = usize::from(inner.height);
     logs.page.set(height.max(1));
     let total = logs.buffer.len();
-    let start = if logs.follow {
-        total.saturating_sub(height)
-    } else {
-        logs.offset.min(total)
+    let start = match (logs.follow, logs.wrap) {
+        (true, true) => wrapped_start(logs, height, usize::from(inner.width)),
+        (true, false) => total.saturating_sub(height),
+        (false, _) => logs.offset.min(total),
     };
     let lines: Vec<Line> = logs
         .buffer
@@ -48,6 +49,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, area);
+}
+
+/// The first line to draw so the newest line is on screen when long lines wrap.
+fn wrapped_start(logs: &LogView, height: usize, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 0;
+    let mut start = logs.buffer.len();
+    while start > 0 {
+        let line = logs.buffer.get(start - 1).unwrap_or_default();
+        rows += line.chars().count().div_ceil(width).max(1);
+        if rows > height {
+            break;
+        }
+        start -= 1;
+    }
+    start
 }
 
 /// "container app (1/2) · previous · 1 204 lines".
