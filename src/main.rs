@@ -74,6 +74,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
         all_namespaces: global.all_namespaces,
         readonly: global.readonly,
         log_file: Some(log_file.display().to_string()),
+        log_lines: global.log_lines,
     });
 
     terminal::install_panic_hook(log_file);

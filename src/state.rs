@@ -35,6 +35,8 @@ pub struct StartOptions {
     pub readonly: bool,
     /// Where logs go, so error screens can point at it.
     pub log_file: Option<String>,
+    /// `--log-lines`: lines a logs view keeps (0: the default, 50 000).
+    pub log_lines: usize,
 }
 
 /// Which pane has the keyboard.
@@ -133,6 +135,10 @@ pub struct State {
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
+        let mut nav = Nav::default();
+        if opts.log_lines > 0 {
+            nav.log_cap = opts.log_lines;
+        }
         State {
             opts,
             keymap: Keymap::builtin(),
@@ -161,7 +167,7 @@ impl State {
             pods: PodTable::default(),
             pods_load: PodsLoad::Idle,
             pods_error: None,
-            nav: Nav::default(),
+            nav,
         }
     }
 

@@ -90,6 +90,7 @@ pub struct Detail {
 }
 
 impl Detail {
+    /// Which view this is.
     pub fn kind(&self) -> DetailKind {
         match self.view {
             DetailView::Yaml { .. } => DetailKind::Yaml,

@@ -164,6 +164,7 @@ impl View {
         &self.matcher
     }
 
+    /// The current sort order.
     pub fn sort(&self) -> SortOrder {
         self.sort
     }

@@ -49,10 +49,12 @@ impl ResourceView {
         })
     }
 
+    /// Rows listed.
     pub fn len(&self) -> usize {
         self.table.as_ref().map_or(0, |t| t.rows.len())
     }
 
+    /// True before the table arrived or when it has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -43,14 +43,17 @@ impl LogBuffer {
         dropped
     }
 
+    /// Lines held now.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// True before the first line.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
 
+    /// Most lines held.
     pub fn cap(&self) -> usize {
         self.cap
     }

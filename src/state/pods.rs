@@ -35,10 +35,12 @@ impl PodTable {
         &self.rows
     }
 
+    /// All rows, filtered or not (the status bar count).
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// True when no pods are loaded.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
