@@ -202,6 +202,8 @@ impl State {
         self.namespaces_cursor = Cursor::default();
         self.namespaces_error = None;
         self.hint = None;
+        // Tables of another kind belong to the old context.
+        self.nav.resource = None;
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
         }
@@ -379,8 +381,10 @@ fn select(state: &mut State) -> Vec<Effect> {
                 0 => None,
                 n => state.namespaces.get(n - 1).cloned(),
             };
-            state.nav.resource = None;
-            vec![state.watch_pods(namespace)]
+            let mut effects = vec![state.watch_pods(namespace)];
+            // A resource table follows the namespace, like the pods do.
+            effects.extend(kinds::reopen(state));
+            effects
         }
         Focus::Namespaces | Focus::Pods => Vec::new(),
     }

@@ -110,6 +110,31 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.wait_for("the filter to clear", WAIT, |s| {
         !s.contains("/payments-api")
     });
+    // A label selector goes to the server.
+    app.send("/-l app=ledger\r");
+    app.wait_for("only ledger pods", WAIT, |s| {
+        let names = table_names(s);
+        s.contains("-l app=ledger")
+            && !names.is_empty()
+            && names.iter().all(|n| n.starts_with("ledger"))
+    });
+    app.send("\x1b");
+    app.wait_for("the selector to clear", WAIT, |s| {
+        !s.contains("-l app=ledger") && table_names(s).iter().any(|n| n.starts_with("checkout"))
+    });
+
+    // Other kinds, columns as the server prints them.
+    for (command, kind, column) in [
+        (":svc\r", "services", "CLUSTER-IP"),
+        (":nodes\r", "nodes", "ROLES"),
+        (":events\r", "events", "REASON"),
+        (":ns\r", "namespaces", "STATUS"),
+    ] {
+        app.send(command);
+        app.wait_for(kind, WAIT, |s| {
+            s.contains(&format!("› {kind} [")) && s.contains(column)
+        });
+    }
     app.send(":deploy\r");
     app.wait_text("› deployments", WAIT);
     app.wait_text("UP-TO-DATE", WAIT);
