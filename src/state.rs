@@ -12,6 +12,8 @@ mod pods;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_kinds;
+#[cfg(test)]
 mod tests_pods;
 pub mod text;
 mod views;
