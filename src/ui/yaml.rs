@@ -45,7 +45,7 @@ pub fn yaml_line(text: &str) -> Line<'static> {
     let trimmed = text.trim_start();
     let indent = &text[..text.len() - trimmed.len()];
     if trimmed.starts_with('#') {
-        return Line::styled(text.to_string(), punct);
+        return Line::from(Span::styled(text.to_string(), punct));
     }
     let mut spans = vec![Span::raw(indent.to_string())];
     let mut rest = trimmed;
@@ -78,4 +78,49 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
         i
     };
     Some((&text[..end], &text[end + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::style::Color;
+
+    use super::yaml_line;
+
+    fn parts(text: &str) -> Vec<(String, Option<Color>)> {
+        yaml_line(text)
+            .spans
+            .iter()
+            .map(|s| (s.content.to_string(), s.style.fg))
+            .filter(|(t, _)| !t.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn keys_and_values_are_coloured_apart() {
+        let cyan = Some(Color::Cyan);
+        let green = Some(Color::Green);
+        let grey = Some(Color::DarkGray);
+        assert_eq!(
+            parts("  name: web-1"),
+            [
+                ("  ".into(), None),
+                ("name".into(), cyan),
+                (":".into(), grey),
+                (" web-1".into(), green)
+            ]
+        );
+        assert_eq!(
+            parts("- image: nginx:1.27"),
+            [
+                ("- ".into(), grey),
+                ("image".into(), cyan),
+                (":".into(), grey),
+                (" nginx:1.27".into(), green)
+            ]
+        );
+        assert_eq!(parts("metadata:")[0], ("metadata".into(), cyan));
+        assert_eq!(parts("  - plain value")[1], ("- ".into(), grey));
+        assert_eq!(parts("  \"a: b\": c")[1], ("\"a: b\"".into(), cyan));
+        assert_eq!(parts("# comment")[0].1, grey);
+    }
 }
