@@ -321,10 +321,11 @@ pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogView)) -> Vec
         return Vec::new();
     };
     change(logs);
-    logs.restart();
-    detail.id = id;
     if logs.waiting_for_pod {
+        // Keep the id: the pod object on its way starts the stream with the new options.
         return Vec::new();
     }
+    logs.restart();
+    detail.id = id;
     vec![stream(id, &detail.target, &context, logs)]
 }

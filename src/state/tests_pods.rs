@@ -329,6 +329,10 @@ fn logs_pick_the_container_and_restart_streams() {
     let mut state = started(false);
     update(&mut state, key('l'));
     let id = state.nav.detail.as_ref().map(|d| d.id).expect("logs view");
+    // Toggling before the pod arrived keeps waiting for it (same id), then starts with it.
+    update(&mut state, key('t'));
+    update(&mut state, key('t'));
+    assert_eq!(state.nav.detail.as_ref().map(|d| d.id), Some(id));
     let pod = json!({"spec": {"containers": [{"name": "app"}, {"name": "proxy"}]}});
     let effects = update(
         &mut state,
