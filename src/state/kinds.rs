@@ -3,10 +3,11 @@
 
 use super::cursor::Cursor;
 use super::detail::ObjectRef;
+use super::filter::contains_ignore_case;
 use super::{Effect, State};
 use crate::keys::Action;
 use crate::kube::discovery::ApiResource;
-use crate::kube::resource_table::ResourceTable;
+use crate::kube::resource_table::{ResourceTable, TableRow};
 
 /// Resource types of the current context.
 #[derive(Debug, Clone, Default)]
@@ -36,12 +37,40 @@ pub struct ResourceView {
     pub table: Option<ResourceTable>,
     pub error: Option<String>,
     pub cursor: Cursor,
+    /// Local filter over names and namespaces (`/`).
+    pub query: String,
 }
 
 impl ResourceView {
+    /// Rows passing the filter, in server order.
+    pub fn visible(&self) -> Vec<&TableRow> {
+        let Some(table) = &self.table else {
+            return Vec::new();
+        };
+        let needle = self.query.to_lowercase();
+        table
+            .rows
+            .iter()
+            .filter(|r| {
+                needle.is_empty()
+                    || contains_ignore_case(&r.name, &needle)
+                    || contains_ignore_case(&r.namespace, &needle)
+            })
+            .collect()
+    }
+
+    /// Changes the filter and keeps the cursor in range.
+    pub fn set_query(&mut self, query: &str) {
+        self.query = query.to_string();
+        let len = self.len();
+        let selected = self.cursor.selected();
+        self.cursor.select(selected, len);
+    }
+
     /// The object under the cursor.
     pub fn selected(&self) -> Option<ObjectRef> {
-        let row = self.table.as_ref()?.rows.get(self.cursor.selected())?;
+        let visible = self.visible();
+        let row = visible.get(self.cursor.selected())?;
         Some(ObjectRef {
             resource: self.resource.clone(),
             namespace: (!row.namespace.is_empty()).then(|| row.namespace.clone()),
@@ -49,9 +78,9 @@ impl ResourceView {
         })
     }
 
-    /// Rows listed.
+    /// Rows shown (after the filter).
     pub fn len(&self) -> usize {
-        self.table.as_ref().map_or(0, |t| t.rows.len())
+        self.visible().len()
     }
 
     /// True before the table arrived or when it has no rows.
@@ -121,6 +150,7 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
         table: None,
         error: None,
         cursor: Cursor::default(),
+        query: String::new(),
     });
     state.focus = super::Focus::Pods;
     effects.push(Effect::ListTable {
@@ -160,11 +190,10 @@ pub fn on_table(state: &mut State, id: u64, result: Result<ResourceTable, String
     state.dirty = true;
     match result {
         Ok(table) => {
-            let len = table.rows.len();
             view.table = Some(table);
             view.error = None;
-            let selected = view.cursor.selected();
-            view.cursor.select(selected, len);
+            let query = view.query.clone();
+            view.set_query(&query);
         }
         Err(e) => view.error = Some(e),
     }
@@ -182,6 +211,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::PageDown => cursor.page(1, len),
         Action::Top => cursor.select(0, len),
         Action::Bottom => cursor.select(usize::MAX, len),
+        Action::Close if !view.query.is_empty() => view.set_query(""),
         Action::Close => state.nav.resource = None,
         Action::Refresh => return Some(refresh(state)),
         Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
@@ -191,7 +221,14 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             };
             return Some(super::nav::act_on(state, action, target));
         }
-        Action::Filter => state.nav.info("filtering is available on the pods table"),
+        Action::Filter => {
+            let text = view.query.clone();
+            state.nav.prompt = Some(super::nav::Prompt {
+                kind: super::nav::PromptKind::Filter,
+                text,
+                completions: Vec::new(),
+            });
+        }
         _ => return None,
     }
     Some(Vec::new())

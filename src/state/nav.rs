@@ -172,7 +172,7 @@ fn live_update(state: &mut State) {
     };
     let text = prompt.text.clone();
     match prompt.kind {
-        PromptKind::Filter => state.pods.set_query(&text),
+        PromptKind::Filter => set_filter(state, &text),
         PromptKind::Search => search_detail(state, &text),
         PromptKind::Command => {}
     }
@@ -192,12 +192,20 @@ fn search_detail(state: &mut State, query: &str) {
     }
 }
 
+/// The filter applies to the table on screen: another kind's, or the pods.
+fn set_filter(state: &mut State, text: &str) {
+    match state.nav.resource.as_mut() {
+        Some(view) => view.set_query(text),
+        None => state.pods.set_query(text),
+    }
+}
+
 fn cancel_prompt(state: &mut State) -> Vec<Effect> {
     let Some(prompt) = state.nav.prompt.take() else {
         return Vec::new();
     };
     match prompt.kind {
-        PromptKind::Filter => state.pods.set_query(""),
+        PromptKind::Filter => set_filter(state, ""),
         PromptKind::Search => search_detail(state, ""),
         PromptKind::Command => {}
     }
@@ -211,6 +219,7 @@ fn submit_prompt(state: &mut State) -> Vec<Effect> {
     match prompt.kind {
         PromptKind::Command => command::run(state, &prompt.text),
         PromptKind::Search => Vec::new(),
+        PromptKind::Filter if state.nav.resource.is_some() => Vec::new(),
         PromptKind::Filter => match prompt.text.strip_prefix(filter::LABEL_PREFIX) {
             Some(selector) => {
                 state.pods.set_query("");

@@ -64,6 +64,12 @@ fn command_line_opens_kinds_after_discovery() {
         "rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
     );
     update(&mut state, Msg::TableListed { id, result: table });
+    // The filter works on other kinds' tables too.
+    update(&mut state, key('/'));
+    typed(&mut state, "zz");
+    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(0));
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(1));
     // YAML and delete work on other kinds too.
     let effects = update(&mut state, key('y'));
     let path = "/apis/apps/v1/namespaces/shop/deployments/web".to_string();

@@ -4,6 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::{WIDE, crumb_block, group_thousands, is_focused, sanitize, selected_style};
@@ -21,7 +22,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
             group_thousands(n)
         ),
     };
-    let block = crumb_block(state, &count);
+    let mut block = crumb_block(state, &count);
+    if !view.query.is_empty() {
+        block = block.title(Line::styled(
+            format!("/{} ", sanitize(&view.query)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     let table = match (&view.table, &view.error) {
         (_, Some(e)) => return message(frame, area, block, &sanitize(e), Color::Red),
         (None, None) => return message(frame, area, block, "loading…", Color::DarkGray),
@@ -36,11 +43,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         .filter(|&i| wide || table.columns[i].priority == 0)
         .collect();
     let height = usize::from(block.inner(area).height.saturating_sub(1));
-    let window = view.cursor.window(height, table.rows.len());
+    let visible = view.visible();
+    let window = view.cursor.window(height, visible.len());
     let selected = view.cursor.selected().checked_sub(window.start);
     // Like kubectl -A: the server's table has no namespace column, the client adds it.
     let with_ns = view.resource.namespaced && view.namespace.is_none();
-    let rows: Vec<Vec<String>> = table.rows[window]
+    let rows: Vec<Vec<String>> = visible[window]
         .iter()
         .map(|r| {
             let ns = with_ns.then(|| sanitize(&r.namespace).into_owned());
