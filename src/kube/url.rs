@@ -74,32 +74,114 @@ mod tests {
             // version(): call_api(base="/version", version="")
             ("", "/version", None, "", "/version/"),
             ("v1", "", None, "pods", "/api/v1/pods"),
-            ("v1", "", Some("default"), "pods", "/api/v1/namespaces/default/pods"),
+            (
+                "v1",
+                "",
+                Some("default"),
+                "pods",
+                "/api/v1/namespaces/default/pods",
+            ),
             ("v1", "", Some(""), "pods", "/api/v1/pods"),
             ("v1", "", None, "namespaces", "/api/v1/namespaces"),
-            ("v1", "", None, "namespaces/kube-system", "/api/v1/namespaces/kube-system"),
-            ("v1", "", Some("ns1"), "pods/web-0", "/api/v1/namespaces/ns1/pods/web-0"),
-            ("v1", "", Some("ns1"), "pods/web-0/log", "/api/v1/namespaces/ns1/pods/web-0/log"),
-            ("v1", "", Some("ns1"), "pods/web-0/status", "/api/v1/namespaces/ns1/pods/web-0/status"),
+            (
+                "v1",
+                "",
+                None,
+                "namespaces/kube-system",
+                "/api/v1/namespaces/kube-system",
+            ),
+            (
+                "v1",
+                "",
+                Some("ns1"),
+                "pods/web-0",
+                "/api/v1/namespaces/ns1/pods/web-0",
+            ),
+            (
+                "v1",
+                "",
+                Some("ns1"),
+                "pods/web-0/log",
+                "/api/v1/namespaces/ns1/pods/web-0/log",
+            ),
+            (
+                "v1",
+                "",
+                Some("ns1"),
+                "pods/web-0/status",
+                "/api/v1/namespaces/ns1/pods/web-0/status",
+            ),
             ("v1", "", None, "nodes", "/api/v1/nodes"),
             ("v1", "", None, "", "/api/v1/"),
-            ("apps/v1", "", Some("prod"), "deployments", "/apis/apps/v1/namespaces/prod/deployments"),
-            ("apps/v1", "", None, "deployments", "/apis/apps/v1/deployments"),
-            ("apps/v1", "", Some("p"), "deployments/web/scale", "/apis/apps/v1/namespaces/p/deployments/web/scale"),
-            ("batch/v1", "", Some("jobs"), "cronjobs", "/apis/batch/v1/namespaces/jobs/cronjobs"),
-            ("stable.example.com/v1", "", Some("a"), "crontabs", "/apis/stable.example.com/v1/namespaces/a/crontabs"),
-            ("cert-manager.io/v1", "", None, "clusterissuers", "/apis/cert-manager.io/v1/clusterissuers"),
+            (
+                "apps/v1",
+                "",
+                Some("prod"),
+                "deployments",
+                "/apis/apps/v1/namespaces/prod/deployments",
+            ),
+            (
+                "apps/v1",
+                "",
+                None,
+                "deployments",
+                "/apis/apps/v1/deployments",
+            ),
+            (
+                "apps/v1",
+                "",
+                Some("p"),
+                "deployments/web/scale",
+                "/apis/apps/v1/namespaces/p/deployments/web/scale",
+            ),
+            (
+                "batch/v1",
+                "",
+                Some("jobs"),
+                "cronjobs",
+                "/apis/batch/v1/namespaces/jobs/cronjobs",
+            ),
+            (
+                "stable.example.com/v1",
+                "",
+                Some("a"),
+                "crontabs",
+                "/apis/stable.example.com/v1/namespaces/a/crontabs",
+            ),
+            (
+                "cert-manager.io/v1",
+                "",
+                None,
+                "clusterissuers",
+                "/apis/cert-manager.io/v1/clusterissuers",
+            ),
             ("", "/apis", None, "apps/v1", "/apis/apps/v1"),
             ("", "/apis", None, "", "/apis/"),
             ("", "/api", None, "v1", "/api/v1"),
             ("", "/healthz", None, "", "/healthz/"),
-            ("metrics.k8s.io/v1beta1", "", Some("x"), "pods", "/apis/metrics.k8s.io/v1beta1/namespaces/x/pods"),
+            (
+                "metrics.k8s.io/v1beta1",
+                "",
+                Some("x"),
+                "pods",
+                "/apis/metrics.k8s.io/v1beta1/namespaces/x/pods",
+            ),
             // an explicit base wins even for v1
             ("v1", "/custom", None, "pods", "/custom/v1/pods"),
-            ("v2", "/apis/autoscaling", Some("d"), "hpa", "/apis/autoscaling/v2/namespaces/d/hpa"),
+            (
+                "v2",
+                "/apis/autoscaling",
+                Some("d"),
+                "hpa",
+                "/apis/autoscaling/v2/namespaces/d/hpa",
+            ),
         ];
         for (version, base, ns, url, want) in cases {
-            assert_eq!(&ok(version, base, *ns, url), want, "{version:?} {base:?} {ns:?} {url:?}");
+            assert_eq!(
+                &ok(version, base, *ns, url),
+                want,
+                "{version:?} {base:?} {ns:?} {url:?}"
+            );
         }
     }
 
@@ -115,9 +197,21 @@ mod tests {
     #[test]
     fn query_is_appended() {
         assert_eq!(with_query("/api/v1/pods", ""), "/api/v1/pods");
-        assert_eq!(with_query("/api/v1/pods", "limit=5"), "/api/v1/pods?limit=5");
-        assert_eq!(with_query("/api/v1/pods", "?limit=5"), "/api/v1/pods?limit=5");
-        assert_eq!(with_query("/api/v1/pods?a=1", "b=2"), "/api/v1/pods?a=1&b=2");
-        assert_eq!(encode_query_value("app=web,tier!=db"), "app%3Dweb%2Ctier%21%3Ddb");
+        assert_eq!(
+            with_query("/api/v1/pods", "limit=5"),
+            "/api/v1/pods?limit=5"
+        );
+        assert_eq!(
+            with_query("/api/v1/pods", "?limit=5"),
+            "/api/v1/pods?limit=5"
+        );
+        assert_eq!(
+            with_query("/api/v1/pods?a=1", "b=2"),
+            "/api/v1/pods?a=1&b=2"
+        );
+        assert_eq!(
+            encode_query_value("app=web,tier!=db"),
+            "app%3Dweb%2Ctier%21%3Ddb"
+        );
     }
 }
