@@ -1,0 +1,1 @@
+//! raw pane state tests
