@@ -25,6 +25,26 @@ pub enum Action {
     Help,
     Close,
     Quit,
+    /// Open the raw-request pane (`call_api`).
+    RawRequest,
+    /// Open the request log.
+    RequestLog,
+    /// Send the raw request.
+    RawSend,
+    /// Recall the previous / next request of the history.
+    HistoryPrev,
+    HistoryNext,
+    /// Copy the raw request as a command.
+    CopyCurl,
+    CopyKubectl,
+    CopyPython,
+    /// Response view: JSON ⇄ YAML, show/hide headers.
+    ToggleFormat,
+    ToggleHeaders,
+    /// Response view: search, next and previous match.
+    Search,
+    SearchNext,
+    SearchPrev,
 }
 
 /// Why a keymap could not be loaded.
@@ -259,7 +279,7 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 12);
+        assert_eq!(help.len(), 25);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

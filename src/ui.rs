@@ -5,6 +5,9 @@ pub mod contexts;
 pub mod help;
 pub mod namespaces;
 pub mod pods;
+pub mod raw;
+pub mod raw_response;
+pub mod request_log;
 pub mod status;
 
 use std::borrow::Cow;
@@ -15,7 +18,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::state::{Focus, State};
+use crate::state::{Focus, Screen, State};
 
 /// Terminals at least this wide get the IP and NODE columns.
 pub const WIDE: u16 = 120;
@@ -32,10 +35,16 @@ pub fn render(frame: &mut Frame, state: &State) {
     }
     let [main, status_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(STATUS_HEIGHT)]).areas(area);
-    let panes = layout_panes(main);
-    contexts::render(frame, panes.contexts, state);
-    namespaces::render(frame, panes.namespaces, state);
-    pods::render(frame, panes.pods, state);
+    match state.screen {
+        Screen::Main => {
+            let panes = layout_panes(main);
+            contexts::render(frame, panes.contexts, state);
+            namespaces::render(frame, panes.namespaces, state);
+            pods::render(frame, panes.pods, state);
+        }
+        Screen::Raw => raw::render(frame, main, state),
+        Screen::RequestLog => request_log::render(frame, main, state),
+    }
     status::render(frame, status_area, state);
     if state.help_open {
         help::render(frame, area, state);
