@@ -64,10 +64,7 @@ fn browse_the_demo_cluster_and_quit_cleanly() {
 
     // Switch context: the demo kubeconfig has a second context whose namespace is kube-system.
     app.send("\x1b[Z"); // Shift-Tab: contexts
-    app.send("j");
-    app.wait_for("demo-kube-system selected", WAIT, |s| {
-        is_selected(s, "demo-kube-system")
-    });
+    move_to(&mut app, "demo-kube-system");
     app.send("\r");
     app.wait_text("ctx demo-kube-system", WAIT);
     app.wait_text("coredns", WAIT);
