@@ -25,8 +25,26 @@ pub enum Action {
     Help,
     Close,
     Quit,
-    /// `/`: filter the table, or search in a detail view.
-    Filter,
+    /// Open the raw-request pane (`call_api`).
+    RawRequest,
+    /// Open the request log.
+    RequestLog,
+    /// Send the raw request.
+    RawSend,
+    /// Recall the previous / next request of the history.
+    HistoryPrev,
+    HistoryNext,
+    /// Copy the raw request as a command.
+    CopyCurl,
+    CopyKubectl,
+    CopyPython,
+    /// Response view: JSON ⇄ YAML, show/hide headers.
+    ToggleFormat,
+    ToggleHeaders,
+    /// Response view: search, next and previous match.
+    Search,
+    SearchNext,
+    SearchPrev,
     /// `:`: the command line (`:ctx`, `:ns`, `:deploy` ...).
     Command,
     Yaml,
@@ -40,8 +58,6 @@ pub enum Action {
     SortStatus,
     SortRestarts,
     SortAge,
-    NextMatch,
-    PrevMatch,
     /// Logs: next container.
     Container,
     /// Logs: previous container instance.
@@ -288,7 +304,7 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 33);
+        assert_eq!(help.len(), 43);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

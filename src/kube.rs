@@ -13,5 +13,7 @@ pub mod tls;
 pub mod url;
 
 pub use cache::ApiCache;
-pub use client::{ApiRequest, ApiResponse, Client, ClientOptions, ListParams, WatchEvent};
+pub use client::{
+    ApiRequest, ApiResponse, CallRecord, Client, ClientOptions, ListParams, WatchEvent,
+};
 pub use error::{KubeError, Status};

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
+use serde::{Deserialize, Serialize};
 
 use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
@@ -115,6 +116,20 @@ pub enum Msg {
         id: u64,
         result: Result<ResourceTable, String>,
     },
+    /// The answer to `Effect::SendRaw` with the same `id` (`Err`: transport failure, timeout,
+    /// or the client refused it). Answers to an older id are ignored.
+    RawResponse {
+        id: u64,
+        result: Result<RawResponse, String>,
+    },
+    /// Raw-request history of `context`, read by the runtime (after `Connect`); ignored when
+    /// `context` is no longer the current one.
+    HistoryLoaded {
+        context: String,
+        entries: Vec<RawRequest>,
+    },
+    /// An API call the app made (any task), for the request log pane.
+    RequestLogged(RequestRecord),
 }
 
 /// Options of a log stream an effect starts.
@@ -126,6 +141,57 @@ pub struct LogRequest {
     pub previous: bool,
     pub timestamps: bool,
     pub tail_lines: Option<u64>,
+}
+
+/// One `call_api` request as typed in the raw-request pane. It never holds credentials: the
+/// runtime adds them when sending, so history and copied commands cannot leak them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RawRequest {
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// "v1", "apps/v1", or "" with an explicit base.
+    pub version: String,
+    /// "" lets kr8s pick "/api" or "/apis".
+    pub base: String,
+    /// `None` or "" = cluster-wide.
+    pub namespace: Option<String>,
+    pub url: String,
+    /// `k=v&k2=v2`, without the leading '?'.
+    pub query: String,
+    /// JSON or YAML text as typed; the runtime sends YAML as JSON.
+    pub body: Option<String>,
+    /// `None`: `application/json`. PATCH carries one of the patch types.
+    pub content_type: Option<String>,
+}
+
+/// What the server answered to a raw request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Canonical reason phrase, e.g. "Not Found".
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    /// The body, capped by the runtime (e.g. at 8 MiB).
+    pub body: Vec<u8>,
+    /// Bytes dropped by the cap.
+    pub truncated_bytes: u64,
+    /// Size of the whole body as received.
+    pub total_bytes: u64,
+    /// From sending the request to the end of the body.
+    pub latency: Duration,
+}
+
+/// One API call in the request log. `path` is path and query only: never a token or a key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    /// `None` when no response arrived (transport error, cancelled).
+    pub status: Option<u16>,
+    pub latency: Duration,
+    /// Body bytes received.
+    pub bytes: u64,
+    pub error: Option<String>,
 }
 
 /// Facts about the connected context the status bar shows.
@@ -198,5 +264,25 @@ pub enum Effect {
         id: u64,
         context: String,
         path: String,
+    },
+    /// Send `request` with the shared client of `context` and answer `Msg::RawResponse` with
+    /// the same `id`. The pane already refused non-GET under `--readonly` and invalid URLs.
+    SendRaw {
+        id: u64,
+        context: String,
+        request: RawRequest,
+    },
+    /// Abort the request `id` (the user pressed Esc); a late answer is ignored anyway.
+    CancelRaw {
+        id: u64,
+    },
+    /// Persist the raw-request history of `context` (see `history::save`), newest last.
+    SaveHistory {
+        context: String,
+        entries: Vec<RawRequest>,
+    },
+    /// Put `text` on the clipboard with an OSC 52 sequence (`clipboard::osc52`).
+    Copy {
+        text: String,
     },
 }

@@ -6,9 +6,17 @@ pub mod describe;
 pub mod detail;
 pub mod filter;
 pub mod kinds;
+mod line_input;
 pub mod logs;
 pub mod nav;
 mod pods;
+pub mod raw;
+pub mod raw_copy;
+mod raw_keys;
+pub mod raw_response;
+#[cfg(test)]
+mod raw_tests;
+pub mod request_log;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -23,6 +31,8 @@ use std::time::Duration;
 pub use cursor::Cursor;
 pub use nav::Nav;
 pub use pods::PodTable;
+pub use raw::RawPane;
+pub use request_log::RequestLog;
 
 use crate::keys::{Action, Keymap};
 use crate::kube::kubeconfig::ContextInfo;
@@ -64,6 +74,18 @@ impl Focus {
     }
 }
 
+/// What fills the screen above the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// Contexts, namespaces and pods.
+    #[default]
+    Main,
+    /// The raw-request pane (`call_api`).
+    Raw,
+    /// Every API call the app made, newest first.
+    RequestLog,
+}
+
 /// The latest `/version` answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionInfo {
@@ -95,6 +117,7 @@ pub struct State {
     /// Advances on ticks while loading (spinner frame).
     pub spinner: usize,
     pub focus: Focus,
+    pub screen: Screen,
     pub help_open: bool,
     /// Full-screen problem (no kubeconfig at all).
     pub fatal: Option<String>,
@@ -132,6 +155,8 @@ pub struct State {
 
     /// Prompt, detail views, dialogs and other kinds (see `state::nav`).
     pub nav: Nav,
+    pub raw: RawPane,
+    pub request_log: RequestLog,
 }
 
 impl State {
@@ -148,6 +173,7 @@ impl State {
             now: jiff::Timestamp::now(),
             spinner: 0,
             focus: Focus::Pods,
+            screen: Screen::Main,
             help_open: false,
             fatal: None,
             hint: None,
@@ -170,6 +196,8 @@ impl State {
             pods_load: PodsLoad::Idle,
             pods_error: None,
             nav,
+            raw: RawPane::default(),
+            request_log: RequestLog::default(),
         }
     }
 
@@ -206,6 +234,9 @@ impl State {
         self.hint = None;
         // Tables of another kind belong to the old context.
         self.nav.resource = None;
+        // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
+        self.raw.history.clear();
+        self.raw.stop_recall();
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
         }
@@ -237,6 +268,9 @@ impl State {
 /// `Msg::Tick`.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Key(key) if state.screen == Screen::Raw && !state.help_open => {
+            raw_keys::on_key(state, key)
+        }
         Msg::Key(key) => {
             if let Some(effects) = nav::on_key(state, &key) {
                 return effects;
@@ -245,6 +279,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Some(action) => on_action(state, action),
                 None => Vec::new(),
             }
+        }
+        Msg::RawResponse { id, result } => {
+            raw_keys::on_response(state, id, result);
+            Vec::new()
+        }
+        Msg::HistoryLoaded { context, entries } => {
+            raw_keys::on_history(state, context, entries);
+            Vec::new()
+        }
+        Msg::RequestLogged(record) => {
+            state.request_log.push(record);
+            state.dirty |= state.screen == Screen::RequestLog;
+            Vec::new()
         }
         Msg::Resize { .. } => {
             state.dirty = true;
@@ -274,7 +321,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
     let second_changed = now.as_second() != state.now.as_second();
     state.now = now;
-    if state.pods_load == PodsLoad::Loading {
+    let sending = state.screen == Screen::Raw && state.raw.in_flight.is_some();
+    if state.pods_load == PodsLoad::Loading || sending {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
     }
@@ -323,6 +371,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     }
     state.dirty = true;
     if action != Action::Help
+        && state.screen == Screen::Main
         && let Some(effects) = nav::on_action(state, action)
     {
         return effects;
@@ -331,7 +380,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => state.help_open = true,
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
-        Action::Select => return select(state),
+        Action::RawRequest => raw_keys::open(state),
+        Action::RequestLog => state.screen = Screen::RequestLog,
+        Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
+        Action::Select if state.screen == Screen::Main => return select(state),
         Action::Up
         | Action::Down
         | Action::PageUp
@@ -343,9 +395,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Up/down/page/top/bottom in the focused pane.
+/// Up/down/page/top/bottom in the focused pane (or the request log).
 fn move_cursor(state: &mut State, action: Action) {
+    let log_len = state.request_log.len();
     let (cursor, len) = match state.focus {
+        _ if state.screen == Screen::RequestLog => (&mut state.request_log.cursor, log_len),
         Focus::Contexts => (&mut state.contexts_cursor, state.contexts.len()),
         Focus::Namespaces => {
             let len = state.namespace_entries();

@@ -9,6 +9,9 @@ pub mod help;
 pub mod logs;
 pub mod namespaces;
 pub mod pods;
+pub mod raw;
+pub mod raw_response;
+pub mod request_log;
 pub mod resources;
 pub mod status;
 pub mod text_view;
@@ -26,7 +29,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::state::detail::{Detail, DetailKind};
-use crate::state::{Focus, State};
+use crate::state::{Focus, Screen, State};
 
 /// Terminals at least this wide get the IP and NODE columns.
 pub const WIDE: u16 = 120;
@@ -48,16 +51,21 @@ pub fn render(frame: &mut Frame, state: &State) {
     ])
     .areas(area);
     crumb::render(frame, top, state);
-    if let Some(detail) = &state.nav.detail {
-        render_detail(frame, main, state, detail);
-    } else {
-        let panes = layout_panes(main);
-        contexts::render(frame, panes.contexts, state);
-        namespaces::render(frame, panes.namespaces, state);
-        match &state.nav.resource {
-            Some(view) => resources::render(frame, panes.pods, state, view),
-            None => pods::render(frame, panes.pods, state),
-        }
+    match state.screen {
+        Screen::Main => match &state.nav.detail {
+            Some(detail) => render_detail(frame, main, state, detail),
+            None => {
+                let panes = layout_panes(main);
+                contexts::render(frame, panes.contexts, state);
+                namespaces::render(frame, panes.namespaces, state);
+                match &state.nav.resource {
+                    Some(view) => resources::render(frame, panes.pods, state, view),
+                    None => pods::render(frame, panes.pods, state),
+                }
+            }
+        },
+        Screen::Raw => raw::render(frame, main, state),
+        Screen::RequestLog => request_log::render(frame, main, state),
     }
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.nav.confirm {

@@ -24,8 +24,8 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ctx" | "context" | "contexts" => switch_context(state, arg),
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "raw" | "api" => {
-            // The raw request pane lives on its own key; this is the hook it will connect to.
-            state.nav.info("raw pane: press R");
+            // The raw-request pane (also on R), prefilled from the selected pod.
+            super::raw_keys::open(state);
             Vec::new()
         }
         kind => open_kind(state, kind, line),

@@ -221,7 +221,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             };
             return Some(super::nav::act_on(state, action, target));
         }
-        Action::Filter => {
+        Action::Search => {
             let text = view.query.clone();
             state.nav.prompt = Some(super::nav::Prompt {
                 kind: super::nav::PromptKind::Filter,

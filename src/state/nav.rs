@@ -296,7 +296,7 @@ fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         return Some(super::views::sort_by(state, column));
     }
     match action {
-        Action::Filter => {
+        Action::Search => {
             state.focus = Focus::Pods;
             let text = state.pods.view().query().to_string();
             open_prompt(state, PromptKind::Filter, text);

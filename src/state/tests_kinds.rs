@@ -157,3 +157,13 @@ fn command_line_switches_context_and_namespace_with_completion() {
         Some("context \"nope\" does not exist")
     );
 }
+
+#[test]
+fn raw_command_opens_the_raw_request_pane() {
+    let mut state = started(false);
+    update(&mut state, key(':'));
+    typed(&mut state, "raw");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.screen, Screen::Raw);
+    assert_eq!(crate::ui::crumb::text(&state), "dev › shop › raw request");
+}

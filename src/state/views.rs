@@ -59,7 +59,7 @@ pub fn sync_namespace_cursor(state: &mut State, namespace: Option<&str>) {
 pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Close => detail::close(state),
-        Action::Filter => {
+        Action::Search => {
             state.nav.prompt = Some(Prompt {
                 kind: PromptKind::Search,
                 text: String::new(),
@@ -136,8 +136,8 @@ fn move_in_detail(state: &mut State, action: Action) {
             Action::PageDown => logs.scroll(page),
             Action::Top => logs.scroll(isize::MIN / 2),
             Action::Bottom => logs.follow = true,
-            Action::NextMatch => logs.jump(1),
-            Action::PrevMatch => logs.jump(-1),
+            Action::SearchNext => logs.jump(1),
+            Action::SearchPrev => logs.jump(-1),
             Action::Wrap => logs.wrap = !logs.wrap,
             Action::Follow => logs.toggle_follow(),
             _ => {}
@@ -154,8 +154,8 @@ fn move_in_detail(state: &mut State, action: Action) {
         Action::PageDown => pane.page_by(1),
         Action::Top => pane.jump_end(false),
         Action::Bottom => pane.jump_end(true),
-        Action::NextMatch => pane.jump(1),
-        Action::PrevMatch => pane.jump(-1),
+        Action::SearchNext => pane.jump(1),
+        Action::SearchPrev => pane.jump(-1),
         _ => {}
     }
 }

@@ -79,7 +79,11 @@ impl Tasks {
             Effect::Quit
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
-            | Effect::WatchPodsLabeled { .. } => {}
+            | Effect::WatchPodsLabeled { .. }
+            | Effect::SendRaw { .. }
+            | Effect::CancelRaw { .. }
+            | Effect::SaveHistory { .. }
+            | Effect::Copy { .. } => {}
         }
     }
 

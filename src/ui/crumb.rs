@@ -8,14 +8,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::sanitize;
-use crate::state::State;
 use crate::state::nav::{Prompt, PromptKind};
+use crate::state::{Screen, State};
 
 /// The breadcrumb parts, outermost first.
 pub fn parts(state: &State) -> Vec<String> {
     let mut parts = vec![state.context.clone().unwrap_or_else(|| "-".into())];
     parts.push(state.namespace.clone().unwrap_or_else(|| "all".into()));
     let nav = &state.nav;
+    match state.screen {
+        Screen::Raw => return with(parts, "raw request"),
+        Screen::RequestLog => return with(parts, "request log"),
+        Screen::Main => {}
+    }
     match (&nav.detail, &nav.resource) {
         (Some(d), _) => {
             parts.push(d.target.resource.plural.clone());
@@ -25,6 +30,11 @@ pub fn parts(state: &State) -> Vec<String> {
         (None, Some(view)) => parts.push(view.resource.plural.clone()),
         (None, None) => parts.push("pods".into()),
     }
+    parts
+}
+
+fn with(mut parts: Vec<String>, last: &str) -> Vec<String> {
+    parts.push(last.to_string());
     parts
 }
 
@@ -66,7 +76,7 @@ fn crumb_line(state: &State) -> Line<'static> {
         };
         spans.push(Span::styled(sanitize(p).into_owned(), style));
     }
-    if state.nav.detail.is_some() || state.nav.resource.is_some() {
+    if state.nav.detail.is_some() || state.nav.resource.is_some() || state.screen != Screen::Main {
         spans.push(Span::styled(
             "  (Esc back)",
             Style::new().fg(Color::DarkGray),

@@ -9,6 +9,8 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, for checks the screen cannot show (OSC 52, leaks).
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
@@ -37,12 +39,22 @@ impl PtyApp {
         // Tests must not read the developer's own clusters.
         cmd.env("KUBECONFIG", dir.path().join("no-such-kubeconfig"));
         cmd.env("HOME", dir.path());
+        for (var, sub) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            cmd.env(var, dir.path().join(sub));
+        }
         cmd.env_remove("KUBERNETES_SERVICE_HOST");
         let child = pty.slave.spawn_command(cmd).expect("spawn kr8s-tui");
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
             while let Ok(n) = reader.read(&mut buf) {
@@ -52,16 +64,30 @@ impl PtyApp {
                 if let Ok(mut p) = sink.lock() {
                     p.process(&buf[..n]);
                 }
+                if let Ok(mut r) = raw_sink.lock() {
+                    r.extend_from_slice(&buf[..n]);
+                }
             }
         });
         PtyApp {
             parser,
+            raw,
             writer,
             child,
             _master: pty.master,
             log_file,
             _dir: dir,
         }
+    }
+
+    /// The temp directory standing in for HOME and the XDG dirs (data is `<home>/data`).
+    pub fn home(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Everything the app has written to the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.raw.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// The screen as text, rows joined by newlines.
@@ -97,6 +123,27 @@ impl PtyApp {
     /// Waits until `text` appears on screen.
     pub fn wait_text(&self, text: &str, timeout: Duration) -> String {
         self.wait_for(&format!("{text:?}"), timeout, |s| s.contains(text))
+    }
+
+    /// Waits for an OSC 52 clipboard sequence and returns the copied text.
+    pub fn wait_copied(&self, timeout: Duration) -> String {
+        use base64::Engine;
+        let start = Instant::now();
+        loop {
+            let out = String::from_utf8_lossy(&self.output()).into_owned();
+            if let Some(rest) = out.split("\x1b]52;c;").nth(1) {
+                if let Some(end) = rest.find('\x07') {
+                    let decoded = base64::engine::general_purpose::STANDARD
+                        .decode(&rest[..end])
+                        .expect("OSC 52 payload is base64");
+                    return String::from_utf8_lossy(&decoded).into_owned();
+                }
+            }
+            if start.elapsed() > timeout {
+                panic!("no OSC 52 sequence within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Sends raw bytes (keys) to the app.
