@@ -55,6 +55,9 @@ pub struct GlobalArgs {
     /// Where logs go (never to the terminal). Default: the XDG state dir.
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Lines of pod log kept in the logs view (the oldest are dropped beyond this).
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub log_lines: usize,
     /// Log level or tracing filter, e.g. "info" or "kr8s_tui=debug".
     #[arg(long, global = true, default_value = "info")]
     pub log_level: String,

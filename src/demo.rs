@@ -30,6 +30,7 @@ use thiserror::Error;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultSettings, Faults};
+pub use tls::ClientIdentity;
 
 /// How the demo cluster is seeded and how it behaves; flattened into the binary's arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -113,6 +114,7 @@ pub struct DemoHandle {
     pub ca_pem: String,
     /// Live fault switches; changes apply to the next request.
     pub faults: Arc<Faults>,
+    issuer: Arc<rcgen::Issuer<'static, rcgen::KeyPair>>,
     server: Arc<server::Server>,
     background: Vec<JoinHandle<()>>,
     // Keeps the kubeconfig's temporary directory alive as long as the server.
@@ -128,6 +130,12 @@ impl DemoHandle {
     /// A rustls client configuration that trusts only the demo CA (ring provider).
     pub fn client_tls_config(&self) -> Result<rustls::ClientConfig, DemoError> {
         tls::client_config(&self.ca_pem)
+    }
+
+    /// Issues a client certificate for user `name` signed by the demo CA; the server accepts it
+    /// in place of the bearer token.
+    pub fn issue_client_cert(&self, name: &str) -> Result<ClientIdentity, DemoError> {
+        tls::issue_client_cert(&self.issuer, name)
     }
 
     /// Drops every connection and stops accepting, waits `down_for`, then listens again on the
@@ -171,10 +179,12 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
     let addr = server.addr();
 
+    let cert_user = tls::issue_client_cert(&certs.issuer, "demo-cert")?;
     let (kubeconfig_path, tempdir) = tls::write_kubeconfig(
         addr,
         &certs.ca_pem,
         &token,
+        &cert_user,
         listen.kubeconfig_out.as_deref(),
     )?;
     let background = vec![
@@ -187,6 +197,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         kubeconfig_path,
         token,
         ca_pem: certs.ca_pem,
+        issuer: certs.issuer,
         faults,
         server,
         background,

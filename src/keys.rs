@@ -25,6 +25,51 @@ pub enum Action {
     Help,
     Close,
     Quit,
+    /// Open the raw-request pane (`call_api`).
+    RawRequest,
+    /// Open the request log.
+    RequestLog,
+    /// Send the raw request.
+    RawSend,
+    /// Recall the previous / next request of the history.
+    HistoryPrev,
+    HistoryNext,
+    /// Copy the raw request as a command.
+    CopyCurl,
+    CopyKubectl,
+    CopyPython,
+    /// Response view: JSON ⇄ YAML, show/hide headers.
+    ToggleFormat,
+    ToggleHeaders,
+    /// Response view: search, next and previous match.
+    Search,
+    SearchNext,
+    SearchPrev,
+    /// `:`: the command line (`:ctx`, `:ns`, `:deploy` ...).
+    Command,
+    Yaml,
+    Describe,
+    Logs,
+    Delete,
+    /// Toggle all namespaces.
+    AllNamespaces,
+    SortName,
+    SortNamespace,
+    SortStatus,
+    SortRestarts,
+    SortAge,
+    /// Logs: next container.
+    Container,
+    /// Logs: previous container instance.
+    Previous,
+    Timestamps,
+    Wrap,
+    /// Logs: pause or resume following.
+    Follow,
+    /// YAML: show or hide metadata.managedFields.
+    ManagedFields,
+    /// Re-list the current resource view.
+    Refresh,
 }
 
 /// Why a keymap could not be loaded.
@@ -244,7 +289,7 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(map.action(&event), Some(action), "{event:?}");
         }
-        assert_eq!(map.action(&key(KeyCode::Char('c'), none)), None);
+        assert_eq!(map.action(&key(KeyCode::Char('z'), none)), None);
         assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
     }
 
@@ -259,7 +304,7 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 12);
+        assert_eq!(help.len(), 43);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

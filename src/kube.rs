@@ -4,12 +4,16 @@
 pub mod auth;
 pub mod cache;
 pub mod client;
+pub mod discovery;
 pub mod error;
 pub mod kubeconfig;
+pub mod resource_table;
 pub mod table;
 pub mod tls;
 pub mod url;
 
 pub use cache::ApiCache;
-pub use client::{ApiRequest, ApiResponse, Client, ClientOptions, ListParams, WatchEvent};
+pub use client::{
+    ApiRequest, ApiResponse, CallRecord, Client, ClientOptions, ListParams, WatchEvent,
+};
 pub use error::{KubeError, Status};

@@ -4,7 +4,9 @@
 pub mod api_cmd;
 pub mod app;
 pub mod cli;
+pub mod clipboard;
 pub mod demo;
+pub mod history;
 pub mod keys;
 pub mod kube;
 pub mod logging;

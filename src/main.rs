@@ -8,8 +8,8 @@ use crossterm::event::EventStream;
 
 use kr8s_tui::cli::{Cli, Command, GlobalArgs};
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
-use kr8s_tui::kube::{ApiCache, ClientOptions};
-use kr8s_tui::msg::Msg;
+use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
+use kr8s_tui::msg::{Msg, RequestRecord};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
 use kr8s_tui::{api_cmd, app, demo, logging, terminal};
@@ -67,13 +67,19 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     } else {
         None
     };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        demo = cli.demo,
+        "kr8s-tui starting"
+    );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let cache = load(&global, &tx);
-    let tasks = Tasks::new(cache, tx, TaskOptions::default());
+    let tasks = Tasks::new(cache, tx, TaskOptions::default()).with_clipboard(Box::new(copy_osc52));
     let state = State::new(StartOptions {
         all_namespaces: global.all_namespaces,
         readonly: global.readonly,
         log_file: Some(log_file.display().to_string()),
+        log_lines: global.log_lines,
     });
 
     terminal::install_panic_hook(log_file);
@@ -104,9 +110,20 @@ fn load(
         context: global.context.clone(),
         namespace: global.namespace.clone(),
     };
+    let log_tx = tx.clone();
     let client_opts = ClientOptions {
         request_timeout: global.request_timeout.0,
         readonly: global.readonly,
+        on_call: Some(Arc::new(move |c: CallRecord| {
+            let _ = log_tx.send(Msg::RequestLogged(RequestRecord {
+                method: c.method,
+                path: c.path,
+                status: c.status,
+                latency: c.latency,
+                bytes: c.bytes,
+                error: c.error,
+            }));
+        })),
         ..ClientOptions::default()
     };
     let source = match discover(&opts) {
@@ -124,6 +141,9 @@ fn load(
     };
     let cache = Arc::new(ApiCache::new(source, global.namespace.clone(), client_opts));
     let contexts = cache.contexts();
+    if let Some(k) = cache.kubeconfig() {
+        tracing::info!(files = ?k.files(), contexts = contexts.len(), "kubeconfig loaded");
+    }
     let wanted = global.context.clone().or_else(|| cache.default_context());
     let skipped = cache
         .kubeconfig()
@@ -155,4 +175,13 @@ fn load(
         error,
     });
     Some(cache)
+}
+
+/// Puts text on the clipboard of the terminal (works over SSH) with an OSC 52 sequence.
+fn copy_osc52(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out
+        .write_all(kr8s_tui::clipboard::osc52(text).as_bytes())
+        .and_then(|_| out.flush());
 }

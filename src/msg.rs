@@ -5,8 +5,11 @@
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
+use serde::{Deserialize, Serialize};
 
+use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::resource_table::ResourceTable;
 use crate::kube::table::PodRow;
 
 /// Server version as `/version` reports it.
@@ -79,6 +82,117 @@ pub enum Msg {
         generation: u64,
         result: Result<(ServerVersion, Duration), String>,
     },
+    /// The full object a detail view asked for (`id` names the view).
+    ObjectFetched {
+        id: u64,
+        result: Result<serde_json::Value, String>,
+    },
+    /// Events about the object of detail view `id`.
+    EventsFetched {
+        id: u64,
+        result: Result<Vec<serde_json::Value>, String>,
+    },
+    /// A batch of log lines for logs view `id` (already decoded and cleaned).
+    LogLines {
+        id: u64,
+        lines: Vec<String>,
+    },
+    /// The log stream of view `id` ended (`error` when it failed).
+    LogEnded {
+        id: u64,
+        error: Option<String>,
+    },
+    /// A delete finished; `what` is "pod shop/web-1".
+    Deleted {
+        what: String,
+        result: Result<(), String>,
+    },
+    /// Resource types of the context (`generation` is the context generation).
+    Discovered {
+        generation: u64,
+        result: Result<Vec<ApiResource>, String>,
+    },
+    /// A server Table for resource view `id`.
+    TableListed {
+        id: u64,
+        result: Result<ResourceTable, String>,
+    },
+    /// The answer to `Effect::SendRaw` with the same `id` (`Err`: transport failure, timeout,
+    /// or the client refused it). Answers to an older id are ignored.
+    RawResponse {
+        id: u64,
+        result: Result<RawResponse, String>,
+    },
+    /// Raw-request history of `context`, read by the runtime (after `Connect`); ignored when
+    /// `context` is no longer the current one.
+    HistoryLoaded {
+        context: String,
+        entries: Vec<RawRequest>,
+    },
+    /// An API call the app made (any task), for the request log pane.
+    RequestLogged(RequestRecord),
+}
+
+/// Options of a log stream an effect starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogRequest {
+    pub namespace: String,
+    pub pod: String,
+    pub container: Option<String>,
+    pub previous: bool,
+    pub timestamps: bool,
+    pub tail_lines: Option<u64>,
+}
+
+/// One `call_api` request as typed in the raw-request pane. It never holds credentials: the
+/// runtime adds them when sending, so history and copied commands cannot leak them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RawRequest {
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// "v1", "apps/v1", or "" with an explicit base.
+    pub version: String,
+    /// "" lets kr8s pick "/api" or "/apis".
+    pub base: String,
+    /// `None` or "" = cluster-wide.
+    pub namespace: Option<String>,
+    pub url: String,
+    /// `k=v&k2=v2`, without the leading '?'.
+    pub query: String,
+    /// JSON or YAML text as typed; the runtime sends YAML as JSON.
+    pub body: Option<String>,
+    /// `None`: `application/json`. PATCH carries one of the patch types.
+    pub content_type: Option<String>,
+}
+
+/// What the server answered to a raw request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Canonical reason phrase, e.g. "Not Found".
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    /// The body, capped by the runtime (e.g. at 8 MiB).
+    pub body: Vec<u8>,
+    /// Bytes dropped by the cap.
+    pub truncated_bytes: u64,
+    /// Size of the whole body as received.
+    pub total_bytes: u64,
+    /// From sending the request to the end of the body.
+    pub latency: Duration,
+}
+
+/// One API call in the request log. `path` is path and query only: never a token or a key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    /// `None` when no response arrived (transport error, cancelled).
+    pub status: Option<u16>,
+    pub latency: Duration,
+    /// Body bytes received.
+    pub bytes: u64,
+    pub error: Option<String>,
 }
 
 /// Facts about the connected context the status bar shows.
@@ -106,5 +220,70 @@ pub enum Effect {
         generation: u64,
         context: String,
         namespace: Option<String>,
+    },
+    /// Like `WatchPods`, with a server-side label selector (`/-l app=web`).
+    WatchPodsLabeled {
+        generation: u64,
+        context: String,
+        namespace: Option<String>,
+        label_selector: String,
+    },
+    /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
+    FetchObject {
+        id: u64,
+        context: String,
+        path: String,
+    },
+    /// List the events about object `name` in `namespace`; answers `Msg::EventsFetched`.
+    FetchEvents {
+        id: u64,
+        context: String,
+        namespace: String,
+        name: String,
+    },
+    /// Stream (follow) a pod's log for view `id`, replacing any previous log stream.
+    StreamLogs {
+        id: u64,
+        context: String,
+        request: LogRequest,
+    },
+    /// Stop the log stream (the logs view closed).
+    StopLogs,
+    /// Delete the object at `path` (graceful); `what` names it in messages.
+    Delete {
+        context: String,
+        path: String,
+        what: String,
+    },
+    /// Read API discovery of `context`; answers `Msg::Discovered`.
+    Discover {
+        generation: u64,
+        context: String,
+    },
+    /// List `path` as a server Table for resource view `id`; answers `Msg::TableListed`.
+    ListTable {
+        id: u64,
+        context: String,
+        path: String,
+    },
+    /// Send `request` with the shared client of `context` and answer `Msg::RawResponse` with
+    /// the same `id`. The pane already refused non-GET under `--readonly` and invalid URLs.
+    SendRaw {
+        id: u64,
+        context: String,
+        request: RawRequest,
+    },
+    /// Abort the request `id` (the user pressed Esc); a late answer is ignored anyway.
+    CancelRaw {
+        id: u64,
+    },
+    /// Persist the raw-request history of `context` (see `history::save`), newest last.
+    SaveHistory {
+        context: String,
+        entries: Vec<RawRequest>,
+    },
+    /// Put `text` on the clipboard with an OSC 52 sequence (`clipboard::osc52`).
+    Copy {
+        text: String,
     },
 }

@@ -1,14 +1,38 @@
 //! All UI state and the pure `update` function: messages in, effects out. No I/O, no ratatui.
 
+mod command;
 mod cursor;
+pub mod describe;
+pub mod detail;
+pub mod filter;
+pub mod kinds;
+mod line_input;
+pub mod logs;
+pub mod nav;
 mod pods;
+pub mod raw;
+pub mod raw_copy;
+mod raw_keys;
+pub mod raw_response;
+#[cfg(test)]
+mod raw_tests;
+pub mod request_log;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_kinds;
+#[cfg(test)]
+mod tests_pods;
+pub mod text;
+mod views;
 
 use std::time::Duration;
 
 pub use cursor::Cursor;
+pub use nav::Nav;
 pub use pods::PodTable;
+pub use raw::RawPane;
+pub use request_log::RequestLog;
 
 use crate::keys::{Action, Keymap};
 use crate::kube::kubeconfig::ContextInfo;
@@ -23,6 +47,8 @@ pub struct StartOptions {
     pub readonly: bool,
     /// Where logs go, so error screens can point at it.
     pub log_file: Option<String>,
+    /// `--log-lines`: lines a logs view keeps (0: the default, 50 000).
+    pub log_lines: usize,
 }
 
 /// Which pane has the keyboard.
@@ -46,6 +72,18 @@ impl Focus {
     fn prev(self) -> Focus {
         self.next().next()
     }
+}
+
+/// What fills the screen above the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// Contexts, namespaces and pods.
+    #[default]
+    Main,
+    /// The raw-request pane (`call_api`).
+    Raw,
+    /// Every API call the app made, newest first.
+    RequestLog,
 }
 
 /// The latest `/version` answer.
@@ -79,6 +117,7 @@ pub struct State {
     /// Advances on ticks while loading (spinner frame).
     pub spinner: usize,
     pub focus: Focus,
+    pub screen: Screen,
     pub help_open: bool,
     /// Full-screen problem (no kubeconfig at all).
     pub fatal: Option<String>,
@@ -113,11 +152,20 @@ pub struct State {
     pub pods: PodTable,
     pub pods_load: PodsLoad,
     pub pods_error: Option<String>,
+
+    /// Prompt, detail views, dialogs and other kinds (see `state::nav`).
+    pub nav: Nav,
+    pub raw: RawPane,
+    pub request_log: RequestLog,
 }
 
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
+        let mut nav = Nav::default();
+        if opts.log_lines > 0 {
+            nav.log_cap = opts.log_lines;
+        }
         State {
             opts,
             keymap: Keymap::builtin(),
@@ -125,6 +173,7 @@ impl State {
             now: jiff::Timestamp::now(),
             spinner: 0,
             focus: Focus::Pods,
+            screen: Screen::Main,
             help_open: false,
             fatal: None,
             hint: None,
@@ -146,6 +195,9 @@ impl State {
             pods: PodTable::default(),
             pods_load: PodsLoad::Idle,
             pods_error: None,
+            nav,
+            raw: RawPane::default(),
+            request_log: RequestLog::default(),
         }
     }
 
@@ -180,6 +232,11 @@ impl State {
         self.namespaces_cursor = Cursor::default();
         self.namespaces_error = None;
         self.hint = None;
+        // Tables of another kind belong to the old context.
+        self.nav.resource = None;
+        // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
+        self.raw.history.clear();
+        self.raw.stop_recall();
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
         }
@@ -195,6 +252,8 @@ impl State {
         self.pods_gen += 1;
         self.namespace = namespace.clone();
         self.pods.clear();
+        self.pods.set_match_namespace(namespace.is_none());
+        self.nav.label_selector = None;
         self.pods_load = PodsLoad::Loading;
         self.pods_error = None;
         Effect::WatchPods {
@@ -209,10 +268,31 @@ impl State {
 /// `Msg::Tick`.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => match state.keymap.action(&key) {
-            Some(action) => on_action(state, action),
-            None => Vec::new(),
-        },
+        Msg::Key(key) if state.screen == Screen::Raw && !state.help_open => {
+            raw_keys::on_key(state, key)
+        }
+        Msg::Key(key) => {
+            if let Some(effects) = nav::on_key(state, &key) {
+                return effects;
+            }
+            match state.keymap.action(&key) {
+                Some(action) => on_action(state, action),
+                None => Vec::new(),
+            }
+        }
+        Msg::RawResponse { id, result } => {
+            raw_keys::on_response(state, id, result);
+            Vec::new()
+        }
+        Msg::HistoryLoaded { context, entries } => {
+            raw_keys::on_history(state, context, entries);
+            Vec::new()
+        }
+        Msg::RequestLogged(record) => {
+            state.request_log.push(record);
+            state.dirty |= state.screen == Screen::RequestLog;
+            Vec::new()
+        }
         Msg::Resize { .. } => {
             state.dirty = true;
             Vec::new()
@@ -227,10 +307,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             namespace,
             error,
         } => on_contexts(state, contexts, selected, namespace, error),
-        other => {
-            on_task_result(state, other);
-            Vec::new()
-        }
+        other => match nav::on_result(state, other) {
+            Ok(effects) => effects,
+            Err(other) => {
+                on_task_result(state, other);
+                Vec::new()
+            }
+        },
     }
 }
 
@@ -238,7 +321,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
     let second_changed = now.as_second() != state.now.as_second();
     state.now = now;
-    if state.pods_load == PodsLoad::Loading {
+    let sending = state.screen == Screen::Raw && state.raw.in_flight.is_some();
+    if state.pods_load == PodsLoad::Loading || sending {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
     }
@@ -286,27 +370,43 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     state.dirty = true;
+    if action != Action::Help
+        && state.screen == Screen::Main
+        && let Some(effects) = nav::on_action(state, action)
+    {
+        return effects;
+    }
     match action {
         Action::Help => state.help_open = true,
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
-        Action::Select => return select(state),
-        Action::Close | Action::Quit => state.dirty = false,
-        motion => move_cursor(state, motion),
+        Action::RawRequest => raw_keys::open(state),
+        Action::RequestLog => state.screen = Screen::RequestLog,
+        Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
+        Action::Select if state.screen == Screen::Main => return select(state),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_cursor(state, action),
+        _ => state.dirty = false,
     }
     Vec::new()
 }
 
-/// Up/down/page/top/bottom in the focused pane.
+/// Up/down/page/top/bottom in the focused pane (or the request log).
 fn move_cursor(state: &mut State, action: Action) {
+    let log_len = state.request_log.len();
     let (cursor, len) = match state.focus {
+        _ if state.screen == Screen::RequestLog => (&mut state.request_log.cursor, log_len),
         Focus::Contexts => (&mut state.contexts_cursor, state.contexts.len()),
         Focus::Namespaces => {
             let len = state.namespace_entries();
             (&mut state.namespaces_cursor, len)
         }
         Focus::Pods => {
-            let len = state.pods.len();
+            let len = state.pods.visible_len();
             (&mut state.pods.cursor, len)
         }
     };
@@ -337,7 +437,10 @@ fn select(state: &mut State) -> Vec<Effect> {
                 0 => None,
                 n => state.namespaces.get(n - 1).cloned(),
             };
-            vec![state.watch_pods(namespace)]
+            let mut effects = vec![state.watch_pods(namespace)];
+            // A resource table follows the namespace, like the pods do.
+            effects.extend(kinds::reopen(state));
+            effects
         }
         Focus::Namespaces | Focus::Pods => Vec::new(),
     }

@@ -1,6 +1,10 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod raw;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +17,8 @@ use crate::kube::table::{Pod, PodRow};
 use crate::kube::{ApiCache, Client, KubeError, ListParams, WatchEvent};
 use crate::msg::{ConnectionInfo, Effect, Msg, PodEvent, ServerVersion};
 
+mod work;
+
 /// Tunables of the background work.
 #[derive(Debug, Clone)]
 pub struct TaskOptions {
@@ -22,6 +28,8 @@ pub struct TaskOptions {
     pub version_interval: Duration,
     /// Longest wait between reconnect attempts.
     pub max_backoff: Duration,
+    /// Where per-context raw-request history lives (`None`: not persisted).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for TaskOptions {
@@ -30,6 +38,7 @@ impl Default for TaskOptions {
             page_size: 500,
             version_interval: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
+            data_dir: dirs::data_dir().map(|d| d.join("kr8s-tui")),
         }
     }
 }
@@ -41,12 +50,23 @@ pub struct Tasks {
     opts: TaskOptions,
     context_tasks: Vec<JoinHandle<()>>,
     pods_task: Option<JoinHandle<()>>,
+    /// The log stream of the open logs view.
+    logs_task: Option<JoinHandle<()>>,
+    raw_tasks: HashMap<u64, JoinHandle<()>>,
+    clipboard: Clipboard,
 }
+
+/// Where `Effect::Copy` text goes: the real terminal (OSC 52) or a test's sink.
+pub type Clipboard = Box<dyn Fn(&str) + Send>;
 
 impl Drop for Tasks {
     fn drop(&mut self) {
         self.abort_context();
         self.abort_pods();
+        self.stop_logs();
+        for (_, t) in self.raw_tasks.drain() {
+            t.abort();
+        }
     }
 }
 
@@ -59,7 +79,16 @@ impl Tasks {
             opts,
             context_tasks: Vec::new(),
             pods_task: None,
+            logs_task: None,
+            raw_tasks: HashMap::new(),
+            clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
         }
+    }
+
+    /// Sets where copied text goes (main: an OSC 52 sequence on the terminal).
+    pub fn with_clipboard(mut self, clipboard: Clipboard) -> Self {
+        self.clipboard = clipboard;
+        self
     }
 
     /// Starts the work an effect describes. `Quit` is handled by the app loop.
@@ -74,7 +103,43 @@ impl Tasks {
                 generation,
                 context,
                 namespace,
-            } => self.watch_pods(generation, &context, namespace),
+            } => self.watch_pods(generation, &context, namespace, None),
+            Effect::WatchPodsLabeled {
+                generation,
+                context,
+                namespace,
+                label_selector,
+            } => self.watch_pods(generation, &context, namespace, Some(label_selector)),
+            Effect::SendRaw {
+                id,
+                context,
+                request,
+            } => self.send_raw(id, &context, request),
+            Effect::CancelRaw { id } => {
+                if let Some(t) = self.raw_tasks.remove(&id) {
+                    t.abort();
+                }
+            }
+            Effect::SaveHistory { context, entries } => {
+                if let Some(dir) = self.opts.data_dir.clone() {
+                    tokio::spawn(raw::save_history(dir, context, entries));
+                }
+            }
+            Effect::Copy { text } => (self.clipboard)(&text),
+            other => self.run_work(other),
+        }
+    }
+
+    fn send_raw(&mut self, id: u64, context: &str, request: crate::msg::RawRequest) {
+        self.raw_tasks.retain(|_, t| !t.is_finished());
+        match self.client(context) {
+            Ok(client) => {
+                let task = tokio::spawn(raw::send(client, id, request, self.tx.clone()));
+                self.raw_tasks.insert(id, task);
+            }
+            Err(e) => {
+                let _ = self.tx.send(Msg::RawResponse { id, result: Err(e) });
+            }
         }
     }
 
@@ -118,9 +183,19 @@ impl Tasks {
             let _ = tx.send(Msg::Namespaces { generation, result });
         });
         self.context_tasks = vec![poll, ns];
+        if let Some(dir) = self.opts.data_dir.clone() {
+            let load = raw::load_history(dir, context.to_string(), self.tx.clone());
+            self.context_tasks.push(tokio::spawn(load));
+        }
     }
 
-    fn watch_pods(&mut self, generation: u64, context: &str, namespace: Option<String>) {
+    fn watch_pods(
+        &mut self,
+        generation: u64,
+        context: &str,
+        namespace: Option<String>,
+        label_selector: Option<String>,
+    ) {
         self.abort_pods();
         let client = match self.client(context) {
             Ok(c) => c,
@@ -136,6 +211,7 @@ impl Tasks {
         let stream = PodStream {
             client,
             path: pods_path(namespace.as_deref()),
+            label_selector,
             generation,
             tx: self.tx.clone(),
             opts: self.opts.clone(),
@@ -222,6 +298,7 @@ async fn list_namespaces(client: &Client, page_size: u32) -> Result<Vec<String>,
 struct PodStream {
     client: Client,
     path: String,
+    label_selector: Option<String>,
     generation: u64,
     tx: UnboundedSender<Msg>,
     opts: TaskOptions,
@@ -374,6 +451,7 @@ impl PodStream {
     async fn list(&self) -> Result<String, KubeError> {
         let mut params = ListParams {
             limit: Some(self.opts.page_size),
+            label_selector: self.label_selector.clone(),
             ..ListParams::default()
         };
         let mut first = true;
@@ -418,6 +496,7 @@ impl PodStream {
         loop {
             let params = ListParams {
                 resource_version: Some(rv.clone()),
+                label_selector: self.label_selector.clone(),
                 timeout_seconds: Some(WATCH_TIMEOUT_SECS),
                 ..ListParams::default()
             };

@@ -1,11 +1,24 @@
 //! Drawing: one pane per file, layout decided here. Pure functions of `State`; the only state
 //! they touch is each pane's scroll window (see `state::Cursor::window`).
 
+pub mod confirm;
 pub mod contexts;
+pub mod crumb;
+pub mod describe;
 pub mod help;
+pub mod logs;
 pub mod namespaces;
 pub mod pods;
+pub mod raw;
+pub mod raw_response;
+pub mod request_log;
+pub mod resources;
 pub mod status;
+pub mod text_view;
+pub mod yaml;
+
+#[cfg(test)]
+mod tests_detail;
 
 use std::borrow::Cow;
 
@@ -15,7 +28,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::state::{Focus, State};
+use crate::state::detail::{Detail, DetailKind};
+use crate::state::{Focus, Screen, State};
 
 /// Terminals at least this wide get the IP and NODE columns.
 pub const WIDE: u16 = 120;
@@ -30,15 +44,61 @@ pub fn render(frame: &mut Frame, state: &State) {
         render_fatal(frame, area, problem, state.opts.log_file.as_deref());
         return;
     }
-    let [main, status_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(STATUS_HEIGHT)]).areas(area);
-    let panes = layout_panes(main);
-    contexts::render(frame, panes.contexts, state);
-    namespaces::render(frame, panes.namespaces, state);
-    pods::render(frame, panes.pods, state);
+    let [top, main, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(STATUS_HEIGHT),
+    ])
+    .areas(area);
+    crumb::render(frame, top, state);
+    match state.screen {
+        Screen::Main => match &state.nav.detail {
+            Some(detail) => render_detail(frame, main, state, detail),
+            None => {
+                let panes = layout_panes(main);
+                contexts::render(frame, panes.contexts, state);
+                namespaces::render(frame, panes.namespaces, state);
+                match &state.nav.resource {
+                    Some(view) => resources::render(frame, panes.pods, state, view),
+                    None => pods::render(frame, panes.pods, state),
+                }
+            }
+        },
+        Screen::Raw => raw::render(frame, main, state),
+        Screen::RequestLog => request_log::render(frame, main, state),
+    }
     status::render(frame, status_area, state);
+    if let Some(confirm) = &state.nav.confirm {
+        confirm::render(frame, area, confirm);
+    }
     if state.help_open {
         help::render(frame, area, state);
+    }
+}
+
+/// A detail view over the whole main area.
+fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
+    match detail.kind() {
+        DetailKind::Yaml => yaml::render(frame, area, state, detail),
+        DetailKind::Describe => describe::render(frame, area, state, detail),
+        DetailKind::Logs => logs::render(frame, area, state, detail),
+    }
+}
+
+/// A focused pane frame titled with the breadcrumb and `detail` (counts, position).
+pub fn crumb_block(state: &State, detail: &str) -> Block<'static> {
+    pane_block(
+        title(&crumb::text(state), &sanitize(detail)),
+        !state.help_open,
+    )
+}
+
+/// "loading…" or the error of a detail view that has nothing to show yet.
+pub fn detail_status(detail: &Detail) -> Option<String> {
+    match (&detail.error, detail.loading()) {
+        (Some(e), _) => Some(format!("error: {}", sanitize(e))),
+        (None, true) => Some("loading…".into()),
+        (None, false) => None,
     }
 }
 

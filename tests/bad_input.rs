@@ -347,7 +347,7 @@ fn escape_sequences_in_server_text_are_never_interpreted() {
     std::thread::sleep(Duration::from_millis(500));
     app.send("q");
     assert!(app.wait_exit(WAIT));
-    let out = app.raw_output();
+    let out = app.output();
     let text = String::from_utf8_lossy(&out);
     assert!(
         !text.contains("\u{1b}]"),
@@ -385,7 +385,7 @@ fn escape_sequences_in_server_errors_reach_neither_the_screen_nor_the_log() {
     );
     app.send("q");
     assert!(app.wait_exit(WAIT));
-    let out = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let out = String::from_utf8_lossy(&app.output()).into_owned();
     assert!(!out.contains("\u{1b}]"), "no OSC reached the terminal");
     let log = std::fs::read(&app.log_file).expect("log");
     let text = String::from_utf8_lossy(&log);

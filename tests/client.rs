@@ -124,6 +124,48 @@ async fn insecure_skip_verify_and_tls_server_name() {
 }
 
 #[tokio::test]
+async fn client_certificate_auth() {
+    let demo = start_demo(5).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let id = demo.issue_client_cert("alice").expect("client cert");
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let cluster = format!(
+        "    server: {}\n    certificate-authority-data: {}",
+        server(&demo),
+        ca_data(&demo)
+    );
+    // Certificate and key as files, relative to the kubeconfig (the usual kubeadm layout).
+    std::fs::write(dir.path().join("alice.crt"), &id.cert_pem).expect("write cert");
+    std::fs::write(dir.path().join("alice.key"), &id.key_pem).expect("write key");
+    let path = kubeconfig(
+        dir.path(),
+        &cluster,
+        "    client-certificate: alice.crt\n    client-key: alice.key",
+    );
+    let client = client_for(&path, ClientOptions::default());
+    client.version().await.expect("client certificate accepted");
+    let list = client
+        .list_page::<Pod>("/api/v1/pods", &ListParams::default())
+        .await
+        .expect("authenticated by certificate alone");
+    assert_eq!(list.items.len(), 5);
+
+    // The same as inline data; and a certificate from another CA is not accepted.
+    let other = rcgen::generate_simple_self_signed(vec!["mallory".into()]).expect("cert");
+    let path = kubeconfig(
+        dir.path(),
+        &cluster,
+        &format!(
+            "    client-certificate-data: {}\n    client-key-data: {}",
+            b64(&other.cert.pem()),
+            b64(&other.signing_key.serialize_pem())
+        ),
+    );
+    let result = client_for(&path, ClientOptions::default()).version().await;
+    assert!(result.is_err(), "untrusted client certificate: {result:?}");
+}
+
+#[tokio::test]
 async fn missing_token_gives_the_servers_401_status() {
     let demo = start_demo(5).await;
     let dir = tempfile::tempdir().expect("temp dir");

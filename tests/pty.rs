@@ -27,6 +27,19 @@ fn is_selected(screen: &str, name: &str) -> bool {
     })
 }
 
+/// Moves the focused pane's cursor from the top down to `name`.
+fn move_to(app: &mut PtyApp, name: &str) {
+    app.send("g");
+    for _ in 0..30 {
+        if is_selected(&app.screen(), name) {
+            return;
+        }
+        app.send("j");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    panic!("could not select {name}:\n{}", app.screen());
+}
+
 #[test]
 fn browse_the_demo_cluster_and_quit_cleanly() {
     let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0"], 120, 36);
@@ -44,29 +57,14 @@ fn browse_the_demo_cluster_and_quit_cleanly() {
     // Switch to the kube-system namespace: focus namespaces, pick it, Enter.
     app.send("\x1b[Z"); // Shift-Tab: namespaces
     app.wait_text("kube-system", WAIT);
-    app.send("g");
-    for _ in 0..30 {
-        if is_selected(&app.screen(), "kube-system") {
-            break;
-        }
-        app.send("j");
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    assert!(
-        is_selected(&app.screen(), "kube-system"),
-        "{}",
-        app.screen()
-    );
+    move_to(&mut app, "kube-system");
     app.send("\r");
     app.wait_text("Pods(kube-system)", WAIT);
     app.wait_text("coredns", WAIT);
 
     // Switch context: the demo kubeconfig has a second context whose namespace is kube-system.
     app.send("\x1b[Z"); // Shift-Tab: contexts
-    app.send("j");
-    app.wait_for("demo-kube-system selected", WAIT, |s| {
-        is_selected(s, "demo-kube-system")
-    });
+    move_to(&mut app, "demo-kube-system");
     app.send("\r");
     app.wait_text("ctx demo-kube-system", WAIT);
     app.wait_text("coredns", WAIT);

@@ -42,7 +42,7 @@ fn panic_in_a_background_task_restores_the_terminal_and_names_the_log() {
     let code = app.wait_exit_code(WAIT);
     assert_eq!(code, 101, "non-zero exit after a panic");
     assert!(!app.alternate_screen(), "back on the main screen");
-    let out = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let out = String::from_utf8_lossy(&app.output()).into_owned();
     let log = app.log_file.display().to_string();
     assert!(
         out.contains(&format!("kr8s-tui crashed; details are in {log}")),
@@ -180,7 +180,7 @@ fn the_token_never_reaches_the_screen_or_the_log() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
     let token = demo.token.as_bytes();
-    let out = app.raw_output();
+    let out = app.output();
     assert!(!out.is_empty());
     assert!(
         !out.windows(token.len()).any(|w| w == token),
@@ -346,7 +346,7 @@ fn failing_or_hanging_exec_plugins_are_errors_in_the_ui_not_on_the_screen() {
         quit.elapsed()
     );
     // Nothing the plugin wrote was drawn raw: not its stdout (the token) nor other stderr lines.
-    let out = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let out = String::from_utf8_lossy(&app.output()).into_owned();
     assert!(
         !out.contains("exec-stdout-secret-4711"),
         "plugin stdout on screen"

@@ -212,6 +212,10 @@ pub(crate) fn json_value(value: &serde_json::Value) -> Response {
     )
 }
 
+/// Whether the connection presented a client certificate the TLS layer verified against the CA.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientCertificate(pub bool);
+
 fn authorized(headers: &HeaderMap, token: &str) -> bool {
     let Some(value) = headers
         .get(header::AUTHORIZATION)
@@ -247,7 +251,11 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
     if route == Route::Health {
         return text(StatusCode::OK, "ok");
     }
-    if !authorized(&parts.headers, &app.token) {
+    let by_cert = parts
+        .extensions
+        .get::<ClientCertificate>()
+        .is_some_and(|c| c.0);
+    if !by_cert && !authorized(&parts.headers, &app.token) {
         return status(401, "Unauthorized", "Unauthorized");
     }
     if !route.allows(&parts.method) {

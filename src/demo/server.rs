@@ -141,6 +141,11 @@ async fn serve_connection(tcp: TcpStream, acceptor: TlsAcceptor, router: axum::R
             return;
         }
     };
+    // A verified client certificate authenticates every request of this connection.
+    let client_cert = tls.get_ref().1.peer_certificates().is_some();
+    let router = router.layer(axum::Extension(super::routes::ClientCertificate(
+        client_cert,
+    )));
     let service = TowerToHyperService::new(router);
     let builder = auto::Builder::new(TokioExecutor::new());
     if let Err(e) = builder.serve_connection(TokioIo::new(tls), service).await {

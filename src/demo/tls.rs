@@ -19,6 +19,14 @@ use super::DemoError;
 pub(crate) struct Certs {
     pub ca_pem: String,
     pub server_config: Arc<rustls::ServerConfig>,
+    /// Signs client certificates, so the demo can serve client-certificate users too.
+    pub issuer: Arc<Issuer<'static, KeyPair>>,
+}
+
+/// A client certificate and its private key, both PEM.
+pub struct ClientIdentity {
+    pub cert_pem: String,
+    pub key_pem: String,
 }
 
 fn tls_err(e: impl std::fmt::Display) -> DemoError {
@@ -54,16 +62,41 @@ pub(crate) fn generate() -> Result<Certs, DemoError> {
 
     let chain = vec![server_cert.der().clone(), ca_cert.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
+    // Client certificates are optional (tokens work too) but, when sent, must chain to the CA.
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca_cert.der().clone()).map_err(tls_err)?;
+    let verifier =
+        rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+            .allow_unauthenticated()
+            .build()
+            .map_err(tls_err)?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(tls_err)?
-        .with_no_client_auth()
+        .with_client_cert_verifier(verifier)
         .with_single_cert(chain, key)
         .map_err(tls_err)?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Certs {
         ca_pem: ca_cert.pem(),
         server_config: Arc::new(config),
+        issuer: Arc::new(issuer),
+    })
+}
+
+/// Issues a client certificate for user `name`, signed by the demo CA.
+pub(crate) fn issue_client_cert(
+    issuer: &Issuer<'static, KeyPair>,
+    name: &str,
+) -> Result<ClientIdentity, DemoError> {
+    let key = KeyPair::generate().map_err(tls_err)?;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.signed_by(&key, issuer).map_err(tls_err)?;
+    Ok(ClientIdentity {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
     })
 }
 
@@ -92,10 +125,13 @@ pub(crate) fn random_token() -> Result<String, DemoError> {
 }
 
 /// The kubeconfig text: cluster, user and context named `demo`.
-fn kubeconfig_yaml(addr: SocketAddr, ca_pem: &str, token: &str) -> String {
-    let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
+/// Contexts: `demo` (token, namespace default), `demo-kube-system` (token, kube-system) and
+/// `demo-cert` (client certificate).
+fn kubeconfig_yaml(addr: SocketAddr, ca_pem: &str, token: &str, cert: &ClientIdentity) -> String {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let (ca, crt, key) = (b64(ca_pem), b64(&cert.cert_pem), b64(&cert.key_pem));
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: demo\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: demo\n  user:\n    token: {token}\ncontexts:\n- name: demo\n  context:\n    cluster: demo\n    user: demo\n    namespace: default\n- name: demo-kube-system\n  context:\n    cluster: demo\n    user: demo\n    namespace: kube-system\ncurrent-context: demo\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: demo\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: demo\n  user:\n    token: {token}\n- name: demo-cert\n  user:\n    client-certificate-data: {crt}\n    client-key-data: {key}\ncontexts:\n- name: demo\n  context:\n    cluster: demo\n    user: demo\n    namespace: default\n- name: demo-cert\n  context:\n    cluster: demo\n    user: demo-cert\n    namespace: default\n- name: demo-kube-system\n  context:\n    cluster: demo\n    user: demo\n    namespace: kube-system\ncurrent-context: demo\n"
     )
 }
 
@@ -105,6 +141,7 @@ pub(crate) fn write_kubeconfig(
     addr: SocketAddr,
     ca_pem: &str,
     token: &str,
+    cert: &ClientIdentity,
     out: Option<&Path>,
 ) -> Result<(PathBuf, Option<tempfile::TempDir>), DemoError> {
     let (path, dir) = match out {
@@ -122,6 +159,6 @@ pub(crate) fn write_kubeconfig(
     // `mode` only applies to new files; an existing one is tightened too.
     #[cfg(unix)]
     file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    file.write_all(kubeconfig_yaml(addr, ca_pem, token).as_bytes())?;
+    file.write_all(kubeconfig_yaml(addr, ca_pem, token, cert).as_bytes())?;
     Ok((path, dir))
 }

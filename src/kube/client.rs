@@ -16,8 +16,25 @@ use super::error::{KubeError, Status};
 use super::tls;
 use super::url::{construct_path, encode_query_value, with_query};
 
+/// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRecord {
+    pub method: String,
+    /// Path and query as sent.
+    pub path: String,
+    /// `None` when no response arrived.
+    pub status: Option<u16>,
+    pub latency: Duration,
+    /// Body bytes received (0 for streams, whose size is open-ended).
+    pub bytes: u64,
+    pub error: Option<String>,
+}
+
+/// Called after every API call of every client built with these options.
+pub type CallHook = Arc<dyn Fn(CallRecord) + Send + Sync>;
+
 /// Timeouts and policy shared by every request of a client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientOptions {
     /// kr8s has none; an unreachable server must not hang the UI.
     pub connect_timeout: Duration,
@@ -25,6 +42,19 @@ pub struct ClientOptions {
     pub request_timeout: Option<Duration>,
     /// `--readonly`: every verb but GET/HEAD is refused here, the one place all requests pass.
     pub readonly: bool,
+    /// Sees every call (the UI's request log).
+    pub on_call: Option<CallHook>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("readonly", &self.readonly)
+            .field("on_call", &self.on_call.is_some())
+            .finish()
+    }
 }
 
 impl Default for ClientOptions {
@@ -33,6 +63,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(30),
             request_timeout: Some(Duration::from_secs(120)),
             readonly: false,
+            on_call: None,
         }
     }
 }
@@ -448,7 +479,14 @@ impl Client {
             .error_for_status()
     }
 
-    /// The one place every request goes through: readonly check, auth, 401 refresh, timeout.
+    /// `GET path` with a custom Accept header (e.g. the server's Table format); error
+    /// statuses become `KubeError::Api`.
+    pub async fn get_accept(&self, path: &str, accept: &str) -> Result<ApiResponse, KubeError> {
+        self.send_path_accept(&Method::GET, path, None, None, accept)
+            .await?
+            .error_for_status()
+    }
+
     async fn send_path(
         &self,
         method: &Method,
@@ -456,11 +494,72 @@ impl Client {
         body: Option<Bytes>,
         content_type: Option<&str>,
     ) -> Result<ApiResponse, KubeError> {
+        self.send_path_accept(method, path, body, content_type, "application/json")
+            .await
+    }
+
+    /// The one place every request goes through: readonly check, auth, 401 refresh, timeout,
+    /// and the request log.
+    async fn send_path_accept(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<Bytes>,
+        content_type: Option<&str>,
+        accept: &str,
+    ) -> Result<ApiResponse, KubeError> {
+        let started = Instant::now();
+        let result = self
+            .send_path_once(method, path, body, content_type, accept)
+            .await;
+        self.record(method, path, started, &result, |r| {
+            (r.status, r.body.len() as u64)
+        });
+        result
+    }
+
+    /// Reports a finished call to the hook, if any.
+    fn record<T>(
+        &self,
+        method: &Method,
+        path: &str,
+        started: Instant,
+        result: &Result<T, KubeError>,
+        status_and_bytes: impl Fn(&T) -> (u16, u64),
+    ) {
+        let Some(hook) = &self.inner.opts.on_call else {
+            return;
+        };
+        let (status, bytes, error) = match result {
+            Ok(r) => {
+                let (status, bytes) = status_and_bytes(r);
+                (Some(status), bytes, None)
+            }
+            Err(e) => (e.code(), 0, Some(e.to_string())),
+        };
+        hook(CallRecord {
+            method: method.to_string(),
+            path: path.to_string(),
+            status,
+            latency: started.elapsed(),
+            bytes,
+            error,
+        });
+    }
+
+    async fn send_path_once(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<Bytes>,
+        content_type: Option<&str>,
+        accept: &str,
+    ) -> Result<ApiResponse, KubeError> {
         self.check_readonly(method, path)?;
         let started = Instant::now();
         let mut refreshed = false;
         loop {
-            let mut rb = self.request(method, path).await?;
+            let mut rb = self.request_accept(method, path, accept).await?;
             if let Some(body) = body.clone() {
                 rb = rb
                     .header(
@@ -501,6 +600,15 @@ impl Client {
 
     /// Opens a long-lived GET (watch, log follow): only the wait for headers is time-limited.
     async fn stream_path(&self, path: &str) -> Result<reqwest::Response, KubeError> {
+        let started = Instant::now();
+        let result = self.stream_path_once(path).await;
+        self.record(&Method::GET, path, started, &result, |r| {
+            (r.status().as_u16(), 0)
+        });
+        result
+    }
+
+    async fn stream_path_once(&self, path: &str) -> Result<reqwest::Response, KubeError> {
         let mut refreshed = false;
         loop {
             let send = self.request(&Method::GET, path).await?.send();
@@ -534,12 +642,21 @@ impl Client {
         method: &Method,
         path: &str,
     ) -> Result<reqwest::RequestBuilder, KubeError> {
+        self.request_accept(method, path, "application/json").await
+    }
+
+    async fn request_accept(
+        &self,
+        method: &Method,
+        path: &str,
+        accept: &str,
+    ) -> Result<reqwest::RequestBuilder, KubeError> {
         let url = format!("{}{}", self.inner.server, path);
         let mut rb = self
             .inner
             .http
             .request(method.clone(), url)
-            .header(http::header::ACCEPT, "application/json");
+            .header(http::header::ACCEPT, accept);
         if let Some(value) = self.inner.auth.authorization().await? {
             let mut header = http::HeaderValue::from_str(value.expose_secret())
                 .map_err(|_| KubeError::Auth("credential is not a valid header value".into()))?;

@@ -1,9 +1,11 @@
 //! The pods table: rows kept sorted by (namespace, name) so watch events land with a binary
 //! search instead of a full sort, and the cursor stays on the same pod while rows move.
+//! What is on screen is a [`View`] over the rows (filter + sort); the cursor moves over it.
 
 use std::cmp::Ordering;
 
 use super::cursor::Cursor;
+use super::filter::{SortOrder, View};
 use crate::kube::table::PodRow;
 use crate::msg::PodEvent;
 
@@ -11,9 +13,13 @@ use crate::msg::PodEvent;
 #[derive(Debug, Clone, Default)]
 pub struct PodTable {
     rows: Vec<PodRow>,
-    /// Cursor in the pods pane.
+    view: View,
+    /// Cursor in the pods pane, over the visible rows.
     pub cursor: Cursor,
 }
+
+/// Above this many events in one batch the view is rebuilt instead of patched per event.
+const PATCH_LIMIT: usize = 64;
 
 fn key(row: &PodRow) -> (&str, &str) {
     (&row.namespace, &row.name)
@@ -29,17 +35,87 @@ impl PodTable {
         &self.rows
     }
 
+    /// All rows, filtered or not (the status bar count).
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// True when no pods are loaded.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 
     /// The row under the cursor.
     pub fn selected(&self) -> Option<&PodRow> {
-        self.rows.get(self.cursor.selected())
+        self.visible_row(self.cursor.selected())
+    }
+
+    /// Number of rows the filter lets through.
+    pub fn visible_len(&self) -> usize {
+        self.view.indices().len()
+    }
+
+    /// The `n`th visible row.
+    pub fn visible_row(&self, n: usize) -> Option<&PodRow> {
+        let index = *self.view.indices().get(n)?;
+        self.rows.get(index as usize)
+    }
+
+    /// Visible rows in `range`, in display order.
+    pub fn visible(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &PodRow> {
+        let indices = self.view.indices();
+        let range = range.start.min(indices.len())..range.end.min(indices.len());
+        indices[range]
+            .iter()
+            .filter_map(|&i| self.rows.get(i as usize))
+    }
+
+    /// The filter and sort.
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// Changes the filter text, keeping the cursor on the same pod when it stays visible.
+    pub fn set_query(&mut self, query: &str) {
+        let keep = self.selected_key();
+        self.view.set_query(query, &self.rows);
+        self.reselect(keep);
+    }
+
+    /// Changes the sort order, keeping the cursor on the same pod.
+    pub fn set_sort(&mut self, sort: SortOrder) {
+        let keep = self.selected_key();
+        self.view.set_sort(sort, &self.rows);
+        self.reselect(keep);
+    }
+
+    /// Matches namespaces too (all-namespaces view).
+    pub fn set_match_namespace(&mut self, on: bool) {
+        self.view.set_with_namespace(on, &self.rows);
+    }
+
+    /// Shows `Terminating` on a pod we just asked to delete, until the watch says more.
+    pub fn mark_terminating(&mut self, namespace: &str, name: &str) {
+        if let Ok(index) = self.find(namespace, name) {
+            self.rows[index].status = "Terminating".into();
+            self.view.on_update(index, &self.rows);
+        }
+    }
+
+    fn selected_key(&self) -> Option<(String, String)> {
+        self.selected()
+            .map(|row| (row.namespace.clone(), row.name.clone()))
+    }
+
+    /// Puts the cursor back on `key` when visible, else clamps it.
+    fn reselect(&mut self, key: Option<(String, String)>) {
+        let found = key.and_then(|(ns, name)| {
+            let index = self.find(&ns, &name).ok()?;
+            let index = u32::try_from(index).ok()?;
+            self.view.indices().iter().position(|&i| i == index)
+        });
+        let target = found.unwrap_or(self.cursor.selected());
+        self.cursor.select(target, self.visible_len());
     }
 
     fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
@@ -50,29 +126,29 @@ impl PodTable {
     /// Drops every row (context or namespace changed).
     pub fn clear(&mut self) {
         self.rows.clear();
+        self.view.rebuild(&self.rows);
         self.cursor = Cursor::default();
     }
 
     /// The first page of a (re)list: replaces the rows, keeping the cursor on the same pod when
     /// it is still there.
     pub fn replace(&mut self, rows: Vec<PodRow>) {
-        let keep = self
-            .selected()
-            .map(|row| (row.namespace.clone(), row.name.clone()));
+        let keep = self.selected_key();
         self.rows = rows;
         self.restore_order(0);
-        let index = keep
-            .and_then(|(ns, name)| self.find(&ns, &name).ok())
-            .unwrap_or(self.cursor.selected());
-        self.cursor.select(index, self.rows.len());
+        self.view.rebuild(&self.rows);
+        self.reselect(keep);
     }
 
     /// A later page of the list: appended (the apiserver lists in key order, so this is
     /// usually already sorted).
     pub fn append(&mut self, rows: Vec<PodRow>) {
         let start = self.rows.len();
+        let keep = self.selected_key();
         self.rows.extend(rows);
         self.restore_order(start);
+        self.view.rebuild(&self.rows);
+        self.reselect(keep);
     }
 
     /// Re-sorts only if rows from `start` broke the order; drops duplicate keys, keeping the
@@ -96,37 +172,45 @@ impl PodTable {
         });
     }
 
-    /// Applies watch events in order.
+    /// Applies watch events in order. Small batches patch the view per event; large ones
+    /// rebuild it once. The cursor stays on its pod (or its position when the pod went away).
     pub fn apply(&mut self, events: Vec<PodEvent>) {
+        let keep = self.selected_key();
+        let patch = events.len() <= PATCH_LIMIT;
         for event in events {
             match event {
-                PodEvent::Added(row) | PodEvent::Modified(row) => self.upsert(row),
-                PodEvent::Deleted { namespace, name } => self.remove(&namespace, &name),
+                PodEvent::Added(row) | PodEvent::Modified(row) => self.upsert(row, patch),
+                PodEvent::Deleted { namespace, name } => self.remove(&namespace, &name, patch),
             }
         }
+        if !patch {
+            self.view.rebuild(&self.rows);
+        }
+        self.reselect(keep);
     }
 
-    fn upsert(&mut self, row: PodRow) {
+    fn upsert(&mut self, row: PodRow, patch: bool) {
         match self.find(&row.namespace, &row.name) {
-            Ok(index) => self.rows[index] = row,
+            Ok(index) => {
+                self.rows[index] = row;
+                if patch {
+                    self.view.on_update(index, &self.rows);
+                }
+            }
             Err(index) => {
                 self.rows.insert(index, row);
-                // Keep the selected pod selected when a row appears above it.
-                if index <= self.cursor.selected() && self.rows.len() > 1 {
-                    self.cursor.step(1, self.rows.len());
+                if patch {
+                    self.view.on_insert(index, &self.rows);
                 }
             }
         }
     }
 
-    fn remove(&mut self, namespace: &str, name: &str) {
+    fn remove(&mut self, namespace: &str, name: &str, patch: bool) {
         if let Ok(index) = self.find(namespace, name) {
             self.rows.remove(index);
-            if index < self.cursor.selected() {
-                self.cursor.step(-1, self.rows.len());
-            } else {
-                let selected = self.cursor.selected();
-                self.cursor.select(selected, self.rows.len());
+            if patch {
+                self.view.on_remove(index);
             }
         }
     }

@@ -7,11 +7,43 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Padding, Row, Table};
 
 use super::{pane_block, title};
+use crate::keys::HelpEntry;
 use crate::state::State;
 
-/// Draws the help overlay centred over `area`.
+/// Width of one column of bindings.
+const COLUMN_WIDTH: u16 = 64;
+
+/// Draws the help overlay centred over `area`; bindings flow into more columns when they do
+/// not fit the height.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let entries = state.keymap.help();
+    let per_column = usize::from(area.height.saturating_sub(6)).max(1);
+    let columns = entries.len().div_ceil(per_column).max(1);
+    let rows_needed = entries.len().div_ceil(columns);
+    let height = u16::try_from(rows_needed + 4).unwrap_or(u16::MAX);
+    let width = u16::try_from(columns)
+        .unwrap_or(1)
+        .saturating_mul(COLUMN_WIDTH)
+        .saturating_add(2);
+    let popup = centred(area, width, height);
+    let block = pane_block(title("Help", "keymap.toml"), true)
+        .padding(Padding::horizontal(1))
+        .title_bottom(Line::styled(
+            " esc or ? to close ",
+            Style::new().fg(Color::DarkGray),
+        ));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns])
+        .spacing(2)
+        .split(inner);
+    for (chunk, column_area) in entries.chunks(rows_needed.max(1)).zip(areas.iter()) {
+        frame.render_widget(bindings_table(chunk), *column_area);
+    }
+}
+
+fn bindings_table(entries: &[HelpEntry]) -> Table<'static> {
     let rows: Vec<Row> = entries
         .iter()
         .map(|e| Row::new([e.keys.join(", "), e.description.clone()]))
@@ -21,14 +53,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .map(|e| e.keys.join(", ").chars().count())
         .max()
         .unwrap_or(0);
-    let height = u16::try_from(rows.len() + 4).unwrap_or(u16::MAX);
-    let popup = centred(area, 66, height);
-    let block = pane_block(title("Help", "keymap.toml"), true)
-        .padding(Padding::horizontal(1))
-        .title_bottom(Line::styled(
-            " esc or ? to close ",
-            Style::new().fg(Color::DarkGray),
-        ));
     let header = Row::new(["KEYS", "ACTION"])
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
         .bottom_margin(1);
@@ -36,13 +60,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Constraint::Length(u16::try_from(keys_width).unwrap_or(20)),
         Constraint::Fill(1),
     ];
-    let table = Table::new(rows, widths)
+    Table::new(rows, widths)
         .header(header)
-        .column_spacing(3)
-        .block(block)
-        .style(Style::new().fg(Color::White));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(table, popup);
+        .column_spacing(2)
+        .style(Style::new().fg(Color::White))
 }
 
 /// A `width`×`height` rectangle in the middle of `area` (shrunk to fit).

@@ -4,11 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::{WIDE, group_thousands, is_focused, pane_block, sanitize, selected_style, title};
 use crate::kube::table::{PodRow, age, restarts_cell};
+use crate::state::filter::SortOrder;
 use crate::state::{Focus, PodsLoad, State};
 
 /// Spinner frames for the progress line.
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         );
         block = block.title_bottom(Line::styled(progress, Style::new().fg(Color::Yellow)));
     }
-    if state.pods.is_empty() {
+    if state.pods.visible_len() == 0 {
         let text = Paragraph::new(empty_message(state))
             .alignment(Alignment::Center)
             .style(Style::new().fg(Color::DarkGray))
@@ -37,9 +38,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let columns = Columns::for_screen(state, frame.area().width);
     let height = usize::from(block.inner(area).height.saturating_sub(1));
     let cursor = &state.pods.cursor;
-    let window = cursor.window(height, state.pods.len());
+    let window = cursor.window(height, state.pods.visible_len());
     let selected = cursor.selected().checked_sub(window.start);
-    let visible = &state.pods.rows()[window];
+    let visible: Vec<&PodRow> = state.pods.visible(window).collect();
     let cells: Vec<Vec<String>> = visible
         .iter()
         .map(|r| columns.cells(r, state.now))
@@ -49,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .iter()
         .zip(cells)
         .map(|(pod, cells)| styled_row(pod, cells, &columns));
-    let header = Row::new(columns.titles())
+    let header = Row::new(columns.header(state.pods.view().sort()))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(rows, widths)
         .header(header)
@@ -67,16 +68,34 @@ fn pods_title(state: &State) -> Line<'static> {
         Some(ns) => sanitize(ns).into_owned(),
         None => "all".to_string(),
     };
-    let count = if state.pods.is_empty() {
+    let visible = state.pods.visible_len();
+    let mut count = if visible == 0 {
         "0".to_string()
     } else {
         format!(
             "{}/{}",
             group_thousands(state.pods.cursor.selected() + 1),
-            group_thousands(state.pods.len())
+            group_thousands(visible)
         )
     };
-    title(&format!("Pods({scope})"), &count)
+    if state.pods.view().is_filtered() {
+        count.push_str(&format!(" of {}", group_thousands(state.pods.len())));
+    }
+    let mut line = title(&format!("Pods({scope})"), &count);
+    let query = state.pods.view().query();
+    if !query.is_empty() {
+        line.push_span(Span::styled(
+            format!("/{} ", sanitize(query)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
+    if let Some(selector) = &state.nav.label_selector {
+        line.push_span(Span::styled(
+            format!("-l {} ", sanitize(selector)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
+    line
 }
 
 fn empty_message(state: &State) -> String {
@@ -85,6 +104,12 @@ fn empty_message(state: &State) -> String {
             .hint
             .clone()
             .unwrap_or_else(|| "no context selected".into());
+    }
+    if state.pods.view().is_filtered() && !state.pods.is_empty() {
+        return format!(
+            "no pods match {:?} (Esc clears the filter)",
+            sanitize(state.pods.view().query())
+        );
     }
     match (state.pods_load, &state.namespace) {
         (PodsLoad::Loading, _) => "loading pods…".into(),
@@ -117,6 +142,22 @@ impl Columns {
             titles.extend(["IP", "NODE"]);
         }
         titles
+    }
+
+    /// Titles with an arrow on the sorted column.
+    fn header(&self, sort: SortOrder) -> Vec<String> {
+        let arrow = if sort.descending { "↓" } else { "↑" };
+        let sorted = sort.column.title();
+        self.titles()
+            .into_iter()
+            .map(|t| {
+                if t == sorted {
+                    format!("{t}{arrow}")
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect()
     }
 
     /// Index of STATUS among the cells.

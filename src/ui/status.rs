@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{group_thousands, sanitize};
-use crate::state::{PodsLoad, State};
+use crate::state::{PodsLoad, Screen, State};
 
 /// Draws the two status lines into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -89,10 +89,14 @@ fn message_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::Yellow),
         );
     }
-    Line::styled(
-        " <tab> next pane  <enter> open  j/k move  ? help  q quit",
-        Style::new().fg(Color::DarkGray),
-    )
+    let keys = match state.screen {
+        Screen::Main => {
+            " <tab> next pane  <enter> open  / filter  : command  y/d/l yaml/describe/logs  R raw  ? help  q quit"
+        }
+        Screen::Raw => " <tab> next field  <enter> send  <esc> back  ctrl-c quit",
+        Screen::RequestLog => " j/k move  <esc> back  ? help  q quit",
+    };
+    Line::styled(keys, Style::new().fg(Color::DarkGray))
 }
 
 #[cfg(test)]

@@ -42,6 +42,11 @@ impl Harness {
         })
         .expect("kubeconfig loads");
         let cache = Arc::new(ApiCache::new(source, None, client));
+        // Never write history into the developer's own data directory.
+        let opts = TaskOptions {
+            data_dir: None,
+            ..opts
+        };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let tasks = Tasks::new(Some(cache.clone()), tx, opts);
         let state = State::new(StartOptions {

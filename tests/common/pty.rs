@@ -9,7 +9,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
-    /// Every byte the app wrote to the terminal, for leak checks.
+    /// Every byte the app wrote, for checks the screen cannot show (OSC 52, leaks).
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
@@ -44,6 +44,14 @@ impl PtyApp {
         // Tests must not read the developer's own clusters.
         cmd.env("KUBECONFIG", dir.path().join("no-such-kubeconfig"));
         cmd.env("HOME", dir.path());
+        for (var, sub) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            cmd.env(var, dir.path().join(sub));
+        }
         cmd.env_remove("KUBERNETES_SERVICE_HOST");
         for (k, v) in env {
             cmd.env(k, v);
@@ -80,17 +88,22 @@ impl PtyApp {
         }
     }
 
+    /// The temp directory standing in for HOME and the XDG dirs (data is `<home>/data`).
+    pub fn home(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Everything the app has written to the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.raw.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
     /// The screen as text, rows joined by newlines.
     pub fn screen(&self) -> String {
         self.parser
             .lock()
             .map(|p| p.screen().contents())
             .unwrap_or_default()
-    }
-
-    /// Everything written to the terminal so far.
-    pub fn raw_output(&self) -> Vec<u8> {
-        self.raw.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// Resizes the terminal (the app gets SIGWINCH) and the screen model.
@@ -157,6 +170,27 @@ impl PtyApp {
     /// Waits until `text` appears on screen.
     pub fn wait_text(&self, text: &str, timeout: Duration) -> String {
         self.wait_for(&format!("{text:?}"), timeout, |s| s.contains(text))
+    }
+
+    /// Waits for an OSC 52 clipboard sequence and returns the copied text.
+    pub fn wait_copied(&self, timeout: Duration) -> String {
+        use base64::Engine;
+        let start = Instant::now();
+        loop {
+            let out = String::from_utf8_lossy(&self.output()).into_owned();
+            if let Some(rest) = out.split("\x1b]52;c;").nth(1) {
+                if let Some(end) = rest.find('\x07') {
+                    let decoded = base64::engine::general_purpose::STANDARD
+                        .decode(&rest[..end])
+                        .expect("OSC 52 payload is base64");
+                    return String::from_utf8_lossy(&decoded).into_owned();
+                }
+            }
+            if start.elapsed() > timeout {
+                panic!("no OSC 52 sequence within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Sends raw bytes (keys) to the app.

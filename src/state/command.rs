@@ -1,0 +1,182 @@
+//! The `:` command line: `:ctx NAME`, `:ns NAME`, `:pods`, `:deploy`, any discovered resource
+//! name or short name, `:raw`/`:api` (the raw request pane) and `:q`. Tab completes from the
+//! known contexts, namespaces and resource names.
+
+use super::detail;
+use super::kinds;
+use super::nav::restart_pods;
+use super::views::sync_namespace_cursor;
+use super::{Effect, State};
+use crate::kube::discovery::{completion_names, resolve};
+
+/// Built-in commands, offered first by completion.
+const BUILTINS: [&str; 6] = ["ctx", "ns", "pods", "raw", "api", "quit"];
+
+/// Runs one command line.
+pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
+    let mut words = line.split_whitespace();
+    let Some(command) = words.next() else {
+        return Vec::new();
+    };
+    let arg = words.next();
+    match command {
+        "q" | "q!" | "quit" => vec![Effect::Quit],
+        "ctx" | "context" | "contexts" => switch_context(state, arg),
+        "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
+        "raw" | "api" => {
+            // The raw-request pane (also on R), prefilled from the selected pod.
+            super::raw_keys::open(state);
+            Vec::new()
+        }
+        kind => open_kind(state, kind, line),
+    }
+}
+
+fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
+    let Some(name) = arg else {
+        let names: Vec<&str> = state.contexts.iter().map(|c| c.name.as_str()).collect();
+        state
+            .nav
+            .info(format!("usage: :ctx NAME ({})", names.join(", ")));
+        return Vec::new();
+    };
+    let Some(info) = state.contexts.iter().find(|c| c.name == name) else {
+        state
+            .nav
+            .error(format!("context \"{name}\" does not exist"));
+        return Vec::new();
+    };
+    let namespace = if state.namespace.is_none() && state.context.is_some() {
+        None
+    } else {
+        Some(info.namespace.clone().unwrap_or_else(|| "default".into()))
+    };
+    let mut effects = detail::close(state);
+    state.nav.resource = None;
+    state.nav.label_selector = None;
+    effects.extend(state.open_context(name.to_string(), namespace));
+    effects
+}
+
+fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
+    if state.context.is_none() {
+        state.nav.error("no context: pick one first");
+        return Vec::new();
+    }
+    let namespace = match arg {
+        None | Some("all" | "-A" | "*") => None,
+        Some(ns) => Some(ns.to_string()),
+    };
+    if let Some(ns) = &namespace
+        && !state.namespaces.is_empty()
+        && !state.namespaces.contains(ns)
+    {
+        state.nav.error(format!("namespaces \"{ns}\" not found"));
+        return Vec::new();
+    }
+    let mut effects = detail::close(state);
+    sync_namespace_cursor(state, namespace.as_deref());
+    let selector = state.nav.label_selector.clone();
+    effects.push(restart_pods(state, namespace, selector));
+    effects.extend(kinds::reopen(state));
+    effects
+}
+
+/// `:pods`, `:deploy`, `:ns` without a name ...: resolved through discovery.
+fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
+    if matches!(kind, "pods" | "pod" | "po") {
+        state.nav.resource = None;
+        return detail::close(state);
+    }
+    if !state.nav.discovery.ready_for(state.context_gen) {
+        if state.context.is_none() {
+            state.nav.error("no context: pick one first");
+            return Vec::new();
+        }
+        state.nav.pending_command = Some(line.to_string());
+        state.nav.info("reading the server's resource types…");
+        return kinds::ensure_discovery(state);
+    }
+    match resolve(kind, &state.nav.discovery.resources) {
+        Ok(r) if r.is_pods() => {
+            state.nav.resource = None;
+            detail::close(state)
+        }
+        Ok(r) => {
+            let r = r.clone();
+            kinds::open(state, r)
+        }
+        Err(e) => {
+            state.nav.error(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// Tab: completes the word being typed, or lists the candidates when several fit.
+pub fn complete(state: &mut State) {
+    let Some(prompt) = &state.nav.prompt else {
+        return;
+    };
+    let text = prompt.text.clone();
+    let (head, partial, candidates) = match text.split_once(' ') {
+        Some((cmd, arg)) => (
+            format!("{cmd} "),
+            arg.trim_start(),
+            argument_candidates(state, cmd),
+        ),
+        None => (String::new(), text.as_str(), command_candidates(state)),
+    };
+    let fitting: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.starts_with(partial))
+        .collect();
+    let completed = match fitting.as_slice() {
+        [] => partial.to_string(),
+        [one] if head.is_empty() => format!("{one} "),
+        [one] => one.clone(),
+        many => common_prefix(many),
+    };
+    if let Some(prompt) = state.nav.prompt.as_mut() {
+        prompt.text = format!("{head}{completed}");
+        prompt.completions = if fitting.len() > 1 {
+            fitting
+        } else {
+            Vec::new()
+        };
+    }
+}
+
+fn command_candidates(state: &State) -> Vec<String> {
+    let mut names: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
+    names.extend(completion_names(&state.nav.discovery.resources));
+    names.dedup();
+    names
+}
+
+fn argument_candidates(state: &State, command: &str) -> Vec<String> {
+    match command {
+        "ctx" | "context" => state.contexts.iter().map(|c| c.name.clone()).collect(),
+        "ns" | "namespace" => std::iter::once("all".to_string())
+            .chain(state.namespaces.iter().cloned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for w in &words[1..] {
+        len = first
+            .char_indices()
+            .zip(w.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(len);
+    }
+    first[..len].to_string()
+}

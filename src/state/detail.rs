@@ -1,0 +1,331 @@
+//! Detail views of one object: YAML, describe and logs. Each open view has an id; results for
+//! another id (a view closed or replaced meanwhile) are dropped.
+
+use serde_json::Value;
+
+use super::describe::describe_pod;
+use super::logs::LogView;
+use super::text::TextPane;
+use super::{Effect, State};
+use crate::kube::discovery::ApiResource;
+use crate::msg::LogRequest;
+
+/// One object of one resource type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub resource: ApiResource,
+    /// `None` for cluster-scoped objects.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// A pod by namespace and name.
+    pub fn pod(namespace: &str, name: &str) -> ObjectRef {
+        ObjectRef {
+            resource: ApiResource::pods(),
+            namespace: Some(namespace.to_string()),
+            name: name.to_string(),
+        }
+    }
+
+    /// The object's API path.
+    pub fn path(&self) -> String {
+        self.resource
+            .object_path(self.namespace.as_deref(), &self.name)
+    }
+
+    /// "pod shop/web-1" or "node worker-1", for messages and dialogs.
+    pub fn describe(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.resource.singular, self.name),
+            None => format!("{} {}", self.resource.singular, self.name),
+        }
+    }
+}
+
+/// Which detail view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailKind {
+    Yaml,
+    Describe,
+    Logs,
+}
+
+impl DetailKind {
+    /// Lowercase name for breadcrumbs.
+    pub fn label(self) -> &'static str {
+        match self {
+            DetailKind::Yaml => "yaml",
+            DetailKind::Describe => "describe",
+            DetailKind::Logs => "logs",
+        }
+    }
+}
+
+/// The content of a detail view.
+#[derive(Debug, Clone)]
+pub enum DetailView {
+    Yaml {
+        pane: TextPane,
+        object: Option<Value>,
+        show_managed_fields: bool,
+    },
+    Describe {
+        pane: TextPane,
+        object: Option<Value>,
+        events: Option<Vec<Value>>,
+    },
+    Logs(Box<LogView>),
+}
+
+/// An open detail view.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub id: u64,
+    pub target: ObjectRef,
+    pub view: DetailView,
+    /// Loading failed (the object is gone, forbidden, ...).
+    pub error: Option<String>,
+}
+
+impl Detail {
+    /// Which view this is.
+    pub fn kind(&self) -> DetailKind {
+        match self.view {
+            DetailView::Yaml { .. } => DetailKind::Yaml,
+            DetailView::Describe { .. } => DetailKind::Describe,
+            DetailView::Logs(_) => DetailKind::Logs,
+        }
+    }
+
+    /// The scrollable text of YAML and describe views.
+    pub fn pane_mut(&mut self) -> Option<&mut TextPane> {
+        match &mut self.view {
+            DetailView::Yaml { pane, .. } | DetailView::Describe { pane, .. } => Some(pane),
+            DetailView::Logs(_) => None,
+        }
+    }
+
+    /// True until the first answer arrived.
+    pub fn loading(&self) -> bool {
+        self.error.is_none()
+            && match &self.view {
+                DetailView::Yaml { object, .. } => object.is_none(),
+                DetailView::Describe { object, events, .. } => object.is_none() || events.is_none(),
+                DetailView::Logs(logs) => logs.waiting_for_pod,
+            }
+    }
+}
+
+/// The object as YAML lines; `metadata.managedFields` left out unless asked for.
+pub fn yaml_lines(object: &Value, show_managed_fields: bool) -> Vec<String> {
+    let mut object = object.clone();
+    if !show_managed_fields
+        && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        meta.remove("managedFields");
+    }
+    match serde_saphyr::to_string(&object) {
+        Ok(text) => text.lines().map(str::to_string).collect(),
+        Err(e) => vec![format!("# could not render YAML: {e}")],
+    }
+}
+
+/// Opens `kind` on `target`, replacing any open detail view.
+pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effect> {
+    let mut effects = close(state);
+    let id = state.nav.new_id();
+    let context = state.context.clone().unwrap_or_default();
+    let view = match kind {
+        DetailKind::Yaml => DetailView::Yaml {
+            pane: TextPane::default(),
+            object: None,
+            show_managed_fields: false,
+        },
+        DetailKind::Describe => DetailView::Describe {
+            pane: TextPane::default(),
+            object: None,
+            events: None,
+        },
+        DetailKind::Logs => DetailView::Logs(Box::new(LogView::new(state.nav.log_cap))),
+    };
+    effects.push(Effect::FetchObject {
+        id,
+        context: context.clone(),
+        path: target.path(),
+    });
+    if kind == DetailKind::Describe {
+        effects.push(Effect::FetchEvents {
+            id,
+            context,
+            namespace: target.namespace.clone().unwrap_or_default(),
+            name: target.name.clone(),
+        });
+    }
+    state.nav.detail = Some(Detail {
+        id,
+        target,
+        view,
+        error: None,
+    });
+    effects
+}
+
+/// Closes the detail view (stopping its log stream).
+pub fn close(state: &mut State) -> Vec<Effect> {
+    match state.nav.detail.take() {
+        Some(Detail {
+            view: DetailView::Logs(_),
+            ..
+        }) => vec![Effect::StopLogs],
+        _ => Vec::new(),
+    }
+}
+
+/// The fetched object arrived.
+pub fn on_object(state: &mut State, result: Result<Value, String>) -> Vec<Effect> {
+    let now = state.now;
+    let context = state.context.clone().unwrap_or_default();
+    let Some(detail) = state.nav.detail.as_mut() else {
+        return Vec::new();
+    };
+    let object = match result {
+        Ok(o) => o,
+        Err(e) => {
+            detail.error = Some(e);
+            return Vec::new();
+        }
+    };
+    match &mut detail.view {
+        DetailView::Yaml {
+            pane,
+            object: slot,
+            show_managed_fields,
+        } => {
+            pane.set_lines(yaml_lines(&object, *show_managed_fields));
+            *slot = Some(object);
+        }
+        DetailView::Describe {
+            pane,
+            object: slot,
+            events,
+        } => {
+            *slot = Some(object);
+            rebuild_describe(pane, slot.as_ref(), events.as_deref(), now);
+        }
+        DetailView::Logs(logs) => {
+            logs.waiting_for_pod = false;
+            logs.containers = container_names(&object);
+            logs.options.container = default_container(&object, &logs.containers);
+            return vec![stream(detail.id, &detail.target, &context, logs)];
+        }
+    }
+    Vec::new()
+}
+
+/// The events for a describe view arrived (an error shows as no events plus the message).
+pub fn on_events(state: &mut State, result: Result<Vec<Value>, String>) {
+    let now = state.now;
+    let Some(detail) = state.nav.detail.as_mut() else {
+        return;
+    };
+    if let DetailView::Describe {
+        pane,
+        object,
+        events,
+    } = &mut detail.view
+    {
+        let problem = result.as_ref().err().cloned();
+        *events = Some(result.unwrap_or_default());
+        rebuild_describe(pane, object.as_ref(), events.as_deref(), now);
+        if let Some(e) = problem {
+            // The description is still useful without events: say why they are missing.
+            let mut lines = std::mem::take(&mut pane.lines);
+            lines.push(format!("Events:           <could not be read: {e}>"));
+            pane.set_lines(lines);
+        }
+    }
+}
+
+fn rebuild_describe(
+    pane: &mut TextPane,
+    object: Option<&Value>,
+    events: Option<&[Value]>,
+    now: jiff::Timestamp,
+) {
+    if let (Some(object), Some(events)) = (object, events) {
+        pane.set_lines(describe_pod(object, events, now));
+    }
+}
+
+/// Every container of the pod, init containers first (as the API orders them).
+fn container_names(pod: &Value) -> Vec<String> {
+    ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| pod["spec"][*k].as_array())
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The `kubectl.kubernetes.io/default-container` annotation, else the first app container.
+fn default_container(pod: &Value, names: &[String]) -> Option<String> {
+    let annotated = pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
+        .as_str()
+        .filter(|n| names.iter().any(|c| c == n));
+    let first_app = pod["spec"]["containers"][0]["name"].as_str();
+    annotated
+        .or(first_app)
+        .map(str::to_string)
+        .or_else(|| names.first().cloned())
+}
+
+/// The effect that (re)starts the log stream of `logs`.
+pub fn stream(id: u64, target: &ObjectRef, context: &str, logs: &LogView) -> Effect {
+    Effect::StreamLogs {
+        id,
+        context: context.to_string(),
+        request: LogRequest {
+            namespace: target.namespace.clone().unwrap_or_default(),
+            pod: target.name.clone(),
+            container: logs.options.container.clone(),
+            previous: logs.options.previous,
+            timestamps: logs.options.timestamps,
+            tail_lines: logs.options.tail,
+        },
+    }
+}
+
+/// Toggles managedFields in the YAML view.
+pub fn toggle_managed_fields(detail: &mut Detail) {
+    if let DetailView::Yaml {
+        pane,
+        object: Some(object),
+        show_managed_fields,
+    } = &mut detail.view
+    {
+        *show_managed_fields = !*show_managed_fields;
+        pane.set_lines(yaml_lines(object, *show_managed_fields));
+    }
+}
+
+/// A log option changed: new id (late lines of the old stream are dropped), clear, restart.
+pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogView)) -> Vec<Effect> {
+    let id = state.nav.new_id();
+    let context = state.context.clone().unwrap_or_default();
+    let Some(detail) = state.nav.detail.as_mut() else {
+        return Vec::new();
+    };
+    let DetailView::Logs(logs) = &mut detail.view else {
+        return Vec::new();
+    };
+    change(logs);
+    if logs.waiting_for_pod {
+        // Keep the id: the pod object on its way starts the stream with the new options.
+        return Vec::new();
+    }
+    logs.restart();
+    detail.id = id;
+    vec![stream(id, &detail.target, &context, logs)]
+}

@@ -1,0 +1,235 @@
+//! Other kinds than pods: the discovered resource types of the context and the table of one of
+//! them, as the server prints it (`as=Table`).
+
+use super::cursor::Cursor;
+use super::detail::ObjectRef;
+use super::filter::contains_ignore_case;
+use super::{Effect, State};
+use crate::keys::Action;
+use crate::kube::discovery::ApiResource;
+use crate::kube::resource_table::{ResourceTable, TableRow};
+
+/// Resource types of the current context.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Context generation the list belongs to (0: none yet).
+    pub generation: u64,
+    pub resources: Vec<ApiResource>,
+    /// A request is under way for this context generation.
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+impl Discovery {
+    /// True when `resources` describe the context of generation `generation`.
+    pub fn ready_for(&self, generation: u64) -> bool {
+        self.generation == generation && !self.loading && self.error.is_none()
+    }
+}
+
+/// The table of one resource type.
+#[derive(Debug, Clone)]
+pub struct ResourceView {
+    pub id: u64,
+    pub resource: ApiResource,
+    /// Namespace listed (`None`: all, or cluster-scoped).
+    pub namespace: Option<String>,
+    pub table: Option<ResourceTable>,
+    pub error: Option<String>,
+    pub cursor: Cursor,
+    /// Local filter over names and namespaces (`/`).
+    pub query: String,
+}
+
+impl ResourceView {
+    /// Rows passing the filter, in server order.
+    pub fn visible(&self) -> Vec<&TableRow> {
+        let Some(table) = &self.table else {
+            return Vec::new();
+        };
+        let needle = self.query.to_lowercase();
+        table
+            .rows
+            .iter()
+            .filter(|r| {
+                needle.is_empty()
+                    || contains_ignore_case(&r.name, &needle)
+                    || contains_ignore_case(&r.namespace, &needle)
+            })
+            .collect()
+    }
+
+    /// Changes the filter and keeps the cursor in range.
+    pub fn set_query(&mut self, query: &str) {
+        self.query = query.to_string();
+        let len = self.len();
+        let selected = self.cursor.selected();
+        self.cursor.select(selected, len);
+    }
+
+    /// The object under the cursor.
+    pub fn selected(&self) -> Option<ObjectRef> {
+        let visible = self.visible();
+        let row = visible.get(self.cursor.selected())?;
+        Some(ObjectRef {
+            resource: self.resource.clone(),
+            namespace: (!row.namespace.is_empty()).then(|| row.namespace.clone()),
+            name: row.name.clone(),
+        })
+    }
+
+    /// Rows shown (after the filter).
+    pub fn len(&self) -> usize {
+        self.visible().len()
+    }
+
+    /// True before the table arrived or when it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Asks for discovery unless it is loaded or loading for the current context.
+pub fn ensure_discovery(state: &mut State) -> Vec<Effect> {
+    let d = &state.nav.discovery;
+    let current = d.generation == state.context_gen && d.error.is_none();
+    match &state.context {
+        Some(context) if !current => {
+            state.nav.discovery = Discovery {
+                generation: state.context_gen,
+                loading: true,
+                ..Discovery::default()
+            };
+            vec![Effect::Discover {
+                generation: state.context_gen,
+                context: context.clone(),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Discovery finished; runs a command that waited for it.
+pub fn on_discovered(
+    state: &mut State,
+    generation: u64,
+    result: Result<Vec<ApiResource>, String>,
+) -> Vec<Effect> {
+    if generation != state.context_gen {
+        return Vec::new();
+    }
+    state.dirty = true;
+    let d = &mut state.nav.discovery;
+    d.loading = false;
+    match result {
+        Ok(resources) => {
+            d.resources = resources;
+            d.error = None;
+        }
+        Err(e) => {
+            d.error = Some(e.clone());
+            state.nav.error(format!("discovery: {e}"));
+        }
+    }
+    match state.nav.pending_command.take() {
+        Some(line) => super::command::run(state, &line),
+        None => Vec::new(),
+    }
+}
+
+/// Shows the table of `resource` in the current namespace.
+pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
+    let mut effects = super::detail::close(state);
+    let id = state.nav.new_id();
+    let namespace = state.namespace.clone().filter(|_| resource.namespaced);
+    let path = resource.collection_path(namespace.as_deref());
+    state.nav.resource = Some(ResourceView {
+        id,
+        resource,
+        namespace,
+        table: None,
+        error: None,
+        cursor: Cursor::default(),
+        query: String::new(),
+    });
+    state.focus = super::Focus::Pods;
+    effects.push(Effect::ListTable {
+        id,
+        context: state.context.clone().unwrap_or_default(),
+        path,
+    });
+    effects
+}
+
+/// Lists the open resource view again (after a delete, or Ctrl-R).
+pub fn refresh(state: &mut State) -> Vec<Effect> {
+    let context = state.context.clone().unwrap_or_default();
+    match &state.nav.resource {
+        Some(view) => vec![Effect::ListTable {
+            id: view.id,
+            context,
+            path: view.resource.collection_path(view.namespace.as_deref()),
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The namespace changed: list the open resource view there.
+pub fn reopen(state: &mut State) -> Vec<Effect> {
+    match state.nav.resource.take() {
+        Some(view) => open(state, view.resource),
+        None => Vec::new(),
+    }
+}
+
+/// A table arrived for view `id`.
+pub fn on_table(state: &mut State, id: u64, result: Result<ResourceTable, String>) {
+    let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
+        return;
+    };
+    state.dirty = true;
+    match result {
+        Ok(table) => {
+            view.table = Some(table);
+            view.error = None;
+            let query = view.query.clone();
+            view.set_query(&query);
+        }
+        Err(e) => view.error = Some(e),
+    }
+}
+
+/// Keys on a resource table; `None` leaves the action to the panes.
+pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let view = state.nav.resource.as_mut()?;
+    let len = view.len();
+    let cursor = &mut view.cursor;
+    match action {
+        Action::Up => cursor.step(-1, len),
+        Action::Down => cursor.step(1, len),
+        Action::PageUp => cursor.page(-1, len),
+        Action::PageDown => cursor.page(1, len),
+        Action::Top => cursor.select(0, len),
+        Action::Bottom => cursor.select(usize::MAX, len),
+        Action::Close if !view.query.is_empty() => view.set_query(""),
+        Action::Close => state.nav.resource = None,
+        Action::Refresh => return Some(refresh(state)),
+        Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
+        Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
+            let Some(target) = view.selected() else {
+                return Some(Vec::new());
+            };
+            return Some(super::nav::act_on(state, action, target));
+        }
+        Action::Search => {
+            let text = view.query.clone();
+            state.nav.prompt = Some(super::nav::Prompt {
+                kind: super::nav::PromptKind::Filter,
+                text,
+                completions: Vec::new(),
+            });
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}

@@ -1,0 +1,169 @@
+//! `update` sequences for the command line and other kinds (discovery, tables, YAML/delete).
+
+use crossterm::event::KeyCode;
+
+use super::tests_pods::{code, ctrl, key, started, typed};
+use super::*;
+use crate::kube::discovery::ApiResource;
+
+fn discovered(state: &mut State) -> Vec<Effect> {
+    let deploy = ApiResource {
+        group: "apps".into(),
+        version: "v1".into(),
+        plural: "deployments".into(),
+        singular: "deployment".into(),
+        kind: "Deployment".into(),
+        short_names: vec!["deploy".into()],
+        namespaced: true,
+        verbs: vec!["list".into(), "delete".into()],
+    };
+    let generation = state.context_gen;
+    update(
+        state,
+        Msg::Discovered {
+            generation,
+            result: Ok(vec![ApiResource::pods(), deploy]),
+        },
+    )
+}
+
+#[test]
+fn command_line_opens_kinds_after_discovery() {
+    let mut state = started(false);
+    let effects = update(&mut state, key(':'));
+    assert_eq!(
+        effects,
+        vec![Effect::Discover {
+            generation: state.context_gen,
+            context: "dev".into()
+        }]
+    );
+    typed(&mut state, "deploy");
+    assert!(
+        update(&mut state, code(KeyCode::Enter)).is_empty(),
+        "waits for discovery"
+    );
+    let effects = discovered(&mut state);
+    let id = state
+        .nav
+        .resource
+        .as_ref()
+        .map(|r| r.id)
+        .expect("resource view");
+    assert_eq!(
+        effects,
+        vec![Effect::ListTable {
+            id,
+            context: "dev".into(),
+            path: "/apis/apps/v1/namespaces/shop/deployments".into(),
+        }]
+    );
+    assert_eq!(crate::ui::crumb::text(&state), "dev › shop › deployments");
+    let table = crate::kube::resource_table::parse_table(
+        br#"{"kind":"Table","columnDefinitions":[{"name":"Name","priority":0}],
+        "rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
+    );
+    update(&mut state, Msg::TableListed { id, result: table });
+    // The filter works on other kinds' tables too.
+    update(&mut state, key('/'));
+    typed(&mut state, "zz");
+    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(0));
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(1));
+    // YAML and delete work on other kinds too.
+    let effects = update(&mut state, key('y'));
+    let path = "/apis/apps/v1/namespaces/shop/deployments/web".to_string();
+    assert!(matches!(effects.as_slice(), [Effect::FetchObject { path: p, .. }] if *p == path));
+    assert_eq!(
+        crate::ui::crumb::text(&state),
+        "dev › shop › deployments › web › yaml"
+    );
+    update(&mut state, code(KeyCode::Esc));
+    update(&mut state, ctrl('d'));
+    let effects = update(&mut state, key('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Delete { path: p, .. }] if *p == path));
+    let effects = update(
+        &mut state,
+        Msg::Deleted {
+            what: "deployment shop/web".into(),
+            result: Err("forbidden".into()),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::ListTable { .. }]),
+        "re-listed"
+    );
+    assert!(
+        state
+            .nav
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.error && f.text.contains("forbidden"))
+    );
+    assert!(
+        matches!(update(&mut state, key('d')).as_slice(), []),
+        "describe: pods only"
+    );
+    update(&mut state, key(':'));
+    typed(&mut state, "gizmo");
+    update(&mut state, code(KeyCode::Enter));
+    let flash = state.nav.flash.clone().expect("a message");
+    assert_eq!(
+        flash.text,
+        "the server doesn't have a resource type \"gizmo\""
+    );
+    update(&mut state, code(KeyCode::Esc));
+    assert!(state.nav.resource.is_none(), "Esc goes back to pods");
+}
+
+#[test]
+fn command_line_switches_context_and_namespace_with_completion() {
+    let mut state = started(false);
+    discovered(&mut state);
+    update(&mut state, key(':'));
+    typed(&mut state, "ctx p");
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(
+        state.nav.prompt.as_ref().map(|p| p.text.as_str()),
+        Some("ctx prod")
+    );
+    let effects = update(&mut state, code(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Connect { context, .. }, Effect::WatchPods { .. }] if context == "prod")
+    );
+    let generation = state.context_gen;
+    let names = ["default", "shop"].map(String::from).to_vec();
+    update(
+        &mut state,
+        Msg::Namespaces {
+            generation,
+            result: Ok(names),
+        },
+    );
+    update(&mut state, key(':'));
+    typed(&mut state, "ns d");
+    update(&mut state, code(KeyCode::Tab));
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.namespace.as_deref(), Some("default"));
+    update(&mut state, key('a'));
+    assert_eq!(state.namespace, None, "a: all namespaces");
+    update(&mut state, key('a'));
+    assert_eq!(state.namespace.as_deref(), Some("default"), "a again: back");
+    update(&mut state, key(':'));
+    typed(&mut state, "ctx nope");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        state.nav.flash.as_ref().map(|f| f.text.as_str()),
+        Some("context \"nope\" does not exist")
+    );
+}
+
+#[test]
+fn raw_command_opens_the_raw_request_pane() {
+    let mut state = started(false);
+    update(&mut state, key(':'));
+    typed(&mut state, "raw");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.screen, Screen::Raw);
+    assert_eq!(crate::ui::crumb::text(&state), "dev › shop › raw request");
+}

@@ -1,0 +1,175 @@
+//! Keys inside detail views, sorting, the all-namespaces toggle and log stream results.
+
+use super::detail::{self, DetailKind, DetailView};
+use super::filter::{SortColumn, SortOrder};
+use super::nav::{Prompt, PromptKind, restart_pods};
+use super::{Effect, State};
+use crate::keys::Action;
+
+/// Sorts the pods by `column`; the same column again reverses the order.
+pub fn sort_by(state: &mut State, column: SortColumn) -> Vec<Effect> {
+    let current = state.pods.view().sort();
+    let descending = current.column == column && !current.descending;
+    state.pods.set_sort(SortOrder { column, descending });
+    Vec::new()
+}
+
+/// `a`: all namespaces, or back to the namespace before.
+pub fn toggle_all_namespaces(state: &mut State) -> Vec<Effect> {
+    if state.context.is_none() {
+        return Vec::new();
+    }
+    let selector = state.nav.label_selector.clone();
+    let target = match &state.namespace {
+        Some(ns) => {
+            state.nav.last_namespace = Some(ns.clone());
+            None
+        }
+        None => Some(
+            state
+                .nav
+                .last_namespace
+                .clone()
+                .or_else(|| state.connection.as_ref().map(|c| c.namespace.clone()))
+                .filter(|ns| !ns.is_empty())
+                .unwrap_or_else(|| "default".into()),
+        ),
+    };
+    sync_namespace_cursor(state, target.as_deref());
+    let mut effects = vec![restart_pods(state, target, selector)];
+    effects.extend(super::kinds::reopen(state));
+    effects
+}
+
+/// Keeps the namespaces pane's cursor on the namespace being shown.
+pub fn sync_namespace_cursor(state: &mut State, namespace: Option<&str>) {
+    let index = match namespace {
+        None => 0,
+        Some(ns) => state
+            .namespaces
+            .iter()
+            .position(|n| n == ns)
+            .map_or(0, |i| i + 1),
+    };
+    let len = state.namespace_entries();
+    state.namespaces_cursor.select(index, len);
+}
+
+/// Keys while a detail view is open; everything is consumed so panes below stay still.
+pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Close => detail::close(state),
+        Action::Search => {
+            state.nav.prompt = Some(Prompt {
+                kind: PromptKind::Search,
+                text: String::new(),
+                completions: Vec::new(),
+            });
+            Vec::new()
+        }
+        Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
+            switch_view(state, action)
+        }
+        Action::Container | Action::Previous | Action::Timestamps => log_option(state, action),
+        _ => {
+            move_in_detail(state, action);
+            Vec::new()
+        }
+    }
+}
+
+/// From one detail view to another of the same object (or delete it).
+fn switch_view(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(detail) = &state.nav.detail else {
+        return Vec::new();
+    };
+    let same = matches!(
+        (detail.kind(), action),
+        (DetailKind::Yaml, Action::Yaml)
+            | (DetailKind::Describe, Action::Describe)
+            | (DetailKind::Logs, Action::Logs)
+    );
+    if same {
+        return Vec::new();
+    }
+    let target = detail.target.clone();
+    super::nav::act_on(state, action, target)
+}
+
+fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(DetailView::Logs(logs)) = state.nav.detail.as_ref().map(|d| &d.view) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Container => {
+            let Some(next) = logs.next_container() else {
+                return Vec::new();
+            };
+            if logs.containers.len() < 2 {
+                state.nav.info("this pod has one container");
+                return Vec::new();
+            }
+            detail::restart_logs(state, |l| l.options.container = Some(next))
+        }
+        Action::Previous => {
+            detail::restart_logs(state, |l| l.options.previous = !l.options.previous)
+        }
+        _ => detail::restart_logs(state, |l| l.options.timestamps = !l.options.timestamps),
+    }
+}
+
+/// Scrolling, search jumps and view toggles that need no I/O.
+fn move_in_detail(state: &mut State, action: Action) {
+    let Some(detail) = state.nav.detail.as_mut() else {
+        return;
+    };
+    if action == Action::ManagedFields {
+        detail::toggle_managed_fields(detail);
+        return;
+    }
+    if let DetailView::Logs(logs) = &mut detail.view {
+        let page = isize::try_from(logs.page.get().max(1)).unwrap_or(1);
+        match action {
+            Action::Up => logs.scroll(-1),
+            Action::Down => logs.scroll(1),
+            Action::PageUp => logs.scroll(-page),
+            Action::PageDown => logs.scroll(page),
+            Action::Top => logs.scroll(isize::MIN / 2),
+            Action::Bottom => logs.follow = true,
+            Action::SearchNext => logs.jump(1),
+            Action::SearchPrev => logs.jump(-1),
+            Action::Wrap => logs.wrap = !logs.wrap,
+            Action::Follow => logs.toggle_follow(),
+            _ => {}
+        }
+        return;
+    }
+    let Some(pane) = detail.pane_mut() else {
+        return;
+    };
+    match action {
+        Action::Up => pane.scroll(-1),
+        Action::Down => pane.scroll(1),
+        Action::PageUp => pane.page_by(-1),
+        Action::PageDown => pane.page_by(1),
+        Action::Top => pane.jump_end(false),
+        Action::Bottom => pane.jump_end(true),
+        Action::SearchNext => pane.jump(1),
+        Action::SearchPrev => pane.jump(-1),
+        _ => {}
+    }
+}
+
+/// New log lines for the open logs view.
+pub fn on_log_lines(state: &mut State, lines: Vec<String>) {
+    if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+        logs.push(lines);
+    }
+}
+
+/// The log stream ended.
+pub fn on_log_end(state: &mut State, error: Option<String>) {
+    if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+        logs.ended = Some(error.unwrap_or_else(|| "stream ended".into()));
+    }
+}

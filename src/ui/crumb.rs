@@ -1,0 +1,136 @@
+//! The top line: where you are (context › namespace › kind › object › view), or the prompt
+//! being typed, and the latest message on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::sanitize;
+use crate::state::nav::{Prompt, PromptKind};
+use crate::state::{Screen, State};
+
+/// The breadcrumb parts, outermost first.
+pub fn parts(state: &State) -> Vec<String> {
+    let mut parts = vec![state.context.clone().unwrap_or_else(|| "-".into())];
+    parts.push(state.namespace.clone().unwrap_or_else(|| "all".into()));
+    let nav = &state.nav;
+    match state.screen {
+        Screen::Raw => return with(parts, "raw request"),
+        Screen::RequestLog => return with(parts, "request log"),
+        Screen::Main => {}
+    }
+    match (&nav.detail, &nav.resource) {
+        (Some(d), _) => {
+            parts.push(d.target.resource.plural.clone());
+            parts.push(d.target.name.clone());
+            parts.push(d.kind().label().to_string());
+        }
+        (None, Some(view)) => parts.push(view.resource.plural.clone()),
+        (None, None) => parts.push("pods".into()),
+    }
+    parts
+}
+
+fn with(mut parts: Vec<String>, last: &str) -> Vec<String> {
+    parts.push(last.to_string());
+    parts
+}
+
+/// The breadcrumb as one string, `demo › default › pods › web-1 › yaml`.
+pub fn text(state: &State) -> String {
+    parts(state)
+        .iter()
+        .map(|p| sanitize(p).into_owned())
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// Draws the top line into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let left = match &state.nav.prompt {
+        Some(prompt) => prompt_line(prompt),
+        None => crumb_line(state),
+    };
+    let right = flash_line(state);
+    let width = right.width() as u16;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
+    frame.render_widget(Paragraph::new(left), left_area);
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
+fn crumb_line(state: &State) -> Line<'static> {
+    let parts = parts(state);
+    let last = parts.len().saturating_sub(1);
+    let mut spans = vec![Span::raw(" ")];
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", Style::new().fg(Color::DarkGray)));
+        }
+        let style = if i == last {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::Cyan)
+        };
+        spans.push(Span::styled(sanitize(p).into_owned(), style));
+    }
+    if state.nav.detail.is_some() || state.nav.resource.is_some() || state.screen != Screen::Main {
+        spans.push(Span::styled(
+            "  (Esc back)",
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn prompt_line(prompt: &Prompt) -> Line<'static> {
+    let sigil = match prompt.kind {
+        PromptKind::Command => ":",
+        PromptKind::Filter | PromptKind::Search => "/",
+    };
+    let bold = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    let mut spans = vec![
+        Span::styled(format!(" {sigil}"), bold),
+        Span::raw(sanitize(&prompt.text).into_owned()),
+        Span::styled("▏", Style::new().fg(Color::Yellow)),
+    ];
+    if !prompt.completions.is_empty() {
+        let shown: Vec<String> = prompt
+            .completions
+            .iter()
+            .take(8)
+            .map(|c| sanitize(c).into_owned())
+            .collect();
+        let more = prompt.completions.len().saturating_sub(8);
+        let mut text = format!("   {}", shown.join("  "));
+        if more > 0 {
+            text.push_str(&format!("  +{more}"));
+        }
+        spans.push(Span::styled(text, Style::new().fg(Color::DarkGray)));
+    } else if prompt.kind == PromptKind::Filter && prompt.text.is_empty() {
+        spans.push(Span::styled(
+            "   text, ~regex or -l key=value   Enter keep · Esc clear",
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn flash_line(state: &State) -> Line<'static> {
+    match &state.nav.flash {
+        Some(flash) => {
+            let colour = if flash.error {
+                Color::Red
+            } else {
+                Color::Green
+            };
+            Line::styled(
+                format!("{} ", sanitize(&flash.text)),
+                Style::new().fg(colour),
+            )
+        }
+        None => Line::raw(""),
+    }
+}

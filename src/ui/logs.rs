@@ -1,0 +1,109 @@
+//! The logs view: the ring buffer's visible window, follow/pause state, container and options
+//! in the title, search highlights.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::text_view::{self, hint};
+use super::{crumb_block, group_thousands, sanitize};
+use crate::state::State;
+use crate::state::detail::{Detail, DetailView};
+use crate::state::logs::LogView;
+
+/// Draws the logs view of `detail`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
+    let DetailView::Logs(logs) = &detail.view else {
+        return;
+    };
+    let block = crumb_block(state, &summary(logs)).title_bottom(Line::from(vec![
+        status_span(logs),
+        hint("c container  p previous  t timestamps  w wrap  s pause  / search  Esc back"),
+    ]));
+    if let Some(message) = super::detail_status(detail) {
+        frame.render_widget(Paragraph::new(message).block(block), area);
+        return;
+    }
+    let inner = block.inner(area);
+    let height = usize::from(inner.height);
+    logs.page.set(height.max(1));
+    let total = logs.buffer.len();
+    let start = match (logs.follow, logs.wrap) {
+        (true, true) => wrapped_start(logs, height, usize::from(inner.width)),
+        (true, false) => total.saturating_sub(height),
+        (false, _) => logs.offset.min(total),
+    };
+    let lines: Vec<Line> = logs
+        .buffer
+        .range(start..start + height)
+        .enumerate()
+        .map(|(i, text)| {
+            let line = Line::raw(sanitize(text).into_owned());
+            text_view::highlight(line, start + i, &logs.search)
+        })
+        .collect();
+    let mut paragraph = Paragraph::new(lines).block(block);
+    if logs.wrap {
+        paragraph = paragraph.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(paragraph, area);
+}
+
+/// The first line to draw so the newest line is on screen when long lines wrap.
+fn wrapped_start(logs: &LogView, height: usize, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 0;
+    let mut start = logs.buffer.len();
+    while start > 0 {
+        let line = logs.buffer.get(start - 1).unwrap_or_default();
+        rows += line.chars().count().div_ceil(width).max(1);
+        if rows > height {
+            break;
+        }
+        start -= 1;
+    }
+    start
+}
+
+/// "container app (1/2) · previous · 1 204 lines".
+fn summary(logs: &LogView) -> String {
+    let container = logs.options.container.as_deref().unwrap_or("-");
+    let position = logs
+        .containers
+        .iter()
+        .position(|c| Some(c.as_str()) == logs.options.container.as_deref())
+        .map(|i| format!(" ({}/{})", i + 1, logs.containers.len()))
+        .unwrap_or_default();
+    let mut text = format!("container {}{position}", sanitize(container));
+    if logs.options.previous {
+        text.push_str(" · previous");
+    }
+    if logs.options.timestamps {
+        text.push_str(" · timestamps");
+    }
+    text.push_str(&format!(" · {} lines", group_thousands(logs.buffer.len())));
+    if logs.buffer.dropped() > 0 {
+        text.push_str(&format!(
+            " (oldest {} dropped, cap {})",
+            logs.buffer.dropped(),
+            group_thousands(logs.buffer.cap())
+        ));
+    }
+    if let Some(summary) = logs.search.summary() {
+        text.push_str(&format!("  {summary}"));
+    }
+    text
+}
+
+fn status_span(logs: &LogView) -> Span<'static> {
+    match (&logs.ended, logs.follow) {
+        (Some(why), _) => Span::styled(
+            format!(" ■ {} ", sanitize(why)),
+            Style::new().fg(Color::Red),
+        ),
+        (None, true) => Span::styled(" ● following ", Style::new().fg(Color::Green)),
+        (None, false) => Span::styled(" ‖ paused ", Style::new().fg(Color::Yellow)),
+    }
+}
