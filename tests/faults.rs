@@ -218,7 +218,16 @@ async fn context_switch_with_requests_in_flight_shows_no_stale_rows() {
     // The "default" list is in flight; switch to the demo-kube-system context.
     app.run_for(Duration::from_millis(200), |_| {}).await;
     app.key(KeyCode::Tab, KeyModifiers::NONE); // pods -> contexts
-    app.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    let target = app
+        .state
+        .contexts
+        .iter()
+        .position(|c| c.name == "demo-kube-system")
+        .expect("the demo kubeconfig has demo-kube-system");
+    app.key(KeyCode::Char('g'), KeyModifiers::NONE);
+    for _ in 0..target {
+        app.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    }
     app.key(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(app.state.context.as_deref(), Some("demo-kube-system"));
     assert_eq!(app.state.namespace.as_deref(), Some("kube-system"));

@@ -174,7 +174,15 @@ fn the_token_never_reaches_the_screen_or_the_log() {
     app.send("\x1b");
     app.wait_for("help to close", WAIT, |s| !s.contains("Move down"));
     app.send("\t");
-    app.send("j\r");
+    app.send("g");
+    for _ in 0..5 {
+        if selected_line(&app.screen()).is_some_and(|l| l.contains("demo-kube-system")) {
+            break;
+        }
+        app.send("j");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    app.send("\r");
     app.wait_text("ctx demo-kube-system", WAIT);
     std::thread::sleep(Duration::from_secs(2));
     app.send("q");
