@@ -395,3 +395,56 @@ fn escape_sequences_in_server_errors_reach_neither_the_screen_nor_the_log() {
         "raw ESC in the log file (cat/less -R would run it)"
     );
 }
+
+#[test]
+fn log_lines_with_escapes_and_invalid_utf8_are_shown_inert() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("dir");
+    let pod = pod_json("default", "chatty", 10);
+    let server = rt.block_on(GarbageServer::start(Arc::new(move |target: &str| {
+        if target.contains("/log") {
+            let body: &[u8] =
+                b"first \x1b]0;LOGPWN\x07 line\nbad utf8 \xff\xfe here\n\x1b[2J\x1b]52;c;cHduZWQ=\x07cleared\n";
+            let mut out = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            out.extend_from_slice(body);
+            out
+        } else if target.contains("watch=true") {
+            idle_watch()
+        } else if target.starts_with("/version") {
+            ok_json(br#"{"gitVersion":"v1.31.0","platform":"linux/amd64"}"#)
+        } else if target.starts_with("/api/v1/namespaces?") {
+            ok_json(br#"{"metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":"default"}}]}"#)
+        } else {
+            list_of(std::slice::from_ref(&pod))
+        }
+    })));
+    let kubeconfig = server.kubeconfig(dir.path());
+    let path = kubeconfig.to_str().expect("utf-8 path");
+    let mut app = PtyApp::spawn(&["--kubeconfig", path], 140, 30);
+    app.wait_text("chatty", WAIT);
+    app.send("l");
+    let screen = app.wait_text("?]0;LOGPWN? line", WAIT);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("bad utf8 ") && l.contains(" here")),
+        "{screen}"
+    );
+    assert!(screen.contains("?[2J?]52;c;cHduZWQ=?cleared"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+    let out = String::from_utf8_lossy(&app.output()).into_owned();
+    assert!(out.contains('\u{fffd}'), "invalid UTF-8 drawn as U+FFFD");
+    assert!(
+        !out.contains("\u{1b}]0;LOGPWN"),
+        "no OSC title from a log line"
+    );
+    assert!(
+        !out.contains("\u{1b}]52;c;cHduZWQ="),
+        "no clipboard write from a log line"
+    );
+}
