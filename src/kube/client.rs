@@ -612,7 +612,7 @@ pub fn list_head(body: &[u8], path: &str) -> Result<(String, String), KubeError>
     #[derive(Deserialize)]
     struct Head {
         #[serde(default)]
-        metadata: ListMeta,
+        metadata: Option<ListMeta>,
     }
     let head = body
         .windows(8)
@@ -625,12 +625,15 @@ pub fn list_head(body: &[u8], path: &str) -> Result<(String, String), KubeError>
             }
             prefix.push(b'}');
             serde_json::from_slice::<Head>(&prefix).ok()
-        });
+        })
+        // No metadata before the items: it may come after them.
+        .filter(|h| h.metadata.is_some());
     let head = match head {
         Some(h) => h,
         None => decode_json::<Head>(body, path)?,
     };
-    Ok((head.metadata.resource_version, head.metadata.continue_token))
+    let meta = head.metadata.unwrap_or_default();
+    Ok((meta.resource_version, meta.continue_token))
 }
 
 fn decode_json<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, KubeError> {
