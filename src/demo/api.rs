@@ -73,7 +73,7 @@ fn list_body(kind: Kind, rv: u64, cont: Option<String>, items: Vec<Arc<Obj>>) ->
             if n > 0 || i > 0 {
                 buf.extend_from_slice(b",");
             }
-            buf.extend_from_slice(&obj.json);
+            buf.extend_from_slice(obj.json());
         }
         Ok::<Bytes, std::io::Error>(buf.freeze())
     });
@@ -138,7 +138,7 @@ pub(crate) fn get(
     };
     match table::requested(headers, params) {
         Ok(Some(format)) => table::list(kind, app.store.rv(), None, &[obj], format),
-        Ok(None) => json_bytes(StatusCode::OK, obj.json.clone()),
+        Ok(None) => json_bytes(StatusCode::OK, obj.json_bytes()),
         Err(reject) => reject.into(),
     }
 }
@@ -196,5 +196,5 @@ pub(crate) fn graceful_delete(
         tokio::time::sleep(delay).await;
         store.delete(Kind::Pod, &ns, &name);
     });
-    Some(change.obj.json.clone())
+    Some(change.obj.json_bytes())
 }

@@ -527,7 +527,9 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
             node_json(name, ip, i == 0, after(now, -(90 * 86_400))),
         );
     }
-    let mut seen = HashSet::new();
+    // Hashes, not names: no 100 000 short-lived strings left as holes in the heap. A collision
+    // only renames a pod.
+    let mut seen = HashSet::with_capacity(opts.pods);
     let mut event_budget = 3_000usize;
     for i in 0..opts.pods {
         let ns_index = i % namespaces.len();
@@ -537,7 +539,7 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         let scenario = scenario(i, w.controller(), &mut rng);
         let node = rng.pick(&nodes[1..]).clone();
         let mut name = pod_name(w, w.pods, &node.0, &mut rng);
-        while !seen.insert(name.clone()) {
+        while !seen.insert(super::rng::hash(&[&name])) {
             name = format!("{}-{}", w.app(), rng.suffix(5));
         }
         let created = after(now, -age_secs(scenario, &mut rng));

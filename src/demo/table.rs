@@ -187,7 +187,7 @@ fn labels_text(v: &Value) -> String {
 }
 
 fn pod_cells(obj: &Obj, now: Timestamp) -> Vec<Value> {
-    let pod: Pod = serde_json::from_slice(&obj.json).unwrap_or_default();
+    let pod: Pod = serde_json::from_slice(obj.json()).unwrap_or_default();
     let row = PodRow::from_pod(&pod);
     table_cells(&row, now)
         .into_iter()

@@ -59,7 +59,7 @@ impl Watcher {
 
     /// Sends one event; false once the client has gone.
     async fn send(&mut self, ty: &str, obj: &Arc<Obj>) -> bool {
-        let mut line = BytesMut::with_capacity(obj.json.len() + 32);
+        let mut line = BytesMut::with_capacity(obj.json().len() + 32);
         line.extend_from_slice(br#"{"type":""#);
         line.extend_from_slice(ty.as_bytes());
         line.extend_from_slice(br#"","object":"#);
@@ -74,7 +74,7 @@ impl Watcher {
                 );
                 line.extend_from_slice(&serde_json::to_vec(&t).unwrap_or_default());
             }
-            None => line.extend_from_slice(&obj.json),
+            None => line.extend_from_slice(obj.json()),
         }
         line.extend_from_slice(b"}\n");
         self.tx.send(Ok(line.freeze())).await.is_ok()

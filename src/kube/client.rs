@@ -383,18 +383,19 @@ impl Client {
         path: &str,
         params: &ListParams,
     ) -> Result<ListPage<T>, KubeError> {
+        let body = self.list_page_raw(path, params).await?;
+        decode_list(&body, path)
+    }
+
+    /// One page of a list, undecoded: callers that pipeline pages read the `continue` token with
+    /// [`list_head`] and decode the items elsewhere with [`decode_list`].
+    pub async fn list_page_raw(&self, path: &str, params: &ListParams) -> Result<Bytes, KubeError> {
         let full = with_query(path, &params.query());
         let resp = self
             .send_path(&Method::GET, &full, None, None)
             .await?
             .error_for_status()?;
-        let list: ListBody<T> = decode_json(&resp.body, path)?;
-        Ok(ListPage {
-            items: list.items,
-            resource_version: list.metadata.resource_version,
-            continue_token: list.metadata.continue_token,
-            remaining: list.metadata.remaining_item_count,
-        })
+        Ok(resp.body)
     }
 
     /// Every page of a list, following `continue` tokens.
@@ -710,6 +711,48 @@ fn transport(method: &str, path: &str, e: &reqwest::Error) -> KubeError {
     }
 }
 
+/// Decodes a list body (`{"metadata": {...}, "items": [...]}`) at `path` into a page.
+pub fn decode_list<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<ListPage<T>, KubeError> {
+    let list: ListBody<T> = decode_json(body, path)?;
+    Ok(ListPage {
+        items: list.items,
+        resource_version: list.metadata.resource_version,
+        continue_token: list.metadata.continue_token,
+        remaining: list.metadata.remaining_item_count,
+    })
+}
+
+/// The list metadata of a list body without decoding its items: `(resourceVersion, continue)`.
+/// Apiservers write `metadata` before `items`, so only the head is parsed; any other layout
+/// falls back to a full pass that skips the items.
+pub fn list_head(body: &[u8], path: &str) -> Result<(String, String), KubeError> {
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(default)]
+        metadata: Option<ListMeta>,
+    }
+    let head = body
+        .windows(8)
+        .take(4096)
+        .position(|w| w == b"\"items\":")
+        .and_then(|at| {
+            let mut prefix = body[..at].trim_ascii_end().to_vec();
+            if prefix.last() == Some(&b',') {
+                prefix.pop();
+            }
+            prefix.push(b'}');
+            serde_json::from_slice::<Head>(&prefix).ok()
+        })
+        // No metadata before the items: it may come after them.
+        .filter(|h| h.metadata.is_some());
+    let head = match head {
+        Some(h) => h,
+        None => decode_json::<Head>(body, path)?,
+    };
+    let meta = head.metadata.unwrap_or_default();
+    Ok((meta.resource_version, meta.continue_token))
+}
+
 fn decode_json<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, KubeError> {
     serde_json::from_slice(body).map_err(|e| KubeError::Decode {
         path: strip_query(path),
@@ -792,6 +835,18 @@ mod tests {
             other => panic!("expected an error event, got {other:?}"),
         }
         assert!(decode_watch_event::<Obj>(b"{\"type\":\"ADDED\"").is_err());
+    }
+
+    #[test]
+    fn list_head_reads_metadata_before_or_after_items() {
+        let body = br#"{"kind":"PodList","metadata":{"resourceVersion":"7","continue":"abc"},"items":[{"x":1}]}"#;
+        assert_eq!(list_head(body, "/p").ok(), Some(("7".into(), "abc".into())));
+        let body = br#"{"items":[],"metadata":{"resourceVersion":"8"}}"#;
+        assert_eq!(
+            list_head(body, "/p").ok(),
+            Some(("8".into(), String::new()))
+        );
+        assert!(list_head(b"{", "/p").is_err());
     }
 
     #[test]

@@ -168,14 +168,40 @@ where
     Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
 }
 
-/// An RFC 3339 timestamp; `null` or an empty string mean "not set".
+/// An RFC 3339 timestamp; `null` or an empty string mean "not set". Parsed from the borrowed
+/// text, without allocating a `String` per timestamp.
 fn timestamp<'de, D>(de: D) -> Result<Option<jiff::Timestamp>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match Option::<String>::deserialize(de)? {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    struct Visit;
+
+    impl<'de> serde::de::Visitor<'de> for Visit {
+        type Value = Option<jiff::Timestamp>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp or null")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse().map(Some).map_err(E::custom)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, de: D2) -> Result<Self::Value, D2::Error> {
+            de.deserialize_str(Visit)
+        }
     }
+
+    de.deserialize_option(Visit)
 }

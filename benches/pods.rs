@@ -1,0 +1,260 @@
+//! The pods pipeline at 100 000 pods: decode a page, build rows, filter, render a frame, apply a
+//! watch event. Pod JSON comes from the demo cluster's own generator (an in-process demo server
+//! with 100 000 pods, listed once at start-up), so the data is what the app really sees.
+//!
+//! `cargo bench --bench pods` (add `-- decode` etc. to run one group).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use kr8s_tui::demo::{self, DemoOptions, ServeOptions};
+use kr8s_tui::kube::client::decode_list;
+use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
+use kr8s_tui::kube::table::{Pod, PodRow};
+use kr8s_tui::kube::{ApiCache, ClientOptions, ListParams};
+use kr8s_tui::msg::{Msg, PodEvent};
+use kr8s_tui::state::{self, StartOptions, State};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const PODS: usize = 100_000;
+const PAGE: u32 = 500;
+
+/// Raw list pages (limit 500) of a 100 000-pod demo cluster.
+struct Data {
+    pages: Vec<Bytes>,
+}
+
+fn data() -> Data {
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    rt.block_on(async {
+        let opts = DemoOptions {
+            pods: PODS,
+            churn: 0.0,
+            ..DemoOptions::default()
+        };
+        let handle = demo::start(opts, ServeOptions::default())
+            .await
+            .expect("demo server starts");
+        let source = discover(&LoadOptions {
+            kubeconfig: Some(handle.kubeconfig_path.clone()),
+            context: None,
+            namespace: None,
+        })
+        .expect("demo kubeconfig loads");
+        let client = ApiCache::new(source, None, ClientOptions::default())
+            .api(None, None)
+            .expect("client");
+        let mut params = ListParams {
+            limit: Some(PAGE),
+            ..ListParams::default()
+        };
+        let mut pages = Vec::new();
+        loop {
+            let body = client
+                .list_page_raw("/api/v1/pods", &params)
+                .await
+                .expect("list page");
+            let (_, cont) =
+                kr8s_tui::kube::client::list_head(&body, "/api/v1/pods").expect("list head");
+            pages.push(body);
+            if cont.is_empty() {
+                break;
+            }
+            params.continue_token = Some(cont);
+        }
+        Data { pages }
+    })
+}
+
+fn decode(page: &[u8]) -> Vec<Pod> {
+    decode_list::<Pod>(page, "/api/v1/pods")
+        .expect("page decodes")
+        .items
+}
+
+fn all_rows(data: &Data) -> Vec<PodRow> {
+    data.pages
+        .iter()
+        .flat_map(|p| decode(p))
+        .map(|p| PodRow::from_pod(&p))
+        .collect()
+}
+
+/// A state watching all namespaces of context "demo" with `rows` loaded.
+fn loaded_state(rows: Vec<PodRow>) -> State {
+    let mut state = State::new(StartOptions {
+        all_namespaces: true,
+        ..StartOptions::default()
+    });
+    state.now = jiff::Timestamp::now();
+    let ctx = kr8s_tui::kube::kubeconfig::ContextInfo {
+        name: "demo".into(),
+        cluster: "demo".into(),
+        user: "demo".into(),
+        namespace: None,
+    };
+    state::update(
+        &mut state,
+        Msg::Contexts {
+            contexts: vec![ctx],
+            selected: Some("demo".into()),
+            namespace: None,
+            error: None,
+        },
+    );
+    let generation = state.pods_gen;
+    state::update(
+        &mut state,
+        Msg::PodsPage {
+            generation,
+            rows,
+            first: true,
+            more: false,
+        },
+    );
+    state
+}
+
+fn benches(c: &mut Criterion) {
+    let data = data();
+    let middle = &data.pages[data.pages.len() / 2];
+
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(middle.len() as u64));
+    g.bench_function("page_500_pods", |b| b.iter(|| decode(black_box(middle))));
+    g.finish();
+
+    let pods = decode(middle);
+    let mut g = c.benchmark_group("rows");
+    g.throughput(Throughput::Elements(pods.len() as u64));
+    g.bench_function("from_pod_500", |b| {
+        b.iter(|| {
+            black_box(&pods)
+                .iter()
+                .map(PodRow::from_pod)
+                .collect::<Vec<_>>()
+        })
+    });
+    g.bench_function("decode_and_rows_500", |b| {
+        b.iter(|| {
+            decode(black_box(middle))
+                .iter()
+                .map(PodRow::from_pod)
+                .collect::<Vec<_>>()
+        })
+    });
+    g.finish();
+
+    let rows = all_rows(&data);
+    assert_eq!(rows.len(), PODS);
+    let mut state = loaded_state(rows.clone());
+    assert_eq!(state.pods.len(), PODS);
+
+    // No filter exists in the state yet: this is the scan a filter has to do per keystroke.
+    let mut g = c.benchmark_group("filter");
+    g.throughput(Throughput::Elements(PODS as u64));
+    g.bench_function("substring_scan_100k_names", |b| {
+        b.iter(|| {
+            let needle = black_box("web-7");
+            state
+                .pods
+                .rows()
+                .iter()
+                .filter(|r| r.name.contains(needle) || r.namespace.contains(needle))
+                .count()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("render");
+    g.bench_function("frame_160x48_100k_rows", |b| {
+        let mut term = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
+        b.iter(|| {
+            term.draw(|f| kr8s_tui::ui::render(f, &state))
+                .expect("draw");
+        })
+    });
+    g.bench_function("frame_160x48_100k_rows_middle", |b| {
+        let mut term = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
+        state.pods.cursor.select(PODS / 2, PODS);
+        b.iter(|| {
+            term.draw(|f| kr8s_tui::ui::render(f, &state))
+                .expect("draw");
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("watch_event");
+    let generation = state.pods_gen;
+    let existing = rows[PODS / 2].clone();
+    g.bench_function("modified_100k", |b| {
+        b.iter_batched(
+            || Msg::PodEvents {
+                generation,
+                events: vec![PodEvent::Modified(existing.clone())],
+            },
+            |msg| state::update(&mut state, msg),
+            BatchSize::SmallInput,
+        )
+    });
+    let mut fresh = existing.clone();
+    fresh.name.push_str("-new");
+    g.bench_function("added_then_deleted_100k", |b| {
+        b.iter_batched(
+            || Msg::PodEvents {
+                generation,
+                events: vec![
+                    PodEvent::Added(fresh.clone()),
+                    PodEvent::Deleted {
+                        namespace: fresh.namespace.clone(),
+                        name: fresh.name.clone(),
+                    },
+                ],
+            },
+            |msg| state::update(&mut state, msg),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("list");
+    g.sample_size(10);
+    g.bench_function("pages_into_state_100k", |b| {
+        b.iter_batched(
+            || {
+                rows.chunks(PAGE as usize)
+                    .map(<[_]>::to_vec)
+                    .collect::<Vec<_>>()
+            },
+            |pages| {
+                let mut s = loaded_state(Vec::new());
+                let generation = s.pods_gen;
+                let n = pages.len();
+                for (i, rows) in pages.into_iter().enumerate() {
+                    let msg = Msg::PodsPage {
+                        generation,
+                        rows,
+                        first: i == 0,
+                        more: i + 1 < n,
+                    };
+                    state::update(&mut s, msg);
+                }
+                s
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = pods;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(pods);
