@@ -11,6 +11,7 @@ pub mod resource_table;
 pub mod table;
 pub mod tls;
 pub mod url;
+pub mod wire;
 
 pub use cache::ApiCache;
 pub use client::{
