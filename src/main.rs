@@ -9,7 +9,7 @@ use crossterm::event::EventStream;
 use kr8s_tui::cli::{Cli, Command, GlobalArgs};
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
-use kr8s_tui::msg::{Msg, RequestRecord};
+use kr8s_tui::msg::Msg;
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
 use kr8s_tui::{api_cmd, app, demo, logging, terminal};
@@ -115,14 +115,7 @@ fn load(
         request_timeout: global.request_timeout.0,
         readonly: global.readonly,
         on_call: Some(Arc::new(move |c: CallRecord| {
-            let _ = log_tx.send(Msg::RequestLogged(RequestRecord {
-                method: c.method,
-                path: c.path,
-                status: c.status,
-                latency: c.latency,
-                bytes: c.bytes,
-                error: c.error,
-            }));
+            let _ = log_tx.send(Msg::RequestLogged(c));
         })),
         ..ClientOptions::default()
     };

@@ -182,18 +182,8 @@ pub struct RawResponse {
     pub latency: Duration,
 }
 
-/// One API call in the request log. `path` is path and query only: never a token or a key.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RequestRecord {
-    pub method: String,
-    pub path: String,
-    /// `None` when no response arrived (transport error, cancelled).
-    pub status: Option<u16>,
-    pub latency: Duration,
-    /// Body bytes received.
-    pub bytes: u64,
-    pub error: Option<String>,
-}
+/// One API call the app made, for the request log (the client's own record: no credentials).
+pub use crate::kube::CallRecord as RequestRecord;
 
 /// Facts about the connected context the status bar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

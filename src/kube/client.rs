@@ -17,7 +17,7 @@ use super::url::{construct_path, encode_query_value, with_query};
 use super::wire::{decode_json, lines};
 
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallRecord {
     pub method: String,
     /// Path and query as sent.
