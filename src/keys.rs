@@ -63,6 +63,8 @@ pub enum Action {
     /// Logs: previous container instance.
     Previous,
     Timestamps,
+    /// Logs: cycle how many lines to start from (tailLines).
+    TailLines,
     Wrap,
     /// Logs: pause or resume following.
     Follow,
@@ -304,7 +306,11 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 43);
+        let bindings = DEFAULT_KEYMAP
+            .lines()
+            .filter(|l| l.trim() == "[[binding]]")
+            .count();
+        assert_eq!(help.len(), bindings);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

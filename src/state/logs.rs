@@ -10,6 +10,16 @@ pub const DEFAULT_LOG_CAP: usize = 50_000;
 /// Lines asked for when a stream starts (`tailLines`).
 pub const DEFAULT_TAIL: u64 = 1_000;
 
+/// The `tailLines` choices `T` cycles through; `None` is the whole log.
+pub const TAIL_STEPS: [Option<u64>; 4] = [Some(100), Some(DEFAULT_TAIL), Some(10_000), None];
+
+/// The tail size after `current` in [`TAIL_STEPS`] (wrapping).
+pub fn next_tail(current: Option<u64>) -> Option<u64> {
+    let at = TAIL_STEPS.iter().position(|t| *t == current);
+    let next = at.map_or(0, |i| (i + 1) % TAIL_STEPS.len());
+    TAIL_STEPS[next]
+}
+
 /// A ring buffer of log lines with a fixed capacity.
 #[derive(Debug, Clone)]
 pub struct LogBuffer {
@@ -237,6 +247,15 @@ impl LogView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tail_sizes_cycle_through_all() {
+        assert_eq!(next_tail(Some(100)), Some(1_000));
+        assert_eq!(next_tail(Some(1_000)), Some(10_000));
+        assert_eq!(next_tail(Some(10_000)), None);
+        assert_eq!(next_tail(None), Some(100));
+        assert_eq!(next_tail(Some(7)), Some(100));
+    }
 
     #[test]
     fn buffer_is_bounded_and_counts_drops() {

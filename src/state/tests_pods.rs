@@ -388,6 +388,13 @@ fn logs_pick_the_container_and_restart_streams() {
         _ => usize::MAX,
     };
     assert_eq!(len(&state), 0);
+    // `T` restarts the stream with the next tail size: 1000 → 10000 → whole log.
+    let tail_of = |effects: Vec<Effect>| match effects.as_slice() {
+        [Effect::StreamLogs { request, .. }] => request.tail_lines,
+        other => panic!("expected one StreamLogs, got {other:?}"),
+    };
+    assert_eq!(tail_of(update(&mut state, key('T'))), Some(10_000));
+    assert_eq!(tail_of(update(&mut state, key('T'))), None);
     update(&mut state, key('p'));
     assert_eq!(
         update(&mut state, code(KeyCode::Esc)),

@@ -70,7 +70,9 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
             switch_view(state, action)
         }
-        Action::Container | Action::Previous | Action::Timestamps => log_option(state, action),
+        Action::Container | Action::Previous | Action::Timestamps | Action::TailLines => {
+            log_option(state, action)
+        }
         _ => {
             move_in_detail(state, action);
             Vec::new()
@@ -114,6 +116,9 @@ fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Previous => {
             detail::restart_logs(state, |l| l.options.previous = !l.options.previous)
         }
+        Action::TailLines => detail::restart_logs(state, |l| {
+            l.options.tail = super::logs::next_tail(l.options.tail)
+        }),
         _ => detail::restart_logs(state, |l| l.options.timestamps = !l.options.timestamps),
     }
 }

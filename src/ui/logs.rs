@@ -20,7 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     };
     let block = crumb_block(state, &summary(logs)).title_bottom(Line::from(vec![
         status_span(logs),
-        hint("c container  p previous  t timestamps  w wrap  s pause  / search  Esc back"),
+        hint("c container  p previous  t timestamps  T tail  w wrap  s pause  / search  Esc back"),
     ]));
     if let Some(message) = super::detail_status(detail) {
         frame.render_widget(Paragraph::new(message).block(block), area);
@@ -82,6 +82,10 @@ fn summary(logs: &LogView) -> String {
     }
     if logs.options.timestamps {
         text.push_str(" · timestamps");
+    }
+    match logs.options.tail {
+        Some(n) => text.push_str(&format!(" · tail {}", group_thousands(n as usize))),
+        None => text.push_str(" · whole log"),
     }
     text.push_str(&format!(" · {} lines", group_thousands(logs.buffer.len())));
     if logs.buffer.dropped() > 0 {
