@@ -35,6 +35,15 @@ fn ca_data(demo: &DemoHandle) -> String {
     base64::engine::general_purpose::STANDARD.encode(demo.ca_pem.as_bytes())
 }
 
+/// A cluster stanza that trusts exactly the demo CA.
+fn verified_cluster(demo: &DemoHandle) -> String {
+    format!(
+        "    server: {}\n    certificate-authority-data: {}",
+        server(demo),
+        ca_data(demo)
+    )
+}
+
 fn server(demo: &DemoHandle) -> String {
     format!("https://{}", demo.addr)
 }
@@ -169,15 +178,7 @@ async fn client_certificate_auth() {
 async fn missing_token_gives_the_servers_401_status() {
     let demo = start_demo(5).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = kubeconfig(
-        dir.path(),
-        &format!(
-            "    server: {}\n    certificate-authority-data: {}",
-            server(&demo),
-            ca_data(&demo)
-        ),
-        "    {}",
-    );
+    let path = kubeconfig(dir.path(), &verified_cluster(&demo), "    {}");
     let err = client_for(&path, ClientOptions::default())
         .version()
         .await
@@ -191,15 +192,7 @@ async fn token_file_is_reread_after_401() {
     let dir = tempfile::tempdir().expect("temp dir");
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, "stale-token").expect("write token");
-    let path = kubeconfig(
-        dir.path(),
-        &format!(
-            "    server: {}\n    certificate-authority-data: {}",
-            server(&demo),
-            ca_data(&demo)
-        ),
-        "    tokenFile: token",
-    );
+    let path = kubeconfig(dir.path(), &verified_cluster(&demo), "    tokenFile: token");
     let client = client_for(&path, ClientOptions::default());
     assert_eq!(
         client.version().await.map_err(|e| e.code()).err(),
@@ -221,11 +214,7 @@ async fn exec_plugin_is_cached_and_refreshed_once_after_401() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/client/exec-rotating.sh");
     let path = kubeconfig(
         dir.path(),
-        &format!(
-            "    server: {}\n    certificate-authority-data: {}",
-            server(&demo),
-            ca_data(&demo)
-        ),
+        &verified_cluster(&demo),
         &format!(
             "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n      env:\n      - name: TOKENS_FILE\n        value: {}\n      - name: COUNT_FILE\n        value: {}",
             script.display(),
@@ -278,11 +267,7 @@ async fn request_timeout_is_a_typed_error_not_a_hang() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = kubeconfig(
         dir.path(),
-        &format!(
-            "    server: {}\n    certificate-authority-data: {}",
-            server(&demo),
-            ca_data(&demo)
-        ),
+        &verified_cluster(&demo),
         &format!("    token: {}", demo.token),
     );
     let opts = ClientOptions {
@@ -410,11 +395,7 @@ async fn readonly_refuses_mutations_before_sending() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = kubeconfig(
         dir.path(),
-        &format!(
-            "    server: {}\n    certificate-authority-data: {}",
-            server(&demo),
-            ca_data(&demo)
-        ),
+        &verified_cluster(&demo),
         &format!("    token: {}", demo.token),
     );
     let client = client_for(
