@@ -1,6 +1,8 @@
 //! The keymap: which key triggers which [`Action`]. Defaults live in `assets/keymap.toml`; the
 //! help overlay is generated from the same table, so a rebinding shows up in the help.
 
+mod overrides;
+
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -70,6 +72,10 @@ pub enum Action {
     ManagedFields,
     /// Re-list the current resource view.
     Refresh,
+    /// Copy the selected object's name / `namespace/name` / the open YAML (OSC 52).
+    CopyName,
+    CopyPath,
+    CopyYaml,
 }
 
 /// Why a keymap could not be loaded.
@@ -77,6 +83,8 @@ pub enum Action {
 pub enum KeymapError {
     #[error("keymap is not valid TOML: {0}")]
     Parse(String),
+    #[error("unknown action {0:?}")]
+    UnknownAction(String),
     #[error("unknown key {key:?} for action {action:?}")]
     UnknownKey { action: Action, key: String },
     #[error("key {key:?} is bound to both {first:?} and {second:?}")]
@@ -304,7 +312,7 @@ mod tests {
     fn help_lists_every_action_in_file_order() {
         let map = Keymap::builtin();
         let help = map.help();
-        assert_eq!(help.len(), 43);
+        assert_eq!(help.len(), 46);
         assert_eq!(help[0].action, Action::Down);
         assert_eq!(help[0].keys, ["j", "down"]);
         assert!(help.iter().all(|h| !h.description.is_empty()));

@@ -1,6 +1,7 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod health;
 mod raw;
 
 use std::collections::HashMap;
@@ -54,6 +55,8 @@ pub struct Tasks {
     logs_task: Option<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
     clipboard: Clipboard,
+    /// Where `Effect::SetTitle` goes (main: crossterm `SetTitle`).
+    title: Clipboard,
 }
 
 /// Where `Effect::Copy` text goes: the real terminal (OSC 52) or a test's sink.
@@ -82,12 +85,19 @@ impl Tasks {
             logs_task: None,
             raw_tasks: HashMap::new(),
             clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
+            title: Box::new(|_| {}),
         }
     }
 
     /// Sets where copied text goes (main: an OSC 52 sequence on the terminal).
     pub fn with_clipboard(mut self, clipboard: Clipboard) -> Self {
         self.clipboard = clipboard;
+        self
+    }
+
+    /// Sets where the window title goes (main: the terminal's title).
+    pub fn with_title(mut self, title: Clipboard) -> Self {
+        self.title = title;
         self
     }
 
@@ -126,6 +136,8 @@ impl Tasks {
                 }
             }
             Effect::Copy { text } => (self.clipboard)(&text),
+            Effect::SetTitle { title } => (self.title)(&title),
+            Effect::CheckHealth { contexts } => self.check_health(contexts),
             other => self.run_work(other),
         }
     }
