@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::kube::table::{Pod, PodRow};
 use crate::kube::{ApiCache, Client, KubeError, ListParams, WatchEvent};
-use crate::msg::{ConnectionInfo, Effect, Msg, PodEvent, ServerVersion};
+use crate::msg::{ConnectionInfo, Effect, Msg, PodEvent};
 
 mod work;
 
@@ -185,7 +185,7 @@ impl Tasks {
         });
         let tx = self.tx.clone();
         let interval = self.opts.version_interval;
-        let poll = tokio::spawn(poll_version(client.clone(), generation, interval, tx));
+        let poll = tokio::spawn(health::poll_version(client.clone(), generation, interval, tx));
         let tx = self.tx.clone();
         let page = self.opts.page_size;
         let ns = tokio::spawn(async move {
@@ -249,33 +249,6 @@ pub fn pods_path(namespace: Option<&str>) -> String {
     match namespace {
         Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
         None => "/api/v1/pods".into(),
-    }
-}
-
-async fn poll_version(
-    client: Client,
-    generation: u64,
-    interval: Duration,
-    tx: UnboundedSender<Msg>,
-) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        let result = client
-            .version()
-            .await
-            .map(|(v, latency)| {
-                let version = ServerVersion {
-                    git_version: v.git_version,
-                    platform: v.platform,
-                };
-                (version, latency)
-            })
-            .map_err(|e| e.to_string());
-        if tx.send(Msg::Version { generation, result }).is_err() {
-            return;
-        }
     }
 }
 

@@ -4,9 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use super::Tasks;
 use crate::kube::auth::AuthConfig;
-use crate::msg::{HealthResult, Msg};
+use crate::kube::Client;
+use crate::msg::{HealthResult, Msg, ServerVersion};
 
 /// A health check gives up after this long (the context is shown as unreachable).
 const CHECK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,6 +55,34 @@ impl Tasks {
                 };
                 let _ = tx.send(Msg::Health { context, result });
             });
+        }
+    }
+}
+
+/// Polls `/version` of the open context every `interval` for the status bar.
+pub(super) async fn poll_version(
+    client: Client,
+    generation: u64,
+    interval: Duration,
+    tx: UnboundedSender<Msg>,
+) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let result = client
+            .version()
+            .await
+            .map(|(v, latency)| {
+                let version = ServerVersion {
+                    git_version: v.git_version,
+                    platform: v.platform,
+                };
+                (version, latency)
+            })
+            .map_err(|e| e.to_string());
+        if tx.send(Msg::Version { generation, result }).is_err() {
+            return;
         }
     }
 }
