@@ -64,10 +64,12 @@ impl Config {
     /// Parses config text; `origin` names the file in the error, which carries the line.
     pub fn parse(text: &str, origin: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
             let message = e.message().trim().to_string();
+            // toml points an unknown key at its whole table; point at the key's own line.
+            let line = unknown_key_line(text, &message).or_else(|| {
+                e.span()
+                    .map(|span| text[..span.start.min(text.len())].lines().count().max(1))
+            });
             match line {
                 Some(line) => format!("{origin} line {line}: {message}"),
                 None => format!("{origin}: {message}"),
@@ -78,6 +80,18 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// The line (1-based) of the key named in toml's "unknown field `name`" message.
+fn unknown_key_line(text: &str, message: &str) -> Option<usize> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let name = &rest[..rest.find('`')?];
+    text.lines().position(|line| {
+        line.trim_start()
+            .strip_prefix(name)
+            .is_some_and(|after| after.trim_start().starts_with('='))
+    })
+    .map(|i| i + 1)
 }
 
 /// The config in effect and what went wrong reading it.

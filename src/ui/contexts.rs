@@ -33,6 +33,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let window = cursor.window(inner_height, state.contexts.len());
     let selected = cursor.selected().checked_sub(window.start);
     let failing = marker;
+    // Narrow panes drop USER, then CLUSTER, before NAME and HEALTH get cramped.
+    let inner_width = block.inner(area).width;
+    let (show_cluster, show_user) = (inner_width >= 40, inner_width >= 60);
+    let health_width = if inner_width >= 90 { 24 } else { 16 };
     let rows = state.contexts[window].iter().map(|ctx| {
         let active = state.context.as_deref() == Some(ctx.name.as_str());
         let marker = if active { "*" } else { " " };
@@ -41,24 +45,33 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Style::new()
         };
-        Row::new([
+        let mut cells = vec![
             Cell::new(marker.to_string()),
             Cell::new(sanitize(&ctx.name).into_owned()),
-            Cell::new(sanitize(&ctx.cluster).into_owned()),
-            Cell::new(sanitize(&ctx.user).into_owned()),
-            health_cell(health::of(state, &ctx.name), failing),
-        ])
-        .style(style)
+        ];
+        if show_cluster {
+            cells.push(Cell::new(sanitize(&ctx.cluster).into_owned()));
+        }
+        if show_user {
+            cells.push(Cell::new(sanitize(&ctx.user).into_owned()));
+        }
+        cells.push(health_cell(health::of(state, &ctx.name), failing));
+        Row::new(cells).style(style)
     });
-    let header = Row::new([" ", "NAME", "CLUSTER", "USER", "HEALTH"])
+    let mut header = vec![" ", "NAME"];
+    let mut widths = vec![Constraint::Length(1), Constraint::Fill(3)];
+    if show_cluster {
+        header.push("CLUSTER");
+        widths.push(Constraint::Fill(2));
+    }
+    if show_user {
+        header.push("USER");
+        widths.push(Constraint::Fill(2));
+    }
+    header.push("HEALTH");
+    widths.push(Constraint::Length(health_width));
+    let header = Row::new(header)
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(HEALTH_WIDTH),
-    ];
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
@@ -68,9 +81,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
 }
-
-/// Wide enough for "v1.31.0 123ms" and "exec: select to connect" (truncated).
-const HEALTH_WIDTH: u16 = 16;
 
 /// "v1.31.0 12ms", "✗ unreachable" (the error is at the bottom of the pane), "exec: select
 /// to connect", or "…" until the first answer. `failing` marks unreachable in monochrome.
