@@ -6,8 +6,8 @@ use std::time::Duration;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::layout::Rect;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::msg::{Effect, Msg};

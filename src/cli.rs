@@ -190,7 +190,13 @@ mod tests {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "kr8s-tui", &mut out);
             let script = String::from_utf8(out).expect("completions are UTF-8");
-            for word in ["kr8s-tui", "kubeconfig", "config", "demo-server", "completions"] {
+            for word in [
+                "kr8s-tui",
+                "kubeconfig",
+                "config",
+                "demo-server",
+                "completions",
+            ] {
                 assert!(script.contains(word), "{shell}: {word} missing");
             }
         }

@@ -86,12 +86,13 @@ impl Config {
 fn unknown_key_line(text: &str, message: &str) -> Option<usize> {
     let rest = message.strip_prefix("unknown field `")?;
     let name = &rest[..rest.find('`')?];
-    text.lines().position(|line| {
-        line.trim_start()
-            .strip_prefix(name)
-            .is_some_and(|after| after.trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(name)
+                .is_some_and(|after| after.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// The config in effect and what went wrong reading it.
@@ -134,6 +135,21 @@ pub fn load(explicit: Option<&Path>) -> Loaded {
             error: Some(format!("config ignored, defaults used: {e}")),
         },
     }
+}
+
+/// One status-bar line for a config file that was ignored and key overrides that were not
+/// applied (conflicts, unknown names); `None` when everything applied.
+pub fn startup_problems(
+    file_error: Option<String>,
+    key_errors: &[crate::keys::KeymapError],
+) -> Option<String> {
+    let mut problems: Vec<String> = file_error.into_iter().collect();
+    problems.extend(
+        key_errors
+            .iter()
+            .map(|e| format!("[keys] override ignored: {e}")),
+    );
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 /// `NO_COLOR` (set and not empty, see no-color.org) forces the monochrome theme.
@@ -209,11 +225,25 @@ mod tests {
         let loaded = load(Some(&path));
         assert_eq!(loaded.config, Config::default());
         let error = loaded.error.expect("an error for the status bar");
-        assert!(error.contains(&format!("{} line 2", path.display())), "{error}");
+        assert!(
+            error.contains(&format!("{} line 2", path.display())),
+            "{error}"
+        );
 
         let missing = load(Some(&dir.path().join("nope.toml")));
         assert_eq!(missing.config, Config::default());
         assert!(missing.error.is_some_and(|e| e.contains("nope.toml")));
+    }
+
+    #[test]
+    fn key_conflicts_are_reported_at_startup() {
+        let config = Config::parse("[keys]\nquit = [\"j\"]\n", "c.toml").expect("valid");
+        let (_, errors) = crate::keys::Keymap::builtin().with_overrides(&config.keys);
+        assert_eq!(
+            startup_problems(None, &errors).as_deref(),
+            Some("[keys] override ignored: key \"j\" is bound to both Down and Quit")
+        );
+        assert_eq!(startup_problems(None, &[]), None);
     }
 
     #[test]

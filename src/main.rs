@@ -7,12 +7,12 @@ use clap::{CommandFactory, Parser};
 use crossterm::event::EventStream;
 
 use kr8s_tui::cli::{Cli, Command, GlobalArgs};
+use kr8s_tui::keys::Keymap;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
 use kr8s_tui::msg::{Msg, RequestRecord};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
-use kr8s_tui::keys::{Keymap, KeymapError};
 use kr8s_tui::{api_cmd, app, config, demo, logging, terminal};
 
 fn main() -> ExitCode {
@@ -79,7 +79,10 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     }
     let cfg = &settings.config;
     let (keymap, key_errors) = Keymap::builtin().with_overrides(&cfg.keys);
-    let config_error = config_problems(settings.error.clone(), &key_errors);
+    let config_error = config::startup_problems(settings.error.clone(), &key_errors);
+    if let Some(problem) = &config_error {
+        tracing::warn!(%problem, "config");
+    }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let cache = load(&global, &tx);
     let task_opts = TaskOptions {
@@ -116,21 +119,6 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     terminal::restore();
     result?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// One status-bar line for a config file that was ignored and key overrides that were not
-/// applied (conflicts, unknown names); `None` when everything applied.
-fn config_problems(file_error: Option<String>, key_errors: &[KeymapError]) -> Option<String> {
-    let mut problems: Vec<String> = file_error.into_iter().collect();
-    problems.extend(
-        key_errors
-            .iter()
-            .map(|e| format!("[keys] override ignored: {e}")),
-    );
-    for p in &problems {
-        tracing::warn!(problem = %p, "config");
-    }
-    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 /// Reads the kubeconfig and queues the `Contexts` message; problems are shown in the UI.

@@ -185,7 +185,12 @@ impl Tasks {
         });
         let tx = self.tx.clone();
         let interval = self.opts.version_interval;
-        let poll = tokio::spawn(health::poll_version(client.clone(), generation, interval, tx));
+        let poll = tokio::spawn(health::poll_version(
+            client.clone(),
+            generation,
+            interval,
+            tx,
+        ));
         let tx = self.tx.clone();
         let page = self.opts.page_size;
         let ns = tokio::spawn(async move {

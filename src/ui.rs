@@ -487,7 +487,10 @@ mod tests {
             .any(|c| c.modifier.contains(Modifier::REVERSED));
         assert!(selected_reversed, "the selection stays visible");
         let text = terminal.backend().to_string();
-        assert!(text.contains("!CrashLoopBackOff"), "failing states are marked");
+        assert!(
+            text.contains("!CrashLoopBackOff"),
+            "failing states are marked"
+        );
         insta::assert_snapshot!(text);
     }
 

@@ -109,7 +109,10 @@ async fn exec_plugin_never_runs_for_unselected_contexts() {
     );
     assert_eq!(answers["exec"], HealthResult::NeedsExec);
     assert!(matches!(&answers["down"], HealthResult::Down(e) if !e.is_empty()));
-    assert!(!runs.exists(), "the exec plugin ran for an unselected context");
+    assert!(
+        !runs.exists(),
+        "the exec plugin ran for an unselected context"
+    );
 
     // Control: selecting the exec context does run the plugin (so the fixture works).
     tasks.run(Effect::Connect {

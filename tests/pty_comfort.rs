@@ -59,8 +59,14 @@ fn no_color_draws_without_any_colour() {
     std::thread::sleep(Duration::from_millis(500));
     let out = String::from_utf8_lossy(&app.output()).into_owned();
     let colours = sgr_colours(&out);
-    assert!(colours.is_empty(), "colour SGR parameters under NO_COLOR: {colours:?}");
-    assert!(out.contains("\u{1b}[7m"), "the selection is drawn in reverse video");
+    assert!(
+        colours.is_empty(),
+        "colour SGR parameters under NO_COLOR: {colours:?}"
+    );
+    assert!(
+        out.contains("\u{1b}[7m"),
+        "the selection is drawn in reverse video"
+    );
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }

@@ -111,8 +111,8 @@ mod tests {
 
     #[test]
     fn swapping_two_keys_is_not_a_conflict() {
-        let (map, errors) = Keymap::builtin()
-            .with_overrides(&overrides(&[("up", &["j"]), ("down", &["k"])]));
+        let (map, errors) =
+            Keymap::builtin().with_overrides(&overrides(&[("up", &["j"]), ("down", &["k"])]));
         assert_eq!(errors, []);
         assert_eq!(map.action(&press('j')), Some(Action::Up));
         assert_eq!(map.action(&press('k')), Some(Action::Down));
@@ -130,7 +130,11 @@ mod tests {
             }]
         );
         assert_eq!(map.action(&press('j')), Some(Action::Down));
-        assert_eq!(map.action(&press('q')), Some(Action::Quit), "built-in keys kept");
+        assert_eq!(
+            map.action(&press('q')),
+            Some(Action::Quit),
+            "built-in keys kept"
+        );
         let help = map.help().iter().find(|h| h.action == Action::Quit);
         assert_eq!(help.map(|h| h.keys[0].clone()), Some("q".to_string()));
     }

@@ -76,7 +76,10 @@ pub fn of<'a>(state: &'a State, name: &str) -> ContextHealth<'a> {
                 latency: v.latency,
             };
         }
-        let error = state.connection_error.as_ref().or(state.version_error.as_ref());
+        let error = state
+            .connection_error
+            .as_ref()
+            .or(state.version_error.as_ref());
         return error.map_or(ContextHealth::Unknown, |e| ContextHealth::Down(e));
     }
     match state.health.results.get(name) {

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::Tasks;
-use crate::kube::auth::AuthConfig;
 use crate::kube::Client;
+use crate::kube::auth::AuthConfig;
 use crate::msg::{HealthResult, Msg, ServerVersion};
 
 /// A health check gives up after this long (the context is shown as unreachable).
@@ -48,10 +48,9 @@ impl Tasks {
                         latency,
                     },
                     Ok(Err(e)) => HealthResult::Down(e.to_string()),
-                    Err(_) => HealthResult::Down(format!(
-                        "no answer in {}s",
-                        started.elapsed().as_secs()
-                    )),
+                    Err(_) => {
+                        HealthResult::Down(format!("no answer in {}s", started.elapsed().as_secs()))
+                    }
                 };
                 let _ = tx.send(Msg::Health { context, result });
             });

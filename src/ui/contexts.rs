@@ -70,8 +70,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     header.push("HEALTH");
     widths.push(Constraint::Length(health_width));
-    let header = Row::new(header)
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let header =
+        Row::new(header).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
@@ -87,11 +87,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 fn health_cell(health: ContextHealth<'_>, failing: &str) -> Cell<'static> {
     match health {
         ContextHealth::Unknown => Cell::new("…").style(Style::new().fg(Color::DarkGray)),
-        ContextHealth::Up { version, latency } => Cell::new(format!(
-            "{} {}ms",
-            sanitize(version),
-            latency.as_millis()
-        )),
+        ContextHealth::Up { version, latency } => {
+            Cell::new(format!("{} {}ms", sanitize(version), latency.as_millis()))
+        }
         ContextHealth::Down(_) => {
             Cell::new(format!("{failing}✗ unreachable")).style(Style::new().fg(Color::Red))
         }
@@ -132,7 +130,10 @@ mod tests {
             namespace: None,
         });
         let answers = [
-            ("prod-eu", HealthResult::Down("dial tcp 10.0.0.1:443: connection refused".into())),
+            (
+                "prod-eu",
+                HealthResult::Down("dial tcp 10.0.0.1:443: connection refused".into()),
+            ),
             ("sso-prod", HealthResult::NeedsExec),
             (
                 "staging",

@@ -47,7 +47,11 @@ impl Theme {
             let (fg, bg, modifier) = match self.name {
                 ThemeName::Dark => continue,
                 ThemeName::Light => (light_fg(cell.fg, cell.bg), light_bg(cell.bg), cell.modifier),
-                ThemeName::Mono => (Color::Reset, Color::Reset, mono_modifier(cell.bg, cell.modifier)),
+                ThemeName::Mono => (
+                    Color::Reset,
+                    Color::Reset,
+                    mono_modifier(cell.bg, cell.modifier),
+                ),
             };
             cell.fg = fg;
             cell.bg = bg;
@@ -110,7 +114,10 @@ mod tests {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
         assert!(cell.modifier.contains(Modifier::REVERSED));
         let error = painted(ThemeName::Mono, Style::new().fg(Color::Red));
-        assert_eq!((error.fg, error.modifier), (Color::Reset, Modifier::empty()));
+        assert_eq!(
+            (error.fg, error.modifier),
+            (Color::Reset, Modifier::empty())
+        );
         let bar = painted(ThemeName::Mono, Style::new().bg(Color::Black));
         assert_eq!((bar.bg, bar.modifier), (Color::Reset, Modifier::empty()));
     }
