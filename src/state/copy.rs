@@ -1,5 +1,5 @@
 //! Copying to the clipboard (OSC 52, run by the runtime): the selected object's name, its
-//! `namespace/name`, or the text of the open YAML view.
+//! `namespace/name`, the text of the open YAML view, or the page of log lines on screen.
 
 use super::detail::DetailView;
 use super::{Focus, Screen, State};
@@ -18,7 +18,7 @@ pub fn is_copy(action: Action) -> bool {
 pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
     state.dirty = true;
     let text = match action {
-        Action::CopyYaml => open_yaml(state),
+        Action::CopyYaml => view_text(state),
         Action::CopyName => selected(state).map(|(_, name)| name),
         _ => selected(state).map(|(ns, name)| match ns {
             Some(ns) if !ns.is_empty() => format!("{ns}/{name}"),
@@ -28,7 +28,7 @@ pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
     match text {
         Some(text) if !text.is_empty() => {
             let what = match action {
-                Action::CopyYaml => format!("{} lines of YAML", text.lines().count()),
+                Action::CopyYaml => format!("{} lines", text.lines().count()),
                 _ => text.clone(),
             };
             state.nav.info(format!("copied {what} to the clipboard"));
@@ -36,7 +36,7 @@ pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => {
             let need = match action {
-                Action::CopyYaml => "open a YAML view (y) to copy it",
+                Action::CopyYaml => "open a YAML (y) or logs (l) view to copy its text",
                 _ => "nothing selected to copy",
             };
             state.nav.error(need);
@@ -74,9 +74,21 @@ fn selected(state: &State) -> Option<(Option<String>, String)> {
     }
 }
 
-/// The whole text of the open YAML view (as shown: managedFields only when toggled on).
-fn open_yaml(state: &State) -> Option<String> {
+/// The whole text of the open YAML view (as shown: managedFields only when toggled on), or
+/// the log lines of the logs view's page (scroll to choose them).
+fn view_text(state: &State) -> Option<String> {
     match &state.nav.detail.as_ref()?.view {
+        DetailView::Logs(logs) => {
+            let len = logs.buffer.len();
+            let page = logs.page.get().max(1);
+            let top = if logs.follow {
+                len.saturating_sub(page)
+            } else {
+                logs.offset.min(len)
+            };
+            let lines: Vec<&str> = logs.buffer.range(top..(top + page).min(len)).collect();
+            (!lines.is_empty()).then(|| lines.join("\n") + "\n")
+        }
         DetailView::Yaml {
             pane,
             object: Some(_),

@@ -262,3 +262,34 @@ fn health_answers_are_shown_per_context() {
         }
     ));
 }
+
+#[test]
+fn copy_the_page_of_log_lines_on_screen() {
+    let mut state = demo_state(false);
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)),
+    );
+    let Some(super::detail::DetailView::Logs(logs)) =
+        state.nav.detail.as_mut().map(|d| &mut d.view)
+    else {
+        panic!("logs view open");
+    };
+    logs.push((1..=10).map(|i| format!("line {i}")).collect());
+    logs.page.set(3);
+    // Following: the last page.
+    assert_eq!(
+        copied(&press(&mut state, 'Y')),
+        ["line 8\nline 9\nline 10\n"]
+    );
+    if let Some(super::detail::DetailView::Logs(logs)) =
+        state.nav.detail.as_mut().map(|d| &mut d.view)
+    {
+        logs.follow = false;
+        logs.offset = 2;
+    }
+    assert_eq!(
+        copied(&press(&mut state, 'Y')),
+        ["line 3\nline 4\nline 5\n"]
+    );
+}

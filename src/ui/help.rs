@@ -18,7 +18,10 @@ const COLUMN_WIDTH: u16 = 64;
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let entries = state.keymap.help();
     let per_column = usize::from(area.height.saturating_sub(6)).max(1);
-    let columns = entries.len().div_ceil(per_column).max(1);
+    // No more columns than the screen can show: each is a layout constraint, and dozens of
+    // them on a tiny screen make the layout solver crawl.
+    let fit = usize::from(area.width / COLUMN_WIDTH).max(1);
+    let columns = entries.len().div_ceil(per_column).clamp(1, fit);
     let rows_needed = entries.len().div_ceil(columns);
     let height = u16::try_from(rows_needed + 4).unwrap_or(u16::MAX);
     let width = u16::try_from(columns)
