@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::msg::{Effect, Msg};
@@ -38,7 +39,7 @@ where
     loop {
         let msg = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => match input_msg(ev) { Some(m) => m, None => continue },
+                Some(Ok(ev)) => match input_msg(ev, screen_area(terminal)) { Some(m) => m, None => continue },
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
@@ -69,6 +70,9 @@ fn apply(state: &mut State, tasks: &mut Tasks, msg: Msg) -> bool {
         }
         tasks.run(effect);
     }
+    if let Some(title) = state::title_effect(state) {
+        tasks.run(title);
+    }
     false
 }
 
@@ -82,11 +86,41 @@ where
     Ok(())
 }
 
-/// Terminal events the state cares about (key releases and focus changes are dropped).
-fn input_msg(ev: Event) -> Option<Msg> {
+/// Terminal events the state cares about (key releases and focus changes are dropped). Mouse
+/// positions become panes and rows here, by the layout of `ui`, so the state stays pure.
+fn input_msg(ev: Event, area: Rect) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Mouse(m) => mouse_msg(m, area),
         _ => None,
     }
+}
+
+/// Rows one wheel notch scrolls.
+const WHEEL_ROWS: isize = 3;
+
+/// A left click or wheel turn over a pane; other mouse events are ignored.
+pub fn mouse_msg(m: MouseEvent, area: Rect) -> Option<Msg> {
+    let (pane, row) = ui::pane_at(area, m.column, m.row)?;
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click { pane, row }),
+        MouseEventKind::ScrollDown => Some(Msg::Scroll {
+            pane,
+            delta: WHEEL_ROWS,
+        }),
+        MouseEventKind::ScrollUp => Some(Msg::Scroll {
+            pane,
+            delta: -WHEEL_ROWS,
+        }),
+        _ => None,
+    }
+}
+
+/// The whole screen, for mapping mouse positions (empty if the size cannot be read).
+fn screen_area<B: Backend>(terminal: &Terminal<B>) -> Rect {
+    terminal
+        .size()
+        .map(|s| Rect::new(0, 0, s.width, s.height))
+        .unwrap_or_default()
 }

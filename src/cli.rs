@@ -56,8 +56,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
     /// Lines of pod log kept in the logs view (the oldest are dropped beyond this).
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
-    pub log_lines: usize,
+    /// Default: `log_lines` of the config file, 50000.
+    #[arg(long, value_name = "N")]
+    pub log_lines: Option<usize>,
+    /// Config file to read instead of $XDG_CONFIG_HOME/kr8s-tui/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Log level or tracing filter, e.g. "info" or "kr8s_tui=debug".
     #[arg(long, global = true, default_value = "info")]
     pub log_level: String,
@@ -176,6 +180,41 @@ mod tests {
         );
         assert!(parse_timeout("soon").is_err());
         assert!(parse_timeout("3d").is_err());
+    }
+
+    #[test]
+    fn completions_cover_flags_and_subcommands_for_every_shell() {
+        use clap::CommandFactory;
+        use clap_complete::Shell;
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kr8s-tui", &mut out);
+            let script = String::from_utf8(out).expect("completions are UTF-8");
+            for word in [
+                "kr8s-tui",
+                "kubeconfig",
+                "config",
+                "demo-server",
+                "completions",
+            ] {
+                assert!(script.contains(word), "{shell}: {word} missing");
+            }
+        }
+        let cli = Cli::try_parse_from(["kr8s-tui", "completions", "zsh"]).expect("valid");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Completions { shell: Shell::Zsh })
+        ));
+    }
+
+    #[test]
+    fn config_and_log_lines_flags() {
+        let cli = Cli::try_parse_from(["kr8s-tui", "--config", "my.toml", "--log-lines", "9"])
+            .expect("valid flags");
+        assert_eq!(cli.global.config, Some(PathBuf::from("my.toml")));
+        assert_eq!(cli.global.log_lines, Some(9));
+        let cli = Cli::try_parse_from(["kr8s-tui"]).expect("no flags");
+        assert_eq!(cli.global.log_lines, None, "the config file decides");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The keymap: which key triggers which [`Action`]. Defaults live in `assets/keymap.toml`; the
 //! help overlay is generated from the same table, so a rebinding shows up in the help.
 
+mod overrides;
+
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -72,6 +74,10 @@ pub enum Action {
     ManagedFields,
     /// Re-list the current resource view.
     Refresh,
+    /// Copy the selected object's name / `namespace/name` / the open YAML (OSC 52).
+    CopyName,
+    CopyPath,
+    CopyYaml,
 }
 
 /// Why a keymap could not be loaded.
@@ -79,6 +85,8 @@ pub enum Action {
 pub enum KeymapError {
     #[error("keymap is not valid TOML: {0}")]
     Parse(String),
+    #[error("unknown action {0:?}")]
+    UnknownAction(String),
     #[error("unknown key {key:?} for action {action:?}")]
     UnknownKey { action: Action, key: String },
     #[error("key {key:?} is bound to both {first:?} and {second:?}")]

@@ -5,6 +5,7 @@ pub mod api_cmd;
 pub mod app;
 pub mod cli;
 pub mod clipboard;
+pub mod config;
 pub mod demo;
 pub mod history;
 pub mod keys;

@@ -7,12 +7,13 @@ use clap::{CommandFactory, Parser};
 use crossterm::event::EventStream;
 
 use kr8s_tui::cli::{Cli, Command, GlobalArgs};
+use kr8s_tui::keys::Keymap;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
 use kr8s_tui::msg::Msg;
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
-use kr8s_tui::{api_cmd, app, demo, logging, terminal};
+use kr8s_tui::{api_cmd, app, config, demo, logging, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -72,18 +73,38 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
         demo = cli.demo,
         "kr8s-tui starting"
     );
+    let settings = config::load(global.config.as_deref());
+    if let Some(path) = &settings.path {
+        tracing::info!(path = %path.display(), error = ?settings.error, "config file read");
+    }
+    let cfg = &settings.config;
+    let (keymap, key_errors) = Keymap::builtin().with_overrides(&cfg.keys);
+    let config_error = config::startup_problems(settings.error.clone(), &key_errors);
+    if let Some(problem) = &config_error {
+        tracing::warn!(%problem, "config");
+    }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let cache = load(&global, &tx);
-    let tasks = Tasks::new(cache, tx, TaskOptions::default()).with_clipboard(Box::new(copy_osc52));
-    let state = State::new(StartOptions {
+    let task_opts = TaskOptions {
+        page_size: cfg.page_size,
+        version_interval: cfg.version_interval(),
+        ..TaskOptions::default()
+    };
+    let tasks = Tasks::new(cache, tx, task_opts)
+        .with_clipboard(Box::new(copy_osc52))
+        .with_title(Box::new(set_title));
+    let mut state = State::new(StartOptions {
         all_namespaces: global.all_namespaces,
         readonly: global.readonly,
         log_file: Some(log_file.display().to_string()),
-        log_lines: global.log_lines,
+        log_lines: global.log_lines.unwrap_or(cfg.log_lines),
+        theme: config::effective_theme(cfg.theme, std::env::var_os("NO_COLOR").as_deref()),
+        config_error,
     });
+    state.keymap = keymap;
 
     terminal::install_panic_hook(log_file);
-    let mut term = terminal::enter()?;
+    let mut term = terminal::enter(cfg.mouse)?;
     // Test-only: tests/pty_safety.rs sets KR8S_TUI_TEST_PANIC=<ms> to prove that a panic in a
     // background task, with the UI on screen, restores the terminal, names the log file and
     // exits non-zero. Read once, here; it does nothing else.
@@ -168,6 +189,11 @@ fn load(
         error,
     });
     Some(cache)
+}
+
+/// Sets the terminal window title (the text is already free of control characters).
+fn set_title(title: &str) {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::terminal::SetTitle(title));
 }
 
 /// Puts text on the clipboard of the terminal (works over SSH) with an OSC 52 sequence.

@@ -19,6 +19,21 @@ pub struct ServerVersion {
     pub platform: String,
 }
 
+/// Reachability of a context that is not the open one (the contexts pane's HEALTH column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HealthResult {
+    /// `/version` answered.
+    Up {
+        version: String,
+        latency: std::time::Duration,
+    },
+    /// Unreachable, refused or misconfigured: the error.
+    Down(String),
+    /// Its credentials come from an exec plugin, which is only run for the selected context
+    /// (it may prompt, open a browser or be slow).
+    NeedsExec,
+}
+
 /// A change to the pod list from a watch stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PodEvent {
@@ -41,6 +56,22 @@ pub enum Msg {
     },
     /// Spinner/clock tick (ages are re-rendered from timestamps).
     Tick,
+    /// Health of context `context` (answer to `Effect::CheckHealth`).
+    Health {
+        context: String,
+        result: HealthResult,
+    },
+    /// A left click on `pane`, on list row `row` (0 = first row below the header; `None` on
+    /// its border or header). Mapped from the screen layout by `ui::pane_at`.
+    Click {
+        pane: crate::state::Focus,
+        row: Option<usize>,
+    },
+    /// The mouse wheel over `pane`: `delta` rows, negative is up.
+    Scroll {
+        pane: crate::state::Focus,
+        delta: isize,
+    },
     /// The kubeconfig was read: contexts to list, the one to open, and any problem loading it.
     Contexts {
         contexts: Vec<ContextInfo>,
@@ -275,5 +306,14 @@ pub enum Effect {
     /// Put `text` on the clipboard with an OSC 52 sequence (`clipboard::osc52`).
     Copy {
         text: String,
+    },
+    /// Check `/version` of each of `contexts` and answer one `Msg::Health` each; contexts
+    /// with exec-plugin credentials are answered `NeedsExec` without running anything.
+    CheckHealth {
+        contexts: Vec<String>,
+    },
+    /// Set the terminal window title (already free of control characters).
+    SetTitle {
+        title: String,
     },
 }

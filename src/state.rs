@@ -1,13 +1,16 @@
 //! All UI state and the pure `update` function: messages in, effects out. No I/O, no ratatui.
 
 mod command;
+pub mod copy;
 mod cursor;
 pub mod describe;
 pub mod detail;
 pub mod filter;
+pub mod health;
 pub mod kinds;
 mod line_input;
 pub mod logs;
+mod mouse;
 pub mod nav;
 mod pods;
 pub mod raw;
@@ -19,6 +22,8 @@ mod raw_tests;
 pub mod request_log;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_comfort;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
@@ -34,6 +39,7 @@ pub use pods::PodTable;
 pub use raw::RawPane;
 pub use request_log::RequestLog;
 
+use crate::config::ThemeName;
 use crate::keys::{Action, Keymap};
 use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
@@ -49,6 +55,10 @@ pub struct StartOptions {
     pub log_file: Option<String>,
     /// `--log-lines`: lines a logs view keeps (0: the default, 50 000).
     pub log_lines: usize,
+    /// Colours to draw with (config `theme`, or `Mono` under `NO_COLOR`).
+    pub theme: ThemeName,
+    /// Why (part of) the config file was ignored, shown in the status bar.
+    pub config_error: Option<String>,
 }
 
 /// Which pane has the keyboard.
@@ -157,6 +167,10 @@ pub struct State {
     pub nav: Nav,
     pub raw: RawPane,
     pub request_log: RequestLog,
+    /// Version and latency of the other contexts (contexts pane).
+    pub health: health::Health,
+    /// The window title last asked for (`Effect::SetTitle` only when it changes).
+    pub title: String,
 }
 
 impl State {
@@ -198,6 +212,8 @@ impl State {
             nav,
             raw: RawPane::default(),
             request_log: RequestLog::default(),
+            title: String::new(),
+            health: health::Health::default(),
         }
     }
 
@@ -214,6 +230,7 @@ impl State {
             ("namespaces", &self.namespaces_error),
             ("version", &self.version_error),
             ("kubeconfig", &self.kubeconfig_error),
+            ("config", &self.opts.config_error),
         ];
         sources
             .into_iter()
@@ -264,6 +281,34 @@ impl State {
     }
 }
 
+/// `Effect::SetTitle` when the window title (context/namespace) changed since the last call;
+/// the app loop asks after every update.
+pub fn title_effect(state: &mut State) -> Option<Effect> {
+    let title = window_title(state);
+    if title == state.title {
+        return None;
+    }
+    state.title.clone_from(&title);
+    Some(Effect::SetTitle { title })
+}
+
+/// `kr8s-tui: context/namespace` ("all" for all namespaces), safe for a terminal title.
+pub fn window_title(state: &State) -> String {
+    let Some(context) = &state.context else {
+        return "kr8s-tui".into();
+    };
+    let namespace = state.namespace.as_deref().unwrap_or("all");
+    format!("kr8s-tui: {context}/{namespace}")
+        .chars()
+        .map(|c| if c.is_control() || is_bidi(c) { '?' } else { c })
+        .collect()
+}
+
+/// Bidirectional overrides would reorder the rest of a title bar.
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock except on
 /// `Msg::Tick`.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -297,8 +342,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             Vec::new()
         }
+        Msg::Click { pane, row } => mouse::on_click(state, pane, row),
+        Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
         Msg::Tick => {
             on_tick(state, jiff::Timestamp::now());
+            health::on_tick(state)
+        }
+        Msg::Health { context, result } => {
+            health::on_result(state, context, result);
             Vec::new()
         }
         Msg::Contexts {
@@ -370,6 +421,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     state.dirty = true;
+    if copy::is_copy(action) && state.screen == Screen::Main && state.nav.prompt.is_none() {
+        return copy::on_copy(state, action);
+    }
     if action != Action::Help
         && state.screen == Screen::Main
         && let Some(effects) = nav::on_action(state, action)

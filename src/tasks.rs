@@ -1,6 +1,7 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod health;
 mod pods;
 mod raw;
 
@@ -14,7 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::kube::{ApiCache, Client, KubeError, ListParams};
-use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
+use crate::msg::{ConnectionInfo, Effect, Msg};
 
 mod work;
 
@@ -53,6 +54,8 @@ pub struct Tasks {
     logs_task: Option<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
     clipboard: Clipboard,
+    /// Where `Effect::SetTitle` goes (main: crossterm `SetTitle`).
+    title: Clipboard,
 }
 
 /// Where `Effect::Copy` text goes: the real terminal (OSC 52) or a test's sink.
@@ -81,12 +84,19 @@ impl Tasks {
             logs_task: None,
             raw_tasks: HashMap::new(),
             clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
+            title: Box::new(|_| {}),
         }
     }
 
     /// Sets where copied text goes (main: an OSC 52 sequence on the terminal).
     pub fn with_clipboard(mut self, clipboard: Clipboard) -> Self {
         self.clipboard = clipboard;
+        self
+    }
+
+    /// Sets where the window title goes (main: the terminal's title).
+    pub fn with_title(mut self, title: Clipboard) -> Self {
+        self.title = title;
         self
     }
 
@@ -125,6 +135,8 @@ impl Tasks {
                 }
             }
             Effect::Copy { text } => (self.clipboard)(&text),
+            Effect::SetTitle { title } => (self.title)(&title),
+            Effect::CheckHealth { contexts } => self.check_health(contexts),
             other => self.run_work(other),
         }
     }
@@ -172,7 +184,12 @@ impl Tasks {
         });
         let tx = self.tx.clone();
         let interval = self.opts.version_interval;
-        let poll = tokio::spawn(poll_version(client.clone(), generation, interval, tx));
+        let poll = tokio::spawn(health::poll_version(
+            client.clone(),
+            generation,
+            interval,
+            tx,
+        ));
         let tx = self.tx.clone();
         let page = self.opts.page_size;
         let ns = tokio::spawn(async move {
@@ -236,33 +253,6 @@ pub fn pods_path(namespace: Option<&str>) -> String {
     match namespace {
         Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
         None => "/api/v1/pods".into(),
-    }
-}
-
-async fn poll_version(
-    client: Client,
-    generation: u64,
-    interval: Duration,
-    tx: UnboundedSender<Msg>,
-) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        let result = client
-            .version()
-            .await
-            .map(|(v, latency)| {
-                let version = ServerVersion {
-                    git_version: v.git_version,
-                    platform: v.platform,
-                };
-                (version, latency)
-            })
-            .map_err(|e| e.to_string());
-        if tx.send(Msg::Version { generation, result }).is_err() {
-            return;
-        }
     }
 }
 

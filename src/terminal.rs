@@ -14,11 +14,18 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
-/// Switches the terminal into the UI's mode.
-pub fn enter() -> io::Result<Tui> {
+/// Switches the terminal into the UI's mode; `mouse` captures clicks and the wheel.
+pub fn enter(mouse: bool) -> io::Result<Tui> {
     enable_raw_mode()?;
     let mut stdout = io::stdout();
-    if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+    let entered = execute!(stdout, EnterAlternateScreen).and_then(|()| {
+        if mouse {
+            execute!(stdout, EnableMouseCapture)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = entered {
         restore();
         return Err(e);
     }

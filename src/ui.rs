@@ -15,6 +15,7 @@ pub mod request_log;
 pub mod resources;
 pub mod status;
 pub mod text_view;
+pub mod theme;
 pub mod yaml;
 
 #[cfg(test)]
@@ -23,7 +24,7 @@ mod tests_detail;
 use std::borrow::Cow;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
@@ -39,17 +40,18 @@ const STATUS_HEIGHT: u16 = 2;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, state: &State) {
+    draw_screen(frame, state);
+    theme::Theme::new(state.opts.theme).paint(frame.buffer_mut());
+}
+
+/// Draws every pane in the dark palette (the theme repaints it afterwards).
+fn draw_screen(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if let Some(problem) = &state.fatal {
         render_fatal(frame, area, problem, state.opts.log_file.as_deref());
         return;
     }
-    let [top, main, status_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(STATUS_HEIGHT),
-    ])
-    .areas(area);
+    let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
         Screen::Main => match &state.nav.detail {
@@ -74,6 +76,41 @@ pub fn render(frame: &mut Frame, state: &State) {
     if state.help_open {
         help::render(frame, area, state);
     }
+}
+
+/// Breadcrumb line, main area, status bar.
+fn screen_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(STATUS_HEIGHT),
+    ])
+    .areas(area)
+}
+
+/// What the mouse at column `x`, row `y` of a screen of size `area` points at: the pane, by
+/// the same layout `render` uses, and the list row under it (0 = the first row below the
+/// pane's header; `None` on a border or header). `None` outside every pane.
+pub fn pane_at(area: Rect, x: u16, y: u16) -> Option<(Focus, Option<usize>)> {
+    let [_, main, _] = screen_areas(area);
+    let panes = layout_panes(main);
+    let position = Position { x, y };
+    // Contexts and pods tables have a header row; the namespaces list has none.
+    let targets = [
+        (Focus::Contexts, panes.contexts, 1),
+        (Focus::Namespaces, panes.namespaces, 0),
+        (Focus::Pods, panes.pods, 1),
+    ];
+    let (focus, rect, header) = targets
+        .into_iter()
+        .find(|(_, rect, _)| rect.contains(position))?;
+    let inner = rect.inner(Margin::new(1, 1));
+    let row = inner
+        .contains(position)
+        .then(|| y - inner.y)
+        .and_then(|r| r.checked_sub(header))
+        .map(usize::from);
+    Some((focus, row))
 }
 
 /// A detail view over the whole main area.
@@ -412,6 +449,49 @@ mod tests {
         state.fatal =
             Some("no kubeconfig: ~/.kube/config does not exist and $KUBECONFIG is unset".into());
         insta::assert_snapshot!(testing::draw(80, 24, |f| render(f, &state)));
+    }
+
+    #[test]
+    fn mouse_positions_map_to_panes_and_rows() {
+        // 80x24: crumb row 0; strip rows 1..8 (contexts x 0..48, namespaces 48..80); pods below.
+        let area = Rect::new(0, 0, 80, 24);
+        assert_eq!(pane_at(area, 5, 3), Some((Focus::Contexts, Some(0))));
+        assert_eq!(pane_at(area, 5, 2), Some((Focus::Contexts, None)), "header");
+        assert_eq!(pane_at(area, 60, 2), Some((Focus::Namespaces, Some(0))));
+        assert_eq!(pane_at(area, 10, 10), Some((Focus::Pods, Some(0))));
+        assert_eq!(pane_at(area, 0, 10), Some((Focus::Pods, None)), "border");
+        assert_eq!(pane_at(area, 10, 0), None, "breadcrumb");
+        assert_eq!(pane_at(area, 10, 23), None, "status bar");
+    }
+
+    #[test]
+    fn no_color_screen_is_monochrome_with_markers() {
+        let mut state = testing::demo_state(false);
+        state.opts.theme = crate::config::ThemeName::Mono;
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+            .expect("test backend never fails");
+        terminal
+            .draw(|f| render(f, &state))
+            .expect("test backend never fails");
+        let buffer = terminal.backend().buffer();
+        assert!(
+            buffer
+                .content
+                .iter()
+                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+            "no colour anywhere"
+        );
+        let selected_reversed = buffer
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED));
+        assert!(selected_reversed, "the selection stays visible");
+        let text = terminal.backend().to_string();
+        assert!(
+            text.contains("!CrashLoopBackOff"),
+            "failing states are marked"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -21,6 +21,11 @@ impl Cursor {
         self.selected
     }
 
+    /// First row of the scroll window at the last draw (maps a clicked screen row to an index).
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+
     /// Puts the cursor on `index`, clamped to `len`.
     pub fn select(&mut self, index: usize, len: usize) {
         self.selected = index.min(len.saturating_sub(1));

@@ -83,7 +83,9 @@ impl Tasks {
             | Effect::SendRaw { .. }
             | Effect::CancelRaw { .. }
             | Effect::SaveHistory { .. }
-            | Effect::Copy { .. } => {}
+            | Effect::Copy { .. }
+            | Effect::SetTitle { .. }
+            | Effect::CheckHealth { .. } => {}
         }
     }
 

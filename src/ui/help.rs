@@ -12,13 +12,20 @@ use crate::state::State;
 
 /// Width of one column of bindings.
 const COLUMN_WIDTH: u16 = 64;
+/// Narrowest column worth drawing (keys and the start of the description).
+const MIN_COLUMN_WIDTH: u16 = 20;
+/// Most columns ever laid out (a very wide, very short screen would ask for dozens).
+const MAX_COLUMNS: usize = 6;
 
 /// Draws the help overlay centred over `area`; bindings flow into more columns when they do
 /// not fit the height.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let entries = state.keymap.help();
     let per_column = usize::from(area.height.saturating_sub(6)).max(1);
-    let columns = entries.len().div_ceil(per_column).max(1);
+    // No more columns than the screen can show: each is a layout constraint, and dozens of
+    // them on a tiny screen make the layout solver crawl.
+    let fit = usize::from(area.width / MIN_COLUMN_WIDTH).clamp(1, MAX_COLUMNS);
+    let columns = entries.len().div_ceil(per_column).clamp(1, fit);
     let rows_needed = entries.len().div_ceil(columns);
     let height = u16::try_from(rows_needed + 4).unwrap_or(u16::MAX);
     let width = u16::try_from(columns)

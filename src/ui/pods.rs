@@ -37,13 +37,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let columns = Columns::for_screen(state, frame.area().width);
     let height = usize::from(block.inner(area).height.saturating_sub(1));
+    let marker = super::theme::Theme::new(state.opts.theme).failing_marker();
     let cursor = &state.pods.cursor;
     let window = cursor.window(height, state.pods.visible_len());
     let selected = cursor.selected().checked_sub(window.start);
     let visible: Vec<&PodRow> = state.pods.visible(window).collect();
     let cells: Vec<Vec<String>> = visible
         .iter()
-        .map(|r| columns.cells(r, state.now))
+        .map(|r| {
+            let mut cells = columns.cells(r, state.now);
+            mark_failing(&mut cells, r, columns.status_index(), marker);
+            cells
+        })
         .collect();
     let widths = columns.widths(&cells);
     let rows = visible
@@ -243,6 +248,17 @@ fn styled_row(pod: &PodRow, cells: Vec<String>, columns: &Columns) -> Row<'stati
         row = row.style(Style::new().fg(Color::DarkGray));
     }
     row
+}
+
+/// Puts `marker` (`!` in monochrome, else nothing) before a failing status, where colour
+/// cannot say it.
+fn mark_failing(cells: &mut [String], pod: &PodRow, status_index: usize, marker: &str) {
+    if marker.is_empty() || status_style(&pod.status).fg != Some(Color::Red) {
+        return;
+    }
+    if let Some(cell) = cells.get_mut(status_index) {
+        cell.insert_str(0, marker);
+    }
 }
 
 /// "2/2" (and "0/0") is all ready; "1/2" is not.

@@ -1,0 +1,66 @@
+//! Mouse input, already mapped to panes and rows by `ui::pane_at`: a click focuses a pane and
+//! selects the row under it, the wheel scrolls (the focused list, or the open detail view).
+
+use super::{Focus, Screen, State};
+use crate::keys::Action;
+use crate::msg::Effect;
+
+/// Left click on `row` of `pane` (on the main screen, without a detail view or dialog open).
+pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effect> {
+    if !main_panes_visible(state) {
+        return Vec::new();
+    }
+    state.dirty = true;
+    state.focus = pane;
+    let Some(row) = row else {
+        return Vec::new();
+    };
+    let len = match pane {
+        Focus::Contexts => state.contexts.len(),
+        Focus::Namespaces => state.namespace_entries(),
+        Focus::Pods => match &state.nav.resource {
+            Some(view) => view.len(),
+            None => state.pods.visible_len(),
+        },
+    };
+    let cursor = match pane {
+        Focus::Contexts => &mut state.contexts_cursor,
+        Focus::Namespaces => &mut state.namespaces_cursor,
+        Focus::Pods => match &mut state.nav.resource {
+            Some(view) => &mut view.cursor,
+            None => &mut state.pods.cursor,
+        },
+    };
+    let index = cursor.offset() + row;
+    if index < len {
+        cursor.select(index, len);
+    }
+    Vec::new()
+}
+
+/// Wheel over `pane`: `delta` rows down (up when negative), as the arrow keys would move
+/// (so an open detail view or the request log scrolls too).
+pub fn on_scroll(state: &mut State, pane: Focus, delta: isize) -> Vec<Effect> {
+    let covered = state.help_open || state.nav.confirm.is_some() || state.nav.prompt.is_some();
+    if covered || state.screen == Screen::Raw {
+        return Vec::new();
+    }
+    if main_panes_visible(state) {
+        state.focus = pane;
+    }
+    let action = if delta < 0 { Action::Up } else { Action::Down };
+    let mut effects = Vec::new();
+    for _ in 0..delta.unsigned_abs() {
+        effects.extend(super::on_action(state, action));
+    }
+    effects
+}
+
+/// True when the contexts, namespaces and pods panes are on screen and nothing covers them.
+fn main_panes_visible(state: &State) -> bool {
+    state.screen == Screen::Main
+        && state.nav.detail.is_none()
+        && !state.help_open
+        && state.nav.confirm.is_none()
+        && state.nav.prompt.is_none()
+}
