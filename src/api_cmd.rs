@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use bytes::Bytes;
 use http::Method;
 
@@ -89,13 +89,9 @@ fn read_body(spec: &str) -> anyhow::Result<String> {
 
 /// Bodies may be typed as JSON or YAML; the API gets JSON.
 pub fn body_to_json(text: &str) -> anyhow::Result<Bytes> {
-    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
-        return Ok(Bytes::from(text.to_string()));
-    }
-    match serde_saphyr::from_str::<serde_json::Value>(text) {
-        Ok(v) => Ok(Bytes::from(serde_json::to_vec(&v)?)),
-        Err(e) => bail!("body is neither JSON nor YAML: {e}"),
-    }
+    crate::kube::wire::json_body(text)
+        .map(Bytes::from)
+        .map_err(anyhow::Error::msg)
 }
 
 fn print_body(body: &[u8], output: OutputFormat) -> anyhow::Result<()> {

@@ -227,6 +227,20 @@ where
     )
 }
 
+/// A request body typed as JSON or YAML, as the JSON the API takes. Valid JSON is kept byte for
+/// byte (big numbers, key order); anything else is parsed as YAML. The error names the problem
+/// in one line.
+pub fn json_body(text: &str) -> Result<String, String> {
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        return Ok(text.to_string());
+    }
+    let value = serde_saphyr::from_str::<serde_json::Value>(text).map_err(|e| {
+        let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
+        format!("body is neither JSON nor YAML: {first_line}")
+    })?;
+    serde_json::to_string(&value).map_err(|e| format!("body cannot be sent as JSON: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

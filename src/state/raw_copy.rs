@@ -18,10 +18,7 @@ fn py_str(text: &str) -> String {
 /// The body as JSON text: YAML is converted (the API server wants JSON), anything that does
 /// not parse is kept as typed.
 pub fn body_as_json(body: &str) -> String {
-    match serde_saphyr::from_str::<serde_json::Value>(body) {
-        Ok(value) => serde_json::to_string(&value).unwrap_or_else(|_| body.to_string()),
-        Err(_) => body.to_string(),
-    }
+    crate::kube::wire::json_body(body).unwrap_or_else(|_| body.to_string())
 }
 
 /// The content type a request is sent with.

@@ -253,11 +253,8 @@ fn refuse(request: &RawRequest, readonly: bool, context: Option<&str>) -> Result
     }
     let context = context.ok_or("no context: pick one in the contexts pane first")?;
     resolve(request).map_err(|e| e.to_string())?;
-    if let Some(body) = &request.body
-        && let Err(e) = serde_saphyr::from_str::<serde_json::Value>(body)
-    {
-        let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
-        return Err(format!("body is neither JSON nor YAML: {first_line}"));
+    if let Some(body) = &request.body {
+        crate::kube::wire::json_body(body)?;
     }
     Ok(context.to_string())
 }
