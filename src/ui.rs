@@ -212,6 +212,36 @@ pub fn title(name: &str, detail: &str) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Table column widths: column `fill` takes what is left; the others fit their visible cells
+/// and title, at least `min(title)` and at most `cap` characters.
+pub fn fit_widths<T: AsRef<str>>(
+    titles: &[T],
+    fill: usize,
+    rows: &[Vec<String>],
+    cap: usize,
+    min: impl Fn(&str) -> usize,
+) -> Vec<Constraint> {
+    titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            if i == fill {
+                return Constraint::Fill(1);
+            }
+            let title = title.as_ref();
+            let widest = rows
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(title.len())
+                .max(min(title));
+            Constraint::Length(u16::try_from(widest.min(cap)).unwrap_or(u16::MAX))
+        })
+        .collect()
+}
+
 /// Makes untrusted text (names, server messages) safe to draw: control characters (escape
 /// sequences, newlines) and bidi overrides become `?`.
 pub fn sanitize(text: &str) -> Cow<'_, str> {

@@ -189,26 +189,8 @@ impl Columns {
 
     /// NAME takes what is left; other columns fit the visible cells, within limits.
     fn widths(&self, cells: &[Vec<String>]) -> Vec<Constraint> {
-        let titles = self.titles();
         let name_index = usize::from(self.namespace);
-        titles
-            .iter()
-            .enumerate()
-            .map(|(i, title)| {
-                if i == name_index {
-                    return Constraint::Fill(1);
-                }
-                let widest = cells
-                    .iter()
-                    .filter_map(|row| row.get(i))
-                    .map(|c| c.chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .max(title.len())
-                    .max(min_width(title));
-                Constraint::Length(u16::try_from(widest.min(30)).unwrap_or(30))
-            })
-            .collect()
+        super::fit_widths(&self.titles(), name_index, cells, 30, min_width)
     }
 }
 

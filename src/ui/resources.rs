@@ -100,22 +100,5 @@ fn message(
 
 /// The name column fills; others fit their visible cells up to 40.
 fn widths(titles: &[String], with_ns: bool, rows: &[Vec<String>]) -> Vec<Constraint> {
-    let name_at = usize::from(with_ns);
-    titles
-        .iter()
-        .enumerate()
-        .map(|(pos, title)| {
-            if pos == name_at {
-                return Constraint::Fill(1);
-            }
-            let widest = rows
-                .iter()
-                .filter_map(|r| r.get(pos))
-                .map(|c| c.chars().count())
-                .chain([title.len()])
-                .max()
-                .unwrap_or(0);
-            Constraint::Length(u16::try_from(widest.min(40)).unwrap_or(40))
-        })
-        .collect()
+    super::fit_widths(titles, usize::from(with_ns), rows, 40, |_| 0)
 }

@@ -131,6 +131,7 @@ impl PtyApp {
         let start = Instant::now();
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader thread drain the last bytes (terminal restore sequences).
                 std::thread::sleep(Duration::from_millis(100));
                 return status.exit_code();
             }
@@ -203,22 +204,7 @@ impl PtyApp {
 
     /// Waits for the process to exit and returns whether it succeeded.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
-        let start = Instant::now();
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                // Let the reader thread drain the last bytes (terminal restore sequences).
-                std::thread::sleep(Duration::from_millis(100));
-                return status.success();
-            }
-            if start.elapsed() > timeout {
-                let _ = self.child.kill();
-                panic!(
-                    "kr8s-tui did not exit within {timeout:?}; screen:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_exit_code(timeout) == 0
     }
 }
 
