@@ -12,7 +12,7 @@ use futures::StreamExt;
 use http::Method;
 use kr8s_tui::demo::DemoHandle;
 use kr8s_tui::kube::kubeconfig::Kubeconfig;
-use kr8s_tui::kube::table::Pod;
+use kr8s_tui::kube::table::RowFromPod;
 use kr8s_tui::kube::{ApiRequest, Client, ClientOptions, KubeError, ListParams, WatchEvent};
 
 use common::proxy::ConnectProxy;
@@ -154,7 +154,7 @@ async fn client_certificate_auth() {
     let client = client_for(&path, ClientOptions::default());
     client.version().await.expect("client certificate accepted");
     let list = client
-        .list_page::<Pod>("/api/v1/pods", &ListParams::default())
+        .list_page::<RowFromPod>("/api/v1/pods", &ListParams::default())
         .await
         .expect("authenticated by certificate alone");
     assert_eq!(list.items.len(), 5);
@@ -312,19 +312,19 @@ async fn pagination_returns_every_pod_once() {
         ..ListParams::default()
     };
     let first = client
-        .list_page::<Pod>("/api/v1/pods", &params)
+        .list_page::<RowFromPod>("/api/v1/pods", &params)
         .await
         .expect("first page");
     assert_eq!(first.items.len(), 7);
     assert!(!first.continue_token.is_empty());
     let all = client
-        .list_all::<Pod>("/api/v1/pods", &params)
+        .list_all::<RowFromPod>("/api/v1/pods", &params)
         .await
         .expect("all pages");
     let names: HashSet<_> = all
         .items
         .iter()
-        .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
+        .map(|RowFromPod(p)| (p.namespace.clone(), p.name.clone()))
         .collect();
     assert_eq!(all.items.len(), 60);
     assert_eq!(names.len(), 60);
@@ -336,18 +336,18 @@ async fn watch_sees_a_graceful_delete_and_logs_stream() {
     let dir = tempfile::tempdir().expect("temp dir");
     let client = token_client(&demo, dir.path());
     let list = client
-        .list_all::<Pod>("/api/v1/pods", &ListParams::default())
+        .list_all::<RowFromPod>("/api/v1/pods", &ListParams::default())
         .await
         .expect("list");
-    let pod = list.items.first().expect("seeded pods").clone();
-    let (ns, name) = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
+    let RowFromPod(pod) = list.items.first().expect("seeded pods").clone();
+    let (ns, name) = (pod.namespace.clone(), pod.name.clone());
     let params = ListParams {
         resource_version: Some(list.resource_version.clone()),
         ..ListParams::default()
     };
     let mut events = Box::pin(
         client
-            .watch::<Pod>(&format!("/api/v1/namespaces/{ns}/pods"), &params)
+            .watch::<RowFromPod>(&format!("/api/v1/namespaces/{ns}/pods"), &params)
             .await
             .expect("watch starts"),
     );
@@ -362,15 +362,25 @@ async fn watch_sees_a_graceful_delete_and_logs_stream() {
     while Instant::now() < deadline && !deleted {
         let next = tokio::time::timeout(Duration::from_secs(15), events.next()).await;
         match next {
-            Ok(Some(Ok(WatchEvent::Deleted(p)))) if p.metadata.name == name => deleted = true,
+            Ok(Some(Ok(WatchEvent::Deleted(RowFromPod(p))))) if p.name == name => deleted = true,
             Ok(Some(Ok(_))) => {}
             other => panic!("watch ended early: {other:?}"),
         }
     }
     assert!(deleted, "DELETED event for {name}");
 
-    let pod = &list.items[1];
-    let container = pod.spec.containers.first().map(|c| c.name.clone());
+    let pods = client
+        .list_all::<serde_json::Value>("/api/v1/pods", &ListParams::default())
+        .await
+        .expect("list as JSON");
+    let pod = &pods.items[1];
+    let container = pod["spec"]["containers"][0]["name"]
+        .as_str()
+        .map(str::to_string);
+    let (ns, name) = (
+        pod["metadata"]["namespace"].as_str().unwrap_or_default(),
+        pod["metadata"]["name"].as_str().unwrap_or_default(),
+    );
     let params = kr8s_tui::kube::client::LogParams {
         container,
         tail_lines: Some(3),
@@ -378,7 +388,7 @@ async fn watch_sees_a_graceful_delete_and_logs_stream() {
     };
     let mut stream = Box::pin(
         client
-            .logs(&pod.metadata.namespace, &pod.metadata.name, &params)
+            .logs(ns, name, &params)
             .await
             .expect("logs"),
     );

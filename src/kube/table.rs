@@ -7,7 +7,7 @@ mod tests;
 
 pub use model::{
     Container, ContainerState, ContainerStatus, ObjectMeta, Pod, PodCondition, PodIp, PodSpec,
-    PodStatus, ReadinessGate, StateRunning, StateTerminated, StateWaiting,
+    PodStatus, ReadinessGate, StateRunning, StateTerminated, StateWaiting, Text,
 };
 
 /// One pod as the pods table shows it: compact, so 100 000 of them stay small.
@@ -34,6 +34,17 @@ pub struct PodRow {
     pub nominated_node: String,
     /// READINESS GATES as "true/total"; empty when the pod declares none.
     pub readiness_gates: String,
+}
+
+/// A pod's row decoded straight from the pod's JSON. The [`Pod`] borrows from the input and
+/// lives only while its row is computed, so list pages and watch events never hold whole pods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFromPod(pub PodRow);
+
+impl<'de> serde::Deserialize<'de> for RowFromPod {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Pod::deserialize(de).map(|pod| RowFromPod(PodRow::from_pod(&pod)))
+    }
 }
 
 /// Column titles of [`table_cells`], in kubectl's wide order.
@@ -116,24 +127,24 @@ impl PodRow {
         if pod.metadata.deletion_timestamp.is_some() {
             if status.reason == NODE_LOST {
                 reason = "Unknown".into();
-            } else if !matches!(status.phase.as_str(), "Succeeded" | "Failed") {
+            } else if !matches!(&*status.phase, "Succeeded" | "Failed") {
                 reason = "Terminating".into();
             }
         }
 
         PodRow {
-            namespace: pod.metadata.namespace.clone(),
-            name: pod.metadata.name.clone(),
-            uid: pod.metadata.uid.clone(),
-            resource_version: pod.metadata.resource_version.clone(),
+            namespace: pod.metadata.namespace.to_string(),
+            name: pod.metadata.name.to_string(),
+            uid: pod.metadata.uid.to_string(),
+            resource_version: pod.metadata.resource_version.to_string(),
             ready: format!("{ready}/{total}"),
             status: reason,
             restarts: restarts.count,
             last_restart: restarts.last,
             created: pod.metadata.creation_timestamp,
             ip: first_ip(status),
-            node: spec.node_name.clone(),
-            nominated_node: status.nominated_node_name.clone(),
+            node: spec.node_name.to_string(),
+            nominated_node: status.nominated_node_name.to_string(),
             readiness_gates: readiness_gates(pod),
         }
     }
@@ -142,9 +153,9 @@ impl PodRow {
 /// Phase, overridden by `status.reason` (e.g. "Evicted") and by a scheduling gate.
 fn base_reason(status: &PodStatus) -> String {
     let mut reason = if status.reason.is_empty() {
-        status.phase.clone()
+        status.phase.to_string()
     } else {
-        status.reason.clone()
+        status.reason.to_string()
     };
     let gated = status
         .conditions
@@ -200,13 +211,13 @@ fn init_containers(pod: &Pod) -> InitOutcome {
 /// The STATUS shown while init container number `index` (of `declared`) blocks the pod.
 fn blocking_init_reason(container: &ContainerStatus, index: usize, declared: usize) -> String {
     if let Some(t) = &container.state.terminated {
-        return match (t.reason.as_str(), t.signal) {
+        return match (&*t.reason, t.signal) {
             ("", 0) => format!("Init:ExitCode:{}", t.exit_code),
             ("", signal) => format!("Init:Signal:{signal}"),
             (reason, _) => format!("Init:{reason}"),
         };
     }
-    match container.state.waiting.as_ref().map(|w| w.reason.as_str()) {
+    match container.state.waiting.as_ref().map(|w| &*w.reason) {
         Some(reason) if !reason.is_empty() && reason != "PodInitializing" => {
             format!("Init:{reason}")
         }
@@ -228,9 +239,9 @@ fn main_containers(
         let state = &container.state;
         let waiting = state.waiting.as_ref().filter(|w| !w.reason.is_empty());
         if let Some(w) = waiting {
-            reason.clone_from(&w.reason);
+            str::clone_into(&w.reason, &mut reason);
         } else if let Some(t) = &state.terminated {
-            reason = match (t.reason.as_str(), t.signal) {
+            reason = match (&*t.reason, t.signal) {
                 ("", 0) => format!("ExitCode:{}", t.exit_code),
                 ("", signal) => format!("Signal:{signal}"),
                 (r, _) => r.to_string(),
@@ -264,9 +275,10 @@ fn first_ip(status: &PodStatus) -> String {
     status
         .pod_ips
         .first()
-        .map(|ip| ip.ip.clone())
+        .map(|ip| &*ip.ip)
         .filter(|ip| !ip.is_empty())
-        .unwrap_or_else(|| status.pod_ip.clone())
+        .unwrap_or(&status.pod_ip)
+        .to_string()
 }
 
 /// "true/total" over the declared readiness gates, "" when there are none.

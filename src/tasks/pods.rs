@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 
 use super::TaskOptions;
 use crate::kube::client::{decode_list, list_head};
-use crate::kube::table::{Pod, PodRow};
+use crate::kube::table::RowFromPod;
 use crate::kube::{Client, KubeError, ListParams, WatchEvent};
 use crate::msg::{Msg, PodEvent};
 
@@ -38,9 +38,9 @@ async fn decode_pages(
     tx: UnboundedSender<Msg>,
 ) -> Result<(), KubeError> {
     while let Some(page) = pages.recv().await {
-        let list = decode_list::<Pod>(&page.body, &path)?;
+        let list = decode_list::<RowFromPod>(&page.body, &path)?;
         drop(page.body);
-        let rows = list.items.iter().map(PodRow::from_pod).collect();
+        let rows = list.items.into_iter().map(|RowFromPod(row)| row).collect();
         let msg = Msg::PodsPage {
             generation,
             rows,
@@ -276,7 +276,7 @@ impl PodStream {
                 timeout_seconds: Some(WATCH_TIMEOUT_SECS),
                 ..ListParams::default()
             };
-            let stream = match self.client.watch::<Pod>(&self.path, &params).await {
+            let stream = match self.client.watch::<RowFromPod>(&self.path, &params).await {
                 Ok(s) => s,
                 Err(e) if e.code() == Some(410) => return WatchEnd::Expired { progressed },
                 Err(error) => {
@@ -315,19 +315,19 @@ impl PodStream {
                 let mut end = None;
                 for item in batch {
                     match item {
-                        Ok(WatchEvent::Added(p)) => {
-                            rv = p.metadata.resource_version.clone();
-                            events.push(PodEvent::Added(PodRow::from_pod(&p)));
+                        Ok(WatchEvent::Added(RowFromPod(row))) => {
+                            rv.clone_from(&row.resource_version);
+                            events.push(PodEvent::Added(row));
                         }
-                        Ok(WatchEvent::Modified(p)) => {
-                            rv = p.metadata.resource_version.clone();
-                            events.push(PodEvent::Modified(PodRow::from_pod(&p)));
+                        Ok(WatchEvent::Modified(RowFromPod(row))) => {
+                            rv.clone_from(&row.resource_version);
+                            events.push(PodEvent::Modified(row));
                         }
-                        Ok(WatchEvent::Deleted(p)) => {
-                            rv = p.metadata.resource_version.clone();
+                        Ok(WatchEvent::Deleted(RowFromPod(row))) => {
+                            rv = row.resource_version;
                             events.push(PodEvent::Deleted {
-                                namespace: p.metadata.namespace.clone(),
-                                name: p.metadata.name.clone(),
+                                namespace: row.namespace,
+                                name: row.name,
                             });
                         }
                         Ok(WatchEvent::Bookmark(v)) => rv = v,

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
-use kr8s_tui::kube::table::{Pod, PodRow};
+use kr8s_tui::kube::table::{PodRow, RowFromPod};
 use kr8s_tui::kube::{ApiCache, Client, ClientOptions, ListParams};
 use kr8s_tui::msg::{Effect, Msg};
 use kr8s_tui::state::{self, StartOptions, State};
@@ -153,10 +153,10 @@ impl Harness {
 /// The server's pods at `path` as the pods pane would show them, ordered by (namespace, name).
 pub async fn server_rows(client: &Client, path: &str) -> Vec<PodRow> {
     let list = client
-        .list_all::<Pod>(path, &ListParams::default())
+        .list_all::<RowFromPod>(path, &ListParams::default())
         .await
         .expect("list from the server");
-    let mut rows: Vec<PodRow> = list.items.iter().map(PodRow::from_pod).collect();
+    let mut rows: Vec<PodRow> = list.items.into_iter().map(|RowFromPod(r)| r).collect();
     rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     rows
 }
