@@ -135,7 +135,9 @@ fn benches(c: &mut Criterion) {
     g.finish();
 
     let text = std::str::from_utf8(middle).expect("UTF-8 page");
-    let pods = serde_json::from_str::<Pods>(text).expect("page decodes").items;
+    let pods = serde_json::from_str::<Pods>(text)
+        .expect("page decodes")
+        .items;
     let mut g = c.benchmark_group("rows");
     g.throughput(Throughput::Elements(pods.len() as u64));
     g.bench_function("from_pod_500", |b| {

@@ -115,7 +115,9 @@ async fn list_once(
                 continue_token: Some(cont.clone()),
                 ..ListParams::default()
             };
-            let page = client.list_page::<RowFromPod>("/api/v1/pods", &params).await?;
+            let page = client
+                .list_page::<RowFromPod>("/api/v1/pods", &params)
+                .await?;
             pods += page.items.len();
             std::hint::black_box(page.items);
             cont = page.continue_token;

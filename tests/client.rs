@@ -386,12 +386,7 @@ async fn watch_sees_a_graceful_delete_and_logs_stream() {
         tail_lines: Some(3),
         ..Default::default()
     };
-    let mut stream = Box::pin(
-        client
-            .logs(ns, name, &params)
-            .await
-            .expect("logs"),
-    );
+    let mut stream = Box::pin(client.logs(ns, name, &params).await.expect("logs"));
     let mut text = Vec::new();
     while let Some(chunk) = stream.next().await {
         text.extend_from_slice(&chunk.expect("log bytes"));

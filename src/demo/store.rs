@@ -21,11 +21,15 @@ const SLAB: usize = 4 << 20;
 /// A new slab is started when less than this is left (larger objects just grow the slab).
 const SLAB_ROOM: usize = 16 << 10;
 
-/// One stored object: its compact index and its JSON in one buffer, `meta` then `json`.
+/// One stored object: its compact index, its printed Table row (pods) and its JSON in one
+/// buffer: `meta`, then `print`, then `json`.
 ///
 /// `meta` is the key (`namespace/name`, or `/name` for cluster-scoped objects; also the sort
 /// order of lists), then the values of `Kind::indexed_fields` each followed by `\0`, then the
 /// labels as `key\0value\0` pairs. Seeded objects share slabs; later writes own their buffer.
+///
+/// `print` is a pod's Table row without its two time-dependent cells, kept like an apiserver
+/// keeps decoded objects in its watch cache, so `as=Table` lists cost no JSON parsing.
 #[derive(Debug)]
 pub(crate) struct Obj {
     buf: Bytes,
@@ -33,6 +37,27 @@ pub(crate) struct Obj {
     key_len: u32,
     ns_len: u32,
     fields: u32,
+    print_len: u32,
+    /// `metadata` inside the JSON: offset and length.
+    metadata: (u32, u32),
+    times: PrintTimes,
+}
+
+/// The inputs of a pod row's RESTARTS and AGE cells, which change with the clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PrintTimes {
+    pub restarts: u32,
+    pub last_restart: Option<jiff::Timestamp>,
+    pub created: Option<jiff::Timestamp>,
+}
+
+/// A pod's printed row: cells before RESTARTS and after AGE, each a comma-separated run of
+/// JSON strings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PodPrint<'a> {
+    pub head: &'a str,
+    pub tail: &'a str,
+    pub times: PrintTimes,
 }
 
 impl Obj {
@@ -71,9 +96,19 @@ impl Obj {
             }
         }
         let meta_len = buf.len() - start;
+        let mut times = PrintTimes::default();
+        if kind == Kind::Pod {
+            let print = super::table::pod_print(value);
+            buf.extend_from_slice(print.head.as_bytes());
+            buf.extend_from_slice(b"\0");
+            buf.extend_from_slice(print.tail.as_bytes());
+            times = print.times;
+        }
+        let print_len = buf.len() - start - meta_len;
         // Serializing into BytesMut cannot fail: it only grows.
         let _ = serde_json::to_writer(bytes::BufMut::writer(&mut *buf), value);
         let bytes = buf.split().freeze();
+        let metadata = metadata_range(&bytes[meta_len + print_len..]);
         Obj {
             // An exact-size copy: a grown buffer can have up to half its capacity spare.
             buf: if slabbed {
@@ -85,6 +120,34 @@ impl Obj {
             key_len: key_len as u32,
             ns_len: ns.len() as u32,
             fields: kind.indexed_fields().len() as u32,
+            print_len: print_len as u32,
+            metadata,
+            times,
+        }
+    }
+
+    fn json_start(&self) -> usize {
+        (self.meta_len + self.print_len) as usize
+    }
+
+    /// The printed row of a pod; `None` for other kinds.
+    pub fn pod_print(&self) -> Option<PodPrint<'_>> {
+        let print = &self.buf[self.meta_len as usize..self.json_start()];
+        let text = std::str::from_utf8(print).ok().filter(|t| !t.is_empty())?;
+        let (head, tail) = text.split_once('\0')?;
+        Some(PodPrint {
+            head,
+            tail,
+            times: self.times,
+        })
+    }
+
+    /// The object's `metadata` as JSON text (`{}` when it has none).
+    pub fn metadata_json(&self) -> &[u8] {
+        let (at, len) = (self.metadata.0 as usize, self.metadata.1 as usize);
+        match self.json().get(at..at + len) {
+            Some(text) if len > 0 => text,
+            _ => b"{}",
         }
     }
 
@@ -94,12 +157,12 @@ impl Obj {
 
     /// The JSON lists and gets send.
     pub fn json(&self) -> &[u8] {
-        &self.buf[self.meta_len as usize..]
+        &self.buf[self.json_start()..]
     }
 
     /// The JSON as a shared buffer (no copy).
     pub fn json_bytes(&self) -> Bytes {
-        self.buf.slice(self.meta_len as usize..)
+        self.buf.slice(self.json_start()..)
     }
 
     pub fn namespace(&self) -> &str {
@@ -180,6 +243,25 @@ impl Ord for Entry {
     fn cmp(&self, other: &Entry) -> std::cmp::Ordering {
         self.0.key().cmp(other.0.key())
     }
+}
+
+/// Where `metadata` sits in an object's JSON, found once when the object is stored.
+fn metadata_range(json: &[u8]) -> (u32, u32) {
+    #[derive(serde::Deserialize)]
+    struct Outer<'a> {
+        #[serde(borrow)]
+        metadata: Option<&'a serde_json::value::RawValue>,
+    }
+    let Ok(Outer {
+        metadata: Some(raw),
+    }) = serde_json::from_slice::<Outer>(json)
+    else {
+        return (0, 0);
+    };
+    let text = raw.get().as_bytes();
+    // The raw value borrows from `json`, so its offset is a pointer difference.
+    let at = (text.as_ptr() as usize).saturating_sub(json.as_ptr() as usize);
+    (at as u32, text.len() as u32)
 }
 
 /// Appends `s` without NULs: they separate the index parts, and label syntax never has them.

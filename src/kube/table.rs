@@ -345,9 +345,18 @@ pub fn age(created: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 
 /// RESTARTS: `7 (29h ago)`, or just the count when there were none (or no time is known).
 pub fn restarts_cell(row: &PodRow, now: jiff::Timestamp) -> String {
-    match row.last_restart {
-        Some(t) if row.restarts != 0 => format!("{} ({} ago)", row.restarts, age(Some(t), now)),
-        _ => row.restarts.to_string(),
+    restarts_text(row.restarts, row.last_restart, now)
+}
+
+/// [`restarts_cell`] from its parts.
+pub fn restarts_text(
+    restarts: u32,
+    last_restart: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> String {
+    match last_restart {
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", age(Some(t), now)),
+        _ => restarts.to_string(),
     }
 }
 
