@@ -3,9 +3,10 @@
 //! one JSON line with the timings.
 //!
 //! ```text
-//! cargo run --release --example list_baseline -- --kubeconfig F [--limit 500] [--mode raw|rows] [--repeat 3]
+//! cargo run --release --example list_baseline -- --kubeconfig F [--limit 500] [--mode raw|table|rows] [--repeat 3]
 //! ```
-//! `raw` only downloads (the baseline); `rows` also decodes each page into `PodRow`s, as the app's
+//! `raw` only downloads (the baseline); `table` only downloads the server-printed Table the app
+//! asks for; `rows` also decodes each page into `PodRow`s, as the app's
 //! list task does, but one page after another (the app decodes while the next page downloads).
 
 use std::time::{Duration, Instant};
@@ -109,6 +110,16 @@ async fn list_once(
             bytes += resp.body.len();
             cont = continue_token(&resp.body)?;
             pods += memchr_count(&resp.body);
+        } else if mode == "table" {
+            let params = ListParams {
+                limit: Some(limit),
+                continue_token: Some(cont.clone()),
+                ..ListParams::default()
+            };
+            let body = client.list_table_page_raw("/api/v1/pods", &params).await?;
+            bytes += body.len();
+            cont = kr8s_tui::kube::client::list_head(&body, "/api/v1/pods")?.1;
+            pods += body.windows(9).filter(|w| w == b"{\"cells\":").count();
         } else {
             let params = ListParams {
                 limit: Some(limit),

@@ -264,6 +264,27 @@ impl Client {
         Ok(resp.body)
     }
 
+    /// One page of a list as the server prints it (`as=Table`, with each object's metadata),
+    /// undecoded; a server that cannot print answers with the plain list. Decode it with
+    /// [`crate::kube::table::server::decode_pods_page`] (pods).
+    pub async fn list_table_page_raw(
+        &self,
+        path: &str,
+        params: &ListParams,
+    ) -> Result<Bytes, KubeError> {
+        use crate::kube::table::server::{INCLUDE_METADATA, TABLE_ACCEPT};
+        let query = match params.query() {
+            q if q.is_empty() => INCLUDE_METADATA.to_string(),
+            q => format!("{q}&{INCLUDE_METADATA}"),
+        };
+        let full = with_query(path, &query);
+        let resp = self
+            .send_path_accept(&Method::GET, &full, None, None, TABLE_ACCEPT)
+            .await?
+            .error_for_status()?;
+        Ok(resp.body)
+    }
+
     /// Every page of a list, following `continue` tokens.
     pub async fn list_all<T: DeserializeOwned>(
         &self,

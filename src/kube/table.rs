@@ -2,6 +2,7 @@
 //! (apimachinery's `duration.HumanDuration`).
 
 mod model;
+pub mod server;
 #[cfg(test)]
 mod tests;
 

@@ -181,7 +181,7 @@ where
 }
 
 /// A string; `null` decodes like a missing field (empty).
-fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
+pub(super) fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
     Ok(optional_text(de)?.unwrap_or_default())
 }
 
