@@ -19,8 +19,21 @@ use crate::ui;
 const TICK: Duration = Duration::from_secs(1);
 /// Most task messages folded into one frame, so a burst of pages cannot starve input.
 const MAX_BATCH: usize = 256;
+/// Least time between two frames caused by task messages (about 60 a second): while 200 list
+/// pages arrive in half a second, drawing each one would cost more than decoding it. Input is
+/// drawn at once.
+const FRAME: Duration = Duration::from_millis(16);
 
-/// Runs until the state asks to quit or input ends. Draws only when the state is dirty.
+/// What woke the loop.
+enum Wake {
+    Input(Msg),
+    Task(Msg),
+    /// A frame held back by [`FRAME`] is due.
+    Frame,
+}
+
+/// Runs until the state asks to quit or input ends. Draws only when the state is dirty, at once
+/// after input and at most every [`FRAME`] otherwise.
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     mut state: State,
@@ -36,18 +49,24 @@ where
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     draw(terminal, &mut state)?;
+    let mut last_draw = tokio::time::Instant::now();
     loop {
-        let msg = tokio::select! {
+        let held_back = state.dirty;
+        let wake = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => match input_msg(ev, screen_area(terminal)) { Some(m) => m, None => continue },
+                Some(Ok(ev)) => match input_msg(ev, screen_area(terminal)) { Some(m) => Wake::Input(m), None => continue },
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
-            Some(msg) = rx.recv() => msg,
-            _ = tick.tick() => Msg::Tick,
+            Some(msg) = rx.recv() => Wake::Task(msg),
+            _ = tick.tick() => Wake::Task(Msg::Tick),
+            () = tokio::time::sleep_until(last_draw + FRAME), if held_back => Wake::Frame,
         };
-        if apply(&mut state, &mut tasks, msg) {
-            return Ok(());
+        let input = matches!(wake, Wake::Input(_));
+        if let Wake::Input(msg) | Wake::Task(msg) = wake {
+            if apply(&mut state, &mut tasks, msg) {
+                return Ok(());
+            }
         }
         // Fold whatever else is already queued into this frame.
         for _ in 0..MAX_BATCH {
@@ -56,8 +75,9 @@ where
                 return Ok(());
             }
         }
-        if state.dirty {
+        if state.dirty && (input || last_draw.elapsed() >= FRAME) {
             draw(terminal, &mut state)?;
+            last_draw = tokio::time::Instant::now();
         }
     }
 }
