@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
-use common::harness::{Harness, keys, server_rows};
+use common::harness::{Harness, comparable, keys, server_rows};
 use kr8s_tui::demo::DemoHandle;
 use kr8s_tui::kube::ClientOptions;
 use kr8s_tui::state::PodsLoad;
@@ -27,9 +27,9 @@ async fn watching(pods: usize, client: ClientOptions) -> (DemoHandle, Harness) {
         client,
         TaskOptions::default(),
     );
-    let want = server_rows(&app.client("demo"), ALL).await;
+    let want = comparable(&server_rows(&app.client("demo"), ALL).await);
     app.until("the first list", WAIT, |s| {
-        s.pods_load == PodsLoad::Watching && s.pods.rows() == want.as_slice()
+        s.pods_load == PodsLoad::Watching && comparable(s.pods.rows()) == want
     })
     .await;
     (demo, app)
@@ -37,11 +37,11 @@ async fn watching(pods: usize, client: ClientOptions) -> (DemoHandle, Harness) {
 
 /// Waits until the table is exactly the server's current list; returns how long it took.
 async fn until_exact(app: &mut Harness, path: &str, within: Duration) -> Duration {
-    let want = server_rows(&app.client("demo"), path).await;
+    let want = comparable(&server_rows(&app.client("demo"), path).await);
     let result = tokio::time::timeout(
         within,
         app.until("the table to match the server", within, |s| {
-            s.pods.rows() == want.as_slice()
+            comparable(s.pods.rows()) == want
         }),
     )
     .await;
@@ -242,14 +242,16 @@ async fn context_switch_with_requests_in_flight_shows_no_stale_rows() {
     })
     .await;
     demo.faults.set_latency(Duration::ZERO);
-    let want = server_rows(
-        &app.client("demo-kube-system"),
-        "/api/v1/namespaces/kube-system/pods",
-    )
-    .await;
+    let want = comparable(
+        &server_rows(
+            &app.client("demo-kube-system"),
+            "/api/v1/namespaces/kube-system/pods",
+        )
+        .await,
+    );
     assert!(!want.is_empty());
     app.until("kube-system pods", WAIT, |s| {
-        s.pods.rows() == want.as_slice()
+        comparable(s.pods.rows()) == want
     })
     .await;
 }

@@ -161,6 +161,18 @@ pub async fn server_rows(client: &Client, path: &str) -> Vec<PodRow> {
     rows
 }
 
+/// Rows as they can be compared across list and watch: a listed row's "(29h ago)" of RESTARTS
+/// comes from the server's printed Table, as precise as printed, so the time is left out (the
+/// count stays).
+pub fn comparable(rows: &[PodRow]) -> Vec<PodRow> {
+    rows.iter()
+        .map(|r| PodRow {
+            last_restart: None,
+            ..r.clone()
+        })
+        .collect()
+}
+
 /// (namespace, name) keys, for readable diffs.
 pub fn keys(rows: &[PodRow]) -> Vec<String> {
     rows.iter()
