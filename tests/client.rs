@@ -420,3 +420,64 @@ async fn readonly_refuses_mutations_before_sending() {
     assert!(matches!(err, KubeError::ReadOnly(_)), "{err}");
     client.version().await.expect("GET still allowed");
 }
+
+/// The pods list the app makes: the server prints the rows (`as=Table`), page by page, and they
+/// are the rows our printPod port makes from the whole pods, for every status the demo has.
+#[tokio::test]
+async fn server_printed_pages_match_our_printpod_rows() {
+    use kr8s_tui::kube::table::server::decode_pods_page;
+    let demo = start_demo(300).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let mut params = ListParams {
+        limit: Some(70),
+        ..ListParams::default()
+    };
+    let (mut printed, mut columns, mut pages) = (Vec::new(), None, 0);
+    loop {
+        let body = client
+            .list_table_page_raw("/api/v1/pods", &params)
+            .await
+            .expect("table page");
+        assert!(body.starts_with(br#"{"kind":"Table""#), "a Table came back");
+        let now = jiff::Timestamp::now();
+        printed
+            .extend(decode_pods_page(&body, "/api/v1/pods", &mut columns, now).expect("decodes"));
+        pages += 1;
+        let (_, cont) = kr8s_tui::kube::client::list_head(&body, "/api/v1/pods").expect("head");
+        if cont.is_empty() {
+            break;
+        }
+        params.continue_token = Some(cont);
+    }
+    let ours: Vec<_> = client
+        .list_all::<RowFromPod>("/api/v1/pods", &ListParams::default())
+        .await
+        .expect("pods")
+        .items
+        .into_iter()
+        .map(|RowFromPod(row)| row)
+        .collect();
+    assert!(pages >= 5 && printed.len() == ours.len() && ours.len() >= 300);
+    let mut restarted = 0;
+    for (p, o) in printed.iter().zip(&ours) {
+        // The printed "(29h ago)" is rounded down to its unit; everything else is exact.
+        if let (Some(pt), Some(ot)) = (p.last_restart, o.last_restart) {
+            let slack = pt.duration_since(ot).as_secs();
+            assert!(
+                (0..=3600).contains(&slack),
+                "{}: restart time off by {slack}s",
+                o.name
+            );
+            restarted += 1;
+        }
+        assert_eq!(
+            p.last_restart.is_some(),
+            o.last_restart.is_some() && o.restarts > 0
+        );
+        let (mut p, mut o) = (p.clone(), o.clone());
+        (p.last_restart, o.last_restart) = (None, None);
+        assert_eq!(p, o);
+    }
+    assert!(restarted > 0, "the demo has restarted pods");
+}
