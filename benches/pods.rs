@@ -12,6 +12,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use kr8s_tui::demo::{self, DemoOptions, ServeOptions};
 use kr8s_tui::kube::client::decode_list;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
+use kr8s_tui::kube::table::server::decode_pods_page;
 use kr8s_tui::kube::table::{Pod, PodRow, RowFromPod};
 use kr8s_tui::kube::{ApiCache, ClientOptions, ListParams};
 use kr8s_tui::msg::{Msg, PodEvent};
@@ -22,9 +23,11 @@ use ratatui::backend::TestBackend;
 const PODS: usize = 100_000;
 const PAGE: u32 = 500;
 
-/// Raw list pages (limit 500) of a 100 000-pod demo cluster.
+/// Raw list pages (limit 500) of a 100 000-pod demo cluster, and the first two pages as the
+/// server prints them (`as=Table`, what the app lists).
 struct Data {
     pages: Vec<Bytes>,
+    tables: Vec<Bytes>,
 }
 
 fn data() -> Data {
@@ -65,7 +68,22 @@ fn data() -> Data {
             }
             params.continue_token = Some(cont);
         }
-        Data { pages }
+        let mut params = ListParams {
+            limit: Some(PAGE),
+            ..ListParams::default()
+        };
+        let mut tables = Vec::new();
+        for _ in 0..2 {
+            let body = client
+                .list_table_page_raw("/api/v1/pods", &params)
+                .await
+                .expect("table page");
+            let (_, cont) =
+                kr8s_tui::kube::client::list_head(&body, "/api/v1/pods").expect("list head");
+            tables.push(body);
+            params.continue_token = Some(cont);
+        }
+        Data { pages, tables }
     })
 }
 
@@ -132,6 +150,21 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.throughput(Throughput::Bytes(middle.len() as u64));
     g.bench_function("page_500_pods", |b| b.iter(|| decode(black_box(middle))));
+    g.finish();
+
+    // What the list does: a page of server-printed rows (column positions from the first page).
+    let mut columns = None;
+    let now = jiff::Timestamp::now();
+    decode_pods_page(&data.tables[0], "/api/v1/pods", &mut columns, now).expect("first table");
+    let table = &data.tables[1];
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(table.len() as u64));
+    g.bench_function("table_page_500_rows", |b| {
+        b.iter(|| {
+            let mut cols = columns.clone();
+            decode_pods_page(black_box(table), "/api/v1/pods", &mut cols, now).expect("table")
+        })
+    });
     g.finish();
 
     let text = std::str::from_utf8(middle).expect("UTF-8 page");
