@@ -261,6 +261,11 @@ impl Term {
         lock(&self.sync).parser.screen().contents()
     }
 
+    /// Whether the pty reached EOF (the app exited).
+    fn ended(&self) -> bool {
+        lock(&self.sync).ended
+    }
+
     fn peak_rss_mib(&self) -> f64 {
         mib(self.peak_kib.load(Ordering::Relaxed))
     }
@@ -446,6 +451,9 @@ fn launch(
     let deadline = term.started + timeout;
     for (id, key) in ids.iter().zip(["first_rows_s", "full_list_s"]) {
         let Some(at) = term.wait_hit(*id, deadline) else {
+            if term.ended() {
+                bail!("the app closed its terminal before {key}");
+            }
             bail!("timed out after {timeout:?} waiting for {key}");
         };
         let secs = at.saturating_duration_since(term.started).as_secs_f64();
