@@ -19,7 +19,8 @@ pub enum Matcher {
     #[default]
     All,
     /// Lowercased needle, matched case-insensitively through an escaped regex: the regex crate
-    /// is built optimised even in debug builds and has fast literal search.
+    /// is built optimised even in debug builds and has fast literal search. Kubernetes names
+    /// are lowercase ASCII, so an ASCII needle is first tried as a plain byte search.
     Substring(String, Regex),
     Regex(Regex),
     /// A regex that does not compile matches nothing (the prompt shows the error).
@@ -50,7 +51,19 @@ impl Matcher {
     pub fn is_match(&self, text: &str) -> bool {
         match self {
             Matcher::All => true,
-            Matcher::Substring(_, re) | Matcher::Regex(re) => re.is_match(text),
+            Matcher::Substring(needle, re) => {
+                // Exact for an ASCII needle in lowercase ASCII text (every valid name).
+                if needle.is_ascii()
+                    && !text
+                        .bytes()
+                        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+                {
+                    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+                } else {
+                    re.is_match(text)
+                }
+            }
+            Matcher::Regex(re) => re.is_match(text),
             Matcher::Invalid(_) => false,
         }
     }
@@ -146,7 +159,13 @@ pub struct View {
     sort: SortOrder,
     /// Match the namespace too (all-namespaces view).
     with_namespace: bool,
+    /// (query, visible indices) before each refinement, so deleting a typed character restores
+    /// the wider matches instead of scanning every row. Any change to the rows clears it.
+    narrowed: Vec<(String, Vec<u32>)>,
 }
+
+/// Most refinements remembered (a few hundred KiB each at 100 000 rows).
+const NARROWED_MAX: usize = 16;
 
 impl View {
     /// Visible row indices in display order.
@@ -190,8 +209,25 @@ impl View {
 
     /// Changes the filter text; refines the current matches when the query only grew.
     pub fn set_query(&mut self, query: &str, rows: &[PodRow]) {
+        if self.narrowed.last().is_some_and(|(q, _)| q == query) {
+            if let Some((q, indices)) = self.narrowed.pop() {
+                self.matcher = Matcher::parse(&q);
+                self.query = q;
+                self.indices = indices;
+                return;
+            }
+        }
         let matcher = Matcher::parse(query);
         let refine = matcher.narrows(&self.matcher);
+        if refine && query != self.query {
+            if self.narrowed.len() == NARROWED_MAX {
+                self.narrowed.remove(0);
+            }
+            let old = std::mem::take(&mut self.query);
+            self.narrowed.push((old, self.indices.clone()));
+        } else {
+            self.narrowed.clear();
+        }
         self.query = query.to_string();
         self.matcher = matcher;
         if refine {
@@ -207,12 +243,14 @@ impl View {
 
     /// Changes the sort order and re-sorts the visible indices.
     pub fn set_sort(&mut self, sort: SortOrder, rows: &[PodRow]) {
+        self.narrowed.clear();
         self.sort = sort;
         self.sort_indices(rows);
     }
 
     /// Recomputes everything from the rows (after a relist or a large batch of events).
     pub fn rebuild(&mut self, rows: &[PodRow]) {
+        self.narrowed.clear();
         let all = matches!(self.matcher, Matcher::All);
         let mut indices = std::mem::take(&mut self.indices);
         indices.clear();
@@ -238,6 +276,7 @@ impl View {
 
     /// Row `index` was inserted into the rows (already there): shift and maybe show it.
     pub fn on_insert(&mut self, index: usize, rows: &[PodRow]) {
+        self.narrowed.clear();
         let at = index_u32(index);
         for i in &mut self.indices {
             if *i >= at {
@@ -249,12 +288,14 @@ impl View {
 
     /// Row `index` changed in place: re-check the filter and its position.
     pub fn on_update(&mut self, index: usize, rows: &[PodRow]) {
+        self.narrowed.clear();
         self.forget(index);
         self.place(index, rows);
     }
 
     /// Row `index` was removed from the rows.
     pub fn on_remove(&mut self, index: usize) {
+        self.narrowed.clear();
         self.forget(index);
         let at = index_u32(index);
         for i in &mut self.indices {
@@ -337,5 +378,58 @@ mod tests {
         v.set_with_namespace(true, &rows);
         v.set_query("NS-B", &rows);
         assert_eq!(v.indices(), [2], "namespace matches with -A");
+    }
+
+    #[test]
+    fn deleting_typed_characters_restores_wider_matches_until_rows_change() {
+        let mut rows = vec![
+            row("a", "api-1", "Running", 0),
+            row("a", "web-1", "Running", 0),
+            row("b", "web-2", "Running", 0),
+        ];
+        let mut v = View::default();
+        v.rebuild(&rows);
+        for q in ["w", "we", "web-2"] {
+            v.set_query(q, &rows);
+        }
+        assert_eq!(v.indices(), [2]);
+        v.set_query("we", &rows);
+        assert_eq!((v.query(), v.indices()), ("we", &[1, 2][..]));
+        v.set_query("w", &rows);
+        assert_eq!(v.indices(), [1, 2]);
+        // A row that changes underneath drops what was remembered: the wider query rescans.
+        v.set_query("web", &rows);
+        rows[0].name = "web-0".into();
+        v.on_update(0, &rows);
+        assert_eq!(v.indices(), [0, 1, 2]);
+        v.set_query("web-", &rows);
+        rows[0].name = "api-0".into();
+        v.on_update(0, &rows);
+        v.set_query("web", &rows);
+        assert_eq!(
+            v.indices(),
+            [1, 2],
+            "api-0 no longer matches after the rescan"
+        );
+        v.set_query("", &rows);
+        assert_eq!(v.indices(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn byte_search_agrees_with_case_insensitive_matching() {
+        for (query, text, want) in [
+            ("web", "web-1", true),
+            ("web", "Web-1", true),
+            ("WEB", "a-web", true),
+            ("ünï", "Ünïcode", true),
+            ("s", "ſ", true),
+            ("web", "we", false),
+        ] {
+            assert_eq!(
+                Matcher::parse(query).is_match(text),
+                want,
+                "{query} in {text}"
+            );
+        }
     }
 }
