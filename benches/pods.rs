@@ -202,6 +202,18 @@ fn benches(c: &mut Criterion) {
                 .count()
         })
     });
+    // What typing "web" then erasing it does to the view over 100k rows (the app's filter).
+    g.bench_function("type_and_erase_web_100k", |b| {
+        let rows = state.pods.rows();
+        let mut view = kr8s_tui::state::filter::View::default();
+        view.set_with_namespace(true, rows);
+        b.iter(|| {
+            for q in ["w", "we", "web", "we", "w", ""] {
+                view.set_query(black_box(q), rows);
+            }
+            view.indices().len()
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("render");

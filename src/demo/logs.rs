@@ -368,7 +368,12 @@ async fn follow(ctx: Follow, backlog: Bytes, tx: mpsc::Sender<std::io::Result<By
         let batch = due.saturating_sub(sent).min(rate.ceil() as u64);
         let mut text = String::new();
         for k in 0..batch {
-            text.push_str(&render(&ctx.src, first + sent + k, Timestamp::now(), ctx.timestamps));
+            text.push_str(&render(
+                &ctx.src,
+                first + sent + k,
+                Timestamp::now(),
+                ctx.timestamps,
+            ));
         }
         sent += batch;
         if !text.is_empty() && tx.send(Ok(Bytes::from(text))).await.is_err() {

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 
+use memchr::memmem;
 use regex::Regex;
 
 use crate::kube::table::PodRow;
@@ -21,7 +22,7 @@ pub enum Matcher {
     /// Lowercased needle, matched case-insensitively through an escaped regex: the regex crate
     /// is built optimised even in debug builds and has fast literal search. Kubernetes names
     /// are lowercase ASCII, so an ASCII needle is first tried as a plain byte search.
-    Substring(String, Regex),
+    Substring(String, Regex, Finder),
     Regex(Regex),
     /// A regex that does not compile matches nothing (the prompt shows the error).
     Invalid(String),
@@ -42,7 +43,10 @@ impl Matcher {
         }
         let needle = query.to_lowercase();
         match Regex::new(&format!("(?i){}", regex::escape(&needle))) {
-            Ok(re) => Matcher::Substring(needle, re),
+            Ok(re) => {
+                let finder = Finder(memmem::Finder::new(needle.as_bytes()).into_owned());
+                Matcher::Substring(needle, re, finder)
+            }
             Err(e) => Matcher::Invalid(e.to_string()),
         }
     }
@@ -51,17 +55,18 @@ impl Matcher {
     pub fn is_match(&self, text: &str) -> bool {
         match self {
             Matcher::All => true,
-            Matcher::Substring(needle, re) => {
-                // Exact for an ASCII needle in lowercase ASCII text (every valid name).
-                if needle.is_ascii()
-                    && !text
-                        .bytes()
-                        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-                {
-                    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
-                } else {
-                    re.is_match(text)
+            Matcher::Substring(needle, re, finder) => {
+                // Kubernetes names are lowercase ASCII: a byte search for the (lowercase, ASCII)
+                // needle decides, and only text with capitals or non-ASCII needs the regex.
+                if needle.is_ascii() {
+                    if finder.0.find(text.as_bytes()).is_some() {
+                        return true;
+                    }
+                    if !folds_case(text) {
+                        return false;
+                    }
                 }
+                re.is_match(text)
             }
             Matcher::Regex(re) => re.is_match(text),
             Matcher::Invalid(_) => false,
@@ -73,9 +78,29 @@ impl Matcher {
     fn narrows(&self, old: &Matcher) -> bool {
         match (self, old) {
             (_, Matcher::All) => true,
-            (Matcher::Substring(new, _), Matcher::Substring(old, _)) => new.contains(old.as_str()),
+            (Matcher::Substring(new, ..), Matcher::Substring(old, ..)) => {
+                new.contains(old.as_str())
+            }
             _ => false,
         }
+    }
+}
+
+/// True when `text` has ASCII capitals or non-ASCII bytes, i.e. case folding could change it.
+/// No early exit, so the loop is vectorised (this runs for every row on every keystroke).
+fn folds_case(text: &str) -> bool {
+    text.bytes().fold(0u8, |seen, b| {
+        seen | u8::from(b.wrapping_sub(b'A') < 26) | (b >> 7)
+    }) != 0
+}
+
+/// A byte searcher built once per query (searching without one rebuilds it for every row).
+#[derive(Clone)]
+pub struct Finder(memmem::Finder<'static>);
+
+impl std::fmt::Debug for Finder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Finder")
     }
 }
 
@@ -347,7 +372,7 @@ mod tests {
 
     #[test]
     fn parse_picks_substring_regex_or_selector() {
-        assert!(matches!(Matcher::parse("Web"), Matcher::Substring(s, _) if s == "web"));
+        assert!(matches!(Matcher::parse("Web"), Matcher::Substring(s, ..) if s == "web"));
         assert!(Matcher::parse("a.b").is_match("A.B") && !Matcher::parse("a.b").is_match("axb"));
         assert!(matches!(Matcher::parse("~^web-\\d"), Matcher::Regex(_)));
         assert!(matches!(Matcher::parse("re:a|b"), Matcher::Regex(_)));
