@@ -44,7 +44,9 @@ impl Matcher {
         let needle = query.to_lowercase();
         match Regex::new(&format!("(?i){}", regex::escape(&needle))) {
             Ok(re) => {
-                let finder = Finder(memmem::Finder::new(needle.as_bytes()).into_owned());
+                let finder = Finder(Box::new(
+                    memmem::Finder::new(needle.as_bytes()).into_owned(),
+                ));
                 Matcher::Substring(needle, re, finder)
             }
             Err(e) => Matcher::Invalid(e.to_string()),
@@ -96,7 +98,7 @@ fn folds_case(text: &str) -> bool {
 
 /// A byte searcher built once per query (searching without one rebuilds it for every row).
 #[derive(Clone)]
-pub struct Finder(memmem::Finder<'static>);
+pub struct Finder(Box<memmem::Finder<'static>>);
 
 impl std::fmt::Debug for Finder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
