@@ -481,3 +481,24 @@ async fn server_printed_pages_match_our_printpod_rows() {
     }
     assert!(restarted > 0, "the demo has restarted pods");
 }
+
+/// A capped send keeps the first bytes and counts the rest without holding them (the raw pane
+/// shows "truncated N" instead of buffering a 100k-pod list).
+#[tokio::test]
+async fn capped_send_keeps_the_head_and_counts_the_rest() {
+    let demo = start_demo(40).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = token_client(&demo, dir.path());
+    let req = ApiRequest {
+        url: "pods".into(),
+        ..ApiRequest::default()
+    };
+    let whole = client.send(&req).await.expect("list");
+    assert!(whole.body.len() > 4096);
+    assert_eq!(whole.total_bytes, whole.body.len() as u64);
+    let capped = client.send_capped(&req, 1000).await.expect("capped list");
+    assert_eq!(capped.status, 200);
+    assert_eq!(capped.body.len(), 1000);
+    assert_eq!(capped.total_bytes, whole.total_bytes);
+    assert_eq!(capped.body[..], whole.body[..1000]);
+}

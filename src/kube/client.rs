@@ -119,6 +119,8 @@ pub struct ApiResponse {
     pub reason: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// Body bytes received: more than `body.len()` when [`Client::send_capped`] cut the body.
+    pub total_bytes: u64,
     pub latency: Duration,
 }
 
@@ -226,6 +228,25 @@ impl Client {
         .await
     }
 
+    /// [`Self::send`] keeping at most `cap` bytes of the body: the rest is counted
+    /// (`total_bytes`) as it streams by, never held, so a huge answer costs no memory.
+    pub async fn send_capped(
+        &self,
+        req: &ApiRequest,
+        cap: usize,
+    ) -> Result<ApiResponse, KubeError> {
+        let path = req.path()?;
+        self.send_path_accept(
+            &req.method,
+            &path,
+            req.body.clone(),
+            req.content_type.as_deref(),
+            JSON,
+            Some(cap),
+        )
+        .await
+    }
+
     /// kr8s's `call_api`: sends and turns error statuses into `KubeError::Api`.
     pub async fn call_api(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
         self.send(req).await?.error_for_status()
@@ -279,7 +300,7 @@ impl Client {
         };
         let full = with_query(path, &query);
         let resp = self
-            .send_path_accept(&Method::GET, &full, None, None, TABLE_ACCEPT)
+            .send_path_accept(&Method::GET, &full, None, None, TABLE_ACCEPT, None)
             .await?
             .error_for_status()?;
         Ok(resp.body)
@@ -370,7 +391,7 @@ impl Client {
     /// `GET path` with a custom Accept header (e.g. the server's Table format); error
     /// statuses become `KubeError::Api`.
     pub async fn get_accept(&self, path: &str, accept: &str) -> Result<ApiResponse, KubeError> {
-        self.send_path_accept(&Method::GET, path, None, None, accept)
+        self.send_path_accept(&Method::GET, path, None, None, accept, None)
             .await?
             .error_for_status()
     }
@@ -382,7 +403,7 @@ impl Client {
         body: Option<Bytes>,
         content_type: Option<&str>,
     ) -> Result<ApiResponse, KubeError> {
-        self.send_path_accept(method, path, body, content_type, "application/json")
+        self.send_path_accept(method, path, body, content_type, JSON, None)
             .await
     }
 
@@ -395,13 +416,14 @@ impl Client {
         body: Option<Bytes>,
         content_type: Option<&str>,
         accept: &str,
+        cap: Option<usize>,
     ) -> Result<ApiResponse, KubeError> {
         let started = Instant::now();
         let result = self
-            .send_path_once(method, path, body, content_type, accept)
+            .send_path_once(method, path, body, content_type, accept, cap)
             .await;
         self.record(method, path, started, &result, |r| {
-            (r.status, r.body.len() as u64)
+            (r.status, r.total_bytes)
         });
         result
     }
@@ -442,6 +464,7 @@ impl Client {
         body: Option<Bytes>,
         content_type: Option<&str>,
         accept: &str,
+        cap: Option<usize>,
     ) -> Result<ApiResponse, KubeError> {
         self.check_readonly(method, path)?;
         let started = Instant::now();
@@ -470,17 +493,17 @@ impl Client {
             }
             let status = resp.status();
             let headers = resp.headers().clone();
-            let body = resp
-                .bytes()
+            let (body, total_bytes) = read_body(resp, cap)
                 .await
                 .map_err(|e| self.map_err(method, path, &e))?;
             let latency = started.elapsed();
-            tracing::debug!(%method, path, status = status.as_u16(), bytes = body.len(), ?latency, "api call");
+            tracing::debug!(%method, path, status = status.as_u16(), bytes = total_bytes, ?latency, "api call");
             return Ok(ApiResponse {
                 status: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or("").to_string(),
                 headers,
                 body,
+                total_bytes,
                 latency,
             });
         }
@@ -576,6 +599,30 @@ impl Client {
         }
         transport(method.as_str(), path, e)
     }
+}
+
+/// The `Accept` of plain JSON requests.
+const JSON: &str = "application/json";
+
+/// The whole body, or its first `cap` bytes and the count of all of them.
+async fn read_body(
+    resp: reqwest::Response,
+    cap: Option<usize>,
+) -> Result<(Bytes, u64), reqwest::Error> {
+    let Some(cap) = cap else {
+        let body = resp.bytes().await?;
+        let total = body.len() as u64;
+        return Ok((body, total));
+    };
+    let (mut kept, mut total) = (bytes::BytesMut::new(), 0u64);
+    let mut chunks = resp.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
+        total += chunk.len() as u64;
+        let room = cap.saturating_sub(kept.len()).min(chunk.len());
+        kept.extend_from_slice(&chunk[..room]);
+    }
+    Ok((kept.freeze(), total))
 }
 
 pub(crate) fn strip_query(path: &str) -> String {

@@ -10,7 +10,7 @@ use crate::history;
 use crate::kube::{ApiRequest, Client};
 use crate::msg::{Msg, RawRequest, RawResponse};
 
-/// Largest body kept for display; the rest is counted, not stored.
+/// Largest body kept for display; the rest is counted as it streams by, never stored.
 pub const MAX_BODY: usize = 8 << 20;
 
 /// Sends `request` and answers `Msg::RawResponse { id, .. }`.
@@ -18,11 +18,10 @@ pub async fn send(client: Client, id: u64, request: RawRequest, tx: UnboundedSen
     let started = Instant::now();
     let result = match to_api_request(&request) {
         Ok(req) => client
-            .send(&req)
+            .send_capped(&req, MAX_BODY)
             .await
             .map(|resp| {
-                let total = resp.body.len();
-                let kept = total.min(MAX_BODY);
+                let kept = resp.body.len() as u64;
                 RawResponse {
                     status: resp.status,
                     reason: resp.reason,
@@ -31,9 +30,9 @@ pub async fn send(client: Client, id: u64, request: RawRequest, tx: UnboundedSen
                         .iter()
                         .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
                         .collect(),
-                    body: resp.body.slice(..kept).to_vec(),
-                    truncated_bytes: (total - kept) as u64,
-                    total_bytes: total as u64,
+                    body: resp.body.to_vec(),
+                    truncated_bytes: resp.total_bytes.saturating_sub(kept),
+                    total_bytes: resp.total_bytes,
                     latency: started.elapsed(),
                 }
             })
