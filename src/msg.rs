@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
-use crate::kube::resource_table::ResourceTable;
+use crate::kube::resource_table::{ResourceTable, TableEvent};
 use crate::kube::table::PodRow;
 
 /// Server version as `/version` reports it.
@@ -147,6 +147,11 @@ pub enum Msg {
     TableListed {
         id: u64,
         result: Result<ResourceTable, String>,
+    },
+    /// Changes to resource view `id`'s table from its watch (rows the server printed).
+    TableEvents {
+        id: u64,
+        events: Vec<TableEvent>,
     },
     /// The answer to `Effect::SendRaw` with the same `id` (`Err`: transport failure, timeout,
     /// or the client refused it). Answers to an older id are ignored.

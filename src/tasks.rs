@@ -52,6 +52,8 @@ pub struct Tasks {
     pods_task: Option<JoinHandle<()>>,
     /// The log stream of the open logs view.
     logs_task: Option<JoinHandle<()>>,
+    /// The list-then-watch of the open resource table.
+    table_task: Option<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
     clipboard: Clipboard,
     /// Where `Effect::SetTitle` goes (main: crossterm `SetTitle`).
@@ -66,6 +68,7 @@ impl Drop for Tasks {
         self.abort_context();
         self.abort_pods();
         self.stop_logs();
+        self.stop_table();
         for (_, t) in self.raw_tasks.drain() {
             t.abort();
         }
@@ -82,6 +85,7 @@ impl Tasks {
             context_tasks: Vec::new(),
             pods_task: None,
             logs_task: None,
+            table_task: None,
             raw_tasks: HashMap::new(),
             clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
             title: Box::new(|_| {}),
@@ -239,6 +243,7 @@ impl Tasks {
         for t in self.context_tasks.drain(..) {
             t.abort();
         }
+        self.stop_table();
     }
 
     fn abort_pods(&mut self) {

@@ -255,3 +255,30 @@ async fn context_switch_with_requests_in_flight_shows_no_stale_rows() {
     })
     .await;
 }
+
+/// Another kind's table (pods here, listed as a generic server Table) stays live: a delete on
+/// the server shows as Terminating, then the row goes, through the Table watch.
+#[tokio::test]
+async fn resource_tables_follow_the_server_through_a_table_watch() {
+    let (_demo, mut app) = watching(30, ClientOptions::default()).await;
+    let effects = kr8s_tui::state::kinds::open(
+        &mut app.state,
+        kr8s_tui::kube::discovery::ApiResource::pods(),
+    );
+    for effect in effects {
+        app.tasks.run(effect);
+    }
+    let rows = |s: &kr8s_tui::state::State| s.nav.resource.as_ref().map_or(0, |r| r.len());
+    app.until("the pods Table", WAIT, |s| rows(s) == 30).await;
+    let gone = delete_pod(&app, 3, 0).await;
+    let (ns, name) = gone.split_once('/').expect("namespace/name");
+    app.until("the deleted pod's row to go", WAIT, |s| {
+        let view = s.nav.resource.as_ref().expect("view");
+        rows(s) == 29
+            && !view
+                .visible()
+                .iter()
+                .any(|r| r.namespace == ns && r.name == name)
+    })
+    .await;
+}

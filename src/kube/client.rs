@@ -340,7 +340,7 @@ impl Client {
         params.limit = None;
         params.continue_token = None;
         let full = with_query(path, &format!("watch=true&{}", params.query()));
-        let resp = self.stream_path(&full).await?;
+        let resp = self.stream_path(&full, JSON).await?;
         let path = path.to_string();
         Ok(lines(resp.bytes_stream()).map(move |line| {
             let line = line.map_err(|e| transport("GET", &path, &e))?;
@@ -349,6 +349,24 @@ impl Client {
                 message,
             })
         }))
+    }
+
+    /// A watch at `path` asking for `accept` (e.g. a Table), as undecoded lines, one event
+    /// each. The stream ends when the server closes it.
+    pub async fn watch_lines(
+        &self,
+        path: &str,
+        params: &ListParams,
+        accept: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, KubeError>> + use<>, KubeError> {
+        let mut params = params.clone();
+        params.limit = None;
+        params.continue_token = None;
+        let full = with_query(path, &format!("watch=true&{}", params.query()));
+        let resp = self.stream_path(&full, accept).await?;
+        let path = path.to_string();
+        Ok(lines(resp.bytes_stream())
+            .map(move |line| line.map_err(|e| transport("GET", &path, &e))))
     }
 
     /// Streams a pod's log as raw bytes (not necessarily UTF-8).
@@ -375,7 +393,9 @@ impl Client {
             q.push(format!("tailLines={n}"));
         }
         let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}/log");
-        let resp = self.stream_path(&with_query(&path, &q.join("&"))).await?;
+        let resp = self
+            .stream_path(&with_query(&path, &q.join("&")), JSON)
+            .await?;
         Ok(resp
             .bytes_stream()
             .map(move |chunk| chunk.map_err(|e| transport("GET", &path, &e))))
@@ -510,19 +530,26 @@ impl Client {
     }
 
     /// Opens a long-lived GET (watch, log follow): only the wait for headers is time-limited.
-    async fn stream_path(&self, path: &str) -> Result<reqwest::Response, KubeError> {
+    async fn stream_path(&self, path: &str, accept: &str) -> Result<reqwest::Response, KubeError> {
         let started = Instant::now();
-        let result = self.stream_path_once(path).await;
+        let result = self.stream_path_once(path, accept).await;
         self.record(&Method::GET, path, started, &result, |r| {
             (r.status().as_u16(), 0)
         });
         result
     }
 
-    async fn stream_path_once(&self, path: &str) -> Result<reqwest::Response, KubeError> {
+    async fn stream_path_once(
+        &self,
+        path: &str,
+        accept: &str,
+    ) -> Result<reqwest::Response, KubeError> {
         let mut refreshed = false;
         loop {
-            let send = self.request(&Method::GET, path).await?.send();
+            let send = self
+                .request_accept(&Method::GET, path, accept)
+                .await?
+                .send();
             let resp = match self.inner.opts.request_timeout {
                 Some(t) => tokio::time::timeout(t, send)
                     .await
@@ -546,14 +573,6 @@ impl Client {
             }
             return Ok(resp);
         }
-    }
-
-    async fn request(
-        &self,
-        method: &Method,
-        path: &str,
-    ) -> Result<reqwest::RequestBuilder, KubeError> {
-        self.request_accept(method, path, "application/json").await
     }
 
     async fn request_accept(

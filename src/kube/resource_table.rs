@@ -29,6 +29,22 @@ pub struct TableRow {
 pub struct ResourceTable {
     pub columns: Vec<TableColumn>,
     pub rows: Vec<TableRow>,
+    /// The list's resourceVersion, to watch from.
+    pub resource_version: String,
+}
+
+/// One event of a watch that asked for Tables: each object is a Table of the changed rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableEvent {
+    /// ADDED or MODIFIED: rows to insert or replace, with the version to resume from.
+    Upsert(Vec<TableRow>, String),
+    Deleted(Vec<TableRow>, String),
+    Bookmark(String),
+    /// An ERROR event; `code` 410 means the version is too old: list again.
+    Error {
+        code: u16,
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -37,9 +53,17 @@ struct RawTable {
     #[serde(default)]
     kind: String,
     #[serde(default)]
+    metadata: RawMeta,
+    #[serde(default)]
     column_definitions: Vec<RawColumn>,
     #[serde(default)]
     rows: Vec<RawRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawMeta {
+    resource_version: String,
 }
 
 #[derive(Deserialize)]
@@ -76,7 +100,61 @@ pub fn parse_table(body: &[u8]) -> Result<ResourceTable, String> {
         })
         .collect();
     let rows = raw.rows.into_iter().map(decode_row).collect();
-    Ok(ResourceTable { columns, rows })
+    Ok(ResourceTable {
+        columns,
+        rows,
+        resource_version: raw.metadata.resource_version,
+    })
+}
+
+/// Decodes one line of a Table watch.
+pub fn parse_table_event(line: &[u8]) -> Result<TableEvent, String> {
+    #[derive(Deserialize)]
+    struct RawEvent {
+        #[serde(rename = "type")]
+        kind: String,
+        object: Value,
+    }
+    let event: RawEvent = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let version = |v: &Value| {
+        v["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    match event.kind.as_str() {
+        "ADDED" | "MODIFIED" | "DELETED" => {
+            let table: RawTable =
+                serde_json::from_value(event.object).map_err(|e| e.to_string())?;
+            // The Table's own version, else the (last) row's object's.
+            let rv = match table.metadata.resource_version.as_str() {
+                "" => table
+                    .rows
+                    .last()
+                    .map(|r| version(&r.object))
+                    .unwrap_or_default(),
+                rv => rv.to_string(),
+            };
+            let rows = table.rows.into_iter().map(decode_row).collect();
+            Ok(if event.kind == "DELETED" {
+                TableEvent::Deleted(rows, rv)
+            } else {
+                TableEvent::Upsert(rows, rv)
+            })
+        }
+        "BOOKMARK" => Ok(TableEvent::Bookmark(version(&event.object))),
+        "ERROR" => Ok(TableEvent::Error {
+            code: event.object["code"]
+                .as_u64()
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(0),
+            message: event.object["message"]
+                .as_str()
+                .unwrap_or("watch error")
+                .to_string(),
+        }),
+        other => Err(format!("unknown watch event type {other:?}")),
+    }
 }
 
 fn decode_row(row: RawRow) -> TableRow {
@@ -117,5 +195,36 @@ mod tests {
         );
         assert_eq!(t.rows[1].cells, ["db", "", "true"]);
         assert!(parse_table(br#"{"kind":"PodList","items":[]}"#).is_err());
+    }
+
+    #[test]
+    fn table_watch_events_decode() {
+        let line = br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"42"},
+            "rows":[{"cells":["web","3/3"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
+        let TableEvent::Upsert(rows, rv) = parse_table_event(line).expect("event") else {
+            panic!("an upsert");
+        };
+        assert_eq!(
+            (
+                rows[0].name.as_str(),
+                rows[0].cells[1].as_str(),
+                rv.as_str()
+            ),
+            ("web", "3/3", "42")
+        );
+        let gone = br#"{"type":"DELETED","object":{"kind":"Table","metadata":{"resourceVersion":"43"},"rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
+        assert!(
+            matches!(parse_table_event(gone), Ok(TableEvent::Deleted(r, v)) if r.len() == 1 && v == "43")
+        );
+        let expired =
+            br#"{"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old"}}"#;
+        assert_eq!(
+            parse_table_event(expired),
+            Ok(TableEvent::Error {
+                code: 410,
+                message: "too old".into()
+            })
+        );
+        assert!(parse_table_event(b"{").is_err());
     }
 }

@@ -7,7 +7,7 @@ use super::filter::contains_ignore_case;
 use super::{Effect, State};
 use crate::keys::Action;
 use crate::kube::discovery::ApiResource;
-use crate::kube::resource_table::{ResourceTable, TableRow};
+use crate::kube::resource_table::{ResourceTable, TableEvent, TableRow};
 
 /// Resource types of the current context.
 #[derive(Debug, Clone, Default)]
@@ -196,6 +196,62 @@ pub fn on_table(state: &mut State, id: u64, result: Result<ResourceTable, String
             view.set_query(&query);
         }
         Err(e) => view.error = Some(e),
+    }
+}
+
+/// Watch events for view `id`: rows replaced, added at their place in the server's order
+/// (namespace, name), or removed; the cursor stays on its row where it can.
+pub fn on_table_events(state: &mut State, id: u64, events: Vec<TableEvent>) {
+    let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
+        return;
+    };
+    if view.table.is_none() {
+        return;
+    }
+    let key = |r: &TableRow| (r.namespace.clone(), r.name.clone());
+    let selected = view.visible().get(view.cursor.selected()).map(|r| key(r));
+    let Some(table) = view.table.as_mut() else {
+        return;
+    };
+    for event in events {
+        match event {
+            TableEvent::Upsert(rows, _) => {
+                for row in rows {
+                    upsert(&mut table.rows, row);
+                }
+            }
+            TableEvent::Deleted(rows, _) => {
+                for row in rows {
+                    table
+                        .rows
+                        .retain(|r| r.namespace != row.namespace || r.name != row.name);
+                }
+            }
+            TableEvent::Bookmark(_) | TableEvent::Error { .. } => {}
+        }
+    }
+    state.dirty = true;
+    let len = view.len();
+    let at = selected
+        .and_then(|k| view.visible().iter().position(|r| key(r) == k))
+        .unwrap_or(view.cursor.selected());
+    view.cursor.select(at, len);
+}
+
+/// Replaces the row with the same (namespace, name), or inserts it where the server's order
+/// would put it.
+fn upsert(rows: &mut Vec<TableRow>, row: TableRow) {
+    let order = |r: &TableRow| (r.namespace.clone(), r.name.clone());
+    match rows
+        .iter()
+        .position(|r| r.namespace == row.namespace && r.name == row.name)
+    {
+        Some(i) => rows[i] = row,
+        None => {
+            let key = order(&row);
+            let at = rows.partition_point(|r| order(r) < key);
+            rows.insert(at, row);
+        }
     }
 }
 

@@ -433,6 +433,10 @@ pub fn on_result(state: &mut State, msg: Msg) -> Result<Vec<Effect>, Msg> {
             kinds::on_table(state, id, result);
             Ok(Vec::new())
         }
+        Msg::TableEvents { id, events } => {
+            kinds::on_table_events(state, id, events);
+            Ok(Vec::new())
+        }
         other => Err(other),
     }
 }

@@ -167,3 +167,50 @@ fn raw_command_opens_the_raw_request_pane() {
     assert_eq!(state.screen, Screen::Raw);
     assert_eq!(crate::ui::crumb::text(&state), "dev › shop › raw request");
 }
+
+#[test]
+fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
+    use crate::kube::resource_table::{TableEvent, TableRow, parse_table};
+    let mut state = started(false);
+    update(&mut state, key(':'));
+    typed(&mut state, "deploy");
+    update(&mut state, code(KeyCode::Enter));
+    discovered(&mut state);
+    let id = state.nav.resource.as_ref().map(|r| r.id).expect("view");
+    let table = parse_table(
+        br#"{"kind":"Table","metadata":{"resourceVersion":"5"},"columnDefinitions":[{"name":"Name"},{"name":"Ready"}],
+        "rows":[{"cells":["api","1/1"],"object":{"metadata":{"name":"api","namespace":"shop"}}},
+                {"cells":["web","1/2"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
+    );
+    assert_eq!(table.as_ref().map(|t| t.resource_version.as_str()), Ok("5"));
+    update(&mut state, Msg::TableListed { id, result: table });
+    update(&mut state, key('j'));
+    let row = |name: &str, ready: &str| TableRow {
+        cells: vec![name.into(), ready.into()],
+        name: name.into(),
+        namespace: "shop".into(),
+    };
+    let events = vec![
+        TableEvent::Upsert(vec![row("web", "2/2")], "6".into()),
+        TableEvent::Upsert(vec![row("db", "0/1")], "7".into()),
+        TableEvent::Deleted(vec![row("api", "1/1")], "8".into()),
+    ];
+    update(&mut state, Msg::TableEvents { id, events });
+    let view = state.nav.resource.as_ref().expect("view");
+    let shown: Vec<_> = view.visible().iter().map(|r| r.cells.join(" ")).collect();
+    assert_eq!(shown, ["db 0/1", "web 2/2"], "in the server's order");
+    assert_eq!(
+        view.selected().map(|o| o.name),
+        Some("web".into()),
+        "cursor followed its row"
+    );
+    // Events for a view that is gone are dropped.
+    update(
+        &mut state,
+        Msg::TableEvents {
+            id: id + 1,
+            events: vec![TableEvent::Deleted(vec![row("web", "")], "9".into())],
+        },
+    );
+    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(2));
+}

@@ -1,6 +1,8 @@
 //! Effects of the pods work: fetch an object or its events, stream logs, delete, discovery and
 //! server Tables. Each reports back with the id or generation it was started for.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use futures::StreamExt;
 use serde_json::Value;
@@ -11,7 +13,7 @@ use crate::kube::client::LogParams;
 use crate::kube::discovery::{
     ApiGroupList, ApiResource, ApiResourceList, ApiVersions, group_version_path,
 };
-use crate::kube::resource_table::{TABLE_ACCEPT, parse_table};
+use crate::kube::resource_table::{TABLE_ACCEPT, TableEvent, parse_table, parse_table_event};
 use crate::kube::{Client, KubeError, ListParams};
 use crate::msg::{Effect, LogRequest, Msg};
 use crate::state::logs::split_lines;
@@ -71,9 +73,9 @@ impl Tasks {
                 });
             }
             Effect::ListTable { id, context, path } => {
-                self.spawn_with(&context, move |client, tx| async move {
-                    let result = list_table(&client, &path).await;
-                    let _ = tx.send(Msg::TableListed { id, result });
+                self.stop_table();
+                self.table_task = self.spawn_with(&context, move |client, tx| async move {
+                    table_stream(&client, id, &path, &tx).await;
                 });
             }
             Effect::Quit
@@ -116,6 +118,13 @@ impl Tasks {
         });
     }
 
+    /// Aborts the list-then-watch of the resource table, if any.
+    pub(super) fn stop_table(&mut self) {
+        if let Some(t) = self.table_task.take() {
+            t.abort();
+        }
+    }
+
     /// Aborts the running log stream, if any.
     pub(super) fn stop_logs(&mut self) {
         if let Some(t) = self.logs_task.take() {
@@ -153,6 +162,105 @@ async fn events(client: &Client, namespace: &str, name: &str) -> Result<Vec<Valu
         .await
         .map_err(|e| e.to_string())?;
     Ok(list.items)
+}
+
+/// Pause before listing a resource table again after its watch failed or expired.
+const TABLE_RELIST_PAUSE: Duration = Duration::from_secs(1);
+/// How long the server may keep one table watch open before it is started again.
+const TABLE_WATCH_SECS: u32 = 300;
+
+/// How a table watch ended.
+enum TableWatchEnd {
+    /// The app is gone.
+    Closed,
+    /// The server ended it (its timeout): watch again from the last version.
+    Resume,
+    /// 410, an error event or a broken stream: list again.
+    Relist,
+}
+
+/// Lists a resource table, then keeps it live with a watch asking for Tables (rows printed by
+/// the server, as kubectl get -w does), resumed from the last version and listed again after
+/// 410 or an error. A failed list stays on screen until Ctrl-R.
+async fn table_stream(client: &Client, id: u64, path: &str, tx: &UnboundedSender<Msg>) {
+    loop {
+        let result = list_table(client, path).await;
+        let rv = result.as_ref().ok().map(|t| t.resource_version.clone());
+        if tx.send(Msg::TableListed { id, result }).is_err() {
+            return;
+        }
+        let Some(mut rv) = rv.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        loop {
+            match watch_table(client, id, path, &mut rv, tx).await {
+                TableWatchEnd::Closed => return,
+                TableWatchEnd::Resume => {}
+                TableWatchEnd::Relist => break,
+            }
+        }
+        tokio::time::sleep(TABLE_RELIST_PAUSE).await;
+    }
+}
+
+/// One table watch from `rv`, sending its events in batches; `rv` follows them.
+async fn watch_table(
+    client: &Client,
+    id: u64,
+    path: &str,
+    rv: &mut String,
+    tx: &UnboundedSender<Msg>,
+) -> TableWatchEnd {
+    let params = ListParams {
+        resource_version: Some(rv.clone()),
+        timeout_seconds: Some(TABLE_WATCH_SECS),
+        ..ListParams::default()
+    };
+    let stream = match client.watch_lines(path, &params, TABLE_ACCEPT).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::info!(path, error = %e, "table watch failed: listing again");
+            return TableWatchEnd::Relist;
+        }
+    };
+    let mut batches = Box::pin(stream.ready_chunks(256));
+    while let Some(batch) = batches.next().await {
+        let mut events = Vec::with_capacity(batch.len());
+        let mut end = None;
+        for line in batch {
+            match line
+                .map_err(|e| e.to_string())
+                .and_then(|l| parse_table_event(&l))
+            {
+                Ok(TableEvent::Error { code, message }) => {
+                    tracing::info!(path, code, message, "table watch error: listing again");
+                    end = Some(TableWatchEnd::Relist);
+                    break;
+                }
+                Ok(TableEvent::Bookmark(v)) => *rv = v,
+                Ok(event) => {
+                    if let TableEvent::Upsert(_, v) | TableEvent::Deleted(_, v) = &event {
+                        if !v.is_empty() {
+                            rv.clone_from(v);
+                        }
+                    }
+                    events.push(event);
+                }
+                Err(e) => {
+                    tracing::info!(path, error = %e, "table watch broke: listing again");
+                    end = Some(TableWatchEnd::Relist);
+                    break;
+                }
+            }
+        }
+        if !events.is_empty() && tx.send(Msg::TableEvents { id, events }).is_err() {
+            return TableWatchEnd::Closed;
+        }
+        if let Some(end) = end {
+            return end;
+        }
+    }
+    TableWatchEnd::Resume
 }
 
 async fn list_table(
