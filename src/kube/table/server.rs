@@ -9,9 +9,9 @@ use super::model::{ObjectMeta, Text};
 use super::{PodRow, RowFromPod};
 use crate::kube::KubeError;
 
-/// What to send as `Accept` to get a Table of rows with each object's metadata, falling back to
-/// plain JSON where the server cannot print.
-pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+/// What to send as `Accept` to get a Table, falling back to plain JSON where the server cannot
+/// print.
+pub use crate::kube::resource_table::TABLE_ACCEPT;
 
 /// Query parameter asking for each row's object metadata (namespace, uid, timestamps).
 pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
