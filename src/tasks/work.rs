@@ -224,7 +224,18 @@ async fn watch_table(
         }
     };
     let mut batches = Box::pin(stream.ready_chunks(256));
-    while let Some(batch) = batches.next().await {
+    // The server ends the watch after TABLE_WATCH_SECS; silence well past that is a dead
+    // connection.
+    let idle = Duration::from_secs(u64::from(TABLE_WATCH_SECS) + 30);
+    loop {
+        let batch = match tokio::time::timeout(idle, batches.next()).await {
+            Ok(Some(batch)) => batch,
+            Ok(None) => return TableWatchEnd::Resume,
+            Err(_) => {
+                tracing::info!(path, "table watch silent: listing again");
+                return TableWatchEnd::Relist;
+            }
+        };
         let mut events = Vec::with_capacity(batch.len());
         let mut end = None;
         for line in batch {
@@ -260,7 +271,6 @@ async fn watch_table(
             return end;
         }
     }
-    TableWatchEnd::Resume
 }
 
 async fn list_table(
