@@ -129,6 +129,8 @@ pub struct State {
     pub focus: Focus,
     pub screen: Screen,
     pub help_open: bool,
+    /// First row of bindings the help overlay shows (it scrolls when they do not fit).
+    pub help_scroll: usize,
     /// Full-screen problem (no kubeconfig at all).
     pub fatal: Option<String>,
     /// A hint for the user, e.g. when no context is selected.
@@ -189,6 +191,7 @@ impl State {
             focus: Focus::Pods,
             screen: Screen::Main,
             help_open: false,
+            help_scroll: 0,
             fatal: None,
             hint: None,
             kubeconfig_error: None,
@@ -409,15 +412,36 @@ fn on_contexts(
     }
 }
 
+/// Opens the help overlay at its top.
+pub(crate) fn open_help(state: &mut State) {
+    state.help_open = true;
+    state.help_scroll = 0;
+}
+
+/// Keys while help is open: close it, or scroll it (the overlay clamps the offset to what it
+/// has to show).
+fn scroll_help(state: &mut State, action: Action) {
+    let last = state.keymap.help().len();
+    let scroll = &mut state.help_scroll;
+    match action {
+        Action::Help | Action::Close => state.help_open = false,
+        Action::Down => *scroll = (*scroll + 1).min(last),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = (*scroll + 10).min(last),
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::Top => *scroll = 0,
+        Action::Bottom => *scroll = last,
+        _ => return,
+    }
+    state.dirty = true;
+}
+
 fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if action == Action::Quit {
         return vec![Effect::Quit];
     }
     if state.help_open {
-        if matches!(action, Action::Help | Action::Close) {
-            state.help_open = false;
-            state.dirty = true;
-        }
+        scroll_help(state, action);
         return Vec::new();
     }
     state.dirty = true;
@@ -431,7 +455,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return effects;
     }
     match action {
-        Action::Help => state.help_open = true,
+        Action::Help => open_help(state),
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
         Action::RawRequest => raw_keys::open(state),

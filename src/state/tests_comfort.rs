@@ -293,3 +293,30 @@ fn copy_the_page_of_log_lines_on_screen() {
         ["line 3\nline 4\nline 5\n"]
     );
 }
+
+#[test]
+fn help_scrolls_with_the_movement_keys_and_reopens_at_the_top() {
+    use super::tests_pods::{code, key, started};
+    let mut state = started(false);
+    update(&mut state, key('?'));
+    assert!(state.help_open);
+    update(&mut state, key('j'));
+    update(&mut state, key('j'));
+    assert_eq!(state.help_scroll, 2);
+    update(&mut state, key('k'));
+    assert_eq!(state.help_scroll, 1);
+    update(&mut state, key('G'));
+    assert_eq!(
+        state.help_scroll,
+        state.keymap.help().len(),
+        "bounded by the bindings"
+    );
+    assert!(
+        update(&mut state, key('d')).is_empty(),
+        "other keys do nothing under help"
+    );
+    update(&mut state, code(KeyCode::Esc));
+    assert!(!state.help_open);
+    update(&mut state, key('?'));
+    assert_eq!((state.help_open, state.help_scroll), (true, 0));
+}
