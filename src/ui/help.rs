@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .title_bottom(Line::styled(footer, Style::new().fg(Color::DarkGray)));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        bindings_table(&entries, columns, first, shown, keys_width).block(block),
+        bindings_table(entries, columns, first, shown, keys_width).block(block),
         popup,
     );
 }
