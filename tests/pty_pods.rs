@@ -144,6 +144,12 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     app.wait_text("kind: Deployment", WAIT);
     app.send("\x1b");
     app.wait_text("UP-TO-DATE", WAIT);
+    // So does describe: the object as an outline, then its events.
+    app.send("d");
+    app.wait_text("Kind:             Deployment", WAIT);
+    app.wait_text("Replicas:", WAIT);
+    app.send("\x1b");
+    app.wait_text("UP-TO-DATE", WAIT);
     app.send(":gizmo\r");
     app.wait_text("doesn't have a resource type \"gizmo\"", WAIT);
     app.send("\x1b");

@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+mod generic;
+pub use generic::describe_object;
+
 use crate::kube::table::human_signed_duration;
 
 /// Width of the label column of top-level fields.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::describe::describe_pod;
+use super::describe::{describe_object, describe_pod};
 use super::logs::LogView;
 use super::text::TextPane;
 use super::{Effect, State};
@@ -255,7 +255,22 @@ fn rebuild_describe(
     now: jiff::Timestamp,
 ) {
     if let (Some(object), Some(events)) = (object, events) {
-        pane.set_lines(describe_pod(object, events, now));
+        // Events are asked for by name; keep those about this kind of object.
+        let kind = &object["kind"];
+        let events: Vec<Value> = events
+            .iter()
+            .filter(|e| {
+                let about = &e["involvedObject"]["kind"];
+                about.is_null() || kind.is_null() || about == kind
+            })
+            .cloned()
+            .collect();
+        let lines = if object["kind"] == "Pod" {
+            describe_pod(object, &events, now)
+        } else {
+            describe_object(object, &events, now)
+        };
+        pane.set_lines(lines);
     }
 }
 

@@ -339,16 +339,11 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
     let is_pod = target.resource.is_pods();
     match action {
         Action::Yaml => detail::open(state, DetailKind::Yaml, target),
-        Action::Describe if is_pod => detail::open(state, DetailKind::Describe, target),
+        Action::Describe => detail::open(state, DetailKind::Describe, target),
         Action::Logs if is_pod => detail::open(state, DetailKind::Logs, target),
-        Action::Describe | Action::Logs => {
+        Action::Logs => {
             state.nav.info(format!(
-                "{} are available for pods; y shows this {} as YAML",
-                if action == Action::Logs {
-                    "logs"
-                } else {
-                    "describe"
-                },
+                "logs are available for pods; y shows this {} as YAML",
                 target.resource.singular
             ));
             Vec::new()

@@ -100,10 +100,16 @@ fn command_line_opens_kinds_after_discovery() {
             .as_ref()
             .is_some_and(|f| f.error && f.text.contains("forbidden"))
     );
+    // Describe works on any kind: the object and its events are fetched.
+    let effects = update(&mut state, key('d'));
     assert!(
-        matches!(update(&mut state, key('d')).as_slice(), []),
-        "describe: pods only"
+        matches!(
+            effects.as_slice(),
+            [Effect::FetchObject { .. }, Effect::FetchEvents { .. }]
+        ),
+        "{effects:?}"
     );
+    update(&mut state, code(KeyCode::Esc));
     update(&mut state, key(':'));
     typed(&mut state, "gizmo");
     update(&mut state, code(KeyCode::Enter));
