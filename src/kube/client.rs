@@ -218,14 +218,7 @@ impl Client {
 
     /// Sends a request and returns the response whatever its status (for the raw pane).
     pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
-        let path = req.path()?;
-        self.send_path(
-            &req.method,
-            &path,
-            req.body.clone(),
-            req.content_type.as_deref(),
-        )
-        .await
+        self.send_request(req, None).await
     }
 
     /// [`Self::send`] keeping at most `cap` bytes of the body: the rest is counted
@@ -235,6 +228,14 @@ impl Client {
         req: &ApiRequest,
         cap: usize,
     ) -> Result<ApiResponse, KubeError> {
+        self.send_request(req, Some(cap)).await
+    }
+
+    async fn send_request(
+        &self,
+        req: &ApiRequest,
+        cap: Option<usize>,
+    ) -> Result<ApiResponse, KubeError> {
         let path = req.path()?;
         self.send_path_accept(
             &req.method,
@@ -242,7 +243,7 @@ impl Client {
             req.body.clone(),
             req.content_type.as_deref(),
             JSON,
-            Some(cap),
+            cap,
         )
         .await
     }
