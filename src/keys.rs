@@ -60,7 +60,7 @@ pub enum Action {
     SortStatus,
     SortRestarts,
     SortAge,
-    /// Logs: next container.
+    /// Logs: pick the container.
     Container,
     /// Logs: previous container instance.
     Previous,

@@ -87,6 +87,8 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
     });
     app.wait_text("following", WAIT);
     app.send("c");
+    app.wait_text("Container [enter pick", WAIT);
+    app.send("j\r");
     app.wait_text("container envoy (2/2)", WAIT);
     app.wait_for("envoy log lines", WAIT, |s| !s.contains("· 0 lines"));
     app.send("\x1b");

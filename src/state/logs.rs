@@ -136,7 +136,7 @@ pub struct LogOptions {
 #[derive(Debug, Clone)]
 pub struct LogView {
     pub buffer: LogBuffer,
-    /// Containers of the pod (init containers included), for `c`.
+    /// Containers of the pod (init containers included), for the picker (`c`).
     pub containers: Vec<String>,
     pub options: LogOptions,
     /// Stick to the newest line; off while the user scrolls back (paused).
@@ -151,6 +151,8 @@ pub struct LogView {
     pub ended: Option<String>,
     /// True while the pod object (for the container list) is being fetched.
     pub waiting_for_pod: bool,
+    /// The container picker (`c`) is open, its cursor on this entry of `containers`.
+    pub picking: Option<usize>,
 }
 
 impl LogView {
@@ -159,6 +161,7 @@ impl LogView {
         LogView {
             buffer: LogBuffer::new(cap),
             containers: Vec::new(),
+            picking: None,
             options: LogOptions {
                 container: None,
                 previous: false,
@@ -181,17 +184,6 @@ impl LogView {
         if !self.follow {
             self.offset = self.offset.saturating_sub(dropped);
         }
-    }
-
-    /// The container after the current one (wrapping), for `c`.
-    pub fn next_container(&self) -> Option<String> {
-        let current = self.options.container.as_deref();
-        let at = self
-            .containers
-            .iter()
-            .position(|c| Some(c.as_str()) == current);
-        let next = at.map_or(0, |i| (i + 1) % self.containers.len().max(1));
-        self.containers.get(next).cloned()
     }
 
     /// Scrolls by `delta` lines; scrolling up pauses following, reaching the end resumes it.
@@ -293,15 +285,5 @@ mod tests {
         assert_eq!(v.buffer.get(v.offset), Some("70"));
         v.scroll(1000);
         assert!(v.follow, "reaching the end resumes following");
-    }
-
-    #[test]
-    fn containers_cycle() {
-        let mut v = LogView::new(10);
-        v.containers = vec!["app".into(), "sidecar".into()];
-        v.options.container = Some("app".into());
-        assert_eq!(v.next_container().as_deref(), Some("sidecar"));
-        v.options.container = Some("sidecar".into());
-        assert_eq!(v.next_container().as_deref(), Some("app"));
     }
 }

@@ -364,7 +364,22 @@ fn logs_pick_the_container_and_restart_streams() {
             lines: vec!["hello".into()],
         },
     );
-    let effects = update(&mut state, key('c'));
+    // `c` opens the picker on the shown container; Esc closes it with nothing restarted.
+    assert!(update(&mut state, key('c')).is_empty());
+    let picking = |s: &State| match s.nav.detail.as_ref().map(|d| &d.view) {
+        Some(DetailView::Logs(l)) => l.picking,
+        _ => None,
+    };
+    assert_eq!(picking(&state), Some(0));
+    assert!(update(&mut state, code(KeyCode::Esc)).is_empty());
+    assert_eq!(picking(&state), None);
+    assert!(state.nav.detail.is_some(), "Esc closed only the picker");
+    // Down then Enter picks the sidecar.
+    update(&mut state, key('c'));
+    update(&mut state, key('j'));
+    assert_eq!(picking(&state), Some(1));
+    let effects = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(picking(&state), None);
     let new_id = state.nav.detail.as_ref().map(|d| d.id).expect("logs view");
     assert_ne!(new_id, id);
     assert_eq!(

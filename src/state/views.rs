@@ -57,6 +57,9 @@ pub fn sync_namespace_cursor(state: &mut State, namespace: Option<&str>) {
 
 /// Keys while a detail view is open; everything is consumed so panes below stay still.
 pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = pick_container(state, action) {
+        return effects;
+    }
     match action {
         Action::Close => detail::close(state),
         Action::Search => {
@@ -104,14 +107,18 @@ fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::Container => {
-            let Some(next) = logs.next_container() else {
-                return Vec::new();
-            };
             if logs.containers.len() < 2 {
                 state.nav.info("this pod has one container");
                 return Vec::new();
             }
-            detail::restart_logs(state, |l| l.options.container = Some(next))
+            let current = logs
+                .containers
+                .iter()
+                .position(|c| Some(c) == logs.options.container.as_ref());
+            if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+                logs.picking = Some(current.unwrap_or(0));
+            }
+            Vec::new()
         }
         Action::Previous => {
             detail::restart_logs(state, |l| l.options.previous = !l.options.previous)
@@ -121,6 +128,40 @@ fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
         }),
         _ => detail::restart_logs(state, |l| l.options.timestamps = !l.options.timestamps),
     }
+}
+
+/// Keys while the container picker is open: move, pick (Enter, or `c` again for the next one),
+/// or close it (Esc). `None` when no picker is open.
+fn pick_container(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) else {
+        return None;
+    };
+    let at = logs.picking?;
+    let last = logs.containers.len().saturating_sub(1);
+    let moved = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(last),
+        Action::Container => (at + 1) % (last + 1),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Select => {
+            logs.picking = None;
+            let chosen = logs.containers.get(at).cloned();
+            if chosen.is_none() || chosen == logs.options.container {
+                return Some(Vec::new());
+            }
+            return Some(detail::restart_logs(state, |l| {
+                l.options.container = chosen
+            }));
+        }
+        Action::Close => {
+            logs.picking = None;
+            return Some(Vec::new());
+        }
+        _ => at,
+    };
+    logs.picking = Some(moved);
+    Some(Vec::new())
 }
 
 /// Scrolling, search jumps and view toggles that need no I/O.

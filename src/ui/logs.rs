@@ -2,10 +2,10 @@
 //! in the title, search highlights.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Clear, List, ListState, Paragraph, Wrap};
 
 use super::text_view::{self, hint};
 use super::{crumb_block, group_thousands, sanitize};
@@ -49,6 +49,47 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, area);
+    if let Some(at) = logs.picking {
+        picker(frame, inner, logs, at);
+    }
+}
+
+/// The container picker over the log lines: every container, the one shown marked `*`.
+fn picker(frame: &mut Frame, area: Rect, logs: &LogView, at: usize) {
+    let names: Vec<String> = logs
+        .containers
+        .iter()
+        .map(|c| {
+            let mark = if Some(c) == logs.options.container.as_ref() {
+                '*'
+            } else {
+                ' '
+            };
+            format!("{mark} {}", sanitize(c))
+        })
+        .collect();
+    let widest = names
+        .iter()
+        .map(|n| Line::raw(n.as_str()).width())
+        .max()
+        .unwrap_or(0);
+    // Wide enough for the title too ("Container [enter pick · esc]").
+    let width = u16::try_from(widest + 6).unwrap_or(u16::MAX).max(32);
+    let height = u16::try_from(names.len() + 2).unwrap_or(u16::MAX);
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    let block = super::pane_block(super::title("Container", "enter pick · esc"), true);
+    let list = List::new(names)
+        .block(block)
+        .highlight_style(Style::new().fg(Color::Black).bg(Color::Cyan))
+        .highlight_symbol("▶");
+    let mut list_state = ListState::default().with_selected(Some(at));
+    frame.render_widget(Clear, popup);
+    frame.render_stateful_widget(list, popup, &mut list_state);
 }
 
 /// The first line to draw so the newest line is on screen when long lines wrap.

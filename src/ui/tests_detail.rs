@@ -137,6 +137,13 @@ fn logs_view() {
     ];
     update(&mut state, Msg::LogLines { id, lines });
     insta::assert_snapshot!(draw(100, 14, |f| render(f, &state)));
+    // The container picker over the lines, the shown container marked, the cursor on the next.
+    update(&mut state, key('c'));
+    update(&mut state, key('j'));
+    insta::assert_snapshot!(
+        "logs_container_picker",
+        draw(100, 14, |f| render(f, &state))
+    );
 }
 
 #[test]
