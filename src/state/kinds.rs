@@ -205,9 +205,6 @@ pub fn on_table_events(state: &mut State, id: u64, events: Vec<TableEvent>) {
     let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
         return;
     };
-    if view.table.is_none() {
-        return;
-    }
     let key = |r: &TableRow| (r.namespace.clone(), r.name.clone());
     let selected = view.visible().get(view.cursor.selected()).map(|r| key(r));
     let Some(table) = view.table.as_mut() else {
@@ -241,15 +238,13 @@ pub fn on_table_events(state: &mut State, id: u64, events: Vec<TableEvent>) {
 /// Replaces the row with the same (namespace, name), or inserts it where the server's order
 /// would put it.
 fn upsert(rows: &mut Vec<TableRow>, row: TableRow) {
-    let order = |r: &TableRow| (r.namespace.clone(), r.name.clone());
-    match rows
-        .iter()
-        .position(|r| r.namespace == row.namespace && r.name == row.name)
-    {
+    fn key(r: &TableRow) -> (&str, &str) {
+        (&r.namespace, &r.name)
+    }
+    match rows.iter().position(|r| key(r) == key(&row)) {
         Some(i) => rows[i] = row,
         None => {
-            let key = order(&row);
-            let at = rows.partition_point(|r| order(r) < key);
+            let at = rows.partition_point(|r| key(r) < key(&row));
             rows.insert(at, row);
         }
     }
