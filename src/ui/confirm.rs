@@ -1,7 +1,7 @@
 //! The delete confirmation dialog, centred over everything.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm) {
         Span::raw(" / Esc  cancel"),
     ]));
     let height = u16::try_from(lines.len()).unwrap_or(8) + 2;
-    let popup = centred(area, 64, height);
+    let popup = super::centred(area, 64, height);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
@@ -50,14 +50,4 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm) {
             .wrap(Wrap { trim: false }),
         popup,
     );
-}
-
-fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
 }

@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap so rebinding a key changes what it says.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Padding, Row, Table};
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let height = u16::try_from(shown)
         .unwrap_or(u16::MAX)
         .saturating_add(CHROME);
-    let popup = centred(area, width, height);
+    let popup = super::centred(area, width, height);
     let footer = if shown < rows_total {
         format!(
             " j/k scroll · rows {}–{} of {rows_total} · esc or ? to close ",
@@ -103,17 +103,6 @@ fn keys_text(entry: &HelpEntry) -> String {
 
 fn text_width(text: &str) -> u16 {
     u16::try_from(Line::raw(text).width()).unwrap_or(u16::MAX)
-}
-
-/// A `width`×`height` rectangle in the middle of `area` (shrunk to fit).
-fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
 }
 
 #[cfg(test)]

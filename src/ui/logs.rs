@@ -2,7 +2,7 @@
 //! in the title, search highlights.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, List, ListState, Paragraph, Wrap};
@@ -76,12 +76,7 @@ fn picker(frame: &mut Frame, area: Rect, logs: &LogView, at: usize) {
     // Wide enough for the title too ("Container [enter pick · esc]").
     let width = u16::try_from(widest + 6).unwrap_or(u16::MAX).max(32);
     let height = u16::try_from(names.len() + 2).unwrap_or(u16::MAX);
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = super::centred(area, width, height);
     let block = super::pane_block(super::title("Container", "enter pick · esc"), true);
     let list = List::new(names)
         .block(block)
