@@ -337,15 +337,10 @@ impl Client {
         path: &str,
         params: &ListParams,
     ) -> Result<impl Stream<Item = Result<WatchEvent<T>, KubeError>> + use<T>, KubeError> {
-        let mut params = params.clone();
-        params.limit = None;
-        params.continue_token = None;
-        let full = with_query(path, &format!("watch=true&{}", params.query()));
-        let resp = self.stream_path(&full, JSON).await?;
+        let lines = self.watch_lines(path, params, JSON).await?;
         let path = path.to_string();
-        Ok(lines(resp.bytes_stream()).map(move |line| {
-            let line = line.map_err(|e| transport("GET", &path, &e))?;
-            decode_watch_event::<T>(&line).map_err(|message| KubeError::Decode {
+        Ok(lines.map(move |line| {
+            decode_watch_event::<T>(&line?).map_err(|message| KubeError::Decode {
                 path: path.clone(),
                 message,
             })
