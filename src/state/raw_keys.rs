@@ -123,10 +123,7 @@ fn on_action(state: &mut State, action: Action, key: &KeyEvent) -> Vec<Effect> {
         Action::Quit if key.modifiers.contains(KeyModifiers::CONTROL) => {
             return vec![Effect::Quit];
         }
-        Action::Help => {
-            state.help_open = true;
-            state.help_scroll = 0;
-        }
+        Action::Help => super::open_help(state),
         Action::FocusNext => raw.move_focus(1),
         Action::FocusPrev => raw.move_focus(-1),
         Action::RawSend | Action::Select => return send(state),
