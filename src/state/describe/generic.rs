@@ -3,7 +3,7 @@
 //! with camelCase keys spelt out ("creationTimestamp" → "Creation Timestamp"), then the
 //! object's events. Secret values are never shown, only their sizes, as kubectl does.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{events_section, field, map_field, s};
 
@@ -30,12 +30,12 @@ pub fn describe_object(object: &Value, events: &[Value], now: jiff::Timestamp) -
     field(&mut out, 0, "Kind", s(&object["kind"]));
     let secret = s(&object["kind"]) == "Secret";
     if let Some(meta) = meta.as_object() {
-        let rest: Map<String, Value> = meta
-            .iter()
-            .filter(|(k, _)| !METADATA_SHOWN_ABOVE.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        outline(&mut out, 0, "metadata", &Value::Object(rest));
+        out.push("Metadata:".into());
+        for (k, v) in meta {
+            if !METADATA_SHOWN_ABOVE.contains(&k.as_str()) {
+                outline(&mut out, 2, k, v);
+            }
+        }
     }
     for (key, value) in object.as_object().into_iter().flatten() {
         if matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
