@@ -265,7 +265,7 @@ fn rebuild_describe(
             })
             .cloned()
             .collect();
-        let lines = if object["kind"] == "Pod" {
+        let lines = if kind == "Pod" {
             describe_pod(object, &events, now)
         } else {
             describe_object(object, &events, now)
