@@ -15,4 +15,5 @@ pub mod msg;
 pub mod state;
 pub mod tasks;
 pub mod terminal;
+pub mod text;
 pub mod ui;

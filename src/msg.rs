@@ -46,6 +46,29 @@ pub enum PodEvent {
     },
 }
 
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Contexts,
+    Namespaces,
+    #[default]
+    Pods,
+}
+
+impl Focus {
+    pub(crate) fn next(self) -> Focus {
+        match self {
+            Focus::Contexts => Focus::Namespaces,
+            Focus::Namespaces => Focus::Pods,
+            Focus::Pods => Focus::Contexts,
+        }
+    }
+
+    pub(crate) fn prev(self) -> Focus {
+        self.next().next()
+    }
+}
+
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
@@ -64,12 +87,12 @@ pub enum Msg {
     /// A left click on `pane`, on list row `row` (0 = first row below the header; `None` on
     /// its border or header). Mapped from the screen layout by `ui::pane_at`.
     Click {
-        pane: crate::state::Focus,
+        pane: Focus,
         row: Option<usize>,
     },
     /// The mouse wheel over `pane`: `delta` rows, negative is up.
     Scroll {
-        pane: crate::state::Focus,
+        pane: Focus,
         delta: isize,
     },
     /// The kubeconfig was read: contexts to list, the one to open, and any problem loading it.

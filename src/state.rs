@@ -28,7 +28,7 @@ mod tests_comfort;
 mod tests_kinds;
 #[cfg(test)]
 mod tests_pods;
-pub mod text;
+pub mod text_pane;
 mod views;
 
 use std::time::Duration;
@@ -38,6 +38,8 @@ pub use nav::Nav;
 pub use pods::PodTable;
 pub use raw::RawPane;
 pub use request_log::RequestLog;
+
+pub use crate::msg::Focus;
 
 use crate::config::ThemeName;
 use crate::keys::{Action, Keymap};
@@ -59,29 +61,6 @@ pub struct StartOptions {
     pub theme: ThemeName,
     /// Why (part of) the config file was ignored, shown in the status bar.
     pub config_error: Option<String>,
-}
-
-/// Which pane has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Focus {
-    Contexts,
-    Namespaces,
-    #[default]
-    Pods,
-}
-
-impl Focus {
-    fn next(self) -> Focus {
-        match self {
-            Focus::Contexts => Focus::Namespaces,
-            Focus::Namespaces => Focus::Pods,
-            Focus::Pods => Focus::Contexts,
-        }
-    }
-
-    fn prev(self) -> Focus {
-        self.next().next()
-    }
 }
 
 /// What fills the screen above the status bar.
@@ -301,15 +280,7 @@ pub fn window_title(state: &State) -> String {
         return "kr8s-tui".into();
     };
     let namespace = state.namespace.as_deref().unwrap_or("all");
-    format!("kr8s-tui: {context}/{namespace}")
-        .chars()
-        .map(|c| if c.is_control() || is_bidi(c) { '?' } else { c })
-        .collect()
-}
-
-/// Bidirectional overrides would reorder the rest of a title bar.
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    crate::text::sanitize(&format!("kr8s-tui: {context}/{namespace}")).into_owned()
 }
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock except on

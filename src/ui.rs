@@ -21,8 +21,6 @@ pub mod yaml;
 #[cfg(test)]
 mod tests_detail;
 
-use std::borrow::Cow;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -242,23 +240,7 @@ pub fn fit_widths<T: AsRef<str>>(
         .collect()
 }
 
-/// Makes untrusted text (names, server messages) safe to draw: control characters (escape
-/// sequences, newlines) and bidi overrides become `?`.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| if is_unsafe(c) { '?' } else { c })
-            .collect(),
-    )
-}
-
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::text::sanitize;
 
 /// `12500` → `12 500`, like the progress line shows it.
 pub fn group_thousands(n: usize) -> String {
@@ -451,12 +433,6 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sanitize_replaces_escapes_and_bidi() {
-        assert!(matches!(sanitize("web-1"), Cow::Borrowed("web-1")));
-        assert_eq!(sanitize("a\u{1b}[2Jb\nc\u{202e}d\u{7f}"), "a?[2Jb?c?d?");
-    }
 
     #[test]
     fn whole_screen_narrow() {

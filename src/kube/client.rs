@@ -13,8 +13,9 @@ use serde::de::DeserializeOwned;
 use super::auth::{Authenticator, ConnectionConfig};
 use super::error::KubeError;
 use super::tls;
+use super::url::strip_query;
 use super::url::{construct_path, encode_query_value, with_query};
-use super::wire::{decode_json, lines};
+use super::wire::{INCLUDE_METADATA, TABLE_ACCEPT, decode_json, lines};
 
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -294,7 +295,6 @@ impl Client {
         path: &str,
         params: &ListParams,
     ) -> Result<Bytes, KubeError> {
-        use crate::kube::table::server::{INCLUDE_METADATA, TABLE_ACCEPT};
         let query = match params.query() {
             q if q.is_empty() => INCLUDE_METADATA.to_string(),
             q => format!("{q}&{INCLUDE_METADATA}"),
@@ -638,10 +638,6 @@ async fn read_body(
         kept.extend_from_slice(&chunk[..room]);
     }
     Ok((kept.freeze(), total))
-}
-
-pub(crate) fn strip_query(path: &str) -> String {
-    path.split('?').next().unwrap_or(path).to_string()
 }
 
 /// A transport error with its causes (reqwest's top-level message alone says little).

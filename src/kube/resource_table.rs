@@ -4,8 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The Accept header that asks the apiserver for a Table (with a JSON fallback).
-pub const TABLE_ACCEPT: &str = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json";
+pub use super::wire::TABLE_ACCEPT;
 
 /// One column of a server Table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

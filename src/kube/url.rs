@@ -60,6 +60,11 @@ pub fn encode_query_value(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// `path` without its query string (for messages and logs: queries may be long).
+pub fn strip_query(path: &str) -> String {
+    path.split('?').next().unwrap_or(path).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

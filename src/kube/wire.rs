@@ -9,6 +9,13 @@ use serde::de::DeserializeOwned;
 use super::error::{KubeError, Status};
 use super::url::encode_query_value;
 
+/// The Accept header that asks the apiserver for a Table (as kubectl get does), falling back to
+/// plain JSON where the server cannot print.
+pub const TABLE_ACCEPT: &str = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json";
+
+/// Query parameter asking for each Table row's object metadata (namespace, uid, timestamps).
+pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
+
 /// `/version` as the apiserver reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -200,7 +207,7 @@ pub(crate) fn decode_json_borrowed<'a, T: Deserialize<'a>>(
     path: &str,
 ) -> Result<T, KubeError> {
     let error = |message: String| KubeError::Decode {
-        path: super::client::strip_query(path),
+        path: super::url::strip_query(path),
         message,
     };
     let text = std::str::from_utf8(body).map_err(|e| error(format!("body is not UTF-8: {e}")))?;

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::describe::{describe_object, describe_pod};
 use super::logs::LogView;
-use super::text::TextPane;
+use super::text_pane::TextPane;
 use super::{Effect, State};
 use crate::kube::discovery::ApiResource;
 use crate::msg::LogRequest;

@@ -106,16 +106,6 @@ impl std::fmt::Debug for Finder {
     }
 }
 
-/// Case-insensitive substring test; `needle` must already be lowercase. The lowercasing and
-/// search run in the standard library, which is fast even in debug builds.
-pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    if haystack.is_ascii() {
-        haystack.to_ascii_lowercase().contains(needle)
-    } else {
-        haystack.to_lowercase().contains(needle)
-    }
-}
-
 /// Columns the pods table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortColumn {
@@ -386,9 +376,6 @@ mod tests {
         assert!(matches!(Matcher::parse("re:a|b"), Matcher::Regex(_)));
         assert!(matches!(Matcher::parse("~("), Matcher::Invalid(_)));
         assert!(matches!(Matcher::parse("-l app=web"), Matcher::All));
-        assert!(contains_ignore_case("API-Server", "i-s"));
-        assert!(contains_ignore_case("Ünïcode-Pod", "ünï"));
-        assert!(!contains_ignore_case("web", "webs"));
     }
 
     #[test]

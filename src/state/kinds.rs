@@ -3,11 +3,11 @@
 
 use super::cursor::Cursor;
 use super::detail::ObjectRef;
-use super::filter::contains_ignore_case;
 use super::{Effect, State};
 use crate::keys::Action;
 use crate::kube::discovery::ApiResource;
 use crate::kube::resource_table::{ResourceTable, TableEvent, TableRow};
+use crate::text::contains_ignore_case;
 
 /// Resource types of the current context.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::text::Search;
+use super::text_pane::Search;
 
 /// Lines kept by default; the oldest are dropped beyond this.
 pub const DEFAULT_LOG_CAP: usize = 50_000;
@@ -90,37 +90,6 @@ impl LogBuffer {
         self.lines.clear();
         self.dropped = 0;
     }
-}
-
-/// Turns raw log bytes into a displayable line: invalid UTF-8 decoded lossily, a trailing CR
-/// dropped, tabs expanded, other control characters (escape sequences) made visible as `?`.
-pub fn clean_line(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_suffix('\r').unwrap_or(&text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("    "),
-            c if c.is_control() => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Splits a chunk of bytes into complete lines, keeping an unfinished tail in `pending`.
-pub fn split_lines(pending: &mut Vec<u8>, chunk: &[u8]) -> Vec<String> {
-    pending.extend_from_slice(chunk);
-    let Some(last) = pending.iter().rposition(|&b| b == b'\n') else {
-        return Vec::new();
-    };
-    let rest = pending.split_off(last + 1);
-    let lines = pending[..last]
-        .split(|&b| b == b'\n')
-        .map(clean_line)
-        .collect();
-    *pending = rest;
-    lines
 }
 
 /// What the log stream asks the server for.
@@ -261,15 +230,6 @@ mod tests {
         big.extend((0..DEFAULT_LOG_CAP + 10).map(|i| format!("line {i}")));
         assert_eq!(big.len(), DEFAULT_LOG_CAP);
         assert_eq!(big.get(0), Some("line 10"));
-    }
-
-    #[test]
-    fn lines_are_split_decoded_and_cleaned() {
-        let mut pending = Vec::new();
-        assert!(split_lines(&mut pending, b"partial").is_empty());
-        let lines = split_lines(&mut pending, b" one\r\nbad \xff\x1b[31mred\tx\nnext");
-        assert_eq!(lines, ["partial one", "bad \u{fffd}?[31mred    x"]);
-        assert_eq!(pending, b"next");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::kube::error::Status;
 use crate::msg::RawResponse;
-use crate::ui::sanitize;
+use crate::text::sanitize;
 
 /// How the body is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,7 @@ pub fn to_api_request(r: &RawRequest) -> Result<ApiRequest, String> {
     let method = Method::from_bytes(r.method.trim().to_ascii_uppercase().as_bytes())
         .map_err(|_| format!("invalid method {:?}", r.method))?;
     let body = match r.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        Some(text) => Some(crate::api_cmd::body_to_json(text).map_err(|e| e.to_string())?),
+        Some(text) => Some(bytes::Bytes::from(crate::kube::wire::json_body(text)?)),
         None => None,
     };
     Ok(ApiRequest {

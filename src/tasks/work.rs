@@ -16,7 +16,7 @@ use crate::kube::discovery::{
 use crate::kube::resource_table::{TABLE_ACCEPT, TableEvent, parse_table, parse_table_event};
 use crate::kube::{Client, KubeError, ListParams};
 use crate::msg::{Effect, LogRequest, Msg};
-use crate::state::logs::split_lines;
+use crate::text::split_lines;
 
 const JSON: &str = "application/json";
 /// Most chunks folded into one `Msg::LogLines`.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::sanitize;
-use crate::state::text::{Search, TextPane};
+use crate::state::text_pane::{Search, TextPane};
 
 /// Background of lines that match the search; the current match is brighter.
 pub fn match_style(current: bool) -> Style {

@@ -9,12 +9,7 @@ use super::model::{ObjectMeta, Text};
 use super::{PodRow, RowFromPod};
 use crate::kube::KubeError;
 
-/// What to send as `Accept` to get a Table, falling back to plain JSON where the server cannot
-/// print.
-pub use crate::kube::resource_table::TABLE_ACCEPT;
-
-/// Query parameter asking for each row's object metadata (namespace, uid, timestamps).
-pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
+pub use crate::kube::wire::{INCLUDE_METADATA, TABLE_ACCEPT};
 
 /// Where the pod columns are in a server's Table. Pages after the first may omit the column
 /// definitions, so they are kept from page to page.
@@ -161,7 +156,7 @@ pub fn decode_pods_page(
     }
     let Some(cols) = columns.as_ref() else {
         return Err(KubeError::Decode {
-            path: crate::kube::client::strip_query(path),
+            path: crate::kube::url::strip_query(path),
             message: "a Table without column definitions".into(),
         });
     };

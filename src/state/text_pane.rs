@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use super::filter::contains_ignore_case;
+use crate::text::contains_ignore_case;
 
 /// Case-insensitive search over lines: the matching line numbers and the current one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
