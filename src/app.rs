@@ -59,7 +59,7 @@ where
                 None => return Ok(()),
             },
             Some(msg) = rx.recv() => Wake::Task(msg),
-            _ = tick.tick() => Wake::Task(Msg::Tick),
+            _ = tick.tick() => Wake::Task(Msg::Tick(jiff::Timestamp::now())),
             () = tokio::time::sleep_until(last_draw + FRAME), if held_back => Wake::Frame,
         };
         let input = matches!(wake, Wake::Input(_));

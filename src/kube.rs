@@ -6,15 +6,17 @@ pub mod cache;
 pub mod client;
 pub mod discovery;
 pub mod error;
+pub mod events;
 pub mod kubeconfig;
 pub mod resource_table;
 pub mod table;
 pub mod tls;
 pub mod url;
+pub mod watcher;
 pub mod wire;
 
 pub use cache::ApiCache;
 pub use client::{
     ApiRequest, ApiResponse, CallRecord, Client, ClientOptions, ListParams, WatchEvent,
 };
-pub use error::{KubeError, Status};
+pub use error::{Failure, FailureKind, KubeError, Status};

@@ -1,16 +1,26 @@
 //! Messages into `state::update` and the effects it asks the runtime to carry out.
 //! Every task result carries the generation it was started for, so stale answers are dropped:
-//! `Connected`, `Namespaces` and `Version` carry the context generation, `Pods*` the pods generation.
+//! `Connected`, `Namespaces`, `Version` and `Discovered` carry the context generation, `Pods` the
+//! pods generation, view results the id of their view.
 
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::kube::Failure;
 use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
-use crate::kube::resource_table::{ResourceTable, TableEvent};
+use crate::kube::resource_table::{ResourceTable, TableRow};
 use crate::kube::table::PodRow;
+use crate::kube::watcher::Event;
+
+/// What a list-watch of pods reports.
+pub type PodsEvent = Event<Vec<PodRow>, PodRow>;
+/// What a list-watch of a server Table reports.
+pub type TableFeedEvent = Event<ResourceTable, TableRow>;
+/// What a list-watch of namespace names reports.
+pub type NamesEvent = Event<Vec<String>, String>;
 
 /// Server version as `/version` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,22 +38,10 @@ pub enum HealthResult {
         latency: std::time::Duration,
     },
     /// Unreachable, refused or misconfigured: the error.
-    Down(String),
+    Down(Failure),
     /// Its credentials come from an exec plugin, which is only run for the selected context
     /// (it may prompt, open a browser or be slow).
     NeedsExec,
-}
-
-/// A change to the pod list from a watch stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PodEvent {
-    Added(PodRow),
-    Modified(PodRow),
-    /// Namespace and name of the pod that went away.
-    Deleted {
-        namespace: String,
-        name: String,
-    },
 }
 
 /// Which pane has the keyboard.
@@ -77,8 +75,9 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
-    /// Spinner/clock tick (ages are re-rendered from timestamps).
-    Tick,
+    /// Spinner/clock tick with the time it fired (ages are re-rendered from timestamps); the
+    /// clock comes in with the message so `update` stays pure.
+    Tick(jiff::Timestamp),
     /// Health of context `context` (answer to `Effect::CheckHealth`).
     Health {
         context: String,
@@ -107,44 +106,31 @@ pub enum Msg {
     /// A client for the context exists (or could not be built).
     Connected {
         generation: u64,
-        result: Result<ConnectionInfo, String>,
+        result: Result<ConnectionInfo, Failure>,
     },
+    /// The namespaces list-watch of context generation `generation`.
     Namespaces {
         generation: u64,
-        result: Result<Vec<String>, String>,
+        event: NamesEvent,
     },
-    /// One page of the initial list; `more` is false on the last page.
-    PodsPage {
+    /// The pods list-watch of pods generation `generation`.
+    Pods {
         generation: u64,
-        rows: Vec<PodRow>,
-        /// True for the first page of a (re)list: replaces the table.
-        first: bool,
-        more: bool,
-    },
-    /// Watch events in order. An empty batch means a watch (re)started: the stream is healthy.
-    PodEvents {
-        generation: u64,
-        events: Vec<PodEvent>,
-    },
-    /// The pods stream failed; the task retries after `retry_in` (None: gave up).
-    PodsError {
-        generation: u64,
-        error: String,
-        retry_in: Option<Duration>,
+        event: PodsEvent,
     },
     Version {
         generation: u64,
-        result: Result<(ServerVersion, Duration), String>,
+        result: Result<(ServerVersion, Duration), Failure>,
     },
     /// The full object a detail view asked for (`id` names the view).
     ObjectFetched {
         id: u64,
-        result: Result<serde_json::Value, String>,
+        result: Result<serde_json::Value, Failure>,
     },
     /// Events about the object of detail view `id`.
     EventsFetched {
         id: u64,
-        result: Result<Vec<serde_json::Value>, String>,
+        result: Result<Vec<serde_json::Value>, Failure>,
     },
     /// A batch of log lines for logs view `id` (already decoded and cleaned).
     LogLines {
@@ -154,33 +140,25 @@ pub enum Msg {
     /// The log stream of view `id` ended (`error` when it failed).
     LogEnded {
         id: u64,
-        error: Option<String>,
+        error: Option<Failure>,
     },
     /// A delete finished; `what` is "pod shop/web-1".
     Deleted {
         what: String,
-        result: Result<(), String>,
+        result: Result<(), Failure>,
     },
     /// Resource types of the context (`generation` is the context generation).
     Discovered {
         generation: u64,
-        result: Result<Vec<ApiResource>, String>,
+        result: Result<Vec<ApiResource>, Failure>,
     },
-    /// A server Table for resource view `id`.
-    TableListed {
-        id: u64,
-        result: Result<ResourceTable, String>,
-    },
-    /// Changes to resource view `id`'s table from its watch (rows the server printed).
-    TableEvents {
-        id: u64,
-        events: Vec<TableEvent>,
-    },
+    /// The list-watch of resource view `id` (rows the server printed).
+    Table { id: u64, event: TableFeedEvent },
     /// The answer to `Effect::SendRaw` with the same `id` (`Err`: transport failure, timeout,
     /// or the client refused it). Answers to an older id are ignored.
     RawResponse {
         id: u64,
-        result: Result<RawResponse, String>,
+        result: Result<RawResponse, Failure>,
     },
     /// Raw-request history of `context`, read by the runtime (after `Connect`); ignored when
     /// `context` is no longer the current one.
@@ -262,20 +240,15 @@ pub enum Effect {
         generation: u64,
         context: String,
     },
-    /// List then watch pods of `context` in `namespace` (`None` = all namespaces). Cancels the
-    /// previous pods stream. `generation` is the pods generation (bumped on every context or
-    /// namespace change), separate from the context generation of `Connect`.
+    /// List then watch pods of `context` in `namespace` (`None` = all namespaces), with an
+    /// optional server-side label selector (`/-l app=web`). Cancels the previous pods stream.
+    /// `generation` is the pods generation (bumped on every context or namespace change),
+    /// separate from the context generation of `Connect`.
     WatchPods {
         generation: u64,
         context: String,
         namespace: Option<String>,
-    },
-    /// Like `WatchPods`, with a server-side label selector (`/-l app=web`).
-    WatchPodsLabeled {
-        generation: u64,
-        context: String,
-        namespace: Option<String>,
-        label_selector: String,
+        label_selector: Option<String>,
     },
     /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
     FetchObject {
@@ -309,12 +282,15 @@ pub enum Effect {
         generation: u64,
         context: String,
     },
-    /// List `path` as a server Table for resource view `id`; answers `Msg::TableListed`.
-    ListTable {
+    /// List then watch `path` as server Tables for resource view `id` (answers `Msg::Table`),
+    /// replacing the previous resource table stream.
+    WatchTable {
         id: u64,
         context: String,
         path: String,
     },
+    /// Stop the resource table stream (its view closed).
+    StopTable,
     /// Send `request` with the shared client of `context` and answer `Msg::RawResponse` with
     /// the same `id`. The pane already refused non-GET under `--readonly` and invalid URLs.
     SendRaw {

@@ -20,6 +20,7 @@ pub mod raw_response;
 #[cfg(test)]
 mod raw_tests;
 pub mod request_log;
+mod streams;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -38,12 +39,14 @@ pub use nav::Nav;
 pub use pods::PodTable;
 pub use raw::RawPane;
 pub use request_log::RequestLog;
+pub use streams::Problem;
 
 pub use crate::msg::Focus;
 
 use crate::config::ThemeName;
 use crate::keys::{Action, Keymap};
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::Failure;
 use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
 
 /// How the app was started (command-line flags that the UI cares about).
@@ -94,6 +97,16 @@ pub enum PodsLoad {
     Watching,
 }
 
+/// The error the status bar shows: facts, worded by the ui.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownError<'a> {
+    /// What failed: `pods`, `namespaces`, `connect`, the open kind (`deployments`), …
+    pub source: &'a str,
+    pub message: &'a str,
+    /// When the stream tries again (the ui counts down to it).
+    pub retry_at: Option<jiff::Timestamp>,
+}
+
 /// Everything the screen shows.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -126,15 +139,16 @@ pub struct State {
     /// Bumped on every context switch; `Connected`, `Namespaces`, `Version` carry it.
     pub context_gen: u64,
     pub connection: Option<ConnectionInfo>,
-    pub connection_error: Option<String>,
+    pub connection_error: Option<Failure>,
     pub version: Option<VersionInfo>,
-    pub version_error: Option<String>,
+    pub version_error: Option<Failure>,
 
     /// Namespaces of the context (without the leading "all" entry the pane shows).
     pub namespaces: Vec<String>,
     /// Cursor over `["all"] + namespaces`.
     pub namespaces_cursor: Cursor,
-    pub namespaces_error: Option<String>,
+    /// The namespaces stream failed (a 403 leaves the namespaces the app knows of).
+    pub namespaces_error: Option<Problem>,
     /// Namespace whose pods are shown; `None` = all namespaces.
     pub namespace: Option<String>,
 
@@ -142,7 +156,7 @@ pub struct State {
     pub pods_gen: u64,
     pub pods: PodTable,
     pub pods_load: PodsLoad,
-    pub pods_error: Option<String>,
+    pub pods_error: Option<Problem>,
 
     /// Prompt, detail views, dialogs and other kinds (see `state::nav`).
     pub nav: Nav,
@@ -204,19 +218,39 @@ impl State {
         self.namespaces.len() + 1
     }
 
-    /// The most important error for the status bar, with where it came from.
-    pub fn current_error(&self) -> Option<String> {
+    /// The most important error for the status bar: where it came from, its words, and when
+    /// it is tried again.
+    pub fn current_error(&self) -> Option<ShownError<'_>> {
+        type Shown<'a> = Option<(&'a str, Option<jiff::Timestamp>)>;
+        fn problem(p: &Option<Problem>) -> Shown<'_> {
+            p.as_ref().map(|p| (p.message(), p.retry_at))
+        }
+        fn failure(f: &Option<Failure>) -> Shown<'_> {
+            f.as_ref().map(|f| (f.message.as_str(), None))
+        }
+        fn text(t: &Option<String>) -> Shown<'_> {
+            t.as_ref().map(|t| (t.as_str(), None))
+        }
+        let table = self.nav.resource.as_ref();
         let sources = [
-            ("connect", &self.connection_error),
-            ("pods", &self.pods_error),
-            ("namespaces", &self.namespaces_error),
-            ("version", &self.version_error),
-            ("kubeconfig", &self.kubeconfig_error),
-            ("config", &self.opts.config_error),
+            ("connect", failure(&self.connection_error)),
+            (
+                table.map_or("", |v| v.resource.plural.as_str()),
+                table.and_then(|v| problem(&v.error)),
+            ),
+            ("pods", problem(&self.pods_error)),
+            ("namespaces", problem(&self.namespaces_error)),
+            ("version", failure(&self.version_error)),
+            ("kubeconfig", text(&self.kubeconfig_error)),
+            ("config", text(&self.opts.config_error)),
         ];
-        sources
-            .into_iter()
-            .find_map(|(what, e)| e.as_ref().map(|e| format!("{what}: {e}")))
+        let (source, (message, retry_at)) =
+            sources.into_iter().find_map(|(s, e)| Some((s, e?)))?;
+        Some(ShownError {
+            source,
+            message,
+            retry_at,
+        })
     }
 
     /// Starts over on `context`: new generations, empty lists, then connect and watch.
@@ -243,22 +277,24 @@ impl State {
             generation: self.context_gen,
             context,
         };
-        vec![connect, self.watch_pods(namespace)]
+        vec![connect, self.watch_pods(namespace, None)]
     }
 
-    /// Restarts the pods stream for `namespace` (`None` = all).
-    fn watch_pods(&mut self, namespace: Option<String>) -> Effect {
+    /// Restarts the pods stream for `namespace` (`None` = all) with an optional server-side
+    /// label selector.
+    fn watch_pods(&mut self, namespace: Option<String>, label_selector: Option<String>) -> Effect {
         self.pods_gen += 1;
         self.namespace = namespace.clone();
         self.pods.clear();
         self.pods.set_match_namespace(namespace.is_none());
-        self.nav.label_selector = None;
+        self.nav.label_selector = label_selector.clone();
         self.pods_load = PodsLoad::Loading;
         self.pods_error = None;
         Effect::WatchPods {
             generation: self.pods_gen,
             context: self.context.clone().unwrap_or_default(),
             namespace,
+            label_selector,
         }
     }
 }
@@ -283,8 +319,8 @@ pub fn window_title(state: &State) -> String {
     crate::text::sanitize(&format!("kr8s-tui: {context}/{namespace}")).into_owned()
 }
 
-/// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock except on
-/// `Msg::Tick`.
+/// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time
+/// comes in with `Msg::Tick`).
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if state.screen == Screen::Raw && !state.help_open => {
@@ -318,8 +354,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Click { pane, row } => mouse::on_click(state, pane, row),
         Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
-        Msg::Tick => {
-            on_tick(state, jiff::Timestamp::now());
+        Msg::Tick(now) => {
+            on_tick(state, now);
             health::on_tick(state)
         }
         Msg::Health { context, result } => {
@@ -486,7 +522,7 @@ fn select(state: &mut State) -> Vec<Effect> {
                 0 => None,
                 n => state.namespaces.get(n - 1).cloned(),
             };
-            let mut effects = vec![state.watch_pods(namespace)];
+            let mut effects = vec![state.watch_pods(namespace, None)];
             // A resource table follows the namespace, like the pods do.
             effects.extend(kinds::reopen(state));
             effects
@@ -513,9 +549,7 @@ fn on_task_result(state: &mut State, msg: Msg) {
         Msg::Connected { generation, .. }
         | Msg::Namespaces { generation, .. }
         | Msg::Version { generation, .. } => *generation == state.context_gen,
-        Msg::PodsPage { generation, .. }
-        | Msg::PodEvents { generation, .. }
-        | Msg::PodsError { generation, .. } => *generation == state.pods_gen,
+        Msg::Pods { generation, .. } => *generation == state.pods_gen,
         _ => false,
     };
     if !current {
@@ -530,7 +564,7 @@ fn on_task_result(state: &mut State, msg: Msg) {
             }
             Err(e) => state.connection_error = Some(e),
         },
-        Msg::Namespaces { result, .. } => on_namespaces(state, result),
+        Msg::Namespaces { event, .. } => streams::on_namespaces(state, event),
         Msg::Version { result, .. } => match result {
             Ok((version, latency)) => {
                 state.version = Some(VersionInfo { version, latency });
@@ -538,53 +572,7 @@ fn on_task_result(state: &mut State, msg: Msg) {
             }
             Err(e) => state.version_error = Some(e),
         },
-        Msg::PodsPage {
-            rows, first, more, ..
-        } => {
-            if first {
-                state.pods.replace(rows);
-            } else {
-                state.pods.append(rows);
-            }
-            state.pods_load = if more {
-                PodsLoad::Loading
-            } else {
-                PodsLoad::Watching
-            };
-            state.pods_error = None;
-        }
-        Msg::PodEvents { events, .. } => {
-            state.pods.apply(events);
-            // Events (or the empty batch a resumed watch starts with) mean the stream is
-            // healthy again: the error and its retry countdown go away.
-            state.pods_error = None;
-        }
-        Msg::PodsError {
-            error, retry_in, ..
-        } => {
-            state.pods_error = Some(match retry_in {
-                Some(d) => format!("{error} (retrying in {}s)", d.as_secs().max(1)),
-                None => error,
-            });
-        }
+        Msg::Pods { event, .. } => streams::on_pods(state, event),
         _ => {}
-    }
-}
-
-fn on_namespaces(state: &mut State, result: Result<Vec<String>, String>) {
-    match result {
-        Ok(mut names) => {
-            names.sort();
-            state.namespaces = names;
-            state.namespaces_error = None;
-            let index = match &state.namespace {
-                None => 0,
-                Some(ns) => state.namespaces.binary_search(ns).map_or(0, |i| i + 1),
-            };
-            state
-                .namespaces_cursor
-                .select(index, state.namespace_entries());
-        }
-        Err(e) => state.namespaces_error = Some(e),
     }
 }

@@ -1,8 +1,8 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod feeds;
 mod health;
-mod pods;
 mod raw;
 
 use std::collections::HashMap;
@@ -10,12 +10,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::kube::{ApiCache, Client, KubeError, ListParams};
+use crate::kube::watcher::Event;
+use crate::kube::{ApiCache, Client, Failure, KubeError};
 use crate::msg::{ConnectionInfo, Effect, Msg};
+
+pub use feeds::pods_path;
 
 mod work;
 
@@ -116,13 +118,8 @@ impl Tasks {
                 generation,
                 context,
                 namespace,
-            } => self.watch_pods(generation, &context, namespace, None),
-            Effect::WatchPodsLabeled {
-                generation,
-                context,
-                namespace,
                 label_selector,
-            } => self.watch_pods(generation, &context, namespace, Some(label_selector)),
+            } => self.watch_pods(generation, &context, namespace, label_selector),
             Effect::SendRaw {
                 id,
                 context,
@@ -158,12 +155,9 @@ impl Tasks {
         }
     }
 
-    fn client(&self, context: &str) -> Result<Client, String> {
-        let cache = self
-            .cache
-            .as_ref()
-            .ok_or_else(|| KubeError::NoConfig.to_string())?;
-        cache.api(Some(context), None).map_err(|e| e.to_string())
+    fn client(&self, context: &str) -> Result<Client, Failure> {
+        let cache = self.cache.as_ref().ok_or(KubeError::NoConfig)?;
+        Ok(cache.api(Some(context), None)?)
     }
 
     fn connect(&mut self, generation: u64, context: &str) {
@@ -194,14 +188,7 @@ impl Tasks {
             interval,
             tx,
         ));
-        let tx = self.tx.clone();
-        let page = self.opts.page_size;
-        let ns = tokio::spawn(async move {
-            let result = list_namespaces(&client, page)
-                .await
-                .map_err(|e| e.to_string());
-            let _ = tx.send(Msg::Namespaces { generation, result });
-        });
+        let ns = feeds::namespaces(client, generation, &self.opts, self.tx.clone());
         self.context_tasks = vec![poll, ns];
         if let Some(dir) = self.opts.data_dir.clone() {
             let load = raw::load_history(dir, context.to_string(), self.tx.clone());
@@ -220,23 +207,19 @@ impl Tasks {
         let client = match self.client(context) {
             Ok(c) => c,
             Err(error) => {
-                let _ = self.tx.send(Msg::PodsError {
-                    generation,
+                // No client, so nothing will retry: the failure has no retry time.
+                let event = Event::Failed {
                     error,
-                    retry_in: None,
-                });
+                    retry_at: None,
+                };
+                let _ = self.tx.send(Msg::Pods { generation, event });
                 return;
             }
         };
-        let stream = pods::PodStream {
-            client,
-            path: pods_path(namespace.as_deref()),
-            label_selector,
-            generation,
-            tx: self.tx.clone(),
-            opts: self.opts.clone(),
-        };
-        self.pods_task = Some(tokio::spawn(stream.run()));
+        let tx = self.tx.clone();
+        let ns = namespace.as_deref();
+        let task = feeds::pods(client, ns, label_selector, generation, &self.opts, tx);
+        self.pods_task = Some(task);
     }
 
     fn abort_context(&mut self) {
@@ -251,37 +234,4 @@ impl Tasks {
             t.abort();
         }
     }
-}
-
-/// The pods collection path: one namespace or all.
-pub fn pods_path(namespace: Option<&str>) -> String {
-    match namespace {
-        Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
-        None => "/api/v1/pods".into(),
-    }
-}
-
-#[derive(Deserialize)]
-struct NamedObject {
-    #[serde(default)]
-    metadata: NameOnly,
-}
-
-#[derive(Default, Deserialize)]
-struct NameOnly {
-    #[serde(default)]
-    name: String,
-}
-
-async fn list_namespaces(client: &Client, page_size: u32) -> Result<Vec<String>, KubeError> {
-    let params = ListParams {
-        limit: Some(page_size),
-        ..ListParams::default()
-    };
-    let list = client
-        .list_all::<NamedObject>("/api/v1/namespaces", &params)
-        .await?;
-    let mut names: Vec<String> = list.items.into_iter().map(|o| o.metadata.name).collect();
-    names.sort();
-    Ok(names)
 }

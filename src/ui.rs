@@ -131,7 +131,7 @@ pub fn crumb_block(state: &State, detail: &str) -> Block<'static> {
 /// "loading…" or the error of a detail view that has nothing to show yet.
 pub fn detail_status(detail: &Detail) -> Option<String> {
     match (&detail.error, detail.loading()) {
-        (Some(e), _) => Some(format!("error: {}", sanitize(e))),
+        (Some(e), _) => Some(format!("error: {}", sanitize(&e.message))),
         (None, true) => Some("loading…".into()),
         (None, false) => None,
     }

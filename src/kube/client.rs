@@ -15,7 +15,7 @@ use super::error::KubeError;
 use super::tls;
 use super::url::strip_query;
 use super::url::{construct_path, encode_query_value, with_query};
-use super::wire::{INCLUDE_METADATA, TABLE_ACCEPT, decode_json, lines};
+use super::wire::{INCLUDE_METADATA, JSON, TABLE_ACCEPT, decode_json, lines};
 
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -295,13 +295,27 @@ impl Client {
         path: &str,
         params: &ListParams,
     ) -> Result<Bytes, KubeError> {
-        let query = match params.query() {
-            q if q.is_empty() => INCLUDE_METADATA.to_string(),
-            q => format!("{q}&{INCLUDE_METADATA}"),
+        self.list_page_accept(path, params, TABLE_ACCEPT, INCLUDE_METADATA)
+            .await
+    }
+
+    /// One page of a list asking for `accept` with `extra` added to the query (the list-watch
+    /// engine's request), undecoded.
+    pub async fn list_page_accept(
+        &self,
+        path: &str,
+        params: &ListParams,
+        accept: &str,
+        extra: &str,
+    ) -> Result<Bytes, KubeError> {
+        let query = match (params.query(), extra) {
+            (q, "") => q,
+            (q, extra) if q.is_empty() => extra.to_string(),
+            (q, extra) => format!("{q}&{extra}"),
         };
         let full = with_query(path, &query);
         let resp = self
-            .send_path_accept(&Method::GET, &full, None, None, TABLE_ACCEPT, None)
+            .send_path_accept(&Method::GET, &full, None, None, accept, None)
             .await?
             .error_for_status()?;
         Ok(resp.body)
@@ -615,9 +629,6 @@ impl Client {
         transport(method.as_str(), path, e)
     }
 }
-
-/// The `Accept` of plain JSON requests.
-const JSON: &str = "application/json";
 
 /// The whole body, or its first `cap` bytes and the count of all of them.
 async fn read_body(

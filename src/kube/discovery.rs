@@ -1,8 +1,12 @@
 //! API discovery: the resource types a server offers (`/api`, `/apis` and their group versions)
 //! and how a name typed by a user (`deploy`, `pods`, `Deployment`, `deployments.apps`) resolves
-//! to one of them. Parsing and resolution are pure; fetching lives in the tasks layer.
+//! to one of them. Parsing and resolution are pure; `fetch` reads them from a server.
+
+mod fetch;
 
 use serde::Deserialize;
+
+pub use fetch::discover;
 
 /// One listable resource type of one group version.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -25,6 +25,37 @@ pub struct Status {
     pub reason: String,
     #[serde(default)]
     pub code: u16,
+    /// Field causes (422), the exit code of an exec, or how long to wait (429).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<StatusDetails>,
+}
+
+/// `Status.details` (meta/v1 `StatusDetails`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusDetails {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<StatusCause>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u32>,
+}
+
+/// One cause of a failure: a field error of a 422, or `ExitCode` of an exec.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusCause {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
 }
 
 impl Status {
@@ -37,6 +68,7 @@ impl Status {
             message: message.into(),
             reason: reason.into(),
             code,
+            details: None,
         }
     }
 }
@@ -83,7 +115,7 @@ pub enum KubeError {
         timeout: Duration,
     },
     /// The server answered with an error status; `status.message` is the server's own words.
-    #[error("{} ({code} {})", status.message, status.reason)]
+    #[error("{} ({})", status.message, code_and_reason(*code, &status.reason))]
     Api { code: u16, status: Box<Status> },
     /// A response body that is not what the API promises.
     #[error("{path}: cannot decode response: {message}")]
@@ -91,6 +123,14 @@ pub enum KubeError {
     /// The operation was refused locally because the app runs with --readonly.
     #[error("refused: {0} is not allowed in --readonly mode")]
     ReadOnly(String),
+}
+
+/// "404 NotFound"; just "500" when the server gave no reason (never a dangling space).
+fn code_and_reason(code: u16, reason: &str) -> String {
+    match reason.trim() {
+        "" => code.to_string(),
+        reason => format!("{code} {reason}"),
+    }
 }
 
 impl KubeError {
@@ -125,6 +165,113 @@ impl KubeError {
     }
 }
 
+/// What kind of thing went wrong, for the state to react to without reading text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The server answered with an error status (`code` is set).
+    Api,
+    /// The server could not be reached (refused, reset, DNS, TLS handshake).
+    Unreachable,
+    Timeout,
+    /// Kubeconfig, context, TLS material or URL problems.
+    Config,
+    /// Credentials could not be obtained.
+    Auth,
+    /// A body that is not what the API promises.
+    Decode,
+    /// Refused locally under `--readonly`.
+    ReadOnly,
+    /// Anything else (a local problem described in words).
+    Other,
+}
+
+/// A failure as it crosses from a background task to the state: cheap to clone, carrying the
+/// facts (kind, HTTP code, the server's reason and Status) and the words to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// HTTP status of a server answer.
+    pub code: Option<u16>,
+    /// The server's `reason` (`Forbidden`, `NotFound`, `Expired`, …); empty for local failures.
+    pub reason: String,
+    /// The whole message, as [`KubeError`] words it.
+    pub message: String,
+    /// The server's Status details (422 field causes, 429 retry time), when it sent any.
+    pub details: Option<StatusDetails>,
+}
+
+impl Failure {
+    /// A local failure described in words.
+    pub fn other(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: FailureKind::Other,
+            code: None,
+            reason: String::new(),
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// True for a 403 (RBAC said no).
+    pub fn is_forbidden(&self) -> bool {
+        self.code == Some(403)
+    }
+
+    /// True for a 404.
+    pub fn is_not_found(&self) -> bool {
+        self.code == Some(404)
+    }
+
+    /// True when the server could not be reached or did not answer in time: the connection,
+    /// not the request, is what failed.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self.kind, FailureKind::Unreachable | FailureKind::Timeout)
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&KubeError> for Failure {
+    fn from(e: &KubeError) -> Failure {
+        let kind = match e {
+            KubeError::Api { .. } => FailureKind::Api,
+            KubeError::Transport { .. } => FailureKind::Unreachable,
+            KubeError::Timeout { .. } => FailureKind::Timeout,
+            KubeError::Auth(_) => FailureKind::Auth,
+            KubeError::Decode { .. } => FailureKind::Decode,
+            KubeError::ReadOnly(_) => FailureKind::ReadOnly,
+            KubeError::Kubeconfig { .. }
+            | KubeError::NoConfig
+            | KubeError::ContextNotFound(_)
+            | KubeError::NoCurrentContext
+            | KubeError::InvalidContext { .. }
+            | KubeError::Tls(_)
+            | KubeError::Url(_) => FailureKind::Config,
+        };
+        let (reason, details) = match e {
+            KubeError::Api { status, .. } => (status.reason.clone(), status.details.clone()),
+            _ => (String::new(), None),
+        };
+        Failure {
+            kind,
+            code: e.code(),
+            reason,
+            message: e.to_string(),
+            details,
+        }
+    }
+}
+
+impl From<KubeError> for Failure {
+    fn from(e: KubeError) -> Failure {
+        Failure::from(&e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +288,10 @@ mod tests {
     fn non_status_bodies_are_kept_as_text() {
         let err = KubeError::from_response(502, "Bad Gateway", b"upstream down\n");
         assert_eq!(err.to_string(), "upstream down (502 Bad Gateway)");
+        let err = KubeError::from_response(500, "", br#"{"kind":"Status","message":"boom","code":500}"#);
+        assert_eq!(err.to_string(), "boom (500)", "no empty reason");
+        let failure = Failure::from(&err);
+        assert_eq!((failure.kind, failure.code), (FailureKind::Api, Some(500)));
         let err = KubeError::from_response(503, "Service Unavailable", b"");
         assert_eq!(
             err.to_string(),

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::watcher::{Change, Item};
+
 pub use super::wire::TABLE_ACCEPT;
 
 /// One column of a server Table.
@@ -30,20 +32,6 @@ pub struct ResourceTable {
     pub rows: Vec<TableRow>,
     /// The list's resourceVersion, to watch from.
     pub resource_version: String,
-}
-
-/// One event of a watch that asked for Tables: each object is a Table of the changed rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TableEvent {
-    /// ADDED or MODIFIED: rows to insert or replace, with the version to resume from.
-    Upsert(Vec<TableRow>, String),
-    Deleted(Vec<TableRow>, String),
-    Bookmark(String),
-    /// An ERROR event; `code` 410 means the version is too old: list again.
-    Error {
-        code: u16,
-        message: String,
-    },
 }
 
 #[derive(Deserialize)]
@@ -106,8 +94,8 @@ pub fn parse_table(body: &[u8]) -> Result<ResourceTable, String> {
     })
 }
 
-/// Decodes one line of a Table watch.
-pub fn parse_table_event(line: &[u8]) -> Result<TableEvent, String> {
+/// Decodes one line of a Table watch: each object is a Table of the changed rows.
+pub fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
     #[derive(Deserialize)]
     struct RawEvent {
         #[serde(rename = "type")]
@@ -121,39 +109,29 @@ pub fn parse_table_event(line: &[u8]) -> Result<TableEvent, String> {
             .unwrap_or_default()
             .to_string()
     };
-    match event.kind.as_str() {
-        "ADDED" | "MODIFIED" | "DELETED" => {
-            let table: RawTable =
-                serde_json::from_value(event.object).map_err(|e| e.to_string())?;
-            // The Table's own version, else the (last) row's object's.
-            let rv = match table.metadata.resource_version.as_str() {
-                "" => table
-                    .rows
-                    .last()
-                    .map(|r| version(&r.object))
-                    .unwrap_or_default(),
-                rv => rv.to_string(),
-            };
-            let rows = table.rows.into_iter().map(decode_row).collect();
-            Ok(if event.kind == "DELETED" {
-                TableEvent::Deleted(rows, rv)
-            } else {
-                TableEvent::Upsert(rows, rv)
-            })
+    let change: fn(TableRow) -> Change<TableRow> = match event.kind.as_str() {
+        "ADDED" => Change::Added,
+        "MODIFIED" => Change::Modified,
+        "DELETED" => Change::Deleted,
+        "BOOKMARK" => return Ok(Item::Bookmark(version(&event.object))),
+        "ERROR" => {
+            let status = serde_json::from_value(event.object).map_err(|e| e.to_string())?;
+            return Ok(Item::Error(status));
         }
-        "BOOKMARK" => Ok(TableEvent::Bookmark(version(&event.object))),
-        "ERROR" => Ok(TableEvent::Error {
-            code: event.object["code"]
-                .as_u64()
-                .and_then(|c| u16::try_from(c).ok())
-                .unwrap_or(0),
-            message: event.object["message"]
-                .as_str()
-                .unwrap_or("watch error")
-                .to_string(),
-        }),
-        other => Err(format!("unknown watch event type {other:?}")),
-    }
+        other => return Err(format!("unknown watch event type {other:?}")),
+    };
+    let table: RawTable = serde_json::from_value(event.object).map_err(|e| e.to_string())?;
+    // The Table's own version, else the (last) row's object's.
+    let rv = match table.metadata.resource_version.as_str() {
+        "" => table
+            .rows
+            .last()
+            .map(|r| version(&r.object))
+            .unwrap_or_default(),
+        rv => rv.to_string(),
+    };
+    let rows = table.rows.into_iter().map(|r| change(decode_row(r))).collect();
+    Ok(Item::Changes(rows, rv))
 }
 
 fn decode_row(row: RawRow) -> TableRow {
@@ -200,30 +178,26 @@ mod tests {
     fn table_watch_events_decode() {
         let line = br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"42"},
             "rows":[{"cells":["web","3/3"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
-        let TableEvent::Upsert(rows, rv) = parse_table_event(line).expect("event") else {
-            panic!("an upsert");
+        let Ok(Item::Changes(rows, rv)) = parse_table_event(line) else {
+            panic!("a change");
+        };
+        let [Change::Modified(row)] = rows.as_slice() else {
+            panic!("one modified row: {rows:?}");
         };
         assert_eq!(
-            (
-                rows[0].name.as_str(),
-                rows[0].cells[1].as_str(),
-                rv.as_str()
-            ),
+            (row.name.as_str(), row.cells[1].as_str(), rv.as_str()),
             ("web", "3/3", "42")
         );
         let gone = br#"{"type":"DELETED","object":{"kind":"Table","metadata":{"resourceVersion":"43"},"rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
         assert!(
-            matches!(parse_table_event(gone), Ok(TableEvent::Deleted(r, v)) if r.len() == 1 && v == "43")
+            matches!(parse_table_event(gone), Ok(Item::Changes(r, v)) if matches!(r.as_slice(), [Change::Deleted(_)]) && v == "43")
         );
         let expired =
             br#"{"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old"}}"#;
-        assert_eq!(
-            parse_table_event(expired),
-            Ok(TableEvent::Error {
-                code: 410,
-                message: "too old".into()
-            })
-        );
+        let Ok(Item::Error(status)) = parse_table_event(expired) else {
+            panic!("an error event");
+        };
+        assert_eq!((status.code, status.message.as_str()), (410, "too old"));
         assert!(parse_table_event(b"{").is_err());
     }
 }

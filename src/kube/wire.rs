@@ -13,6 +13,9 @@ use super::url::encode_query_value;
 /// plain JSON where the server cannot print.
 pub const TABLE_ACCEPT: &str = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json";
 
+/// The `Accept` of plain JSON requests.
+pub const JSON: &str = "application/json";
+
 /// Query parameter asking for each Table row's object metadata (namespace, uid, timestamps).
 pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
 
@@ -112,6 +115,8 @@ pub struct ListParams {
     pub field_selector: Option<String>,
     pub resource_version: Option<String>,
     pub timeout_seconds: Option<u32>,
+    /// Ask a watch for BOOKMARK events (progress markers to resume from).
+    pub allow_watch_bookmarks: bool,
 }
 
 impl ListParams {
@@ -136,6 +141,9 @@ impl ListParams {
         }
         if let Some(t) = self.timeout_seconds {
             push("timeoutSeconds", &t.to_string());
+        }
+        if self.allow_watch_bookmarks {
+            push("allowWatchBookmarks", "true");
         }
         q.join("&")
     }

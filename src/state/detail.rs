@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::kube::Failure;
+
 use super::describe::{describe_object, describe_pod};
 use super::logs::LogView;
 use super::text_pane::TextPane;
@@ -86,7 +88,7 @@ pub struct Detail {
     pub target: ObjectRef,
     pub view: DetailView,
     /// Loading failed (the object is gone, forbidden, ...).
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 impl Detail {
@@ -184,7 +186,7 @@ pub fn close(state: &mut State) -> Vec<Effect> {
 }
 
 /// The fetched object arrived.
-pub fn on_object(state: &mut State, result: Result<Value, String>) -> Vec<Effect> {
+pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effect> {
     let now = state.now;
     let context = state.context.clone().unwrap_or_default();
     let Some(detail) = state.nav.detail.as_mut() else {
@@ -225,7 +227,7 @@ pub fn on_object(state: &mut State, result: Result<Value, String>) -> Vec<Effect
 }
 
 /// The events for a describe view arrived (an error shows as no events plus the message).
-pub fn on_events(state: &mut State, result: Result<Vec<Value>, String>) {
+pub fn on_events(state: &mut State, result: Result<Vec<Value>, Failure>) {
     let now = state.now;
     let Some(detail) = state.nav.detail.as_mut() else {
         return;

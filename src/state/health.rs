@@ -80,7 +80,7 @@ pub fn of<'a>(state: &'a State, name: &str) -> ContextHealth<'a> {
             .connection_error
             .as_ref()
             .or(state.version_error.as_ref());
-        return error.map_or(ContextHealth::Unknown, |e| ContextHealth::Down(e));
+        return error.map_or(ContextHealth::Unknown, |e| ContextHealth::Down(&e.message));
     }
     match state.health.results.get(name) {
         None => ContextHealth::Unknown,
@@ -88,7 +88,7 @@ pub fn of<'a>(state: &'a State, name: &str) -> ContextHealth<'a> {
             version,
             latency: *latency,
         },
-        Some(HealthResult::Down(e)) => ContextHealth::Down(e),
+        Some(HealthResult::Down(e)) => ContextHealth::Down(&e.message),
         Some(HealthResult::NeedsExec) => ContextHealth::NeedsExec,
     }
 }

@@ -6,7 +6,10 @@ use super::detail::ObjectRef;
 use super::{Effect, State};
 use crate::keys::Action;
 use crate::kube::discovery::ApiResource;
-use crate::kube::resource_table::{ResourceTable, TableEvent, TableRow};
+use crate::kube::Failure;
+use crate::kube::resource_table::{ResourceTable, TableRow};
+use crate::kube::watcher::{Change, Event};
+use crate::msg::TableFeedEvent;
 use crate::text::contains_ignore_case;
 
 /// Resource types of the current context.
@@ -17,7 +20,7 @@ pub struct Discovery {
     pub resources: Vec<ApiResource>,
     /// A request is under way for this context generation.
     pub loading: bool,
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 impl Discovery {
@@ -35,7 +38,10 @@ pub struct ResourceView {
     /// Namespace listed (`None`: all, or cluster-scoped).
     pub namespace: Option<String>,
     pub table: Option<ResourceTable>,
-    pub error: Option<String>,
+    /// The list-watch failed; it tries again at the problem's `retry_at`.
+    pub error: Option<super::Problem>,
+    /// The list is complete and a watch keeps it live.
+    pub live: bool,
     pub cursor: Cursor,
     /// Local filter over names and namespaces (`/`).
     pub query: String,
@@ -113,7 +119,7 @@ pub fn ensure_discovery(state: &mut State) -> Vec<Effect> {
 pub fn on_discovered(
     state: &mut State,
     generation: u64,
-    result: Result<Vec<ApiResource>, String>,
+    result: Result<Vec<ApiResource>, Failure>,
 ) -> Vec<Effect> {
     if generation != state.context_gen {
         return Vec::new();
@@ -149,11 +155,12 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
         namespace,
         table: None,
         error: None,
+        live: false,
         cursor: Cursor::default(),
         query: String::new(),
     });
     state.focus = super::Focus::Pods;
-    effects.push(Effect::ListTable {
+    effects.push(Effect::WatchTable {
         id,
         context: state.context.clone().unwrap_or_default(),
         path,
@@ -165,7 +172,7 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
 pub fn refresh(state: &mut State) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
     match &state.nav.resource {
-        Some(view) => vec![Effect::ListTable {
+        Some(view) => vec![Effect::WatchTable {
             id: view.id,
             context,
             path: view.resource.collection_path(view.namespace.as_deref()),
@@ -182,52 +189,51 @@ pub fn reopen(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// A table arrived for view `id`.
-pub fn on_table(state: &mut State, id: u64, result: Result<ResourceTable, String>) {
+/// An event of view `id`'s list-watch: pages fill the table, changes patch it in the server's
+/// order (namespace, name) with the cursor staying on its row where it can.
+pub fn on_table(state: &mut State, id: u64, event: TableFeedEvent) {
     let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
         return;
     };
     state.dirty = true;
-    match result {
-        Ok(table) => {
-            view.table = Some(table);
+    match event {
+        Event::Page { page, first, last } => {
+            match view.table.as_mut() {
+                Some(table) if !first => table.rows.extend(page.rows),
+                _ => view.table = Some(page),
+            }
+            view.live = last;
             view.error = None;
             let query = view.query.clone();
             view.set_query(&query);
         }
-        Err(e) => view.error = Some(e),
+        Event::Changes(changes) => apply_changes(view, changes),
+        Event::Live => view.error = None,
+        Event::Failed { error, retry_at } => {
+            view.error = Some(super::Problem {
+                failure: error,
+                retry_at,
+            })
+        }
     }
 }
 
-/// Watch events for view `id`: rows replaced, added at their place in the server's order
-/// (namespace, name), or removed; the cursor stays on its row where it can.
-pub fn on_table_events(state: &mut State, id: u64, events: Vec<TableEvent>) {
-    let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
-        return;
-    };
+/// Watch changes: rows replaced, added at their place, or removed.
+fn apply_changes(view: &mut ResourceView, changes: Vec<Change<TableRow>>) {
     let key = |r: &TableRow| (r.namespace.clone(), r.name.clone());
     let selected = view.visible().get(view.cursor.selected()).map(|r| key(r));
     let Some(table) = view.table.as_mut() else {
         return;
     };
-    for event in events {
-        match event {
-            TableEvent::Upsert(rows, _) => {
-                for row in rows {
-                    upsert(&mut table.rows, row);
-                }
-            }
-            TableEvent::Deleted(rows, _) => {
-                for row in rows {
-                    table
-                        .rows
-                        .retain(|r| r.namespace != row.namespace || r.name != row.name);
-                }
-            }
-            TableEvent::Bookmark(_) | TableEvent::Error { .. } => {}
+    for change in changes {
+        match change {
+            Change::Added(row) | Change::Modified(row) => upsert(&mut table.rows, row),
+            Change::Deleted(row) => table
+                .rows
+                .retain(|r| r.namespace != row.namespace || r.name != row.name),
         }
     }
-    state.dirty = true;
+    view.error = None;
     let len = view.len();
     let at = selected
         .and_then(|k| view.visible().iter().position(|r| key(r) == k))
@@ -263,7 +269,10 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Top => cursor.select(0, len),
         Action::Bottom => cursor.select(usize::MAX, len),
         Action::Close if !view.query.is_empty() => view.set_query(""),
-        Action::Close => state.nav.resource = None,
+        Action::Close => {
+            state.nav.resource = None;
+            return Some(vec![Effect::StopTable]);
+        }
         Action::Refresh => return Some(refresh(state)),
         Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {

@@ -238,24 +238,7 @@ pub fn restart_pods(
     namespace: Option<String>,
     selector: Option<String>,
 ) -> Effect {
-    let effect = state.watch_pods(namespace);
-    state.nav.label_selector = selector.clone();
-    match (effect, selector) {
-        (
-            Effect::WatchPods {
-                generation,
-                context,
-                namespace,
-            },
-            Some(label_selector),
-        ) => Effect::WatchPodsLabeled {
-            generation,
-            context,
-            namespace,
-            label_selector,
-        },
-        (effect, _) => effect,
-    }
+    state.watch_pods(namespace, selector)
 }
 
 fn open_prompt(state: &mut State, kind: PromptKind, text: String) {
@@ -424,19 +407,15 @@ pub fn on_result(state: &mut State, msg: Msg) -> Result<Vec<Effect>, Msg> {
         Msg::Discovered { generation, result } => {
             Ok(kinds::on_discovered(state, generation, result))
         }
-        Msg::TableListed { id, result } => {
-            kinds::on_table(state, id, result);
-            Ok(Vec::new())
-        }
-        Msg::TableEvents { id, events } => {
-            kinds::on_table_events(state, id, events);
+        Msg::Table { id, event } => {
+            kinds::on_table(state, id, event);
             Ok(Vec::new())
         }
         other => Err(other),
     }
 }
 
-fn on_deleted(state: &mut State, what: String, result: Result<(), String>) -> Vec<Effect> {
+fn on_deleted(state: &mut State, what: String, result: Result<(), crate::kube::Failure>) -> Vec<Effect> {
     match result {
         Ok(()) => state.nav.info(format!("{what} deleted")),
         Err(e) => state.nav.error(format!("delete {what}: {e}")),

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use super::cursor::Cursor;
 use super::filter::{SortOrder, View};
 use crate::kube::table::PodRow;
-use crate::msg::PodEvent;
+use crate::kube::watcher::Change;
 
 /// Pods of the current context and namespace, ordered by (namespace, name).
 #[derive(Debug, Clone, Default)]
@@ -174,13 +174,13 @@ impl PodTable {
 
     /// Applies watch events in order. Small batches patch the view per event; large ones
     /// rebuild it once. The cursor stays on its pod (or its position when the pod went away).
-    pub fn apply(&mut self, events: Vec<PodEvent>) {
+    pub fn apply(&mut self, changes: Vec<Change<PodRow>>) {
         let keep = self.selected_key();
-        let patch = events.len() <= PATCH_LIMIT;
-        for event in events {
-            match event {
-                PodEvent::Added(row) | PodEvent::Modified(row) => self.upsert(row, patch),
-                PodEvent::Deleted { namespace, name } => self.remove(&namespace, &name, patch),
+        let patch = changes.len() <= PATCH_LIMIT;
+        for change in changes {
+            match change {
+                Change::Added(row) | Change::Modified(row) => self.upsert(row, patch),
+                Change::Deleted(row) => self.remove(&row.namespace, &row.name, patch),
             }
         }
         if !patch {

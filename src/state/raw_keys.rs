@@ -284,7 +284,11 @@ fn copy(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 /// The answer to a send; answers to an older (cancelled or replaced) id are dropped.
-pub(super) fn on_response(state: &mut State, id: u64, result: Result<RawResponse, String>) {
+pub(super) fn on_response(
+    state: &mut State,
+    id: u64,
+    result: Result<RawResponse, crate::kube::Failure>,
+) {
     let raw = &mut state.raw;
     if raw.in_flight != Some(id) {
         return;
@@ -296,7 +300,7 @@ pub(super) fn on_response(state: &mut State, id: u64, result: Result<RawResponse
             raw.focus = Field::Response;
             raw.style_body();
         }
-        Err(e) => raw.error = Some(e),
+        Err(e) => raw.error = Some(e.message),
     }
     state.dirty = true;
 }

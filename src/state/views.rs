@@ -214,8 +214,8 @@ pub fn on_log_lines(state: &mut State, lines: Vec<String>) {
 }
 
 /// The log stream ended.
-pub fn on_log_end(state: &mut State, error: Option<String>) {
+pub fn on_log_end(state: &mut State, error: Option<crate::kube::Failure>) {
     if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
-        logs.ended = Some(error.unwrap_or_else(|| "stream ended".into()));
+        logs.ended = Some(error.map_or_else(|| "stream ended".into(), |e| e.message));
     }
 }

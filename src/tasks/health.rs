@@ -2,12 +2,12 @@
 //! authenticates with an exec plugin is never contacted here — running the plugin may prompt,
 //! open a browser or take long — it is answered `NeedsExec` from the kubeconfig alone.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::Tasks;
-use crate::kube::Client;
+use crate::kube::{Client, Failure, KubeError};
 use crate::kube::auth::AuthConfig;
 use crate::msg::{HealthResult, Msg, ServerVersion};
 
@@ -30,8 +30,8 @@ impl Tasks {
                 Ok(AuthConfig::Exec(_)) => Err(HealthResult::NeedsExec),
                 Ok(_) => cache
                     .api(Some(&context), None)
-                    .map_err(|e| HealthResult::Down(e.to_string())),
-                Err(e) => Err(HealthResult::Down(e.to_string())),
+                    .map_err(|e| HealthResult::Down(e.into())),
+                Err(e) => Err(HealthResult::Down(e.into())),
             };
             let client = match client {
                 Ok(client) => client,
@@ -41,16 +41,17 @@ impl Tasks {
                 }
             };
             tokio::spawn(async move {
-                let started = Instant::now();
                 let result = match tokio::time::timeout(CHECK_TIMEOUT, client.version()).await {
                     Ok(Ok((v, latency))) => HealthResult::Up {
                         version: v.git_version,
                         latency,
                     },
-                    Ok(Err(e)) => HealthResult::Down(e.to_string()),
-                    Err(_) => {
-                        HealthResult::Down(format!("no answer in {}s", started.elapsed().as_secs()))
-                    }
+                    Ok(Err(e)) => HealthResult::Down(e.into()),
+                    Err(_) => HealthResult::Down(Failure::from(KubeError::Timeout {
+                        method: "GET".into(),
+                        path: "/version/".into(),
+                        timeout: CHECK_TIMEOUT,
+                    })),
                 };
                 let _ = tx.send(Msg::Health { context, result });
             });
@@ -79,7 +80,7 @@ pub(super) async fn poll_version(
                 };
                 (version, latency)
             })
-            .map_err(|e| e.to_string());
+            .map_err(Failure::from);
         if tx.send(Msg::Version { generation, result }).is_err() {
             return;
         }

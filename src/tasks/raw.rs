@@ -7,7 +7,7 @@ use http::Method;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::history;
-use crate::kube::{ApiRequest, Client};
+use crate::kube::{ApiRequest, Client, Failure};
 use crate::msg::{Msg, RawRequest, RawResponse};
 
 /// Largest body kept for display; the rest is counted as it streams by, never stored.
@@ -36,8 +36,8 @@ pub async fn send(client: Client, id: u64, request: RawRequest, tx: UnboundedSen
                     latency: started.elapsed(),
                 }
             })
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
+            .map_err(Failure::from),
+        Err(e) => Err(Failure::other(e)),
     };
     let _ = tx.send(Msg::RawResponse { id, result });
 }

@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     {
         let text = Paragraph::new(vec![
             Line::styled("cannot list namespaces:", Style::new().fg(Color::Red)),
-            Line::raw(sanitize(error).into_owned()),
+            Line::raw(sanitize(error.message()).into_owned()),
         ])
         .wrap(Wrap { trim: true })
         .block(block);

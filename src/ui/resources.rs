@@ -29,14 +29,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
             Style::new().fg(Color::Magenta),
         ));
     }
+    // A table already shown stays while its stream recovers; the status bar says why.
     let table = match (&view.table, &view.error) {
-        (_, Some(e)) => return message(frame, area, block, &sanitize(e), Color::Red),
+        (None, Some(p)) => {
+            let text = super::status::problem_words(p.message(), p.retry_at, state.now);
+            return message(frame, area, block, &sanitize(&text), Color::Red);
+        }
         (None, None) => return message(frame, area, block, "loading…", Color::DarkGray),
-        (Some(t), None) if t.rows.is_empty() => {
+        (Some(t), _) if t.rows.is_empty() => {
             let text = format!("no {}", view.resource.plural);
             return message(frame, area, block, &text, Color::DarkGray);
         }
-        (Some(t), None) => t,
+        (Some(t), _) => t,
     };
     let wide = frame.area().width >= WIDE;
     let shown: Vec<usize> = (0..table.columns.len())

@@ -72,15 +72,31 @@ fn version_span(state: &State) -> Span<'static> {
     }
 }
 
+/// A failure's words with the time left until the stream tries again, counted down from
+/// `now` each frame: "… (retrying in 3s)", then "(retrying…)" once it is due.
+pub fn problem_words(message: &str, retry_at: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
+    let Some(at) = retry_at else {
+        return message.to_string();
+    };
+    let left = at.duration_since(now).as_secs_f64().ceil();
+    if left >= 1.0 {
+        format!("{message} (retrying in {left}s)")
+    } else {
+        format!("{message} (retrying…)")
+    }
+}
+
 /// The last error, else a hint, else the most useful keys.
 fn message_line(state: &State) -> Line<'static> {
     if let Some(error) = state.current_error() {
+        let words = problem_words(error.message, error.retry_at, state.now);
+        let text = format!("{}: {words}", error.source);
         return Line::from(vec![
             Span::styled(
                 " ✗ ",
                 Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             ),
-            Span::styled(sanitize(&error).into_owned(), Style::new().fg(Color::Red)),
+            Span::styled(sanitize(&text).into_owned(), Style::new().fg(Color::Red)),
         ]);
     }
     if let Some(hint) = &state.hint {

@@ -1,0 +1,84 @@
+//! The list-watch streams the screen shows: pods, the open resource table and the namespaces.
+//! Each is one `kube::watcher::ListWatch`; this file only turns its events into `Msg`s.
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use super::TaskOptions;
+use crate::kube::Client;
+use crate::kube::watcher::{Decoder, Event, ListWatch, NameRows, PodRows, TableRows};
+use crate::msg::Msg;
+
+/// The engine for `path` with the app's paging and backoff.
+fn engine<D: Decoder>(client: Client, path: String, decoder: D, opts: &TaskOptions) -> ListWatch<D> {
+    ListWatch {
+        client,
+        path,
+        label_selector: None,
+        field_selector: None,
+        page_size: opts.page_size,
+        max_backoff: opts.max_backoff,
+        decoder,
+    }
+}
+
+/// Runs `engine`, posting `to_msg(key, event)` for each event; ends when the app is gone.
+fn spawn<D: Decoder>(
+    engine: ListWatch<D>,
+    tx: UnboundedSender<Msg>,
+    key: u64,
+    to_msg: fn(u64, Event<D::Page, D::Row>) -> Msg,
+) -> JoinHandle<()> {
+    tokio::spawn(engine.run(move |event| tx.send(to_msg(key, event)).is_ok()))
+}
+
+/// Pods of `namespace` (`None`: all) for pods generation `generation`.
+pub(super) fn pods(
+    client: Client,
+    namespace: Option<&str>,
+    label_selector: Option<String>,
+    generation: u64,
+    opts: &TaskOptions,
+    tx: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    let mut engine = engine(client, pods_path(namespace), PodRows, opts);
+    engine.label_selector = label_selector;
+    spawn(engine, tx, generation, |generation, event| Msg::Pods {
+        generation,
+        event,
+    })
+}
+
+/// The server Table of `path` for resource view `id`.
+pub(super) fn table(
+    client: Client,
+    path: String,
+    id: u64,
+    opts: &TaskOptions,
+    tx: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    let engine = engine(client, path, TableRows, opts);
+    spawn(engine, tx, id, |id, event| Msg::Table { id, event })
+}
+
+/// The namespace names of the context of generation `generation`.
+pub(super) fn namespaces(
+    client: Client,
+    generation: u64,
+    opts: &TaskOptions,
+    tx: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    let engine = engine(client, "/api/v1/namespaces".into(), NameRows, opts);
+    spawn(engine, tx, generation, |generation, event| Msg::Namespaces {
+        generation,
+        event,
+    })
+}
+
+/// The pods collection path: one namespace or all.
+pub fn pods_path(namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
+        None => "/api/v1/pods".into(),
+    }
+}
