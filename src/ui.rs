@@ -386,10 +386,7 @@ pub(crate) mod testing {
             .to_vec();
         update(
             &mut state,
-            Msg::Namespaces {
-                generation: ctx_gen,
-                result: Ok(names),
-            },
+            Msg::namespaces_listed(ctx_gen, names),
         );
         update(
             &mut state,
@@ -410,12 +407,7 @@ pub(crate) mod testing {
         }
         update(
             &mut state,
-            Msg::PodsPage {
-                generation: pods_gen,
-                rows,
-                first: true,
-                more: false,
-            },
+            Msg::pods_page(pods_gen, rows, true, false),
         );
         state.now = now();
         state

@@ -266,6 +266,18 @@ impl From<&KubeError> for Failure {
     }
 }
 
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::other(message)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::other(message)
+    }
+}
+
 impl From<KubeError> for Failure {
     fn from(e: KubeError) -> Failure {
         Failure::from(&e)

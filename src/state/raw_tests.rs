@@ -68,12 +68,7 @@ fn connected(readonly: bool) -> State {
     let generation = state.pods_gen;
     update(
         &mut state,
-        Msg::PodsPage {
-            generation,
-            rows: vec![pod("api-0"), pod("web-1")],
-            first: true,
-            more: false,
-        },
+        Msg::pods_page(generation, vec![pod("api-0"), pod("web-1")], true, false),
     );
     state
 }

@@ -1,12 +1,11 @@
 //! `update` driven by sequences of messages.
 
-use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::kube::table::PodRow;
-use crate::msg::PodEvent;
+use crate::kube::watcher::Change;
 
 fn ctx(name: &str, namespace: Option<&str>) -> ContextInfo {
     ContextInfo {
@@ -53,12 +52,7 @@ fn names(state: &State) -> Vec<String> {
 }
 
 fn page(state: &State, rows: Vec<PodRow>, first: bool, more: bool) -> Msg {
-    Msg::PodsPage {
-        generation: state.pods_gen,
-        rows,
-        first,
-        more,
-    }
+    Msg::pods_page(state.pods_gen, rows, first, more)
 }
 
 /// A state connected to "dev", namespace "shop".
@@ -82,7 +76,8 @@ fn selected_context_connects_and_watches() {
             Effect::WatchPods {
                 generation: 1,
                 context: "dev".into(),
-                namespace: Some("shop".into())
+                namespace: Some("shop".into()),
+                label_selector: None,
             },
         ]
     );
@@ -128,7 +123,8 @@ fn no_current_context_focuses_the_picker() {
             Effect::WatchPods {
                 generation: 1,
                 context: "prod".into(),
-                namespace: Some("default".into())
+                namespace: Some("default".into()),
+                label_selector: None,
             },
         ]
     );
@@ -195,21 +191,15 @@ fn watch_events_keep_order_and_cursor() {
     let mut modified = row("b", "m");
     modified.status = "CrashLoopBackOff".into();
     let events = vec![
-        PodEvent::Added(row("b", "z")),
-        PodEvent::Added(row("a", "a")),
-        PodEvent::Added(row("b", "a")),
-        PodEvent::Modified(modified),
-        PodEvent::Deleted {
-            namespace: "a".into(),
-            name: "x".into(),
-        },
-        PodEvent::Deleted {
-            namespace: "nope".into(),
-            name: "x".into(),
-        },
+        Change::Added(row("b", "z")),
+        Change::Added(row("a", "a")),
+        Change::Added(row("b", "a")),
+        Change::Modified(modified),
+        Change::Deleted(row("a", "x")),
+        Change::Deleted(row("nope", "x")),
     ];
     let generation = state.pods_gen;
-    update(&mut state, Msg::PodEvents { generation, events });
+    update(&mut state, Msg::pod_changes(generation, events));
     assert_eq!(names(&state), ["a/a", "b/a", "b/m", "b/z"]);
     let selected = state
         .pods
@@ -235,31 +225,17 @@ fn stale_generations_are_dropped_after_context_switch() {
             Effect::WatchPods {
                 generation: 2,
                 context: "prod".into(),
-                namespace: Some("default".into())
+                namespace: Some("default".into()),
+                label_selector: None,
             },
         ]
     );
     state.dirty = false;
     let stale = [
-        Msg::PodsPage {
-            generation: old_pods,
-            rows: vec![row("shop", "old")],
-            first: true,
-            more: false,
-        },
-        Msg::PodEvents {
-            generation: old_pods,
-            events: vec![PodEvent::Added(row("shop", "old"))],
-        },
-        Msg::PodsError {
-            generation: old_pods,
-            error: "boom".into(),
-            retry_in: None,
-        },
-        Msg::Namespaces {
-            generation: old_ctx,
-            result: Ok(vec!["shop".into()]),
-        },
+        Msg::pods_page(old_pods, vec![row("shop", "old")], true, false),
+        Msg::pod_changes(old_pods, vec![Change::Added(row("shop", "old"))]),
+        Msg::pods_failed(old_pods, "boom", None),
+        Msg::namespaces_listed(old_ctx, vec!["shop".into()]),
         Msg::Version {
             generation: old_ctx,
             result: Err("timeout".into()),
@@ -286,10 +262,7 @@ fn namespace_switch_rewatches() {
     let names = vec!["shop".into(), "default".into()];
     update(
         &mut state,
-        Msg::Namespaces {
-            generation,
-            result: Ok(names),
-        },
+        Msg::namespaces_listed(generation, names),
     );
     assert_eq!(state.namespaces, ["default", "shop"]);
     assert_eq!(
@@ -305,7 +278,8 @@ fn namespace_switch_rewatches() {
         vec![Effect::WatchPods {
             generation: 2,
             context: "dev".into(),
-            namespace: None
+            namespace: None,
+            label_selector: None,
         }]
     );
     assert!(state.pods.is_empty());
@@ -316,7 +290,8 @@ fn namespace_switch_rewatches() {
         vec![Effect::WatchPods {
             generation: 3,
             context: "dev".into(),
-            namespace: Some("default".into())
+            namespace: Some("default".into()),
+            label_selector: None,
         }]
     );
 }
@@ -326,21 +301,19 @@ fn errors_show_without_clearing_pods() {
     let mut state = started();
     let msg = page(&state, vec![row("shop", "a")], true, false);
     update(&mut state, msg);
-    let error = Msg::PodsError {
-        generation: state.pods_gen,
-        error: "connection reset".into(),
-        retry_in: Some(Duration::from_secs(2)),
-    };
+    let retry_at = state.now.checked_add(jiff::SignedDuration::from_secs(2)).ok();
+    let error = Msg::pods_failed(state.pods_gen, "connection reset", retry_at);
     update(&mut state, error);
     assert_eq!(state.pods.len(), 1);
-    assert_eq!(
-        state.current_error().as_deref(),
-        Some("pods: connection reset (retrying in 2s)")
-    );
+    let shown = state.current_error().map(|e| (e.source, e.message, e.retry_at));
+    assert_eq!(shown, Some(("pods", "connection reset", retry_at)));
     let generation = state.context_gen;
     let forbidden = Msg::Namespaces {
         generation,
-        result: Err("namespaces is forbidden".into()),
+        event: crate::kube::watcher::Event::Failed {
+            error: "namespaces is forbidden".into(),
+            retry_at: None,
+        },
     };
     update(&mut state, forbidden);
     assert_eq!(state.namespace.as_deref(), Some("shop"));
@@ -348,10 +321,8 @@ fn errors_show_without_clearing_pods() {
     // A fresh list clears the pods error; the namespaces one stays.
     let msg = page(&state, vec![row("shop", "a")], true, false);
     update(&mut state, msg);
-    assert_eq!(
-        state.current_error().as_deref(),
-        Some("namespaces: namespaces is forbidden")
-    );
+    let shown = state.current_error().map(|e| (e.source, e.message));
+    assert_eq!(shown, Some(("namespaces", "namespaces is forbidden")));
 }
 
 #[test]
@@ -410,9 +381,9 @@ fn cursor_moves_at_scale_without_rescanning() {
     assert_eq!(state.pods.cursor.selected(), 99_999);
     update(&mut state, code(KeyCode::PageUp));
     assert_eq!(state.pods.cursor.selected(), 99_989);
-    let events = vec![PodEvent::Added(row("shop", "pod-050000a"))];
+    let events = vec![Change::Added(row("shop", "pod-050000a"))];
     let generation = state.pods_gen;
-    update(&mut state, Msg::PodEvents { generation, events });
+    update(&mut state, Msg::pod_changes(generation, events));
     assert_eq!(state.pods.rows()[50_001].name, "pod-050000a");
     assert_eq!(
         state.pods.selected().map(|r| r.name.as_str()),

@@ -52,7 +52,7 @@ fn command_line_opens_kinds_after_discovery() {
         .expect("resource view");
     assert_eq!(
         effects,
-        vec![Effect::ListTable {
+        vec![Effect::WatchTable {
             id,
             context: "dev".into(),
             path: "/apis/apps/v1/namespaces/shop/deployments".into(),
@@ -63,7 +63,7 @@ fn command_line_opens_kinds_after_discovery() {
         br#"{"kind":"Table","columnDefinitions":[{"name":"Name","priority":0}],
         "rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
     );
-    update(&mut state, Msg::TableListed { id, result: table });
+    update(&mut state, Msg::table_listed(id, table.expect("a table")));
     // The filter works on other kinds' tables too.
     update(&mut state, key('/'));
     typed(&mut state, "zz");
@@ -90,7 +90,7 @@ fn command_line_opens_kinds_after_discovery() {
         },
     );
     assert!(
-        matches!(effects.as_slice(), [Effect::ListTable { .. }]),
+        matches!(effects.as_slice(), [Effect::WatchTable { .. }]),
         "re-listed"
     );
     assert!(
@@ -141,10 +141,7 @@ fn command_line_switches_context_and_namespace_with_completion() {
     let names = ["default", "shop"].map(String::from).to_vec();
     update(
         &mut state,
-        Msg::Namespaces {
-            generation,
-            result: Ok(names),
-        },
+        Msg::namespaces_listed(generation, names),
     );
     update(&mut state, key(':'));
     typed(&mut state, "ns d");
@@ -176,7 +173,8 @@ fn raw_command_opens_the_raw_request_pane() {
 
 #[test]
 fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
-    use crate::kube::resource_table::{TableEvent, TableRow, parse_table};
+    use crate::kube::resource_table::{TableRow, parse_table};
+    use crate::kube::watcher::{Change, Event};
     let mut state = started(false);
     update(&mut state, key(':'));
     typed(&mut state, "deploy");
@@ -189,19 +187,20 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
                 {"cells":["web","1/2"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#,
     );
     assert_eq!(table.as_ref().map(|t| t.resource_version.as_str()), Ok("5"));
-    update(&mut state, Msg::TableListed { id, result: table });
+    update(&mut state, Msg::table_listed(id, table.expect("a table")));
     update(&mut state, key('j'));
     let row = |name: &str, ready: &str| TableRow {
         cells: vec![name.into(), ready.into()],
         name: name.into(),
         namespace: "shop".into(),
     };
-    let events = vec![
-        TableEvent::Upsert(vec![row("web", "2/2")], "6".into()),
-        TableEvent::Upsert(vec![row("db", "0/1")], "7".into()),
-        TableEvent::Deleted(vec![row("api", "1/1")], "8".into()),
+    let changes = vec![
+        Change::Modified(row("web", "2/2")),
+        Change::Added(row("db", "0/1")),
+        Change::Deleted(row("api", "1/1")),
     ];
-    update(&mut state, Msg::TableEvents { id, events });
+    let event = Event::Changes(changes);
+    update(&mut state, Msg::Table { id, event });
     let view = state.nav.resource.as_ref().expect("view");
     let shown: Vec<_> = view.visible().iter().map(|r| r.cells.join(" ")).collect();
     assert_eq!(shown, ["db 0/1", "web 2/2"], "in the server's order");
@@ -213,9 +212,9 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
     // Events for a view that is gone are dropped.
     update(
         &mut state,
-        Msg::TableEvents {
+        Msg::Table {
             id: id + 1,
-            events: vec![TableEvent::Deleted(vec![row("web", "")], "9".into())],
+            event: Event::Changes(vec![Change::Deleted(row("web", ""))]),
         },
     );
     assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(2));

@@ -10,7 +10,8 @@ use super::filter::SortColumn;
 use super::nav::PromptKind;
 use super::*;
 use crate::kube::table::PodRow;
-use crate::msg::{LogRequest, PodEvent};
+use crate::kube::watcher::Change;
+use crate::msg::LogRequest;
 
 fn ctx(name: &str) -> ContextInfo {
     ContextInfo {
@@ -65,10 +66,7 @@ pub(super) fn started(readonly: bool) -> State {
     let names = ["default", "shop"].map(String::from).to_vec();
     update(
         &mut state,
-        Msg::Namespaces {
-            generation,
-            result: Ok(names),
-        },
+        Msg::namespaces_listed(generation, names),
     );
     let rows = vec![
         row("shop", "api-1", "Running", 3),
@@ -79,12 +77,7 @@ pub(super) fn started(readonly: bool) -> State {
     let generation = state.pods_gen;
     update(
         &mut state,
-        Msg::PodsPage {
-            generation,
-            rows,
-            first: true,
-            more: false,
-        },
+        Msg::pods_page(generation, rows, true, false),
     );
     state
 }
@@ -97,9 +90,9 @@ fn visible(state: &State) -> Vec<String> {
         .collect()
 }
 
-fn events(state: &mut State, events: Vec<PodEvent>) {
+fn events(state: &mut State, events: Vec<Change<PodRow>>) {
     let generation = state.pods_gen;
-    update(state, Msg::PodEvents { generation, events });
+    update(state, Msg::pod_changes(generation, events));
 }
 
 #[test]
@@ -156,14 +149,11 @@ fn filter_stays_correct_under_watch_events() {
     events(
         &mut state,
         vec![
-            PodEvent::Added(row("shop", "web-0", "Pending", 0)),
-            PodEvent::Added(row("shop", "zzz", "Pending", 0)),
-            PodEvent::Added(row("shop", "aaa-web", "Pending", 0)),
-            PodEvent::Deleted {
-                namespace: "shop".into(),
-                name: "web-1".into(),
-            },
-            PodEvent::Modified(row("shop", "api-1", "Running", 4)),
+            Change::Added(row("shop", "web-0", "Pending", 0)),
+            Change::Added(row("shop", "zzz", "Pending", 0)),
+            Change::Added(row("shop", "aaa-web", "Pending", 0)),
+            Change::Deleted(row("shop", "web-1", "Running", 0)),
+            Change::Modified(row("shop", "api-1", "Running", 4)),
         ],
     );
     assert_eq!(visible(&state), ["aaa-web", "web-0", "web-2"]);
@@ -173,8 +163,8 @@ fn filter_stays_correct_under_watch_events() {
         "the cursor stays on its pod"
     );
     // A big batch takes the rebuild path and gives the same answer.
-    let many: Vec<PodEvent> = (0..100)
-        .map(|i| PodEvent::Added(row("shop", &format!("web-x{i:03}"), "Running", 0)))
+    let many: Vec<Change<PodRow>> = (0..100)
+        .map(|i| Change::Added(row("shop", &format!("web-x{i:03}"), "Running", 0)))
         .collect();
     events(&mut state, many);
     assert_eq!(visible(&state).len(), 103);
@@ -201,7 +191,7 @@ fn sort_by_columns_is_stable_and_reversible() {
     // New rows land in sorted position.
     events(
         &mut state,
-        vec![PodEvent::Added(row("shop", "a-0", "Error", 0))],
+        vec![Change::Added(row("shop", "a-0", "Error", 0))],
     );
     assert_eq!(visible(&state)[1], "a-0");
     update(&mut state, key('2'));
@@ -217,11 +207,11 @@ fn label_selector_rewatches_on_the_server() {
     let effects = update(&mut state, code(KeyCode::Enter));
     assert_eq!(
         effects,
-        vec![Effect::WatchPodsLabeled {
+        vec![Effect::WatchPods {
             generation: state.pods_gen,
             context: "dev".into(),
             namespace: Some("shop".into()),
-            label_selector: "app=web".into(),
+            label_selector: Some("app=web".into()),
         }]
     );
     assert_eq!(state.nav.label_selector.as_deref(), Some("app=web"));
@@ -240,12 +230,7 @@ fn filter_at_100k_rows_is_fast() {
     let generation = state.pods_gen;
     update(
         &mut state,
-        Msg::PodsPage {
-            generation,
-            rows,
-            first: true,
-            more: false,
-        },
+        Msg::pods_page(generation, rows, true, false),
     );
     update(&mut state, key('/'));
     let t = Instant::now();
@@ -266,7 +251,7 @@ fn filter_at_100k_rows_is_fast() {
     let sort_all = t.elapsed();
     let t = Instant::now();
     let batch = (0..50)
-        .map(|i| PodEvent::Modified(row("shop", &format!("app-{}-{i:06}", i % 97), "Error", 1)))
+        .map(|i| Change::Modified(row("shop", &format!("app-{}-{i:06}", i % 97), "Error", 1)))
         .collect();
     events(&mut state, batch);
     let patch = t.elapsed();
@@ -474,10 +459,7 @@ fn delete_asks_then_marks_terminating() {
     );
     events(
         &mut state,
-        vec![PodEvent::Deleted {
-            namespace: "shop".into(),
-            name: "api-1".into(),
-        }],
+        vec![Change::Deleted(row("shop", "api-1", "Running", 0))],
     );
     assert_eq!(visible(&state), ["db-0", "web-1", "web-2"]);
     // n cancels.

@@ -74,9 +74,9 @@ mod tests {
     fn namespaces_pane_forbidden() {
         let mut state = demo_state(false);
         state.namespaces.clear();
-        state.namespaces_error = Some(
+        state.namespaces_error = Some(crate::state::Problem::once(
             "namespaces is forbidden: User \"dev\" cannot list resource \"namespaces\"".into(),
-        );
+        ));
         insta::assert_snapshot!(draw(30, 8, |f| super::render(f, f.area(), &state)));
     }
 }

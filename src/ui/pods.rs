@@ -303,12 +303,7 @@ mod tests {
             })
             .collect();
         let generation = state.pods_gen;
-        let page = crate::msg::Msg::PodsPage {
-            generation,
-            rows,
-            first: true,
-            more: false,
-        };
+        let page = crate::msg::Msg::pods_page(generation, rows, true, false);
         crate::state::update(&mut state, page);
         state.pods.cursor.select(usize::MAX, state.pods.len());
         let screen = draw(80, 12, |f| super::render(f, f.area(), &state));

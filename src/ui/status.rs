@@ -137,14 +137,9 @@ mod tests {
             c.insecure = true;
         }
         let generation = state.pods_gen;
-        update(
-            &mut state,
-            Msg::PodsError {
-                generation,
-                error: "pods is forbidden: User \"dev\" cannot watch pods".into(),
-                retry_in: Some(Duration::from_secs(2)),
-            },
-        );
+        let retry_at = state.now.checked_add(jiff::SignedDuration::from_secs(2)).ok();
+        let error = "pods is forbidden: User \"dev\" cannot watch pods";
+        update(&mut state, Msg::pods_failed(generation, error, retry_at));
         let generation = state.context_gen;
         update(
             &mut state,
@@ -160,5 +155,23 @@ mod tests {
             },
         );
         insta::assert_snapshot!(draw(120, 2, |f| super::render(f, f.area(), &state)));
+    }
+
+    /// The countdown is worded from the clock each frame, so it counts down as ticks arrive.
+    #[test]
+    fn retry_countdown_counts_down() {
+        let mut state = demo_state(false);
+        let start = state.now;
+        let retry_at = start.checked_add(jiff::SignedDuration::from_secs(3)).ok();
+        let generation = state.pods_gen;
+        update(&mut state, Msg::pods_failed(generation, "connection refused", retry_at));
+        let line = |state: &crate::state::State| draw(100, 2, |f| super::render(f, f.area(), state));
+        assert!(line(&state).contains("pods: connection refused (retrying in 3s)"));
+        let later = start.checked_add(jiff::SignedDuration::from_millis(1500));
+        update(&mut state, Msg::Tick(later.expect("in range")));
+        assert!(line(&state).contains("(retrying in 2s)"), "{}", line(&state));
+        let due = start.checked_add(jiff::SignedDuration::from_secs(3));
+        update(&mut state, Msg::Tick(due.expect("in range")));
+        assert!(line(&state).contains("(retrying…)"), "{}", line(&state));
     }
 }

@@ -192,6 +192,6 @@ fn filter_prompt_and_resource_table() {
         "rows":[{"cells":["api","0/1",1,0,"5d3h","api"],"object":{"metadata":{"name":"api","namespace":"shop"}}},
                 {"cells":["frontend","2/2",2,2,"45d","web"],"object":{"metadata":{"name":"frontend","namespace":"shop"}}}]}"#,
     );
-    update(&mut state, Msg::TableListed { id, result: table });
+    update(&mut state, Msg::table_listed(id, table.expect("a table")));
     insta::assert_snapshot!("deployments_table", draw(100, 20, |f| render(f, &state)));
 }
