@@ -14,8 +14,9 @@ use kr8s_tui::kube::client::decode_list;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::table::server::decode_pods_page;
 use kr8s_tui::kube::table::{Pod, PodRow, RowFromPod};
+use kr8s_tui::kube::watcher::Change;
 use kr8s_tui::kube::{ApiCache, ClientOptions, ListParams};
-use kr8s_tui::msg::{Msg, PodEvent};
+use kr8s_tui::msg::Msg;
 use kr8s_tui::state::{self, StartOptions, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -131,15 +132,7 @@ fn loaded_state(rows: Vec<PodRow>) -> State {
         },
     );
     let generation = state.pods_gen;
-    state::update(
-        &mut state,
-        Msg::PodsPage {
-            generation,
-            rows,
-            first: true,
-            more: false,
-        },
-    );
+    state::update(&mut state, Msg::pods_page(generation, rows, true, false));
     state
 }
 
@@ -239,10 +232,7 @@ fn benches(c: &mut Criterion) {
     let existing = rows[PODS / 2].clone();
     g.bench_function("modified_100k", |b| {
         b.iter_batched(
-            || Msg::PodEvents {
-                generation,
-                events: vec![PodEvent::Modified(existing.clone())],
-            },
+            || Msg::pod_changes(generation, vec![Change::Modified(existing.clone())]),
             |msg| state::update(&mut state, msg),
             BatchSize::SmallInput,
         )
@@ -251,15 +241,9 @@ fn benches(c: &mut Criterion) {
     fresh.name.push_str("-new");
     g.bench_function("added_then_deleted_100k", |b| {
         b.iter_batched(
-            || Msg::PodEvents {
-                generation,
-                events: vec![
-                    PodEvent::Added(fresh.clone()),
-                    PodEvent::Deleted {
-                        namespace: fresh.namespace.clone(),
-                        name: fresh.name.clone(),
-                    },
-                ],
+            || {
+                let changes = vec![Change::Added(fresh.clone()), Change::Deleted(fresh.clone())];
+                Msg::pod_changes(generation, changes)
             },
             |msg| state::update(&mut state, msg),
             BatchSize::SmallInput,
@@ -281,12 +265,7 @@ fn benches(c: &mut Criterion) {
                 let generation = s.pods_gen;
                 let n = pages.len();
                 for (i, rows) in pages.into_iter().enumerate() {
-                    let msg = Msg::PodsPage {
-                        generation,
-                        rows,
-                        first: i == 0,
-                        more: i + 1 < n,
-                    };
+                    let msg = Msg::pods_page(generation, rows, i == 0, i + 1 < n);
                     state::update(&mut s, msg);
                 }
                 s

@@ -153,7 +153,10 @@ pub enum Msg {
         result: Result<Vec<ApiResource>, Failure>,
     },
     /// The list-watch of resource view `id` (rows the server printed).
-    Table { id: u64, event: TableFeedEvent },
+    Table {
+        id: u64,
+        event: TableFeedEvent,
+    },
     /// The answer to `Effect::SendRaw` with the same `id` (`Err`: transport failure, timeout,
     /// or the client refused it). Answers to an older id are ignored.
     RawResponse {

@@ -45,8 +45,8 @@ pub use crate::msg::Focus;
 
 use crate::config::ThemeName;
 use crate::keys::{Action, Keymap};
-use crate::kube::kubeconfig::ContextInfo;
 use crate::kube::Failure;
+use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
 
 /// How the app was started (command-line flags that the UI cares about).
@@ -244,8 +244,7 @@ impl State {
             ("kubeconfig", text(&self.kubeconfig_error)),
             ("config", text(&self.opts.config_error)),
         ];
-        let (source, (message, retry_at)) =
-            sources.into_iter().find_map(|(s, e)| Some((s, e?)))?;
+        let (source, (message, retry_at)) = sources.into_iter().find_map(|(s, e)| Some((s, e?)))?;
         Some(ShownError {
             source,
             message,

@@ -384,10 +384,7 @@ pub(crate) mod testing {
         let names = ["default", "kube-system", "shop"]
             .map(String::from)
             .to_vec();
-        update(
-            &mut state,
-            Msg::namespaces_listed(ctx_gen, names),
-        );
+        update(&mut state, Msg::namespaces_listed(ctx_gen, names));
         update(
             &mut state,
             Msg::Version {
@@ -405,10 +402,7 @@ pub(crate) mod testing {
         if all_namespaces {
             rows.extend(pods("kube-system").into_iter().take(2));
         }
-        update(
-            &mut state,
-            Msg::pods_page(pods_gen, rows, true, false),
-        );
+        update(&mut state, Msg::pods_page(pods_gen, rows, true, false));
         state.now = now();
         state
     }

@@ -142,20 +142,21 @@ async fn server_error_bursts_back_off_show_the_retry_and_recover() {
     demo.faults.set_error_rate(1.0);
     demo.restart(Duration::ZERO).await.expect("restart");
     app.until("a 5xx error with its retry", WAIT, |s| {
-        s.pods_error
-            .as_deref()
-            .is_some_and(|e| (e.contains("500") || e.contains("503")) && e.contains("retrying in"))
+        s.pods_error.as_ref().is_some_and(|p| {
+            let e = p.message();
+            (e.contains("500") || e.contains("503")) && p.retry_at.is_some()
+        })
     })
     .await;
-    let status = app.state.current_error().unwrap_or_default();
-    assert!(status.starts_with("pods: "), "{status}");
+    let source = app.state.current_error().map(|e| e.source);
+    assert_eq!(source, Some("pods"));
     app.run_for(Duration::from_millis(3200), |_| {}).await;
     let retries: Vec<&String> = app.pods_errors.iter().collect();
     assert!(
         retries.len() >= 2 && retries.len() <= 4,
         "backs off (1 s, 2 s, ...), no hot loop: {retries:?}"
     );
-    let shown = app.state.pods_error.clone().unwrap_or_default();
+    let shown = retries.last().map(|s| s.as_str()).unwrap_or_default();
     assert!(
         !shown.contains("retrying in 1s"),
         "backoff grew past 1 s: {shown}"
@@ -195,7 +196,12 @@ async fn request_timeout_is_a_typed_error_shown_quickly() {
             s.pods_error.is_some()
         })
         .await;
-    let error = app.state.pods_error.clone().unwrap_or_default();
+    let error = app
+        .state
+        .pods_error
+        .as_ref()
+        .map(|p| p.message().to_string())
+        .unwrap_or_default();
     assert!(
         error.contains("GET /api/v1/pods") && error.contains("timed out after 0.5s"),
         "{error}"

@@ -108,7 +108,7 @@ async fn exec_plugin_never_runs_for_unselected_contexts() {
         answers["token"]
     );
     assert_eq!(answers["exec"], HealthResult::NeedsExec);
-    assert!(matches!(&answers["down"], HealthResult::Down(e) if !e.is_empty()));
+    assert!(matches!(&answers["down"], HealthResult::Down(e) if !e.message.is_empty()));
     assert!(
         !runs.exists(),
         "the exec plugin ran for an unselected context"

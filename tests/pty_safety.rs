@@ -255,15 +255,7 @@ fn rendering_survives_any_terminal_size() {
         })
         .collect();
     let generation = state.pods_gen;
-    update(
-        &mut state,
-        Msg::PodsPage {
-            generation,
-            rows,
-            first: true,
-            more: false,
-        },
-    );
+    update(&mut state, Msg::pods_page(generation, rows, true, false));
     let mut help = state.clone();
     help.help_open = true;
     let mut fatal = state.clone();

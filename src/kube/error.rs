@@ -300,7 +300,8 @@ mod tests {
     fn non_status_bodies_are_kept_as_text() {
         let err = KubeError::from_response(502, "Bad Gateway", b"upstream down\n");
         assert_eq!(err.to_string(), "upstream down (502 Bad Gateway)");
-        let err = KubeError::from_response(500, "", br#"{"kind":"Status","message":"boom","code":500}"#);
+        let err =
+            KubeError::from_response(500, "", br#"{"kind":"Status","message":"boom","code":500}"#);
         assert_eq!(err.to_string(), "boom (500)", "no empty reason");
         let failure = Failure::from(&err);
         assert_eq!((failure.kind, failure.code), (FailureKind::Api, Some(500)));

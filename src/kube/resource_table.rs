@@ -130,7 +130,11 @@ pub fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
             .unwrap_or_default(),
         rv => rv.to_string(),
     };
-    let rows = table.rows.into_iter().map(|r| change(decode_row(r))).collect();
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|r| change(decode_row(r)))
+        .collect();
     Ok(Item::Changes(rows, rv))
 }
 

@@ -415,7 +415,11 @@ pub fn on_result(state: &mut State, msg: Msg) -> Result<Vec<Effect>, Msg> {
     }
 }
 
-fn on_deleted(state: &mut State, what: String, result: Result<(), crate::kube::Failure>) -> Vec<Effect> {
+fn on_deleted(
+    state: &mut State,
+    what: String,
+    result: Result<(), crate::kube::Failure>,
+) -> Vec<Effect> {
     match result {
         Ok(()) => state.nav.info(format!("{what} deleted")),
         Err(e) => state.nav.error(format!("delete {what}: {e}")),

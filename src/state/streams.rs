@@ -51,7 +51,12 @@ pub fn on_pods(state: &mut State, event: PodsEvent) {
         }
         // A watch is up again: the error and its countdown go away.
         Event::Live => state.pods_error = None,
-        Event::Failed { error, retry_at } => state.pods_error = Some(Problem { failure: error, retry_at }),
+        Event::Failed { error, retry_at } => {
+            state.pods_error = Some(Problem {
+                failure: error,
+                retry_at,
+            })
+        }
     }
 }
 

@@ -1,6 +1,5 @@
 //! `update` driven by sequences of messages.
 
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -260,10 +259,7 @@ fn namespace_switch_rewatches() {
     update(&mut state, msg);
     let generation = state.context_gen;
     let names = vec!["shop".into(), "default".into()];
-    update(
-        &mut state,
-        Msg::namespaces_listed(generation, names),
-    );
+    update(&mut state, Msg::namespaces_listed(generation, names));
     assert_eq!(state.namespaces, ["default", "shop"]);
     assert_eq!(
         state.namespaces_cursor.selected(),
@@ -301,11 +297,16 @@ fn errors_show_without_clearing_pods() {
     let mut state = started();
     let msg = page(&state, vec![row("shop", "a")], true, false);
     update(&mut state, msg);
-    let retry_at = state.now.checked_add(jiff::SignedDuration::from_secs(2)).ok();
+    let retry_at = state
+        .now
+        .checked_add(jiff::SignedDuration::from_secs(2))
+        .ok();
     let error = Msg::pods_failed(state.pods_gen, "connection reset", retry_at);
     update(&mut state, error);
     assert_eq!(state.pods.len(), 1);
-    let shown = state.current_error().map(|e| (e.source, e.message, e.retry_at));
+    let shown = state
+        .current_error()
+        .map(|e| (e.source, e.message, e.retry_at));
     assert_eq!(shown, Some(("pods", "connection reset", retry_at)));
     let generation = state.context_gen;
     let forbidden = Msg::Namespaces {

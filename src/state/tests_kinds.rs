@@ -139,10 +139,7 @@ fn command_line_switches_context_and_namespace_with_completion() {
     );
     let generation = state.context_gen;
     let names = ["default", "shop"].map(String::from).to_vec();
-    update(
-        &mut state,
-        Msg::namespaces_listed(generation, names),
-    );
+    update(&mut state, Msg::namespaces_listed(generation, names));
     update(&mut state, key(':'));
     typed(&mut state, "ns d");
     update(&mut state, code(KeyCode::Tab));

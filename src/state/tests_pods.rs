@@ -64,10 +64,7 @@ pub(super) fn started(readonly: bool) -> State {
     );
     let generation = state.context_gen;
     let names = ["default", "shop"].map(String::from).to_vec();
-    update(
-        &mut state,
-        Msg::namespaces_listed(generation, names),
-    );
+    update(&mut state, Msg::namespaces_listed(generation, names));
     let rows = vec![
         row("shop", "api-1", "Running", 3),
         row("shop", "db-0", "CrashLoopBackOff", 9),
@@ -75,10 +72,7 @@ pub(super) fn started(readonly: bool) -> State {
         row("shop", "web-2", "Pending", 1),
     ];
     let generation = state.pods_gen;
-    update(
-        &mut state,
-        Msg::pods_page(generation, rows, true, false),
-    );
+    update(&mut state, Msg::pods_page(generation, rows, true, false));
     state
 }
 
@@ -228,10 +222,7 @@ fn filter_at_100k_rows_is_fast() {
         .map(|i| row("shop", &format!("app-{}-{i:06}", i % 97), "Running", 0))
         .collect();
     let generation = state.pods_gen;
-    update(
-        &mut state,
-        Msg::pods_page(generation, rows, true, false),
-    );
+    update(&mut state, Msg::pods_page(generation, rows, true, false));
     update(&mut state, key('/'));
     let t = Instant::now();
     update(&mut state, key('1'));

@@ -10,7 +10,12 @@ use crate::kube::watcher::{Decoder, Event, ListWatch, NameRows, PodRows, TableRo
 use crate::msg::Msg;
 
 /// The engine for `path` with the app's paging and backoff.
-fn engine<D: Decoder>(client: Client, path: String, decoder: D, opts: &TaskOptions) -> ListWatch<D> {
+fn engine<D: Decoder>(
+    client: Client,
+    path: String,
+    decoder: D,
+    opts: &TaskOptions,
+) -> ListWatch<D> {
     ListWatch {
         client,
         path,
@@ -69,9 +74,8 @@ pub(super) fn namespaces(
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
     let engine = engine(client, "/api/v1/namespaces".into(), NameRows, opts);
-    spawn(engine, tx, generation, |generation, event| Msg::Namespaces {
-        generation,
-        event,
+    spawn(engine, tx, generation, |generation, event| {
+        Msg::Namespaces { generation, event }
     })
 }
 

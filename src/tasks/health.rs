@@ -7,8 +7,8 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::Tasks;
-use crate::kube::{Client, Failure, KubeError};
 use crate::kube::auth::AuthConfig;
+use crate::kube::{Client, Failure, KubeError};
 use crate::msg::{HealthResult, Msg, ServerVersion};
 
 /// A health check gives up after this long (the context is shown as unreachable).

@@ -74,7 +74,11 @@ fn version_span(state: &State) -> Span<'static> {
 
 /// A failure's words with the time left until the stream tries again, counted down from
 /// `now` each frame: "… (retrying in 3s)", then "(retrying…)" once it is due.
-pub fn problem_words(message: &str, retry_at: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
+pub fn problem_words(
+    message: &str,
+    retry_at: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> String {
     let Some(at) = retry_at else {
         return message.to_string();
     };
@@ -137,7 +141,10 @@ mod tests {
             c.insecure = true;
         }
         let generation = state.pods_gen;
-        let retry_at = state.now.checked_add(jiff::SignedDuration::from_secs(2)).ok();
+        let retry_at = state
+            .now
+            .checked_add(jiff::SignedDuration::from_secs(2))
+            .ok();
         let error = "pods is forbidden: User \"dev\" cannot watch pods";
         update(&mut state, Msg::pods_failed(generation, error, retry_at));
         let generation = state.context_gen;
@@ -164,12 +171,20 @@ mod tests {
         let start = state.now;
         let retry_at = start.checked_add(jiff::SignedDuration::from_secs(3)).ok();
         let generation = state.pods_gen;
-        update(&mut state, Msg::pods_failed(generation, "connection refused", retry_at));
-        let line = |state: &crate::state::State| draw(100, 2, |f| super::render(f, f.area(), state));
+        update(
+            &mut state,
+            Msg::pods_failed(generation, "connection refused", retry_at),
+        );
+        let line =
+            |state: &crate::state::State| draw(100, 2, |f| super::render(f, f.area(), state));
         assert!(line(&state).contains("pods: connection refused (retrying in 3s)"));
         let later = start.checked_add(jiff::SignedDuration::from_millis(1500));
         update(&mut state, Msg::Tick(later.expect("in range")));
-        assert!(line(&state).contains("(retrying in 2s)"), "{}", line(&state));
+        assert!(
+            line(&state).contains("(retrying in 2s)"),
+            "{}",
+            line(&state)
+        );
         let due = start.checked_add(jiff::SignedDuration::from_secs(3));
         update(&mut state, Msg::Tick(due.expect("in range")));
         assert!(line(&state).contains("(retrying…)"), "{}", line(&state));

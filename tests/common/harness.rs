@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::table::{PodRow, RowFromPod};
+use kr8s_tui::kube::watcher::Event;
 use kr8s_tui::kube::{ApiCache, Client, ClientOptions, ListParams};
 use kr8s_tui::msg::{Effect, Msg};
 use kr8s_tui::state::{self, StartOptions, State};
@@ -23,8 +24,10 @@ pub struct Harness {
     pub cache: Arc<ApiCache>,
     /// Number of (re)lists seen: `PodsPage { first: true }` of the current generation.
     pub relists: usize,
-    /// Every pods error shown, in order.
+    /// Every pods error shown, in order, worded as the status bar words it on arrival.
     pub pods_errors: Vec<String>,
+    /// Number of (re)lists of resource tables (`:kind` views) seen.
+    pub table_relists: usize,
 }
 
 impl Harness {
@@ -60,6 +63,7 @@ impl Harness {
             cache: cache.clone(),
             relists: 0,
             pods_errors: Vec::new(),
+            table_relists: 0,
         };
         h.apply(Msg::Contexts {
             contexts: cache.contexts(),
@@ -73,14 +77,22 @@ impl Harness {
     /// What the app loop does with one message.
     pub fn apply(&mut self, msg: Msg) {
         match &msg {
-            Msg::PodsPage {
+            Msg::Pods {
                 generation,
-                first: true,
-                ..
+                event: Event::Page { first: true, .. },
             } if *generation == self.state.pods_gen => self.relists += 1,
-            Msg::PodsError {
-                generation, error, ..
-            } if *generation == self.state.pods_gen => self.pods_errors.push(error.clone()),
+            Msg::Pods {
+                generation,
+                event: Event::Failed { error, retry_at },
+            } if *generation == self.state.pods_gen => {
+                let now = jiff::Timestamp::now();
+                let shown = kr8s_tui::ui::status::problem_words(&error.message, *retry_at, now);
+                self.pods_errors.push(shown)
+            }
+            Msg::Table {
+                event: Event::Page { first: true, .. },
+                ..
+            } => self.table_relists += 1,
             _ => {}
         }
         for effect in state::update(&mut self.state, msg) {

@@ -85,11 +85,18 @@ mod tests {
         let bounds = [1, 2, 4, 8, 16, 30, 30, 30];
         for (d, full) in delays.iter().zip(bounds) {
             let full = Duration::from_secs(full);
-            assert!(*d <= full && *d >= full / 2, "{d:?} within [{:?}, {full:?}]", full / 2);
+            assert!(
+                *d <= full && *d >= full / 2,
+                "{d:?} within [{:?}, {full:?}]",
+                full / 2
+            );
         }
         b.reset();
         assert!(b.step(false) <= Duration::from_secs(1));
-        assert!(b.step(true) <= Duration::from_millis(500), "unreachable: short schedule");
+        assert!(
+            b.step(true) <= Duration::from_millis(500),
+            "unreachable: short schedule"
+        );
         for _ in 0..10 {
             assert!(b.step(true) <= RECONNECT_MAX);
         }
