@@ -52,7 +52,7 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> anyhow::Result<ExitCode>
 fn build_request(global: &GlobalArgs, args: &ApiArgs) -> anyhow::Result<ApiRequest> {
     let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
         .with_context(|| format!("invalid method {:?}", args.method))?;
-    let body = match &args.body {
+    let body = match args.body.as_ref().or(args.data.as_ref()) {
         Some(b) => Some(body_to_json(&read_body(b)?)?),
         None => None,
     };

@@ -109,6 +109,9 @@ pub struct ApiArgs {
     /// Request body: JSON or YAML text, @FILE, or - for stdin.
     #[arg(long)]
     pub body: Option<String>,
+    /// Same as --body, spelled as curl and kr8s (httpx) spell it.
+    #[arg(long, conflicts_with = "body")]
+    pub data: Option<String>,
     /// Content type of the body (PATCH defaults to application/merge-patch+json).
     #[arg(long)]
     pub content_type: Option<String>,

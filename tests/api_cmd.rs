@@ -66,3 +66,58 @@ async fn version_pods_yaml_errors_and_readonly() {
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("--readonly"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_sends_the_body_like_body_does() {
+    let demo = common::demo::start(3).await;
+    let kc = demo.kubeconfig_path.clone();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("faults.yaml");
+    std::fs::write(&file, "latencyMs: 7\n").expect("write body");
+    let from_file = format!("@{}", file.display());
+    let out = tokio::task::spawn_blocking(move || {
+        // POST /demo/faults answers with the settings it applied, so the body shows it arrived.
+        let post = |data: &str| {
+            api(
+                &kc,
+                &[
+                    "POST",
+                    "--version",
+                    "",
+                    "--base",
+                    "/demo/faults",
+                    "--data",
+                    data,
+                ],
+            )
+        };
+        (post(&from_file), post(r#"{"latencyMs": 0}"#))
+    })
+    .await
+    .expect("commands ran");
+    for (out, want) in [(&out.0, 7), (&out.1, 0)] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("answer is JSON");
+        assert_eq!(v["latencyMs"], want, "{v}");
+    }
+}
+
+#[test]
+fn data_and_body_together_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // clap refuses before any kubeconfig is read.
+    let out = api(
+        &dir.path().join("unused"),
+        &["POST", "--url", "pods", "--data", "{}", "--body", "{}"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'--data <DATA>' cannot be used with '--body <BODY>'"),
+        "{err}"
+    );
+}

@@ -132,12 +132,51 @@ fn a_broken_file_in_kubeconfig_list_is_skipped_and_reported() {
     let only_bad = bad("not-yaml.yaml").display().to_string();
     let err = Kubeconfig::load_with(&opts, Some(&only_bad), None).expect_err("nothing loads");
     assert!(err.to_string().contains("not-yaml.yaml"));
+    // Broken and empty: the broken file's error says why nothing loaded.
+    let list = format!(
+        "{}:{}",
+        bad("empty.yaml").display(),
+        bad("not-yaml.yaml").display()
+    );
+    let err = Kubeconfig::load_with(&opts, Some(&list), None).expect_err("nothing defined");
+    assert!(
+        err.to_string().contains("not-yaml.yaml: invalid YAML"),
+        "{err}"
+    );
     // An explicit --kubeconfig is still strict.
     let strict = LoadOptions {
         kubeconfig: Some(bad("not-yaml.yaml")),
         ..LoadOptions::default()
     };
     assert!(Kubeconfig::load_with(&strict, None, None).is_err());
+}
+
+#[test]
+fn an_empty_kubeconfig_is_named_by_the_cli_and_the_ui() {
+    let path = bad("empty.yaml");
+    let want = format!(
+        "kubeconfig {}: the file is empty (no clusters, users or contexts)",
+        path.display()
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kr8s-tui"))
+        .arg("--kubeconfig")
+        .arg(&path)
+        .arg("--log-file")
+        .arg(dir.path().join("log"))
+        .args(["api", "GET", "--url", "pods"])
+        .output()
+        .expect("run kr8s-tui api");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end(), format!("error: {want}"));
+
+    let kubeconfig = path.to_str().expect("utf-8 path");
+    let mut app = PtyApp::spawn(&["--kubeconfig", kubeconfig], 200, 30);
+    let screen = app.wait_text("the file is empty", WAIT);
+    assert!(screen.lines().any(|l| l.contains(&want)), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
 }
 
 fn runtime() -> tokio::runtime::Runtime {

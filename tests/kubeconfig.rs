@@ -344,6 +344,54 @@ fn empty_file_is_an_empty_config() {
     assert_eq!(config.current_context(), None);
 }
 
+fn empty_error(files: &[&str]) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| fixture(f).display().to_string())
+        .collect();
+    let what = if files.len() == 1 {
+        "file is"
+    } else {
+        "files are"
+    };
+    format!(
+        "kubeconfig {}: the {what} empty (no clusters, users or contexts)",
+        names.join(", ")
+    )
+}
+
+#[test]
+fn an_empty_kubeconfig_is_an_error_naming_the_file() {
+    for name in ["empty.yaml", "comments-only.yaml"] {
+        let opts = LoadOptions {
+            kubeconfig: Some(fixture(name)),
+            ..LoadOptions::default()
+        };
+        let err = Kubeconfig::load_with(&opts, None, None).expect_err(name);
+        assert!(matches!(err, KubeError::EmptyKubeconfig(_)), "{err:?}");
+        assert_eq!(err.to_string(), empty_error(&[name]));
+        // The same file alone in $KUBECONFIG.
+        let err = Kubeconfig::load_with(&LoadOptions::default(), Some(&env_list(&[name])), None)
+            .expect_err(name);
+        assert_eq!(err.to_string(), empty_error(&[name]));
+    }
+}
+
+#[test]
+fn empty_files_in_kubeconfig_env_add_nothing_unless_all_are_empty() {
+    // As kubectl: empty files beside a real one merge as nothing.
+    let config = load_env(&["empty.yaml", "b.yaml", "comments-only.yaml"]);
+    assert_eq!(config.current_context(), Some("ctx-b"));
+    assert!(config.skipped().is_empty());
+    let names: Vec<String> = config.contexts().into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["ctx-b", "shared-ctx"]);
+    // Only empty files: the error names every one, in $KUBECONFIG order.
+    let files = ["empty.yaml", "comments-only.yaml"];
+    let err = Kubeconfig::load_with(&LoadOptions::default(), Some(&env_list(&files)), None)
+        .expect_err("nothing defined");
+    assert_eq!(err.to_string(), empty_error(&files));
+}
+
 #[test]
 fn token_and_basic_together_are_refused() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -79,6 +79,9 @@ pub enum KubeError {
     /// A kubeconfig file that is missing, unreadable or malformed; names the file.
     #[error("kubeconfig {}: {message}", path.display())]
     Kubeconfig { path: PathBuf, message: String },
+    /// Every kubeconfig file in use defines nothing; names them, as "no current-context" would not.
+    #[error("{}", empty_message(.0))]
+    EmptyKubeconfig(Vec<PathBuf>),
     /// No kubeconfig file and no in-cluster service account.
     #[error(
         "no kubeconfig found (tried --kubeconfig, $KUBECONFIG, ~/.kube/config) and not running in a cluster"
@@ -131,6 +134,19 @@ fn code_and_reason(code: u16, reason: &str) -> String {
         "" => code.to_string(),
         reason => format!("{code} {reason}"),
     }
+}
+
+fn empty_message(files: &[PathBuf]) -> String {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let what = if files.len() == 1 {
+        "the file is empty"
+    } else {
+        "the files are empty"
+    };
+    format!(
+        "kubeconfig {}: {what} (no clusters, users or contexts)",
+        names.join(", ")
+    )
 }
 
 impl KubeError {

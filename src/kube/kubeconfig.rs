@@ -45,6 +45,8 @@ pub struct Kubeconfig {
     files: Vec<PathBuf>,
     /// Files of a `$KUBECONFIG` list that could not be read or parsed and were left out.
     skipped: Vec<String>,
+    /// Merged files that define nothing (they add nothing to the merge, as in kubectl).
+    empty_files: Vec<PathBuf>,
     current_context: Option<String>,
     clusters: BTreeMap<String, Stanza<Cluster>>,
     contexts: BTreeMap<String, Stanza<Context>>,
@@ -76,7 +78,8 @@ pub fn discover(opts: &LoadOptions) -> Result<Source, KubeError> {
 
 impl Kubeconfig {
     /// Loads the kubeconfig kubectl would: `--kubeconfig` alone, else `$KUBECONFIG`, else
-    /// `~/.kube/config`. `Ok(None)` when no file exists at all.
+    /// `~/.kube/config`. `Ok(None)` when no file exists at all; an error when every file is
+    /// empty.
     pub fn load(opts: &LoadOptions) -> Result<Option<Kubeconfig>, KubeError> {
         let env = std::env::var("KUBECONFIG").ok();
         Self::load_with(opts, env.as_deref(), dirs::home_dir().as_deref())
@@ -90,7 +93,9 @@ impl Kubeconfig {
     ) -> Result<Option<Kubeconfig>, KubeError> {
         if let Some(path) = &opts.kubeconfig {
             // An explicit file must exist; parse_file names it in the error.
-            return Self::from_files(std::slice::from_ref(path)).map(Some);
+            return Self::from_files(std::slice::from_ref(path))?
+                .with_content()
+                .map(Some);
         }
         let candidates: Vec<PathBuf> = match kubeconfig_env.filter(|v| !v.is_empty()) {
             Some(list) => std::env::split_paths(list)
@@ -114,7 +119,18 @@ impl Kubeconfig {
         if existing.is_empty() {
             return Ok(None);
         }
-        Self::from_files_lenient(&existing).map(Some)
+        Self::from_files_lenient(&existing)?
+            .with_content()
+            .map(Some)
+    }
+
+    /// Refuses a merge of only empty files, naming them: kubectl would fail later with "no
+    /// configuration has been provided", which names no file.
+    fn with_content(self) -> Result<Kubeconfig, KubeError> {
+        if !self.files.is_empty() && self.empty_files.len() == self.files.len() {
+            return Err(KubeError::EmptyKubeconfig(self.files));
+        }
+        Ok(self)
     }
 
     /// Like [`Kubeconfig::from_files`], but a file that cannot be read or parsed is left out
@@ -124,9 +140,13 @@ impl Kubeconfig {
         let mut good = Vec::new();
         let mut skipped = Vec::new();
         let mut first_error = None;
+        let mut has_content = false;
         for path in paths {
             match file::parse_file(&absolute(path)) {
-                Ok(_) => good.push(path.clone()),
+                Ok(parsed) => {
+                    has_content |= !parsed.is_empty();
+                    good.push(path.clone());
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "kubeconfig file skipped");
                     skipped.push(e.to_string());
@@ -135,7 +155,8 @@ impl Kubeconfig {
             }
         }
         match first_error {
-            Some(e) if good.is_empty() => Err(e),
+            // Nothing usable: the broken file's error says more than "the others are empty".
+            Some(e) if !has_content => Err(e),
             _ => {
                 let mut merged = Self::from_files(&good)?;
                 merged.skipped = skipped;
@@ -155,6 +176,9 @@ impl Kubeconfig {
         for path in paths {
             let path = absolute(path);
             let parsed = file::parse_file(&path)?;
+            if parsed.is_empty() {
+                merged.empty_files.push(path.clone());
+            }
             if merged.current_context.is_none() {
                 merged.current_context = parsed.current_context;
             }

@@ -97,6 +97,16 @@ pub(super) struct ParsedFile {
     pub users: Vec<(String, Stanza<User>)>,
 }
 
+impl ParsedFile {
+    /// Defines nothing at all: a 0-byte file, only comments, or only `kind`/`apiVersion`.
+    pub fn is_empty(&self) -> bool {
+        self.current_context.is_none()
+            && self.clusters.is_empty()
+            && self.contexts.is_empty()
+            && self.users.is_empty()
+    }
+}
+
 /// Reads and parses one kubeconfig. `path` should be absolute so relative references resolve
 /// independently of the working directory.
 pub(super) fn parse_file(path: &Path) -> Result<ParsedFile, KubeError> {
