@@ -221,6 +221,29 @@ mod tests {
     }
 
     #[test]
+    fn demo_forbid_takes_comma_separated_rbac_rules() {
+        let cli = Cli::try_parse_from([
+            "kr8s-tui",
+            "--demo",
+            "--demo-forbid",
+            "list:namespaces,delete:pods",
+            "--demo-forbid",
+            "*:deployments",
+        ])
+        .expect("valid rules");
+        let rules: Vec<String> = cli
+            .demo_options
+            .forbid
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(rules, ["list:namespaces", "delete:pods", "*:deployments"]);
+        let err = Cli::try_parse_from(["kr8s-tui", "--demo-forbid", "lst:pods"])
+            .expect_err("unknown verb");
+        assert!(err.to_string().contains("unknown verb \"lst\""), "{err}");
+    }
+
+    #[test]
     fn flags_parse_as_kubectl_spells_them() {
         let cli = Cli::try_parse_from([
             "kr8s-tui",

@@ -8,6 +8,7 @@ mod data;
 mod discovery;
 mod events;
 mod faults;
+mod forbid;
 mod logs;
 mod objects;
 mod pods;
@@ -30,6 +31,7 @@ use thiserror::Error;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultSettings, Faults};
+pub use forbid::ForbidRule;
 pub use tls::ClientIdentity;
 
 /// How the demo cluster is seeded and how it behaves; flattened into the binary's arguments.
@@ -62,6 +64,15 @@ pub struct DemoOptions {
     /// Close watch and log streams abruptly after this many milliseconds.
     #[arg(long = "demo-drop-after-ms")]
     pub drop_after_ms: Option<u64>,
+    /// Answer these requests with 403 Forbidden, as RBAC would: VERB:RESOURCE[,...], e.g.
+    /// `list:namespaces,delete:pods`; verbs get, list, watch, create, update, patch, delete,
+    /// deletecollection or *; `watch` is refused only when named.
+    #[arg(
+        long = "demo-forbid",
+        value_name = "VERB:RESOURCE",
+        value_delimiter = ','
+    )]
+    pub forbid: Vec<ForbidRule>,
 }
 
 impl Default for DemoOptions {
@@ -76,6 +87,7 @@ impl Default for DemoOptions {
             error_rate: 0.0,
             watch_410: false,
             drop_after_ms: None,
+            forbid: Vec::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use kr8s_tui::demo::{self, DemoOptions, ServeOptions};
+use kr8s_tui::demo::{self, DemoOptions, ForbidRule, ServeOptions};
 
 fn kubectl_available() -> bool {
     Command::new("kubectl")
@@ -12,10 +12,14 @@ fn kubectl_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-async fn kubectl(kubeconfig: &std::path::Path, args: &[&str]) -> String {
+async fn kubectl_output(kubeconfig: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut cmd = tokio::process::Command::new("kubectl");
     cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
-    let out = cmd.output().await.expect("kubectl runs");
+    cmd.output().await.expect("kubectl runs")
+}
+
+async fn kubectl(kubeconfig: &std::path::Path, args: &[&str]) -> String {
+    let out = kubectl_output(kubeconfig, args).await;
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -91,4 +95,35 @@ async fn kubectl_browses_the_demo_cluster() {
     )
     .await;
     assert_eq!(logs.lines().count(), 5, "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_reports_a_forbidden_list_as_rbac_would() {
+    if !kubectl_available() {
+        println!("skipping: kubectl not found in PATH");
+        return;
+    }
+    let rule: ForbidRule = "list:namespaces".parse().expect("a valid rule");
+    let opts = DemoOptions {
+        churn: 0.0,
+        forbid: vec![rule],
+        ..DemoOptions::default()
+    };
+    let handle = demo::start(opts, ServeOptions::default())
+        .await
+        .expect("demo starts");
+    let kc = handle.kubeconfig_path.clone();
+
+    let out = kubectl_output(&kc, &["get", "ns"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "kubectl get ns succeeded: {stderr}");
+    assert!(
+        stderr.contains(
+            "Error from server (Forbidden): namespaces is forbidden: User \"demo\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope"
+        ),
+        "{stderr}"
+    );
+
+    let pods = kubectl(&kc, &["get", "pods", "-n", "payments"]).await;
+    assert!(pods.contains("Running"), "{pods}");
 }

@@ -481,3 +481,85 @@ async fn control_endpoint_sets_faults_and_streams_get_dropped() {
     let mut events = Box::pin(watch_lines(&h, "/api/v1/pods?watch=true").await);
     assert_eq!(events.next().await.unwrap()["object"]["code"], 410);
 }
+
+async fn post_faults(h: &DemoHandle, settings: Value) -> (u16, Value) {
+    let resp = client(h)
+        .post(format!("{}/demo/faults", h.base_url()))
+        .bearer_auth(&h.token)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn forbid_answers_403_like_rbac_and_leaves_other_requests_alone() {
+    let h = server(quiet()).await;
+    let (_, pods) = get(&h, "/api/v1/namespaces/web/pods").await;
+    let name = pods["items"][0]["metadata"]["name"].as_str().unwrap();
+    let rules = serde_json::json!(["list:namespaces", "list:pods", "delete:pods"]);
+    let (code, set) = post_faults(&h, serde_json::json!({ "forbid": rules })).await;
+    assert_eq!((code, &set["forbid"]), (200, &rules));
+    let (_, shown) = get(&h, "/demo/faults").await;
+    assert_eq!(shown["forbid"], rules);
+
+    let (code, body) = get(&h, "/api/v1/namespaces").await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        body,
+        serde_json::json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
+            "status": "Failure",
+            "message": "namespaces is forbidden: User \"demo\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope",
+            "reason": "Forbidden", "details": {"kind": "namespaces"}, "code": 403})
+    );
+    let (code, body) = get(&h, "/api/v1/namespaces/web/pods").await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        body["message"],
+        "pods is forbidden: User \"demo\" cannot list resource \"pods\" in API group \"\" in the namespace \"web\""
+    );
+    let resp = client(&h)
+        .delete(format!(
+            "{}/api/v1/namespaces/web/pods/{name}",
+            h.base_url()
+        ))
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        format!(
+            "pods \"{name}\" is forbidden: User \"demo\" cannot delete resource \"pods\" in API group \"\" in the namespace \"web\""
+        )
+    );
+    assert_eq!(
+        body["details"],
+        serde_json::json!({"name": name, "kind": "pods"})
+    );
+
+    for path in [
+        format!("/api/v1/namespaces/web/pods/{name}"),
+        "/api/v1/namespaces/web".to_string(),
+        "/api/v1/namespaces/web/services".to_string(),
+        "/apis/apps/v1/deployments".to_string(),
+        "/version".to_string(),
+        "/api/v1".to_string(),
+    ] {
+        assert_eq!(get(&h, &path).await.0, 200, "{path}");
+    }
+    // `list` does not cover `watch`: watch_lines asserts the 200.
+    let _ = watch_lines(&h, "/api/v1/namespaces/web/pods?watch=1&timeoutSeconds=1").await;
+
+    let (code, bad) = post_faults(&h, serde_json::json!({"forbid": ["lst:pods"]})).await;
+    assert_eq!((code, bad["reason"].as_str()), (400, Some("BadRequest")));
+    let (code, _) = post_faults(&h, serde_json::json!({"forbid": []})).await;
+    assert_eq!(code, 200);
+    assert_eq!(get(&h, "/api/v1/namespaces").await.0, 200);
+}

@@ -1,12 +1,15 @@
-//! Fault switches: latency, error rate, 410 on every watch and streams cut short. Atomics so
-//! tests flip them on a running server; `POST /demo/faults` sets them from another process.
+//! Fault switches: latency, error rate, 410 on every watch, streams cut short and RBAC-like
+//! refusals. Atomics (and a lock for the refusals) so tests flip them on a running server;
+//! `POST /demo/faults` sets them from another process.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::DemoOptions;
+use super::forbid::{Access, ForbidRule};
 
 /// Live fault settings of a demo server.
 #[derive(Debug, Default)]
@@ -17,6 +20,7 @@ pub struct Faults {
     watch_410: AtomicBool,
     /// 0 = never drop.
     drop_after_ms: AtomicU64,
+    forbid: RwLock<Vec<ForbidRule>>,
     requests: AtomicU64,
     errors: AtomicU64,
 }
@@ -30,6 +34,8 @@ pub struct FaultSettings {
     pub watch_410: Option<bool>,
     /// 0 turns dropping off.
     pub drop_after_ms: Option<u64>,
+    /// `VERB:RESOURCE` rules answered with 403; an empty list refuses nothing.
+    pub forbid: Option<Vec<ForbidRule>>,
 }
 
 impl Faults {
@@ -40,6 +46,7 @@ impl Faults {
             error_rate: Some(opts.error_rate),
             watch_410: Some(opts.watch_410),
             drop_after_ms: opts.drop_after_ms,
+            forbid: Some(opts.forbid.clone()),
         });
         faults
     }
@@ -58,6 +65,9 @@ impl Faults {
         if let Some(ms) = settings.drop_after_ms {
             self.set_drop_after((ms > 0).then(|| Duration::from_millis(ms)));
         }
+        if let Some(rules) = &settings.forbid {
+            self.set_forbid(rules.clone());
+        }
     }
 
     /// The current settings, every field present.
@@ -67,6 +77,7 @@ impl Faults {
             error_rate: Some(self.error_rate()),
             watch_410: Some(self.watch_410()),
             drop_after_ms: Some(self.drop_after_ms.load(Ordering::Relaxed)),
+            forbid: Some(self.forbid()),
         }
     }
 
@@ -108,6 +119,22 @@ impl Faults {
     pub fn drop_after(&self) -> Option<Duration> {
         let ms = self.drop_after_ms.load(Ordering::Relaxed);
         (ms > 0).then(|| Duration::from_millis(ms))
+    }
+
+    /// Refuses the accesses these rules match with 403 Forbidden (replacing earlier rules).
+    pub fn set_forbid(&self, rules: Vec<ForbidRule>) {
+        *self.forbid.write().unwrap_or_else(PoisonError::into_inner) = rules;
+    }
+
+    pub fn forbid(&self) -> Vec<ForbidRule> {
+        self.forbid
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn refuses(&self, access: &Access<'_>) -> bool {
+        access.refused_by(&self.forbid.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Decides whether this request fails: `Some(500 or 503)` alternately, else `None`.

@@ -1,4 +1,4 @@
-//! Request dispatch: authentication, fault injection, path parsing (with the apiserver's 404 and
+//! Request dispatch: authentication, RBAC-like refusals, fault injection, path parsing (with the apiserver's 404 and
 //! 405 answers) and the small response helpers every handler shares.
 
 use std::collections::HashMap;
@@ -13,6 +13,7 @@ use http::{HeaderMap, Method, StatusCode, header};
 use tokio::sync::mpsc;
 
 use super::faults::{FaultSettings, Faults};
+use super::forbid::Access;
 use super::resources::Kind;
 use super::store::Store;
 use super::{api, discovery, logs, watch};
@@ -257,6 +258,12 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         .is_some_and(|c| c.0);
     if !by_cert && !authorized(&parts.headers, &app.token) {
         return status(401, "Unauthorized", "Unauthorized");
+    }
+    // Authorization comes before the handler, so a refused POST is a 403, not a 405.
+    if let Some(access) = Access::of(route, &parts.method, &params)
+        && app.faults.refuses(&access)
+    {
+        return access.forbidden();
     }
     if !route.allows(&parts.method) {
         return status(
