@@ -262,6 +262,7 @@ impl From<&KubeError> for Failure {
             KubeError::ReadOnly(_) => FailureKind::ReadOnly,
             KubeError::Kubeconfig { .. }
             | KubeError::NoConfig
+            | KubeError::EmptyKubeconfig(_)
             | KubeError::ContextNotFound(_)
             | KubeError::NoCurrentContext
             | KubeError::InvalidContext { .. }
