@@ -35,7 +35,7 @@ mod views;
 use std::time::Duration;
 
 pub use cursor::Cursor;
-pub use nav::Nav;
+pub use nav::Notify;
 pub use pods::PodTable;
 pub use raw::RawPane;
 pub use request_log::RequestLog;
@@ -158,8 +158,27 @@ pub struct State {
     pub pods_load: PodsLoad,
     pub pods_error: Option<Problem>,
 
-    /// Prompt, detail views, dialogs and other kinds (see `state::nav`).
-    pub nav: Nav,
+    /// Server-side label selector of the pods watch (`/-l app=web`).
+    pub label_selector: Option<String>,
+    /// Namespace to return to when `a` turns all-namespaces off.
+    pub last_namespace: Option<String>,
+
+    /// The one-line editor at the top (filter, command line, search).
+    pub prompt: Option<nav::Prompt>,
+    /// The delete confirmation dialog.
+    pub confirm: Option<nav::Confirm>,
+    /// A message shown until the next key.
+    pub flash: Option<nav::Flash>,
+    /// The open YAML, describe or logs view.
+    pub detail: Option<detail::Detail>,
+    /// The table of another kind (`:deploy`), shown instead of the pods.
+    pub resource: Option<kinds::ResourceView>,
+    /// Resource types of the context, for `:kind`.
+    pub discovery: kinds::Discovery,
+    /// Lines a logs view keeps.
+    pub log_cap: usize,
+    /// Last id handed to a view or stream.
+    next_id: u64,
     pub raw: RawPane,
     pub request_log: RequestLog,
     /// Version and latency of the other contexts (contexts pane).
@@ -171,10 +190,10 @@ pub struct State {
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
-        let mut nav = Nav::default();
-        if opts.log_lines > 0 {
-            nav.log_cap = opts.log_lines;
-        }
+        let log_cap = match opts.log_lines {
+            0 => logs::DEFAULT_LOG_CAP,
+            n => n,
+        };
         State {
             opts,
             keymap: Keymap::builtin(),
@@ -205,12 +224,27 @@ impl State {
             pods: PodTable::default(),
             pods_load: PodsLoad::Idle,
             pods_error: None,
-            nav,
+            label_selector: None,
+            last_namespace: None,
+            prompt: None,
+            confirm: None,
+            flash: None,
+            detail: None,
+            resource: None,
+            discovery: kinds::Discovery::default(),
+            log_cap,
+            next_id: 0,
             raw: RawPane::default(),
             request_log: RequestLog::default(),
             title: String::new(),
             health: health::Health::default(),
         }
+    }
+
+    /// A fresh id for a view or stream.
+    pub fn new_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
     }
 
     /// Rows of the namespaces pane: "all" then the namespaces.
@@ -231,7 +265,7 @@ impl State {
         fn text(t: &Option<String>) -> Shown<'_> {
             t.as_ref().map(|t| (t.as_str(), None))
         }
-        let table = self.nav.resource.as_ref();
+        let table = self.resource.as_ref();
         let sources = [
             ("connect", failure(&self.connection_error)),
             (
@@ -265,7 +299,7 @@ impl State {
         self.namespaces_error = None;
         self.hint = None;
         // Tables of another kind belong to the old context.
-        self.nav.resource = None;
+        self.resource = None;
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
         self.raw.history.clear();
         self.raw.stop_recall();
@@ -286,7 +320,7 @@ impl State {
         self.namespace = namespace.clone();
         self.pods.clear();
         self.pods.set_match_namespace(namespace.is_none());
-        self.nav.label_selector = label_selector.clone();
+        self.label_selector = label_selector.clone();
         self.pods_load = PodsLoad::Loading;
         self.pods_error = None;
         Effect::WatchPods {
@@ -451,7 +485,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     state.dirty = true;
-    if copy::is_copy(action) && state.screen == Screen::Main && state.nav.prompt.is_none() {
+    if copy::is_copy(action) && state.screen == Screen::Main && state.prompt.is_none() {
         return copy::on_copy(state, action);
     }
     if action != Action::Help

@@ -52,13 +52,13 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
-        Screen::Main => match &state.nav.detail {
+        Screen::Main => match &state.detail {
             Some(detail) => render_detail(frame, main, state, detail),
             None => {
                 let panes = layout_panes(main);
                 contexts::render(frame, panes.contexts, state);
                 namespaces::render(frame, panes.namespaces, state);
-                match &state.nav.resource {
+                match &state.resource {
                     Some(view) => resources::render(frame, panes.pods, state, view),
                     None => pods::render(frame, panes.pods, state),
                 }
@@ -68,7 +68,7 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         Screen::RequestLog => request_log::render(frame, main, state),
     }
     status::render(frame, status_area, state);
-    if let Some(confirm) = &state.nav.confirm {
+    if let Some(confirm) = &state.confirm {
         confirm::render(frame, area, confirm);
     }
     if state.help_open {

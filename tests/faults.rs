@@ -275,12 +275,12 @@ async fn resource_tables_follow_the_server_through_a_table_watch() {
     for effect in effects {
         app.tasks.run(effect);
     }
-    let rows = |s: &kr8s_tui::state::State| s.nav.resource.as_ref().map_or(0, |r| r.len());
+    let rows = |s: &kr8s_tui::state::State| s.resource.as_ref().map_or(0, |r| r.len());
     app.until("the pods Table", WAIT, |s| rows(s) == 30).await;
     let gone = delete_pod(&app, 3, 0).await;
     let (ns, name) = gone.split_once('/').expect("namespace/name");
     app.until("the deleted pod's row to go", WAIT, |s| {
-        let view = s.nav.resource.as_ref().expect("view");
+        let view = s.resource.as_ref().expect("view");
         rows(s) == 29
             && !view
                 .visible()

@@ -2,6 +2,7 @@
 //! name or short name, `:raw`/`:api` (the raw request pane) and `:q`. Tab completes from the
 //! known contexts, namespaces and resource names.
 
+use super::Notify;
 use super::detail;
 use super::kinds;
 use super::nav::restart_pods;
@@ -36,13 +37,13 @@ fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     let Some(name) = arg else {
         let names: Vec<&str> = state.contexts.iter().map(|c| c.name.as_str()).collect();
         state
-            .nav
+            .flash
             .info(format!("usage: :ctx NAME ({})", names.join(", ")));
         return Vec::new();
     };
     let Some(info) = state.contexts.iter().find(|c| c.name == name) else {
         state
-            .nav
+            .flash
             .error(format!("context \"{name}\" does not exist"));
         return Vec::new();
     };
@@ -52,15 +53,15 @@ fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
         Some(info.namespace.clone().unwrap_or_else(|| "default".into()))
     };
     let mut effects = detail::close(state);
-    state.nav.resource = None;
-    state.nav.label_selector = None;
+    state.resource = None;
+    state.label_selector = None;
     effects.extend(state.open_context(name.to_string(), namespace));
     effects
 }
 
 fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     if state.context.is_none() {
-        state.nav.error("no context: pick one first");
+        state.flash.error("no context: pick one first");
         return Vec::new();
     }
     let namespace = match arg {
@@ -71,12 +72,12 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
         && !state.namespaces.is_empty()
         && !state.namespaces.contains(ns)
     {
-        state.nav.error(format!("namespaces \"{ns}\" not found"));
+        state.flash.error(format!("namespaces \"{ns}\" not found"));
         return Vec::new();
     }
     let mut effects = detail::close(state);
     sync_namespace_cursor(state, namespace.as_deref());
-    let selector = state.nav.label_selector.clone();
+    let selector = state.label_selector.clone();
     effects.push(restart_pods(state, namespace, selector));
     effects.extend(kinds::reopen(state));
     effects
@@ -85,21 +86,21 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
 /// `:pods`, `:deploy`, `:ns` without a name ...: resolved through discovery.
 fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if matches!(kind, "pods" | "pod" | "po") {
-        state.nav.resource = None;
+        state.resource = None;
         return detail::close(state);
     }
-    if !state.nav.discovery.ready_for(state.context_gen) {
+    if !state.discovery.ready_for(state.context_gen) {
         if state.context.is_none() {
-            state.nav.error("no context: pick one first");
+            state.flash.error("no context: pick one first");
             return Vec::new();
         }
-        state.nav.pending_command = Some(line.to_string());
-        state.nav.info("reading the server's resource types…");
+        state.discovery.pending_command = Some(line.to_string());
+        state.flash.info("reading the server's resource types…");
         return kinds::ensure_discovery(state);
     }
-    match resolve(kind, &state.nav.discovery.resources) {
+    match resolve(kind, &state.discovery.resources) {
         Ok(r) if r.is_pods() => {
-            state.nav.resource = None;
+            state.resource = None;
             detail::close(state)
         }
         Ok(r) => {
@@ -107,7 +108,7 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
             kinds::open(state, r)
         }
         Err(e) => {
-            state.nav.error(e.to_string());
+            state.flash.error(e.to_string());
             Vec::new()
         }
     }
@@ -115,7 +116,7 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
 
 /// Tab: completes the word being typed, or lists the candidates when several fit.
 pub fn complete(state: &mut State) {
-    let Some(prompt) = &state.nav.prompt else {
+    let Some(prompt) = &state.prompt else {
         return;
     };
     let text = prompt.text.clone();
@@ -137,7 +138,7 @@ pub fn complete(state: &mut State) {
         [one] => one.clone(),
         many => common_prefix(many),
     };
-    if let Some(prompt) = state.nav.prompt.as_mut() {
+    if let Some(prompt) = state.prompt.as_mut() {
         prompt.text = format!("{head}{completed}");
         prompt.completions = if fitting.len() > 1 {
             fitting
@@ -149,7 +150,7 @@ pub fn complete(state: &mut State) {
 
 fn command_candidates(state: &State) -> Vec<String> {
     let mut names: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
-    names.extend(completion_names(&state.nav.discovery.resources));
+    names.extend(completion_names(&state.discovery.resources));
     names.dedup();
     names
 }

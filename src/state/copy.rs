@@ -1,6 +1,7 @@
 //! Copying to the clipboard (OSC 52, run by the runtime): the selected object's name, its
 //! `namespace/name`, the text of the open YAML view, or the page of log lines on screen.
 
+use super::Notify;
 use super::detail::DetailView;
 use super::{Focus, Screen, State};
 use crate::keys::Action;
@@ -31,7 +32,7 @@ pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
                 Action::CopyYaml => format!("{} lines", text.lines().count()),
                 _ => text.clone(),
             };
-            state.nav.info(format!("copied {what} to the clipboard"));
+            state.flash.info(format!("copied {what} to the clipboard"));
             vec![Effect::Copy { text }]
         }
         _ => {
@@ -39,7 +40,7 @@ pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
                 Action::CopyYaml => "open a YAML (y) or logs (l) view to copy its text",
                 _ => "nothing selected to copy",
             };
-            state.nav.error(need);
+            state.flash.error(need);
             Vec::new()
         }
     }
@@ -51,12 +52,12 @@ fn selected(state: &State) -> Option<(Option<String>, String)> {
     if state.screen != Screen::Main {
         return None;
     }
-    if let Some(detail) = &state.nav.detail {
+    if let Some(detail) = &state.detail {
         let target = &detail.target;
         return Some((target.namespace.clone(), target.name.clone()));
     }
     match state.focus {
-        Focus::Pods => match &state.nav.resource {
+        Focus::Pods => match &state.resource {
             Some(view) => view.selected().map(|o| (o.namespace, o.name)),
             None => state
                 .pods
@@ -77,7 +78,7 @@ fn selected(state: &State) -> Option<(Option<String>, String)> {
 /// The whole text of the open YAML view (as shown: managedFields only when toggled on), or
 /// the log lines of the logs view's page (scroll to choose them).
 fn view_text(state: &State) -> Option<String> {
-    match &state.nav.detail.as_ref()?.view {
+    match &state.detail.as_ref()?.view {
         DetailView::Logs(logs) => {
             let len = logs.buffer.len();
             let page = logs.page.get().max(1);

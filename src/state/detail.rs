@@ -137,7 +137,7 @@ pub fn yaml_lines(object: &Value, show_managed_fields: bool) -> Vec<String> {
 /// Opens `kind` on `target`, replacing any open detail view.
 pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effect> {
     let mut effects = close(state);
-    let id = state.nav.new_id();
+    let id = state.new_id();
     let context = state.context.clone().unwrap_or_default();
     let view = match kind {
         DetailKind::Yaml => DetailView::Yaml {
@@ -150,7 +150,7 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
             object: None,
             events: None,
         },
-        DetailKind::Logs => DetailView::Logs(Box::new(LogView::new(state.nav.log_cap))),
+        DetailKind::Logs => DetailView::Logs(Box::new(LogView::new(state.log_cap))),
     };
     effects.push(Effect::FetchObject {
         id,
@@ -165,7 +165,7 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
             name: target.name.clone(),
         });
     }
-    state.nav.detail = Some(Detail {
+    state.detail = Some(Detail {
         id,
         target,
         view,
@@ -176,7 +176,7 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
 
 /// Closes the detail view (stopping its log stream).
 pub fn close(state: &mut State) -> Vec<Effect> {
-    match state.nav.detail.take() {
+    match state.detail.take() {
         Some(Detail {
             view: DetailView::Logs(_),
             ..
@@ -189,7 +189,7 @@ pub fn close(state: &mut State) -> Vec<Effect> {
 pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effect> {
     let now = state.now;
     let context = state.context.clone().unwrap_or_default();
-    let Some(detail) = state.nav.detail.as_mut() else {
+    let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };
     let object = match result {
@@ -229,7 +229,7 @@ pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effec
 /// The events for a describe view arrived (an error shows as no events plus the message).
 pub fn on_events(state: &mut State, result: Result<Vec<Value>, Failure>) {
     let now = state.now;
-    let Some(detail) = state.nav.detail.as_mut() else {
+    let Some(detail) = state.detail.as_mut() else {
         return;
     };
     if let DetailView::Describe {
@@ -329,9 +329,9 @@ pub fn toggle_managed_fields(detail: &mut Detail) {
 
 /// A log option changed: new id (late lines of the old stream are dropped), clear, restart.
 pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogView)) -> Vec<Effect> {
-    let id = state.nav.new_id();
+    let id = state.new_id();
     let context = state.context.clone().unwrap_or_default();
-    let Some(detail) = state.nav.detail.as_mut() else {
+    let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };
     let DetailView::Logs(logs) = &mut detail.view else {

@@ -1,6 +1,7 @@
 //! Other kinds than pods: the discovered resource types of the context and the table of one of
 //! them, as the server prints it (`as=Table`).
 
+use super::Notify;
 use super::cursor::Cursor;
 use super::detail::ObjectRef;
 use super::{Effect, State};
@@ -21,6 +22,8 @@ pub struct Discovery {
     /// A request is under way for this context generation.
     pub loading: bool,
     pub error: Option<Failure>,
+    /// A `:kind` typed before discovery finished; run when it does.
+    pub pending_command: Option<String>,
 }
 
 impl Discovery {
@@ -97,11 +100,11 @@ impl ResourceView {
 
 /// Asks for discovery unless it is loaded or loading for the current context.
 pub fn ensure_discovery(state: &mut State) -> Vec<Effect> {
-    let d = &state.nav.discovery;
+    let d = &state.discovery;
     let current = d.generation == state.context_gen && d.error.is_none();
     match &state.context {
         Some(context) if !current => {
-            state.nav.discovery = Discovery {
+            state.discovery = Discovery {
                 generation: state.context_gen,
                 loading: true,
                 ..Discovery::default()
@@ -125,7 +128,7 @@ pub fn on_discovered(
         return Vec::new();
     }
     state.dirty = true;
-    let d = &mut state.nav.discovery;
+    let d = &mut state.discovery;
     d.loading = false;
     match result {
         Ok(resources) => {
@@ -134,10 +137,10 @@ pub fn on_discovered(
         }
         Err(e) => {
             d.error = Some(e.clone());
-            state.nav.error(format!("discovery: {e}"));
+            state.flash.error(format!("discovery: {e}"));
         }
     }
-    match state.nav.pending_command.take() {
+    match state.discovery.pending_command.take() {
         Some(line) => super::command::run(state, &line),
         None => Vec::new(),
     }
@@ -146,10 +149,10 @@ pub fn on_discovered(
 /// Shows the table of `resource` in the current namespace.
 pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
     let mut effects = super::detail::close(state);
-    let id = state.nav.new_id();
+    let id = state.new_id();
     let namespace = state.namespace.clone().filter(|_| resource.namespaced);
     let path = resource.collection_path(namespace.as_deref());
-    state.nav.resource = Some(ResourceView {
+    state.resource = Some(ResourceView {
         id,
         resource,
         namespace,
@@ -171,7 +174,7 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
 /// Lists the open resource view again (after a delete, or Ctrl-R).
 pub fn refresh(state: &mut State) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
-    match &state.nav.resource {
+    match &state.resource {
         Some(view) => vec![Effect::WatchTable {
             id: view.id,
             context,
@@ -183,7 +186,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
 
 /// The namespace changed: list the open resource view there.
 pub fn reopen(state: &mut State) -> Vec<Effect> {
-    match state.nav.resource.take() {
+    match state.resource.take() {
         Some(view) => open(state, view.resource),
         None => Vec::new(),
     }
@@ -192,7 +195,7 @@ pub fn reopen(state: &mut State) -> Vec<Effect> {
 /// An event of view `id`'s list-watch: pages fill the table, changes patch it in the server's
 /// order (namespace, name) with the cursor staying on its row where it can.
 pub fn on_table(state: &mut State, id: u64, event: TableFeedEvent) {
-    let Some(view) = state.nav.resource.as_mut().filter(|v| v.id == id) else {
+    let Some(view) = state.resource.as_mut().filter(|v| v.id == id) else {
         return;
     };
     state.dirty = true;
@@ -258,7 +261,7 @@ fn upsert(rows: &mut Vec<TableRow>, row: TableRow) {
 
 /// Keys on a resource table; `None` leaves the action to the panes.
 pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let view = state.nav.resource.as_mut()?;
+    let view = state.resource.as_mut()?;
     let len = view.len();
     let cursor = &mut view.cursor;
     match action {
@@ -270,7 +273,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Bottom => cursor.select(usize::MAX, len),
         Action::Close if !view.query.is_empty() => view.set_query(""),
         Action::Close => {
-            state.nav.resource = None;
+            state.resource = None;
             return Some(vec![Effect::StopTable]);
         }
         Action::Refresh => return Some(refresh(state)),
@@ -283,7 +286,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Search => {
             let text = view.query.clone();
-            state.nav.prompt = Some(super::nav::Prompt {
+            state.prompt = Some(super::nav::Prompt {
                 kind: super::nav::PromptKind::Filter,
                 text,
                 completions: Vec::new(),

@@ -18,7 +18,7 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
     let len = match pane {
         Focus::Contexts => state.contexts.len(),
         Focus::Namespaces => state.namespace_entries(),
-        Focus::Pods => match &state.nav.resource {
+        Focus::Pods => match &state.resource {
             Some(view) => view.len(),
             None => state.pods.visible_len(),
         },
@@ -26,7 +26,7 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
     let cursor = match pane {
         Focus::Contexts => &mut state.contexts_cursor,
         Focus::Namespaces => &mut state.namespaces_cursor,
-        Focus::Pods => match &mut state.nav.resource {
+        Focus::Pods => match &mut state.resource {
             Some(view) => &mut view.cursor,
             None => &mut state.pods.cursor,
         },
@@ -41,7 +41,7 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
 /// Wheel over `pane`: `delta` rows down (up when negative), as the arrow keys would move
 /// (so an open detail view or the request log scrolls too).
 pub fn on_scroll(state: &mut State, pane: Focus, delta: isize) -> Vec<Effect> {
-    let covered = state.help_open || state.nav.confirm.is_some() || state.nav.prompt.is_some();
+    let covered = state.help_open || state.confirm.is_some() || state.prompt.is_some();
     if covered || state.screen == Screen::Raw {
         return Vec::new();
     }
@@ -59,8 +59,8 @@ pub fn on_scroll(state: &mut State, pane: Focus, delta: isize) -> Vec<Effect> {
 /// True when the contexts, namespaces and pods panes are on screen and nothing covers them.
 fn main_panes_visible(state: &State) -> bool {
     state.screen == Screen::Main
-        && state.nav.detail.is_none()
+        && state.detail.is_none()
         && !state.help_open
-        && state.nav.confirm.is_none()
-        && state.nav.prompt.is_none()
+        && state.confirm.is_none()
+        && state.prompt.is_none()
 }

@@ -1,12 +1,10 @@
-//! Where the user is beyond the three panes: the prompt (filter, command line, search), detail
-//! views, the delete dialog, other kinds, and a one-line message. `update` hands keys, actions
-//! and task results here first.
+//! The prompt (filter, command line, search), the delete dialog and one-line messages, and the
+//! pods-table actions that open them.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::detail::{self, Detail, DetailKind, ObjectRef};
-use super::kinds::{self, Discovery, ResourceView};
-use super::logs::DEFAULT_LOG_CAP;
+use super::detail::{self, DetailKind, ObjectRef};
+use super::kinds;
 use super::{Effect, Focus, Msg, State, command, filter};
 use crate::keys::Action;
 
@@ -43,62 +41,24 @@ pub struct Confirm {
     pub target: ObjectRef,
 }
 
-/// Navigation state (see the module doc).
-#[derive(Debug, Clone)]
-pub struct Nav {
-    pub prompt: Option<Prompt>,
-    pub detail: Option<Detail>,
-    pub confirm: Option<Confirm>,
-    pub resource: Option<ResourceView>,
-    pub discovery: Discovery,
-    pub flash: Option<Flash>,
-    /// Server-side label selector of the pods watch (`/-l app=web`).
-    pub label_selector: Option<String>,
-    /// Lines a logs view keeps.
-    pub log_cap: usize,
-    /// Namespace to return to when `a` turns all-namespaces off.
-    pub last_namespace: Option<String>,
-    /// A `:kind` typed before discovery finished; run when it does.
-    pub pending_command: Option<String>,
-    next_id: u64,
-}
-
-impl Default for Nav {
-    fn default() -> Self {
-        Nav {
-            prompt: None,
-            detail: None,
-            confirm: None,
-            resource: None,
-            discovery: Discovery::default(),
-            flash: None,
-            label_selector: None,
-            log_cap: DEFAULT_LOG_CAP,
-            last_namespace: None,
-            pending_command: None,
-            next_id: 0,
-        }
-    }
-}
-
-impl Nav {
-    /// A fresh id for a view or stream.
-    pub fn new_id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
+/// Shows one-line messages: `state.flash.info(..)` / `state.flash.error(..)`.
+pub trait Notify {
     /// Shows an informational message.
-    pub fn info(&mut self, text: impl Into<String>) {
-        self.flash = Some(Flash {
+    fn info(&mut self, text: impl Into<String>);
+    /// Shows a problem.
+    fn error(&mut self, text: impl Into<String>);
+}
+
+impl Notify for Option<Flash> {
+    fn info(&mut self, text: impl Into<String>) {
+        *self = Some(Flash {
             text: text.into(),
             error: false,
         });
     }
 
-    /// Shows a problem.
-    pub fn error(&mut self, text: impl Into<String>) {
-        self.flash = Some(Flash {
+    fn error(&mut self, text: impl Into<String>) {
+        *self = Some(Flash {
             text: text.into(),
             error: true,
         });
@@ -108,14 +68,14 @@ impl Nav {
 /// Keys the dialog or prompt consume before the keymap sees them.
 pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if state.nav.confirm.is_some() {
+    if state.confirm.is_some() {
         if ctrl {
             return None;
         }
         state.dirty = true;
         return Some(on_confirm_key(state, key.code));
     }
-    if state.nav.prompt.is_some() && !ctrl {
+    if state.prompt.is_some() && !ctrl {
         state.dirty = true;
         return Some(on_prompt_key(state, key.code));
     }
@@ -125,14 +85,14 @@ pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
 fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     match code {
         KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
-            let Some(confirm) = state.nav.confirm.take() else {
+            let Some(confirm) = state.confirm.take() else {
                 return Vec::new();
             };
             delete(state, confirm.target)
         }
         KeyCode::Char('n' | 'N') | KeyCode::Esc => {
-            state.nav.confirm = None;
-            state.nav.info("delete cancelled");
+            state.confirm = None;
+            state.flash.info("delete cancelled");
             Vec::new()
         }
         _ => Vec::new(),
@@ -140,7 +100,7 @@ fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
 }
 
 fn on_prompt_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    let Some(prompt) = state.nav.prompt.as_mut() else {
+    let Some(prompt) = state.prompt.as_mut() else {
         return Vec::new();
     };
     let kind = prompt.kind;
@@ -167,7 +127,7 @@ fn on_prompt_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
 
 /// Filter and search follow every keystroke.
 fn live_update(state: &mut State) {
-    let Some(prompt) = &state.nav.prompt else {
+    let Some(prompt) = &state.prompt else {
         return;
     };
     let text = prompt.text.clone();
@@ -179,7 +139,7 @@ fn live_update(state: &mut State) {
 }
 
 fn search_detail(state: &mut State, query: &str) {
-    let Some(detail) = state.nav.detail.as_mut() else {
+    let Some(detail) = state.detail.as_mut() else {
         return;
     };
     match &mut detail.view {
@@ -194,14 +154,14 @@ fn search_detail(state: &mut State, query: &str) {
 
 /// The filter applies to the table on screen: another kind's, or the pods.
 fn set_filter(state: &mut State, text: &str) {
-    match state.nav.resource.as_mut() {
+    match state.resource.as_mut() {
         Some(view) => view.set_query(text),
         None => state.pods.set_query(text),
     }
 }
 
 fn cancel_prompt(state: &mut State) -> Vec<Effect> {
-    let Some(prompt) = state.nav.prompt.take() else {
+    let Some(prompt) = state.prompt.take() else {
         return Vec::new();
     };
     match prompt.kind {
@@ -213,13 +173,13 @@ fn cancel_prompt(state: &mut State) -> Vec<Effect> {
 }
 
 fn submit_prompt(state: &mut State) -> Vec<Effect> {
-    let Some(prompt) = state.nav.prompt.take() else {
+    let Some(prompt) = state.prompt.take() else {
         return Vec::new();
     };
     match prompt.kind {
         PromptKind::Command => command::run(state, &prompt.text),
         PromptKind::Search => Vec::new(),
-        PromptKind::Filter if state.nav.resource.is_some() => Vec::new(),
+        PromptKind::Filter if state.resource.is_some() => Vec::new(),
         PromptKind::Filter => match prompt.text.strip_prefix(filter::LABEL_PREFIX) {
             Some(selector) => {
                 state.pods.set_query("");
@@ -242,7 +202,7 @@ pub fn restart_pods(
 }
 
 fn open_prompt(state: &mut State, kind: PromptKind, text: String) {
-    state.nav.prompt = Some(Prompt {
+    state.prompt = Some(Prompt {
         kind,
         text,
         completions: Vec::new(),
@@ -251,15 +211,15 @@ fn open_prompt(state: &mut State, kind: PromptKind, text: String) {
 
 /// Actions handled here; `None` leaves them to the panes.
 pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    state.nav.flash = None;
-    if state.nav.detail.is_some() {
+    state.flash = None;
+    if state.detail.is_some() {
         return Some(super::views::on_detail_action(state, action));
     }
     if action == Action::Command {
         open_prompt(state, PromptKind::Command, String::new());
         return Some(kinds::ensure_discovery(state));
     }
-    if state.nav.resource.is_some() && state.focus == Focus::Pods {
+    if state.resource.is_some() && state.focus == Focus::Pods {
         return kinds::on_action(state, action);
     }
     on_pods_action(state, action)
@@ -302,7 +262,7 @@ fn clear_filters(state: &mut State) -> Option<Vec<Effect>> {
         state.pods.set_query("");
         return Some(Vec::new());
     }
-    if state.nav.label_selector.is_some() {
+    if state.label_selector.is_some() {
         return Some(vec![restart_pods(state, state.namespace.clone(), None)]);
     }
     None
@@ -310,7 +270,7 @@ fn clear_filters(state: &mut State) -> Option<Vec<Effect>> {
 
 fn on_selected_pod(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(row) = state.pods.selected() else {
-        state.nav.info("no pod selected");
+        state.flash.info("no pod selected");
         return Vec::new();
     };
     let target = ObjectRef::pod(&row.namespace, &row.name);
@@ -325,7 +285,7 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
         Action::Describe => detail::open(state, DetailKind::Describe, target),
         Action::Logs if is_pod => detail::open(state, DetailKind::Logs, target),
         Action::Logs => {
-            state.nav.info(format!(
+            state.flash.info(format!(
                 "logs are available for pods; y shows this {} as YAML",
                 target.resource.singular
             ));
@@ -339,16 +299,16 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
 /// Opens the confirmation dialog, or refuses under `--readonly`.
 fn ask_delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     if state.opts.readonly {
-        state.nav.error(format!(
+        state.flash.error(format!(
             "read-only mode (--readonly): not deleting {}",
             target.describe()
         ));
     } else if !target.resource.allows("delete") {
         state
-            .nav
+            .flash
             .error(format!("{} cannot be deleted", target.resource.plural));
     } else {
-        state.nav.confirm = Some(Confirm { target });
+        state.confirm = Some(Confirm { target });
     }
     Vec::new()
 }
@@ -356,7 +316,7 @@ fn ask_delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
 fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     if state.opts.readonly {
         state
-            .nav
+            .flash
             .error("read-only mode (--readonly): delete refused");
         return Vec::new();
     }
@@ -364,7 +324,7 @@ fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
         state.pods.mark_terminating(ns, &target.name);
     }
     let what = target.describe();
-    state.nav.info(format!("deleting {what}…"));
+    state.flash.info(format!("deleting {what}…"));
     vec![Effect::Delete {
         context: state.context.clone().unwrap_or_default(),
         path: target.path(),
@@ -374,7 +334,7 @@ fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
 
 /// Task results for the views here; other messages are left alone (returned).
 pub fn on_result(state: &mut State, msg: Msg) -> Result<Vec<Effect>, Msg> {
-    let detail_id = state.nav.detail.as_ref().map(|d| d.id);
+    let detail_id = state.detail.as_ref().map(|d| d.id);
     let current = |id: u64| detail_id == Some(id);
     match msg {
         Msg::ObjectFetched { id, result } if current(id) => {
@@ -421,8 +381,8 @@ fn on_deleted(
     result: Result<(), crate::kube::Failure>,
 ) -> Vec<Effect> {
     match result {
-        Ok(()) => state.nav.info(format!("{what} deleted")),
-        Err(e) => state.nav.error(format!("delete {what}: {e}")),
+        Ok(()) => state.flash.info(format!("{what} deleted")),
+        Err(e) => state.flash.error(format!("delete {what}: {e}")),
     }
     kinds::refresh(state)
 }

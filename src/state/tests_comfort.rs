@@ -37,7 +37,7 @@ fn copy_pod_name_and_namespaced_name() {
     assert_eq!(selected.as_deref(), Some("db-migrate-0"));
     assert_eq!(copied(&press(&mut state, 'C')), ["db-migrate-0"]);
     assert_eq!(copied(&press(&mut state, 'W')), ["shop/db-migrate-0"]);
-    let flash = state.nav.flash.as_ref().map(|f| f.text.clone());
+    let flash = state.flash.as_ref().map(|f| f.text.clone());
     assert_eq!(
         flash.as_deref(),
         Some("copied shop/db-migrate-0 to the clipboard")
@@ -48,7 +48,7 @@ fn copy_pod_name_and_namespaced_name() {
 fn copy_yaml_needs_an_open_yaml_view() {
     let mut state = demo_state(false);
     assert_eq!(copied(&press(&mut state, 'Y')), Vec::<&str>::new());
-    assert!(state.nav.flash.as_ref().is_some_and(|f| f.error));
+    assert!(state.flash.as_ref().is_some_and(|f| f.error));
 
     update(
         &mut state,
@@ -59,12 +59,7 @@ fn copy_yaml_needs_an_open_yaml_view() {
         "metadata": {"name": "api-7d9f8b6c5-x2x9q", "namespace": "shop",
                      "managedFields": [{"manager": "kubectl"}]},
     });
-    let id = state
-        .nav
-        .detail
-        .as_ref()
-        .map(|d| d.id)
-        .expect("yaml view open");
+    let id = state.detail.as_ref().map(|d| d.id).expect("yaml view open");
     update(
         &mut state,
         Msg::ObjectFetched {
@@ -229,12 +224,12 @@ fn health_rounds_only_while_visible_and_at_most_every_30s() {
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
     );
-    assert!(state.nav.detail.is_some());
+    assert!(state.detail.is_some());
     assert!(
         checks(health::on_tick(&mut state)).is_empty(),
         "pane hidden"
     );
-    state.nav.detail = None;
+    state.detail = None;
     assert_eq!(checks(health::on_tick(&mut state)).len(), 1);
 }
 
@@ -270,8 +265,7 @@ fn copy_the_page_of_log_lines_on_screen() {
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)),
     );
-    let Some(super::detail::DetailView::Logs(logs)) =
-        state.nav.detail.as_mut().map(|d| &mut d.view)
+    let Some(super::detail::DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view)
     else {
         panic!("logs view open");
     };
@@ -282,8 +276,7 @@ fn copy_the_page_of_log_lines_on_screen() {
         copied(&press(&mut state, 'Y')),
         ["line 8\nline 9\nline 10\n"]
     );
-    if let Some(super::detail::DetailView::Logs(logs)) =
-        state.nav.detail.as_mut().map(|d| &mut d.view)
+    if let Some(super::detail::DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view)
     {
         logs.follow = false;
         logs.offset = 2;

@@ -45,7 +45,6 @@ fn command_line_opens_kinds_after_discovery() {
     );
     let effects = discovered(&mut state);
     let id = state
-        .nav
         .resource
         .as_ref()
         .map(|r| r.id)
@@ -67,9 +66,9 @@ fn command_line_opens_kinds_after_discovery() {
     // The filter works on other kinds' tables too.
     update(&mut state, key('/'));
     typed(&mut state, "zz");
-    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(0));
+    assert_eq!(state.resource.as_ref().map(|r| r.len()), Some(0));
     update(&mut state, code(KeyCode::Esc));
-    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(1));
+    assert_eq!(state.resource.as_ref().map(|r| r.len()), Some(1));
     // YAML and delete work on other kinds too.
     let effects = update(&mut state, key('y'));
     let path = "/apis/apps/v1/namespaces/shop/deployments/web".to_string();
@@ -95,7 +94,6 @@ fn command_line_opens_kinds_after_discovery() {
     );
     assert!(
         state
-            .nav
             .flash
             .as_ref()
             .is_some_and(|f| f.error && f.text.contains("forbidden"))
@@ -113,13 +111,13 @@ fn command_line_opens_kinds_after_discovery() {
     update(&mut state, key(':'));
     typed(&mut state, "gizmo");
     update(&mut state, code(KeyCode::Enter));
-    let flash = state.nav.flash.clone().expect("a message");
+    let flash = state.flash.clone().expect("a message");
     assert_eq!(
         flash.text,
         "the server doesn't have a resource type \"gizmo\""
     );
     update(&mut state, code(KeyCode::Esc));
-    assert!(state.nav.resource.is_none(), "Esc goes back to pods");
+    assert!(state.resource.is_none(), "Esc goes back to pods");
 }
 
 #[test]
@@ -130,7 +128,7 @@ fn command_line_switches_context_and_namespace_with_completion() {
     typed(&mut state, "ctx p");
     update(&mut state, code(KeyCode::Tab));
     assert_eq!(
-        state.nav.prompt.as_ref().map(|p| p.text.as_str()),
+        state.prompt.as_ref().map(|p| p.text.as_str()),
         Some("ctx prod")
     );
     let effects = update(&mut state, code(KeyCode::Enter));
@@ -153,7 +151,7 @@ fn command_line_switches_context_and_namespace_with_completion() {
     typed(&mut state, "ctx nope");
     update(&mut state, code(KeyCode::Enter));
     assert_eq!(
-        state.nav.flash.as_ref().map(|f| f.text.as_str()),
+        state.flash.as_ref().map(|f| f.text.as_str()),
         Some("context \"nope\" does not exist")
     );
 }
@@ -177,7 +175,7 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
     typed(&mut state, "deploy");
     update(&mut state, code(KeyCode::Enter));
     discovered(&mut state);
-    let id = state.nav.resource.as_ref().map(|r| r.id).expect("view");
+    let id = state.resource.as_ref().map(|r| r.id).expect("view");
     let table = parse_table(
         br#"{"kind":"Table","metadata":{"resourceVersion":"5"},"columnDefinitions":[{"name":"Name"},{"name":"Ready"}],
         "rows":[{"cells":["api","1/1"],"object":{"metadata":{"name":"api","namespace":"shop"}}},
@@ -198,7 +196,7 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
     ];
     let event = Event::Changes(changes);
     update(&mut state, Msg::Table { id, event });
-    let view = state.nav.resource.as_ref().expect("view");
+    let view = state.resource.as_ref().expect("view");
     let shown: Vec<_> = view.visible().iter().map(|r| r.cells.join(" ")).collect();
     assert_eq!(shown, ["db 0/1", "web 2/2"], "in the server's order");
     assert_eq!(
@@ -214,5 +212,5 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
             event: Event::Changes(vec![Change::Deleted(row("web", ""))]),
         },
     );
-    assert_eq!(state.nav.resource.as_ref().map(|r| r.len()), Some(2));
+    assert_eq!(state.resource.as_ref().map(|r| r.len()), Some(2));
 }

@@ -94,7 +94,7 @@ fn filter_is_incremental_and_esc_clears() {
     let mut state = started(false);
     update(&mut state, key('/'));
     assert_eq!(
-        state.nav.prompt.as_ref().map(|p| p.kind),
+        state.prompt.as_ref().map(|p| p.kind),
         Some(PromptKind::Filter)
     );
     typed(&mut state, "WEB");
@@ -103,7 +103,7 @@ fn filter_is_incremental_and_esc_clears() {
     assert_eq!(visible(&state), ["web-2"]);
     update(&mut state, code(KeyCode::Backspace));
     update(&mut state, code(KeyCode::Enter));
-    assert!(state.nav.prompt.is_none());
+    assert!(state.prompt.is_none());
     assert_eq!(
         visible(&state),
         ["web-1", "web-2"],
@@ -208,10 +208,10 @@ fn label_selector_rewatches_on_the_server() {
             label_selector: Some("app=web".into()),
         }]
     );
-    assert_eq!(state.nav.label_selector.as_deref(), Some("app=web"));
+    assert_eq!(state.label_selector.as_deref(), Some("app=web"));
     let effects = update(&mut state, code(KeyCode::Esc));
     assert!(matches!(effects.as_slice(), [Effect::WatchPods { .. }]));
-    assert_eq!(state.nav.label_selector, None);
+    assert_eq!(state.label_selector, None);
 }
 
 /// 100 000 pods: the first keystroke scans every row, the next ones refine.
@@ -258,12 +258,7 @@ fn filter_at_100k_rows_is_fast() {
 fn yaml_view_fetches_renders_and_drops_stale_results() {
     let mut state = started(false);
     let effects = update(&mut state, key('y'));
-    let id = state
-        .nav
-        .detail
-        .as_ref()
-        .map(|d| d.id)
-        .expect("a detail view");
+    let id = state.detail.as_ref().map(|d| d.id).expect("a detail view");
     assert_eq!(
         effects,
         vec![Effect::FetchObject {
@@ -280,7 +275,7 @@ fn yaml_view_fetches_renders_and_drops_stale_results() {
             result: Ok(json!({"stale": true})),
         },
     );
-    assert!(state.nav.detail.as_ref().is_some_and(|d| d.loading()));
+    assert!(state.detail.as_ref().is_some_and(|d| d.loading()));
     update(
         &mut state,
         Msg::ObjectFetched {
@@ -288,7 +283,7 @@ fn yaml_view_fetches_renders_and_drops_stale_results() {
             result: Ok(object),
         },
     );
-    let lines = |s: &State| match &s.nav.detail.as_ref().map(|d| &d.view) {
+    let lines = |s: &State| match &s.detail.as_ref().map(|d| &d.view) {
         Some(DetailView::Yaml { pane, .. }) => pane.lines.join("\n"),
         _ => String::new(),
     };
@@ -297,18 +292,18 @@ fn yaml_view_fetches_renders_and_drops_stale_results() {
     update(&mut state, key('m'));
     assert!(lines(&state).contains("managedFields"));
     update(&mut state, code(KeyCode::Esc));
-    assert!(state.nav.detail.is_none());
+    assert!(state.detail.is_none());
 }
 
 #[test]
 fn logs_pick_the_container_and_restart_streams() {
     let mut state = started(false);
     update(&mut state, key('l'));
-    let id = state.nav.detail.as_ref().map(|d| d.id).expect("logs view");
+    let id = state.detail.as_ref().map(|d| d.id).expect("logs view");
     // Toggling before the pod arrived keeps waiting for it (same id), then starts with it.
     update(&mut state, key('t'));
     update(&mut state, key('t'));
-    assert_eq!(state.nav.detail.as_ref().map(|d| d.id), Some(id));
+    assert_eq!(state.detail.as_ref().map(|d| d.id), Some(id));
     let pod = json!({"spec": {"containers": [{"name": "app"}, {"name": "proxy"}]}});
     let effects = update(
         &mut state,
@@ -342,21 +337,21 @@ fn logs_pick_the_container_and_restart_streams() {
     );
     // `c` opens the picker on the shown container; Esc closes it with nothing restarted.
     assert!(update(&mut state, key('c')).is_empty());
-    let picking = |s: &State| match s.nav.detail.as_ref().map(|d| &d.view) {
+    let picking = |s: &State| match s.detail.as_ref().map(|d| &d.view) {
         Some(DetailView::Logs(l)) => l.picking,
         _ => None,
     };
     assert_eq!(picking(&state), Some(0));
     assert!(update(&mut state, code(KeyCode::Esc)).is_empty());
     assert_eq!(picking(&state), None);
-    assert!(state.nav.detail.is_some(), "Esc closed only the picker");
+    assert!(state.detail.is_some(), "Esc closed only the picker");
     // Down then Enter picks the sidecar.
     update(&mut state, key('c'));
     update(&mut state, key('j'));
     assert_eq!(picking(&state), Some(1));
     let effects = update(&mut state, code(KeyCode::Enter));
     assert_eq!(picking(&state), None);
-    let new_id = state.nav.detail.as_ref().map(|d| d.id).expect("logs view");
+    let new_id = state.detail.as_ref().map(|d| d.id).expect("logs view");
     assert_ne!(new_id, id);
     assert_eq!(
         effects,
@@ -374,7 +369,7 @@ fn logs_pick_the_container_and_restart_streams() {
             lines: vec!["old".into()],
         },
     );
-    let len = |s: &State| match &s.nav.detail.as_ref().map(|d| &d.view) {
+    let len = |s: &State| match &s.detail.as_ref().map(|d| &d.view) {
         Some(DetailView::Logs(l)) => l.buffer.len(),
         _ => usize::MAX,
     };
@@ -396,9 +391,9 @@ fn logs_pick_the_container_and_restart_streams() {
 #[test]
 fn log_buffer_is_bounded_in_the_view() {
     let mut state = started(false);
-    state.nav.log_cap = 1000;
+    state.log_cap = 1000;
     update(&mut state, key('l'));
-    let id = state.nav.detail.as_ref().map(|d| d.id).expect("logs view");
+    let id = state.detail.as_ref().map(|d| d.id).expect("logs view");
     let pod = json!({"spec": {"containers": [{"name": "app"}]}});
     update(
         &mut state,
@@ -411,7 +406,7 @@ fn log_buffer_is_bounded_in_the_view() {
         let lines = (0..100).map(|i| format!("{batch}-{i}")).collect();
         update(&mut state, Msg::LogLines { id, lines });
     }
-    let Some(DetailView::Logs(logs)) = state.nav.detail.as_ref().map(|d| &d.view) else {
+    let Some(DetailView::Logs(logs)) = state.detail.as_ref().map(|d| &d.view) else {
         panic!("logs view");
     };
     assert_eq!(logs.buffer.len(), 1000);
@@ -423,11 +418,11 @@ fn log_buffer_is_bounded_in_the_view() {
 fn delete_asks_then_marks_terminating() {
     let mut state = started(false);
     assert!(update(&mut state, ctrl('d')).is_empty());
-    let confirm = state.nav.confirm.clone().expect("a dialog");
+    let confirm = state.confirm.clone().expect("a dialog");
     assert_eq!(confirm.target.describe(), "pod shop/api-1");
     // Keys other than y/n do nothing while the dialog is up.
     assert!(update(&mut state, key('j')).is_empty());
-    assert!(state.nav.confirm.is_some());
+    assert!(state.confirm.is_some());
     let effects = update(&mut state, key('y'));
     assert_eq!(
         effects,
@@ -456,15 +451,15 @@ fn delete_asks_then_marks_terminating() {
     // n cancels.
     update(&mut state, ctrl('d'));
     assert!(update(&mut state, key('n')).is_empty());
-    assert!(state.nav.confirm.is_none());
+    assert!(state.confirm.is_none());
 }
 
 #[test]
 fn delete_is_refused_when_readonly() {
     let mut state = started(true);
     assert!(update(&mut state, ctrl('d')).is_empty());
-    assert!(state.nav.confirm.is_none());
-    let flash = state.nav.flash.clone().expect("a message");
+    assert!(state.confirm.is_none());
+    let flash = state.flash.clone().expect("a message");
     assert!(
         flash.error && flash.text.contains("--readonly"),
         "{flash:?}"

@@ -1,5 +1,6 @@
 //! Keys inside detail views, sorting, the all-namespaces toggle and log stream results.
 
+use super::Notify;
 use super::detail::{self, DetailKind, DetailView};
 use super::filter::{SortColumn, SortOrder};
 use super::nav::{Prompt, PromptKind, restart_pods};
@@ -19,15 +20,14 @@ pub fn toggle_all_namespaces(state: &mut State) -> Vec<Effect> {
     if state.context.is_none() {
         return Vec::new();
     }
-    let selector = state.nav.label_selector.clone();
+    let selector = state.label_selector.clone();
     let target = match &state.namespace {
         Some(ns) => {
-            state.nav.last_namespace = Some(ns.clone());
+            state.last_namespace = Some(ns.clone());
             None
         }
         None => Some(
             state
-                .nav
                 .last_namespace
                 .clone()
                 .or_else(|| state.connection.as_ref().map(|c| c.namespace.clone()))
@@ -63,7 +63,7 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Close => detail::close(state),
         Action::Search => {
-            state.nav.prompt = Some(Prompt {
+            state.prompt = Some(Prompt {
                 kind: PromptKind::Search,
                 text: String::new(),
                 completions: Vec::new(),
@@ -85,7 +85,7 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// From one detail view to another of the same object (or delete it).
 fn switch_view(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(detail) = &state.nav.detail else {
+    let Some(detail) = &state.detail else {
         return Vec::new();
     };
     let same = matches!(
@@ -102,20 +102,20 @@ fn switch_view(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(DetailView::Logs(logs)) = state.nav.detail.as_ref().map(|d| &d.view) else {
+    let Some(DetailView::Logs(logs)) = state.detail.as_ref().map(|d| &d.view) else {
         return Vec::new();
     };
     match action {
         Action::Container => {
             if logs.containers.len() < 2 {
-                state.nav.info("this pod has one container");
+                state.flash.info("this pod has one container");
                 return Vec::new();
             }
             let current = logs
                 .containers
                 .iter()
                 .position(|c| Some(c) == logs.options.container.as_ref());
-            if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+            if let Some(DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view) {
                 logs.picking = Some(current.unwrap_or(0));
             }
             Vec::new()
@@ -133,7 +133,7 @@ fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
 /// Keys while the container picker is open: move, pick (Enter, or `c` again for the next one),
 /// or close it (Esc). `None` when no picker is open.
 fn pick_container(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) else {
+    let Some(DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view) else {
         return None;
     };
     let at = logs.picking?;
@@ -166,7 +166,7 @@ fn pick_container(state: &mut State, action: Action) -> Option<Vec<Effect>> {
 
 /// Scrolling, search jumps and view toggles that need no I/O.
 fn move_in_detail(state: &mut State, action: Action) {
-    let Some(detail) = state.nav.detail.as_mut() else {
+    let Some(detail) = state.detail.as_mut() else {
         return;
     };
     if action == Action::ManagedFields {
@@ -208,14 +208,14 @@ fn move_in_detail(state: &mut State, action: Action) {
 
 /// New log lines for the open logs view.
 pub fn on_log_lines(state: &mut State, lines: Vec<String>) {
-    if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+    if let Some(DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view) {
         logs.push(lines);
     }
 }
 
 /// The log stream ended.
 pub fn on_log_end(state: &mut State, error: Option<crate::kube::Failure>) {
-    if let Some(DetailView::Logs(logs)) = state.nav.detail.as_mut().map(|d| &mut d.view) {
+    if let Some(DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view) {
         logs.ended = Some(error.map_or_else(|| "stream ended".into(), |e| e.message));
     }
 }

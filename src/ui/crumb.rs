@@ -15,13 +15,12 @@ use crate::state::{Screen, State};
 pub fn parts(state: &State) -> Vec<String> {
     let mut parts = vec![state.context.clone().unwrap_or_else(|| "-".into())];
     parts.push(state.namespace.clone().unwrap_or_else(|| "all".into()));
-    let nav = &state.nav;
     match state.screen {
         Screen::Raw => return with(parts, "raw request"),
         Screen::RequestLog => return with(parts, "request log"),
         Screen::Main => {}
     }
-    match (&nav.detail, &nav.resource) {
+    match (&state.detail, &state.resource) {
         (Some(d), _) => {
             parts.push(d.target.resource.plural.clone());
             parts.push(d.target.name.clone());
@@ -49,7 +48,7 @@ pub fn text(state: &State) -> String {
 
 /// Draws the top line into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let left = match &state.nav.prompt {
+    let left = match &state.prompt {
         Some(prompt) => prompt_line(prompt),
         None => crumb_line(state),
     };
@@ -76,7 +75,7 @@ fn crumb_line(state: &State) -> Line<'static> {
         };
         spans.push(Span::styled(sanitize(p).into_owned(), style));
     }
-    if state.nav.detail.is_some() || state.nav.resource.is_some() || state.screen != Screen::Main {
+    if state.detail.is_some() || state.resource.is_some() || state.screen != Screen::Main {
         spans.push(Span::styled(
             "  (Esc back)",
             Style::new().fg(Color::DarkGray),
@@ -119,7 +118,7 @@ fn prompt_line(prompt: &Prompt) -> Line<'static> {
 }
 
 fn flash_line(state: &State) -> Line<'static> {
-    match &state.nav.flash {
+    match &state.flash {
         Some(flash) => {
             let colour = if flash.error {
                 Color::Red

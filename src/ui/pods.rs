@@ -94,7 +94,7 @@ fn pods_title(state: &State) -> Line<'static> {
             Style::new().fg(Color::Magenta),
         ));
     }
-    if let Some(selector) = &state.nav.label_selector {
+    if let Some(selector) = &state.label_selector {
         line.push_span(Span::styled(
             format!("-l {} ", sanitize(selector)),
             Style::new().fg(Color::Magenta),

@@ -14,12 +14,7 @@ fn key(c: char) -> Msg {
 }
 
 fn detail_id(state: &State) -> u64 {
-    state
-        .nav
-        .detail
-        .as_ref()
-        .map(|d| d.id)
-        .expect("a detail view")
+    state.detail.as_ref().map(|d| d.id).expect("a detail view")
 }
 
 fn pod_object() -> Value {
@@ -179,7 +174,6 @@ fn filter_prompt_and_resource_table() {
     };
     crate::state::kinds::open(&mut state, deploy);
     let id = state
-        .nav
         .resource
         .as_ref()
         .map(|r| r.id)
