@@ -7,6 +7,7 @@ pub mod describe;
 pub mod detail;
 pub mod filter;
 pub mod health;
+pub mod input;
 pub mod kinds;
 mod line_input;
 pub mod logs;
@@ -44,7 +45,7 @@ pub use streams::Problem;
 pub use crate::msg::Focus;
 
 use crate::config::ThemeName;
-use crate::keys::{Action, Keymap};
+use crate::keys::Keymap;
 use crate::kube::Failure;
 use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
@@ -287,7 +288,7 @@ impl State {
     }
 
     /// Starts over on `context`: new generations, empty lists, then connect and watch.
-    fn open_context(&mut self, context: String, namespace: Option<String>) -> Vec<Effect> {
+    pub(crate) fn open_context(&mut self, context: String, namespace: Option<String>) -> Vec<Effect> {
         self.context_gen += 1;
         self.context = Some(context.clone());
         self.connection = None;
@@ -315,7 +316,7 @@ impl State {
 
     /// Restarts the pods stream for `namespace` (`None` = all) with an optional server-side
     /// label selector.
-    fn watch_pods(&mut self, namespace: Option<String>, label_selector: Option<String>) -> Effect {
+    pub(crate) fn watch_pods(&mut self, namespace: Option<String>, label_selector: Option<String>) -> Effect {
         self.pods_gen += 1;
         self.namespace = namespace.clone();
         self.pods.clear();
@@ -353,37 +354,18 @@ pub fn window_title(state: &State) -> String {
 }
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time
-/// comes in with `Msg::Tick`).
+/// comes in with `Msg::Tick`). Every message is matched here once; results of an older
+/// generation or of a view that has closed are dropped.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let context_gen = state.context_gen;
+    let pods_gen = state.pods_gen;
+    let detail_id = state.detail.as_ref().map(|d| d.id);
+    let none = Vec::new;
     match msg {
-        Msg::Key(key) if state.screen == Screen::Raw && !state.help_open => {
-            raw_keys::on_key(state, key)
-        }
-        Msg::Key(key) => {
-            if let Some(effects) = nav::on_key(state, &key) {
-                return effects;
-            }
-            match state.keymap.action(&key) {
-                Some(action) => on_action(state, action),
-                None => Vec::new(),
-            }
-        }
-        Msg::RawResponse { id, result } => {
-            raw_keys::on_response(state, id, result);
-            Vec::new()
-        }
-        Msg::HistoryLoaded { context, entries } => {
-            raw_keys::on_history(state, context, entries);
-            Vec::new()
-        }
-        Msg::RequestLogged(record) => {
-            state.request_log.push(record);
-            state.dirty |= state.screen == Screen::RequestLog;
-            Vec::new()
-        }
+        Msg::Key(key) => input::on_key(state, key),
         Msg::Resize { .. } => {
             state.dirty = true;
-            Vec::new()
+            none()
         }
         Msg::Click { pane, row } => mouse::on_click(state, pane, row),
         Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
@@ -393,7 +375,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Health { context, result } => {
             health::on_result(state, context, result);
-            Vec::new()
+            none()
         }
         Msg::Contexts {
             contexts,
@@ -401,13 +383,87 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             namespace,
             error,
         } => on_contexts(state, contexts, selected, namespace, error),
-        other => match nav::on_result(state, other) {
-            Ok(effects) => effects,
-            Err(other) => {
-                on_task_result(state, other);
-                Vec::new()
+        Msg::Connected { generation, result } if generation == context_gen => {
+            state.dirty = true;
+            match result {
+                Ok(info) => {
+                    state.connection = Some(info);
+                    state.connection_error = None;
+                }
+                Err(e) => state.connection_error = Some(e),
             }
-        },
+            none()
+        }
+        Msg::Namespaces { generation, event } if generation == context_gen => {
+            state.dirty = true;
+            streams::on_namespaces(state, event);
+            none()
+        }
+        Msg::Version { generation, result } if generation == context_gen => {
+            state.dirty = true;
+            match result {
+                Ok((version, latency)) => {
+                    state.version = Some(VersionInfo { version, latency });
+                    state.version_error = None;
+                }
+                Err(e) => state.version_error = Some(e),
+            }
+            none()
+        }
+        Msg::Pods { generation, event } if generation == pods_gen => {
+            state.dirty = true;
+            streams::on_pods(state, event);
+            none()
+        }
+        Msg::Connected { .. }
+        | Msg::Namespaces { .. }
+        | Msg::Version { .. }
+        | Msg::Pods { .. } => none(),
+        Msg::ObjectFetched { id, result } if detail_id == Some(id) => {
+            state.dirty = true;
+            detail::on_object(state, result)
+        }
+        Msg::EventsFetched { id, result } if detail_id == Some(id) => {
+            state.dirty = true;
+            detail::on_events(state, result);
+            none()
+        }
+        Msg::LogLines { id, lines } if detail_id == Some(id) => {
+            state.dirty = true;
+            views::on_log_lines(state, lines);
+            none()
+        }
+        Msg::LogEnded { id, error } if detail_id == Some(id) => {
+            state.dirty = true;
+            views::on_log_end(state, error);
+            none()
+        }
+        Msg::ObjectFetched { .. }
+        | Msg::EventsFetched { .. }
+        | Msg::LogLines { .. }
+        | Msg::LogEnded { .. } => none(),
+        Msg::Deleted { what, result } => {
+            state.dirty = true;
+            nav::on_deleted(state, what, result)
+        }
+        Msg::Discovered { generation, result } => kinds::on_discovered(state, generation, result),
+        Msg::Table { id, event } => {
+            kinds::on_table(state, id, event);
+            none()
+        }
+        Msg::RawResponse { id, result } => {
+            raw_keys::on_response(state, id, result);
+            none()
+        }
+        Msg::HistoryLoaded { context, entries } => {
+            raw_keys::on_history(state, context, entries);
+            none()
+        }
+        Msg::RequestLogged(record) => {
+            state.request_log.push(record);
+            state.dirty |= state.screen == Screen::RequestLog;
+            none()
+        }
     }
 }
 
@@ -449,163 +505,5 @@ fn on_contexts(
             state.hint = Some("no current context: pick one and press Enter".into());
             Vec::new()
         }
-    }
-}
-
-/// Opens the help overlay at its top.
-pub(crate) fn open_help(state: &mut State) {
-    state.help_open = true;
-    state.help_scroll = 0;
-}
-
-/// Keys while help is open: close it, or scroll it (the overlay clamps the offset to what it
-/// has to show).
-fn scroll_help(state: &mut State, action: Action) {
-    let last = state.keymap.help().len();
-    let scroll = &mut state.help_scroll;
-    match action {
-        Action::Help | Action::Close => state.help_open = false,
-        Action::Down => *scroll = (*scroll + 1).min(last),
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = (*scroll + 10).min(last),
-        Action::PageUp => *scroll = scroll.saturating_sub(10),
-        Action::Top => *scroll = 0,
-        Action::Bottom => *scroll = last,
-        _ => return,
-    }
-    state.dirty = true;
-}
-
-fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
-    if action == Action::Quit {
-        return vec![Effect::Quit];
-    }
-    if state.help_open {
-        scroll_help(state, action);
-        return Vec::new();
-    }
-    state.dirty = true;
-    if copy::is_copy(action) && state.screen == Screen::Main && state.prompt.is_none() {
-        return copy::on_copy(state, action);
-    }
-    if action != Action::Help
-        && state.screen == Screen::Main
-        && let Some(effects) = nav::on_action(state, action)
-    {
-        return effects;
-    }
-    match action {
-        Action::Help => open_help(state),
-        Action::FocusNext => state.focus = state.focus.next(),
-        Action::FocusPrev => state.focus = state.focus.prev(),
-        Action::RawRequest => raw_keys::open(state),
-        Action::RequestLog => state.screen = Screen::RequestLog,
-        Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
-        Action::Select if state.screen == Screen::Main => return select(state),
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => move_cursor(state, action),
-        _ => state.dirty = false,
-    }
-    Vec::new()
-}
-
-/// Up/down/page/top/bottom in the focused pane (or the request log).
-fn move_cursor(state: &mut State, action: Action) {
-    let log_len = state.request_log.len();
-    let (cursor, len) = match state.focus {
-        _ if state.screen == Screen::RequestLog => (&mut state.request_log.cursor, log_len),
-        Focus::Contexts => (&mut state.contexts_cursor, state.contexts.len()),
-        Focus::Namespaces => {
-            let len = state.namespace_entries();
-            (&mut state.namespaces_cursor, len)
-        }
-        Focus::Pods => {
-            let len = state.pods.visible_len();
-            (&mut state.pods.cursor, len)
-        }
-    };
-    match action {
-        Action::Up => cursor.step(-1, len),
-        Action::Down => cursor.step(1, len),
-        Action::PageUp => cursor.page(-1, len),
-        Action::PageDown => cursor.page(1, len),
-        Action::Top => cursor.select(0, len),
-        Action::Bottom => cursor.select(usize::MAX, len),
-        _ => {}
-    }
-}
-
-/// Enter: open the context or namespace under the cursor.
-fn select(state: &mut State) -> Vec<Effect> {
-    match state.focus {
-        Focus::Contexts => {
-            let Some(info) = state.contexts.get(state.contexts_cursor.selected()) else {
-                return Vec::new();
-            };
-            let name = info.name.clone();
-            let namespace = namespace_for(state, info);
-            state.open_context(name, namespace)
-        }
-        Focus::Namespaces if state.context.is_some() => {
-            let namespace = match state.namespaces_cursor.selected() {
-                0 => None,
-                n => state.namespaces.get(n - 1).cloned(),
-            };
-            let mut effects = vec![state.watch_pods(namespace, None)];
-            // A resource table follows the namespace, like the pods do.
-            effects.extend(kinds::reopen(state));
-            effects
-        }
-        Focus::Namespaces | Focus::Pods => Vec::new(),
-    }
-}
-
-/// Namespace to watch after picking context `info` in the contexts pane.
-fn namespace_for(state: &State, info: &ContextInfo) -> Option<String> {
-    let first_open = state.context.is_none();
-    // Stay on "all" if the user chose it (or started with -A).
-    let viewing_all = !first_open && state.namespace.is_none();
-    if viewing_all || (first_open && state.opts.all_namespaces) {
-        return None;
-    }
-    let requested = state.requested_namespace.clone().filter(|_| first_open);
-    requested.or_else(|| Some(info.namespace.clone().unwrap_or_else(|| "default".into())))
-}
-
-/// Results of background tasks, dropped when they belong to an older generation.
-fn on_task_result(state: &mut State, msg: Msg) {
-    let current = match &msg {
-        Msg::Connected { generation, .. }
-        | Msg::Namespaces { generation, .. }
-        | Msg::Version { generation, .. } => *generation == state.context_gen,
-        Msg::Pods { generation, .. } => *generation == state.pods_gen,
-        _ => false,
-    };
-    if !current {
-        return;
-    }
-    state.dirty = true;
-    match msg {
-        Msg::Connected { result, .. } => match result {
-            Ok(info) => {
-                state.connection = Some(info);
-                state.connection_error = None;
-            }
-            Err(e) => state.connection_error = Some(e),
-        },
-        Msg::Namespaces { event, .. } => streams::on_namespaces(state, event),
-        Msg::Version { result, .. } => match result {
-            Ok((version, latency)) => {
-                state.version = Some(VersionInfo { version, latency });
-                state.version_error = None;
-            }
-            Err(e) => state.version_error = Some(e),
-        },
-        Msg::Pods { event, .. } => streams::on_pods(state, event),
-        _ => {}
     }
 }

@@ -1,11 +1,11 @@
 //! The prompt (filter, command line, search), the delete dialog and one-line messages, and the
 //! pods-table actions that open them.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use super::detail::{self, DetailKind, ObjectRef};
 use super::kinds;
-use super::{Effect, Focus, Msg, State, command, filter};
+use super::{Effect, Focus, State, command, filter};
 use crate::keys::Action;
 
 /// Which line the prompt edits.
@@ -65,24 +65,8 @@ impl Notify for Option<Flash> {
     }
 }
 
-/// Keys the dialog or prompt consume before the keymap sees them.
-pub fn on_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if state.confirm.is_some() {
-        if ctrl {
-            return None;
-        }
-        state.dirty = true;
-        return Some(on_confirm_key(state, key.code));
-    }
-    if state.prompt.is_some() && !ctrl {
-        state.dirty = true;
-        return Some(on_prompt_key(state, key.code));
-    }
-    None
-}
-
-fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+/// A plain key while the delete dialog is open.
+pub(super) fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     match code {
         KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
             let Some(confirm) = state.confirm.take() else {
@@ -99,7 +83,8 @@ fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     }
 }
 
-fn on_prompt_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+/// A plain key while the prompt is open: text, Tab completion, Enter or Esc.
+pub(super) fn on_prompt_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     let Some(prompt) = state.prompt.as_mut() else {
         return Vec::new();
     };
@@ -209,23 +194,14 @@ fn open_prompt(state: &mut State, kind: PromptKind, text: String) {
     });
 }
 
-/// Actions handled here; `None` leaves them to the panes.
-pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    state.flash = None;
-    if state.detail.is_some() {
-        return Some(super::views::on_detail_action(state, action));
-    }
-    if action == Action::Command {
-        open_prompt(state, PromptKind::Command, String::new());
-        return Some(kinds::ensure_discovery(state));
-    }
-    if state.resource.is_some() && state.focus == Focus::Pods {
-        return kinds::on_action(state, action);
-    }
-    on_pods_action(state, action)
+/// `:` opens the command line (and asks for discovery, which `:kind` needs).
+pub(super) fn open_command(state: &mut State) -> Vec<Effect> {
+    open_prompt(state, PromptKind::Command, String::new());
+    kinds::ensure_discovery(state)
 }
 
-fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+/// Actions on the pods table (and the panes beside it); `None` leaves them to the panes.
+pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     use filter::SortColumn as C;
     let column = match action {
         Action::SortName => Some(C::Name),
@@ -252,6 +228,11 @@ fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             Some(on_selected_pod(state, action))
         }
         Action::Close if state.focus == Focus::Pods => clear_filters(state),
+        // Ctrl-R lists the pods again (a fresh list repairs anything the watch missed).
+        Action::Refresh => {
+            let (namespace, selector) = (state.namespace.clone(), state.label_selector.clone());
+            Some(vec![restart_pods(state, namespace, selector)])
+        }
         _ => None,
     }
 }
@@ -332,50 +313,8 @@ fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     }]
 }
 
-/// Task results for the views here; other messages are left alone (returned).
-pub fn on_result(state: &mut State, msg: Msg) -> Result<Vec<Effect>, Msg> {
-    let detail_id = state.detail.as_ref().map(|d| d.id);
-    let current = |id: u64| detail_id == Some(id);
-    match msg {
-        Msg::ObjectFetched { id, result } if current(id) => {
-            state.dirty = true;
-            Ok(detail::on_object(state, result))
-        }
-        Msg::EventsFetched { id, result } if current(id) => {
-            state.dirty = true;
-            detail::on_events(state, result);
-            Ok(Vec::new())
-        }
-        Msg::LogLines { id, lines } if current(id) => {
-            state.dirty = true;
-            super::views::on_log_lines(state, lines);
-            Ok(Vec::new())
-        }
-        Msg::LogEnded { id, error } if current(id) => {
-            state.dirty = true;
-            super::views::on_log_end(state, error);
-            Ok(Vec::new())
-        }
-        Msg::ObjectFetched { .. }
-        | Msg::EventsFetched { .. }
-        | Msg::LogLines { .. }
-        | Msg::LogEnded { .. } => Ok(Vec::new()),
-        Msg::Deleted { what, result } => {
-            state.dirty = true;
-            Ok(on_deleted(state, what, result))
-        }
-        Msg::Discovered { generation, result } => {
-            Ok(kinds::on_discovered(state, generation, result))
-        }
-        Msg::Table { id, event } => {
-            kinds::on_table(state, id, event);
-            Ok(Vec::new())
-        }
-        other => Err(other),
-    }
-}
-
-fn on_deleted(
+/// A delete finished: say so, and list an open resource table again.
+pub(super) fn on_deleted(
     state: &mut State,
     what: String,
     result: Result<(), crate::kube::Failure>,

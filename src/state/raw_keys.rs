@@ -123,7 +123,9 @@ fn on_action(state: &mut State, action: Action, key: &KeyEvent) -> Vec<Effect> {
         Action::Quit if key.modifiers.contains(KeyModifiers::CONTROL) => {
             return vec![Effect::Quit];
         }
-        Action::Help => super::open_help(state),
+        Action::Help => {
+            super::input::open_help(state);
+        }
         Action::FocusNext => raw.move_focus(1),
         Action::FocusPrev => raw.move_focus(-1),
         Action::RawSend | Action::Select => return send(state),

@@ -1,0 +1,235 @@
+//! Who gets a key. The input mode is computed once per key, the topmost thing on screen first
+//! (Help > Confirm > Prompt > Raw > Request log > Detail > Resource > Panes), and each
+//! `(mode, action)` pair is handled in one place below.
+
+use crossterm::event::{KeyEvent, KeyModifiers};
+
+use super::{Focus, Screen, State, copy, kinds, nav, raw_keys, views};
+use crate::keys::Action;
+use crate::kube::kubeconfig::ContextInfo;
+use crate::msg::Effect;
+
+/// What has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The help overlay: movement scrolls it, the rest closes it or quits.
+    Help,
+    /// The delete dialog: y/n.
+    Confirm,
+    /// The one-line editor (filter, command line, search): printable keys are text.
+    Prompt,
+    /// The raw-request pane: typing goes to its fields first.
+    Raw,
+    RequestLog,
+    /// A YAML, describe or logs view.
+    Detail,
+    /// The table of another kind, focused.
+    Resource,
+    /// Contexts, namespaces and pods.
+    Panes,
+}
+
+/// The mode the next key goes to.
+pub fn mode(state: &State) -> Mode {
+    if state.help_open {
+        Mode::Help
+    } else if state.confirm.is_some() {
+        Mode::Confirm
+    } else if state.prompt.is_some() {
+        Mode::Prompt
+    } else if state.screen == Screen::Raw {
+        Mode::Raw
+    } else if state.screen == Screen::RequestLog {
+        Mode::RequestLog
+    } else if state.detail.is_some() {
+        Mode::Detail
+    } else if state.resource.is_some() && state.focus == Focus::Pods {
+        Mode::Resource
+    } else {
+        Mode::Panes
+    }
+}
+
+/// A key press.
+pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let mode = mode(state);
+    // Text modes see plain keys before the keymap, so letters bound elsewhere can be typed;
+    // ctrl chords still reach the keymap (ctrl-c quits everywhere).
+    let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
+    match mode {
+        Mode::Raw => return raw_keys::on_key(state, key),
+        Mode::Confirm if plain => {
+            state.dirty = true;
+            return nav::on_confirm_key(state, key.code);
+        }
+        Mode::Prompt if plain => {
+            state.dirty = true;
+            return nav::on_prompt_key(state, key.code);
+        }
+        _ => {}
+    }
+    match state.keymap.action(&key) {
+        Some(action) => on_action(state, mode, action),
+        None => Vec::new(),
+    }
+}
+
+/// An action in `mode` (also what the mouse wheel sends).
+pub fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
+    if action == Action::Quit {
+        return vec![Effect::Quit];
+    }
+    state.dirty = true;
+    match mode {
+        Mode::Help => {
+            scroll_help(state, action);
+            Vec::new()
+        }
+        // Only ctrl chords get here; no other chord means anything over a dialog or prompt.
+        Mode::Confirm | Mode::Prompt => {
+            state.dirty = false;
+            Vec::new()
+        }
+        // Keys reach the raw pane through `on_key`, and the mouse does not scroll it.
+        Mode::Raw => Vec::new(),
+        Mode::RequestLog => common(state, action),
+        Mode::Detail => {
+            state.flash = None;
+            match action {
+                a if copy::is_copy(a) => copy::on_copy(state, a),
+                Action::Help => open_help(state),
+                _ => views::on_detail_action(state, action),
+            }
+        }
+        Mode::Resource => {
+            state.flash = None;
+            match action {
+                a if copy::is_copy(a) => copy::on_copy(state, a),
+                Action::Command => nav::open_command(state),
+                _ => match kinds::on_action(state, action) {
+                    Some(effects) => effects,
+                    None => common(state, action),
+                },
+            }
+        }
+        Mode::Panes => {
+            state.flash = None;
+            match action {
+                a if copy::is_copy(a) => copy::on_copy(state, a),
+                Action::Command => nav::open_command(state),
+                _ => match nav::on_pods_action(state, action) {
+                    Some(effects) => effects,
+                    None => common(state, action),
+                },
+            }
+        }
+    }
+}
+
+/// What every screen below the overlays answers the same way.
+fn common(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Help => return open_help(state),
+        Action::FocusNext => state.focus = state.focus.next(),
+        Action::FocusPrev => state.focus = state.focus.prev(),
+        Action::RawRequest => raw_keys::open(state),
+        Action::RequestLog => state.screen = Screen::RequestLog,
+        Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
+        Action::Select if state.screen == Screen::Main => return select(state),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_cursor(state, action),
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+/// Opens the help overlay at its top.
+pub(crate) fn open_help(state: &mut State) -> Vec<Effect> {
+    state.help_open = true;
+    state.help_scroll = 0;
+    Vec::new()
+}
+
+/// Keys while help is open: close it, or scroll it (the overlay clamps the offset to what it
+/// has to show).
+fn scroll_help(state: &mut State, action: Action) {
+    let last = state.keymap.help().len();
+    let scroll = &mut state.help_scroll;
+    match action {
+        Action::Help | Action::Close => state.help_open = false,
+        Action::Down => *scroll = (*scroll + 1).min(last),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = (*scroll + 10).min(last),
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::Top => *scroll = 0,
+        Action::Bottom => *scroll = last,
+        _ => state.dirty = false,
+    }
+}
+
+/// Up/down/page/top/bottom in the focused pane (or the request log).
+fn move_cursor(state: &mut State, action: Action) {
+    let log_len = state.request_log.len();
+    let (cursor, len) = match state.focus {
+        _ if state.screen == Screen::RequestLog => (&mut state.request_log.cursor, log_len),
+        Focus::Contexts => (&mut state.contexts_cursor, state.contexts.len()),
+        Focus::Namespaces => {
+            let len = state.namespace_entries();
+            (&mut state.namespaces_cursor, len)
+        }
+        Focus::Pods => {
+            let len = state.pods.visible_len();
+            (&mut state.pods.cursor, len)
+        }
+    };
+    match action {
+        Action::Up => cursor.step(-1, len),
+        Action::Down => cursor.step(1, len),
+        Action::PageUp => cursor.page(-1, len),
+        Action::PageDown => cursor.page(1, len),
+        Action::Top => cursor.select(0, len),
+        Action::Bottom => cursor.select(usize::MAX, len),
+        _ => {}
+    }
+}
+
+/// Enter: open the context or namespace under the cursor.
+fn select(state: &mut State) -> Vec<Effect> {
+    match state.focus {
+        Focus::Contexts => {
+            let Some(info) = state.contexts.get(state.contexts_cursor.selected()) else {
+                return Vec::new();
+            };
+            let name = info.name.clone();
+            let namespace = namespace_for(state, info);
+            state.open_context(name, namespace)
+        }
+        Focus::Namespaces if state.context.is_some() => {
+            let namespace = match state.namespaces_cursor.selected() {
+                0 => None,
+                n => state.namespaces.get(n - 1).cloned(),
+            };
+            let mut effects = vec![state.watch_pods(namespace, None)];
+            // A resource table follows the namespace, like the pods do.
+            effects.extend(kinds::reopen(state));
+            effects
+        }
+        Focus::Namespaces | Focus::Pods => Vec::new(),
+    }
+}
+
+/// Namespace to watch after picking context `info` in the contexts pane.
+fn namespace_for(state: &State, info: &ContextInfo) -> Option<String> {
+    let first_open = state.context.is_none();
+    // Stay on "all" if the user chose it (or started with -A).
+    let viewing_all = !first_open && state.namespace.is_none();
+    if viewing_all || (first_open && state.opts.all_namespaces) {
+        return None;
+    }
+    let requested = state.requested_namespace.clone().filter(|_| first_open);
+    requested.or_else(|| Some(info.namespace.clone().unwrap_or_else(|| "default".into())))
+}
