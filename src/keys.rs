@@ -191,6 +191,15 @@ impl Keymap {
     pub fn help(&self) -> &[HelpEntry] {
         &self.help
     }
+
+    /// The key names bound to `action` as the map spells them (`["q", "ctrl-c"]`); empty when
+    /// it has none.
+    pub fn keys_for(&self, action: Action) -> &[String] {
+        self.help
+            .iter()
+            .find(|e| e.action == action)
+            .map_or(&[], |e| e.keys.as_slice())
+    }
 }
 
 fn chord_of(key: &KeyEvent) -> Chord {

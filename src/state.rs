@@ -288,7 +288,11 @@ impl State {
     }
 
     /// Starts over on `context`: new generations, empty lists, then connect and watch.
-    pub(crate) fn open_context(&mut self, context: String, namespace: Option<String>) -> Vec<Effect> {
+    pub(crate) fn open_context(
+        &mut self,
+        context: String,
+        namespace: Option<String>,
+    ) -> Vec<Effect> {
         self.context_gen += 1;
         self.context = Some(context.clone());
         self.connection = None;
@@ -316,7 +320,11 @@ impl State {
 
     /// Restarts the pods stream for `namespace` (`None` = all) with an optional server-side
     /// label selector.
-    pub(crate) fn watch_pods(&mut self, namespace: Option<String>, label_selector: Option<String>) -> Effect {
+    pub(crate) fn watch_pods(
+        &mut self,
+        namespace: Option<String>,
+        label_selector: Option<String>,
+    ) -> Effect {
         self.pods_gen += 1;
         self.namespace = namespace.clone();
         self.pods.clear();
@@ -415,10 +423,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             streams::on_pods(state, event);
             none()
         }
-        Msg::Connected { .. }
-        | Msg::Namespaces { .. }
-        | Msg::Version { .. }
-        | Msg::Pods { .. } => none(),
+        Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {
+            none()
+        }
         Msg::ObjectFetched { id, result } if detail_id == Some(id) => {
             state.dirty = true;
             detail::on_object(state, result)

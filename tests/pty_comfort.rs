@@ -38,6 +38,9 @@ fn key_override_copy_and_title() {
         out.contains("\u{1b}]0;kr8s-tui: demo/"),
         "window title names the context"
     );
+    // The status bar's hints follow the override.
+    let screen = app.wait_text("x quit", WAIT);
+    assert!(!screen.contains("q quit"), "{screen}");
     app.send("?");
     app.wait_text("ctrl-y", WAIT);
     app.send("\u{1b}");

@@ -27,7 +27,7 @@ pub struct Status {
     pub code: u16,
     /// Field causes (422), the exit code of an exec, or how long to wait (429).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<StatusDetails>,
+    pub details: Option<Box<StatusDetails>>,
 }
 
 /// `Status.details` (meta/v1 `StatusDetails`).
@@ -213,7 +213,7 @@ pub struct Failure {
     /// The whole message, as [`KubeError`] words it.
     pub message: String,
     /// The server's Status details (422 field causes, 429 retry time), when it sent any.
-    pub details: Option<StatusDetails>,
+    pub details: Option<Box<StatusDetails>>,
 }
 
 impl Failure {

@@ -233,3 +233,36 @@ fn namespace_for(state: &State, info: &ContextInfo) -> Option<String> {
     let requested = state.requested_namespace.clone().filter(|_| first_open);
     requested.or_else(|| Some(info.namespace.clone().unwrap_or_else(|| "default".into())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::StartOptions;
+    use crate::state::nav::{Prompt, PromptKind};
+
+    /// Whatever is on top has the keyboard.
+    #[test]
+    fn the_topmost_thing_has_the_keyboard() {
+        let mut state = State::new(StartOptions::default());
+        assert_eq!(mode(&state), Mode::Panes);
+        state.screen = Screen::RequestLog;
+        assert_eq!(mode(&state), Mode::RequestLog);
+        state.screen = Screen::Raw;
+        assert_eq!(mode(&state), Mode::Raw);
+        state.prompt = Some(Prompt {
+            kind: PromptKind::Filter,
+            text: String::new(),
+            completions: Vec::new(),
+        });
+        assert_eq!(mode(&state), Mode::Prompt);
+        state.help_open = true;
+        assert_eq!(mode(&state), Mode::Help);
+        // ctrl-c quits from any mode; a plain `q` typed into the prompt is text.
+        state.help_open = false;
+        let q = KeyEvent::new(crossterm::event::KeyCode::Char('q'), KeyModifiers::NONE);
+        assert!(on_key(&mut state, q).is_empty());
+        assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("q"));
+        let ctrl_c = KeyEvent::new(crossterm::event::KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(on_key(&mut state, ctrl_c), vec![Effect::Quit]);
+    }
+}

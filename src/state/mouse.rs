@@ -51,7 +51,11 @@ pub fn on_scroll(state: &mut State, pane: Focus, delta: isize) -> Vec<Effect> {
     let action = if delta < 0 { Action::Up } else { Action::Down };
     let mut effects = Vec::new();
     for _ in 0..delta.unsigned_abs() {
-        effects.extend(super::input::on_action(state, super::input::mode(state), action));
+        effects.extend(super::input::on_action(
+            state,
+            super::input::mode(state),
+            action,
+        ));
     }
     effects
 }

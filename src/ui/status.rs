@@ -90,6 +90,75 @@ pub fn problem_words(
     }
 }
 
+/// The most useful keys of the screen, as the keymap in effect binds them: "<tab> next pane
+/// <enter> open / filter …". An action with no key is left out.
+fn hints(state: &State) -> String {
+    use crate::keys::Action as A;
+    let map = &state.keymap;
+    let first = |a: A| map.keys_for(a).first().map(|k| key_label(k));
+    let hints: &[(&[A], &str)] = match state.screen {
+        Screen::Main => &[
+            (&[A::FocusNext], "next pane"),
+            (&[A::Select], "open"),
+            (&[A::Search], "filter"),
+            (&[A::Command], "command"),
+            (&[A::Yaml, A::Describe, A::Logs], "yaml/describe/logs"),
+            (&[A::RawRequest], "raw"),
+            (&[A::Help], "help"),
+            (&[A::Quit], "quit"),
+        ],
+        Screen::Raw => &[
+            (&[A::FocusNext], "next field"),
+            (&[A::Select], "send"),
+            (&[A::Close], "back"),
+        ],
+        Screen::RequestLog => &[
+            (&[A::Down, A::Up], "move"),
+            (&[A::Close], "back"),
+            (&[A::Help], "help"),
+            (&[A::Quit], "quit"),
+        ],
+    };
+    let mut line = String::new();
+    for (actions, label) in hints {
+        let keys: Option<Vec<String>> = actions.iter().map(|a| first(*a)).collect();
+        if let Some(keys) = keys {
+            line.push_str(&format!(" {} {label} ", keys.join("/")));
+        }
+    }
+    // The raw pane takes printable keys as text: only a ctrl chord quits there.
+    if state.screen == Screen::Raw
+        && let Some(quit) = map
+            .keys_for(A::Quit)
+            .iter()
+            .find(|k| k.starts_with("ctrl-"))
+    {
+        line.push_str(&format!(" {quit} quit "));
+    }
+    line.trim_end().to_string()
+}
+
+/// How a key name reads in the hints: named keys in angle brackets (`<tab>`), characters and
+/// chords as they are (`/`, `ctrl-c`).
+fn key_label(key: &str) -> String {
+    let named = [
+        "tab",
+        "enter",
+        "esc",
+        "space",
+        "backspace",
+        "up",
+        "down",
+        "left",
+        "right",
+    ];
+    if named.contains(&key) || key == "shift-tab" {
+        format!("<{key}>")
+    } else {
+        key.to_string()
+    }
+}
+
 /// The last error, else a hint, else the most useful keys.
 fn message_line(state: &State) -> Line<'static> {
     if let Some(error) = state.current_error() {
@@ -109,13 +178,7 @@ fn message_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::Yellow),
         );
     }
-    let keys = match state.screen {
-        Screen::Main => {
-            " <tab> next pane  <enter> open  / filter  : command  y/d/l yaml/describe/logs  R raw  ? help  q quit"
-        }
-        Screen::Raw => " <tab> next field  <enter> send  <esc> back  ctrl-c quit",
-        Screen::RequestLog => " j/k move  <esc> back  ? help  q quit",
-    };
+    let keys = hints(state);
     Line::styled(keys, Style::new().fg(Color::DarkGray))
 }
 
@@ -188,5 +251,34 @@ mod tests {
         let due = start.checked_add(jiff::SignedDuration::from_secs(3));
         update(&mut state, Msg::Tick(due.expect("in range")));
         assert!(line(&state).contains("(retrying…)"), "{}", line(&state));
+    }
+
+    /// The hints name the keys in effect: an override in `[keys]` shows in the status bar.
+    #[test]
+    fn hints_follow_the_keymap() {
+        let mut state = demo_state(false);
+        let line =
+            |state: &crate::state::State| draw(120, 2, |f| super::render(f, f.area(), state));
+        assert!(line(&state).contains("? help  q quit"), "{}", line(&state));
+        let overrides = [
+            (
+                "quit".to_string(),
+                vec!["x".to_string(), "ctrl-c".to_string()],
+            ),
+            ("raw_request".to_string(), vec!["alt-r".to_string()]),
+        ];
+        let (keymap, errors) = state
+            .keymap
+            .with_overrides(&overrides.into_iter().collect());
+        assert!(errors.is_empty(), "{errors:?}");
+        state.keymap = keymap;
+        let shown = line(&state);
+        assert!(
+            shown.contains("x quit") && !shown.contains("q quit"),
+            "{shown}"
+        );
+        assert!(shown.contains("alt-r raw"), "{shown}");
+        state.screen = crate::state::Screen::Raw;
+        assert!(line(&state).contains("ctrl-c quit"), "{}", line(&state));
     }
 }
