@@ -45,10 +45,10 @@ async fn open_deploy(app: &mut Harness) {
     let want = server_table(app).await;
     assert!(!want.rows.is_empty(), "the demo has deployments");
     app.until("the deployments table", WAIT, |s| {
-        s.nav.resource.as_ref().is_some_and(|v| v.live) && shown(s) == Some(table_key(&want))
+        s.resource.as_ref().is_some_and(|v| v.live) && shown(s) == Some(table_key(&want))
     })
     .await;
-    let view = app.state.nav.resource.as_ref().expect("a resource view");
+    let view = app.state.resource.as_ref().expect("a resource view");
     assert_eq!(view.resource.plural, "deployments");
     assert_eq!(view.namespace, None, "all namespaces, as the pods");
     assert_eq!(
@@ -77,16 +77,14 @@ fn table_key(t: &ResourceTable) -> Shown {
 
 /// The open resource view's table, if any.
 fn shown(s: &State) -> Option<Shown> {
-    s.nav
-        .resource
+    s.resource
         .as_ref()
         .and_then(|v| v.table.as_ref())
         .map(table_key)
 }
 
 fn view_error(s: &State) -> Option<String> {
-    s.nav
-        .resource
+    s.resource
         .as_ref()
         .and_then(|v| v.error.as_ref())
         .map(|p| p.message().to_string())
@@ -154,7 +152,7 @@ async fn deploy_table_recovers_from_an_apiserver_restart_and_shows_the_outage() 
     assert!(shown_error.retry_at.is_some(), "a retry is scheduled");
     let took = until_table_exact(&mut app, Duration::from_secs(2)).await;
     eprintln!("deployments exact and error cleared {took:?} after the server returned");
-    let view = app.state.nav.resource.as_ref().expect("view");
+    let view = app.state.resource.as_ref().expect("view");
     assert!(view.live, "the table is live again");
     assert_eq!(
         app.table_relists, relists,
@@ -213,7 +211,7 @@ async fn deploy_table_lists_again_after_410_and_settles() {
     })
     .await;
     assert_eq!(app.table_relists, settled, "no relist once the watch holds");
-    assert!(app.state.nav.resource.as_ref().is_some_and(|v| v.live));
+    assert!(app.state.resource.as_ref().is_some_and(|v| v.live));
 }
 
 #[tokio::test]
