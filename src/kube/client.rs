@@ -4,18 +4,20 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod list;
+mod stream;
+
 use bytes::Bytes;
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use http::{HeaderMap, Method};
 use secrecy::ExposeSecret;
-use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticator, ConnectionConfig};
 use super::error::KubeError;
 use super::tls;
 use super::url::strip_query;
-use super::url::{construct_path, encode_query_value, with_query};
-use super::wire::{INCLUDE_METADATA, JSON, TABLE_ACCEPT, decode_json, lines};
+use super::url::{construct_path, with_query};
+use super::wire::{JSON, decode_json};
 
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -266,151 +268,6 @@ impl Client {
         Ok((info, resp.latency))
     }
 
-    /// One page of a list at `path` (e.g. `/api/v1/pods`).
-    pub async fn list_page<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        params: &ListParams,
-    ) -> Result<ListPage<T>, KubeError> {
-        let body = self.list_page_raw(path, params).await?;
-        decode_list(&body, path)
-    }
-
-    /// One page of a list, undecoded: callers that pipeline pages read the `continue` token with
-    /// [`list_head`] and decode the items elsewhere with [`decode_list`].
-    pub async fn list_page_raw(&self, path: &str, params: &ListParams) -> Result<Bytes, KubeError> {
-        let full = with_query(path, &params.query());
-        let resp = self
-            .send_path(&Method::GET, &full, None, None)
-            .await?
-            .error_for_status()?;
-        Ok(resp.body)
-    }
-
-    /// One page of a list as the server prints it (`as=Table`, with each object's metadata),
-    /// undecoded; a server that cannot print answers with the plain list. Decode it with
-    /// [`crate::kube::table::server::decode_pods_page`] (pods).
-    pub async fn list_table_page_raw(
-        &self,
-        path: &str,
-        params: &ListParams,
-    ) -> Result<Bytes, KubeError> {
-        self.list_page_accept(path, params, TABLE_ACCEPT, INCLUDE_METADATA)
-            .await
-    }
-
-    /// One page of a list asking for `accept` with `extra` added to the query (the list-watch
-    /// engine's request), undecoded.
-    pub async fn list_page_accept(
-        &self,
-        path: &str,
-        params: &ListParams,
-        accept: &str,
-        extra: &str,
-    ) -> Result<Bytes, KubeError> {
-        let query = match (params.query(), extra) {
-            (q, "") => q,
-            (q, extra) if q.is_empty() => extra.to_string(),
-            (q, extra) => format!("{q}&{extra}"),
-        };
-        let full = with_query(path, &query);
-        let resp = self
-            .send_path_accept(&Method::GET, &full, None, None, accept, None)
-            .await?
-            .error_for_status()?;
-        Ok(resp.body)
-    }
-
-    /// Every page of a list, following `continue` tokens.
-    pub async fn list_all<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        params: &ListParams,
-    ) -> Result<ListPage<T>, KubeError> {
-        let mut params = params.clone();
-        let mut all = Vec::new();
-        loop {
-            let page = self.list_page::<T>(path, &params).await?;
-            all.extend(page.items);
-            if page.continue_token.is_empty() {
-                return Ok(ListPage {
-                    items: all,
-                    resource_version: page.resource_version,
-                    continue_token: String::new(),
-                    remaining: None,
-                });
-            }
-            params.continue_token = Some(page.continue_token);
-        }
-    }
-
-    /// Starts a watch at `path` from `params.resource_version` and yields decoded events.
-    /// The stream ends when the server closes it; callers resume from the last seen version.
-    pub async fn watch<T: DeserializeOwned + 'static>(
-        &self,
-        path: &str,
-        params: &ListParams,
-    ) -> Result<impl Stream<Item = Result<WatchEvent<T>, KubeError>> + use<T>, KubeError> {
-        let lines = self.watch_lines(path, params, JSON).await?;
-        let path = path.to_string();
-        Ok(lines.map(move |line| {
-            decode_watch_event::<T>(&line?).map_err(|message| KubeError::Decode {
-                path: path.clone(),
-                message,
-            })
-        }))
-    }
-
-    /// A watch at `path` asking for `accept` (e.g. a Table), as undecoded lines, one event
-    /// each. The stream ends when the server closes it.
-    pub async fn watch_lines(
-        &self,
-        path: &str,
-        params: &ListParams,
-        accept: &str,
-    ) -> Result<impl Stream<Item = Result<Bytes, KubeError>> + use<>, KubeError> {
-        let mut params = params.clone();
-        params.limit = None;
-        params.continue_token = None;
-        let full = with_query(path, &format!("watch=true&{}", params.query()));
-        let resp = self.stream_path(&full, accept).await?;
-        let path = path.to_string();
-        Ok(lines(resp.bytes_stream())
-            .map(move |line| line.map_err(|e| transport("GET", &path, &e))))
-    }
-
-    /// Streams a pod's log as raw bytes (not necessarily UTF-8).
-    pub async fn logs(
-        &self,
-        namespace: &str,
-        pod: &str,
-        params: &LogParams,
-    ) -> Result<impl Stream<Item = Result<Bytes, KubeError>> + use<>, KubeError> {
-        let mut q = Vec::new();
-        if let Some(c) = &params.container {
-            q.push(format!("container={}", encode_query_value(c)));
-        }
-        for (flag, name) in [
-            (params.follow, "follow"),
-            (params.previous, "previous"),
-            (params.timestamps, "timestamps"),
-        ] {
-            if flag {
-                q.push(format!("{name}=true"));
-            }
-        }
-        if let Some(n) = params.tail_lines {
-            q.push(format!("tailLines={n}"));
-        }
-        let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}/log");
-        let resp = self
-            .stream_path(&with_query(&path, &q.join("&")), JSON)
-            .await?;
-        Ok(resp
-            .bytes_stream()
-            .map(move |chunk| chunk.map_err(|e| transport("GET", &path, &e))))
-    }
-
     /// Deletes the object at `path` (graceful; the server decides the grace period).
     pub async fn delete(&self, path: &str) -> Result<ApiResponse, KubeError> {
         self.send_path(&Method::DELETE, path, None, None)
@@ -536,52 +393,6 @@ impl Client {
                 total_bytes,
                 latency,
             });
-        }
-    }
-
-    /// Opens a long-lived GET (watch, log follow): only the wait for headers is time-limited.
-    async fn stream_path(&self, path: &str, accept: &str) -> Result<reqwest::Response, KubeError> {
-        let started = Instant::now();
-        let result = self.stream_path_once(path, accept).await;
-        self.record(&Method::GET, path, started, &result, |r| {
-            (r.status().as_u16(), 0)
-        });
-        result
-    }
-
-    async fn stream_path_once(
-        &self,
-        path: &str,
-        accept: &str,
-    ) -> Result<reqwest::Response, KubeError> {
-        let mut refreshed = false;
-        loop {
-            let send = self
-                .request_accept(&Method::GET, path, accept)
-                .await?
-                .send();
-            let resp = match self.inner.opts.request_timeout {
-                Some(t) => tokio::time::timeout(t, send)
-                    .await
-                    .map_err(|_| KubeError::Timeout {
-                        method: "GET".into(),
-                        path: strip_query(path),
-                        timeout: t,
-                    })?,
-                None => send.await,
-            }
-            .map_err(|e| self.map_err(&Method::GET, path, &e))?;
-            let code = resp.status().as_u16();
-            if code == 401 && !refreshed && self.inner.auth.invalidate().await {
-                refreshed = true;
-                continue;
-            }
-            if !(200..300).contains(&code) {
-                let reason = resp.status().canonical_reason().unwrap_or("").to_string();
-                let body = resp.bytes().await.unwrap_or_default();
-                return Err(KubeError::from_response(code, &reason, &body));
-            }
-            return Ok(resp);
         }
     }
 

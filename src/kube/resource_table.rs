@@ -4,8 +4,6 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::watcher::{Change, Item};
-
 pub use super::wire::TABLE_ACCEPT;
 
 /// One column of a server Table.
@@ -94,48 +92,27 @@ pub fn parse_table(body: &[u8]) -> Result<ResourceTable, String> {
     })
 }
 
-/// Decodes one line of a Table watch: each object is a Table of the changed rows.
-pub fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
-    #[derive(Deserialize)]
-    struct RawEvent {
-        #[serde(rename = "type")]
-        kind: String,
-        object: Value,
-    }
-    let event: RawEvent = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-    let version = |v: &Value| {
-        v["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    };
-    let change: fn(TableRow) -> Change<TableRow> = match event.kind.as_str() {
-        "ADDED" => Change::Added,
-        "MODIFIED" => Change::Modified,
-        "DELETED" => Change::Deleted,
-        "BOOKMARK" => return Ok(Item::Bookmark(version(&event.object))),
-        "ERROR" => {
-            let status = serde_json::from_value(event.object).map_err(|e| e.to_string())?;
-            return Ok(Item::Error(status));
-        }
-        other => return Err(format!("unknown watch event type {other:?}")),
-    };
-    let table: RawTable = serde_json::from_value(event.object).map_err(|e| e.to_string())?;
-    // The Table's own version, else the (last) row's object's.
+/// Decodes the Table a watch event carries: its rows, and the resourceVersion they bring the
+/// watch to (the Table's own, else the (last) row's object's).
+pub fn parse_table_rows(object: Value) -> Result<(Vec<TableRow>, String), String> {
+    let table: RawTable = serde_json::from_value(object).map_err(|e| e.to_string())?;
     let rv = match table.metadata.resource_version.as_str() {
         "" => table
             .rows
             .last()
-            .map(|r| version(&r.object))
+            .map(|r| resource_version(&r.object))
             .unwrap_or_default(),
         rv => rv.to_string(),
     };
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|r| change(decode_row(r)))
-        .collect();
-    Ok(Item::Changes(rows, rv))
+    Ok((table.rows.into_iter().map(decode_row).collect(), rv))
+}
+
+/// An object's `metadata.resourceVersion`, empty when it has none.
+pub fn resource_version(object: &Value) -> String {
+    object["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn decode_row(row: RawRow) -> TableRow {
@@ -176,32 +153,5 @@ mod tests {
         );
         assert_eq!(t.rows[1].cells, ["db", "", "true"]);
         assert!(parse_table(br#"{"kind":"PodList","items":[]}"#).is_err());
-    }
-
-    #[test]
-    fn table_watch_events_decode() {
-        let line = br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"42"},
-            "rows":[{"cells":["web","3/3"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
-        let Ok(Item::Changes(rows, rv)) = parse_table_event(line) else {
-            panic!("a change");
-        };
-        let [Change::Modified(row)] = rows.as_slice() else {
-            panic!("one modified row: {rows:?}");
-        };
-        assert_eq!(
-            (row.name.as_str(), row.cells[1].as_str(), rv.as_str()),
-            ("web", "3/3", "42")
-        );
-        let gone = br#"{"type":"DELETED","object":{"kind":"Table","metadata":{"resourceVersion":"43"},"rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
-        assert!(
-            matches!(parse_table_event(gone), Ok(Item::Changes(r, v)) if matches!(r.as_slice(), [Change::Deleted(_)]) && v == "43")
-        );
-        let expired =
-            br#"{"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old"}}"#;
-        let Ok(Item::Error(status)) = parse_table_event(expired) else {
-            panic!("an error event");
-        };
-        assert_eq!((status.code, status.message.as_str()), (410, "too old"));
-        assert!(parse_table_event(b"{").is_err());
     }
 }

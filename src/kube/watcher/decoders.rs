@@ -2,10 +2,13 @@
 //! through the printPod port), any kind's server Table, and bare names (namespaces).
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::{Change, Decoder, Item};
 use crate::kube::KubeError;
-use crate::kube::resource_table::{ResourceTable, TableRow, parse_table, parse_table_event};
+use crate::kube::resource_table::{
+    ResourceTable, TableRow, parse_table, parse_table_rows, resource_version,
+};
 use crate::kube::table::server::{PodColumns, decode_pods_page};
 use crate::kube::table::{PodRow, RowFromPod};
 use crate::kube::wire::{
@@ -38,6 +41,30 @@ fn json_item<T, R>(
         WatchEvent::Bookmark(rv) => Item::Bookmark(rv),
         WatchEvent::Error(status) => Item::Error(status),
     }
+}
+
+/// Decodes one line of a Table watch: each object is a Table of the changed rows.
+fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
+    #[derive(Deserialize)]
+    struct RawEvent {
+        #[serde(rename = "type")]
+        kind: String,
+        object: Value,
+    }
+    let event: RawEvent = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let change: fn(TableRow) -> Change<TableRow> = match event.kind.as_str() {
+        "ADDED" => Change::Added,
+        "MODIFIED" => Change::Modified,
+        "DELETED" => Change::Deleted,
+        "BOOKMARK" => return Ok(Item::Bookmark(resource_version(&event.object))),
+        "ERROR" => {
+            let status = serde_json::from_value(event.object).map_err(|e| e.to_string())?;
+            return Ok(Item::Error(status));
+        }
+        other => return Err(format!("unknown watch event type {other:?}")),
+    };
+    let (rows, rv) = parse_table_rows(event.object)?;
+    Ok(Item::Changes(rows.into_iter().map(change).collect(), rv))
 }
 
 /// Pods as rows: the list asks the server to print them (`as=Table`, as kubectl does: a third
@@ -154,5 +181,37 @@ impl Decoder for NameRows {
             |o| o.metadata.resource_version.clone(),
             |o| o.metadata.name,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_watch_events_decode() {
+        let line = br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"42"},
+            "rows":[{"cells":["web","3/3"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
+        let Ok(Item::Changes(rows, rv)) = parse_table_event(line) else {
+            panic!("a change");
+        };
+        let [Change::Modified(row)] = rows.as_slice() else {
+            panic!("one modified row: {rows:?}");
+        };
+        assert_eq!(
+            (row.name.as_str(), row.cells[1].as_str(), rv.as_str()),
+            ("web", "3/3", "42")
+        );
+        let gone = br#"{"type":"DELETED","object":{"kind":"Table","metadata":{"resourceVersion":"43"},"rows":[{"cells":["web"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}}"#;
+        assert!(
+            matches!(parse_table_event(gone), Ok(Item::Changes(r, v)) if matches!(r.as_slice(), [Change::Deleted(_)]) && v == "43")
+        );
+        let expired =
+            br#"{"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old"}}"#;
+        let Ok(Item::Error(status)) = parse_table_event(expired) else {
+            panic!("an error event");
+        };
+        assert_eq!((status.code, status.message.as_str()), (410, "too old"));
+        assert!(parse_table_event(b"{").is_err());
     }
 }
