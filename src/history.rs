@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::msg::RawRequest;
-
-/// The most requests kept per context; older ones are dropped first.
-pub const MAX_ENTRIES: usize = 200;
+pub use crate::msg::history::{MAX_ENTRIES, push, truncate_oldest};
 
 /// Version of the file format, bumped on incompatible changes.
 const FORMAT_VERSION: u32 = 1;
@@ -34,20 +32,6 @@ struct HistoryFile {
     version: u32,
     /// Oldest first.
     entries: Vec<RawRequest>,
-}
-
-/// Appends `request` unless it equals the newest entry, then drops the oldest beyond `cap`.
-pub fn push(entries: &mut Vec<RawRequest>, request: RawRequest, cap: usize) {
-    if entries.last() != Some(&request) {
-        entries.push(request);
-    }
-    truncate_oldest(entries, cap);
-}
-
-/// Keeps only the newest `cap` entries.
-pub fn truncate_oldest(entries: &mut Vec<RawRequest>, cap: usize) {
-    let excess = entries.len().saturating_sub(cap);
-    entries.drain(..excess);
 }
 
 /// The file text for `entries` (oldest first).

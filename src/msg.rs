@@ -3,6 +3,8 @@
 //! `Connected`, `Namespaces`, `Version` and `Discovered` carry the context generation, `Pods` the
 //! pods generation, view results the id of their view.
 
+pub mod history;
+
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;

@@ -242,6 +242,13 @@ pub fn fit_widths<T: AsRef<str>>(
 
 pub use crate::text::sanitize;
 
+/// The first key bound to `action` in the keymap in effect ("?" when none), for hints that
+/// follow rebinding.
+pub fn key_for(state: &State, action: crate::keys::Action) -> String {
+    let keys = state.keymap.keys_for(action);
+    keys.first().cloned().unwrap_or_else(|| "?".into())
+}
+
 /// `12500` → `12 500`, like the progress line shows it.
 pub fn group_thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -8,8 +8,8 @@ use super::raw::{Field, resolve};
 use super::raw_copy;
 use super::raw_response::ResponseView;
 use super::{Focus, Screen, State};
-use crate::history::{self, MAX_ENTRIES};
 use crate::keys::Action;
+use crate::msg::history::{self, MAX_ENTRIES};
 use crate::msg::{Effect, RawRequest, RawResponse};
 
 /// Opens the pane. With a pod selected in the pods pane, the form asks for that pod (once

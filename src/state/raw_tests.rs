@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::raw::Field;
 use super::raw_response::BodyFormat;
 use super::*;
-use crate::history::MAX_ENTRIES;
 use crate::kube::table::PodRow;
+use crate::msg::history::MAX_ENTRIES;
 use crate::msg::{RawRequest, RawResponse, RequestRecord};
 
 fn press(state: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{pane_block, raw_response, sanitize, title};
+use super::{key_for, pane_block, raw_response, sanitize, title};
 use crate::keys::Action;
 use crate::state::State;
 use crate::state::raw::{Field, LineInput, RawPane};
@@ -32,17 +32,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     render_form(frame, form, state);
     render_body(frame, body, raw);
     raw_response::render(frame, response, state);
-}
-
-/// The first key bound to `action`, for hints that follow rebinding.
-pub fn key_for(state: &State, action: Action) -> String {
-    state
-        .keymap
-        .help()
-        .iter()
-        .find(|h| h.action == action)
-        .and_then(|h| h.keys.first().cloned())
-        .unwrap_or_else(|| "?".into())
 }
 
 fn render_form(frame: &mut Frame, area: Rect, state: &State) {

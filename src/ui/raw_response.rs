@@ -7,8 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::raw::key_for;
-use super::{pane_block, sanitize};
+use super::{key_for, pane_block, sanitize};
 use crate::keys::Action;
 use crate::state::State;
 use crate::state::raw::Field;

@@ -69,9 +69,19 @@ impl PtyApp {
                 if n == 0 {
                     break;
                 }
-                if let Ok(mut p) = sink.lock() {
-                    p.process(&buf[..n]);
+                let mut p = sink.lock().unwrap_or_else(|e| e.into_inner());
+                let bytes = &buf[..n];
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    p.process(bytes);
+                }));
+                if parsed.is_err() {
+                    // vt100 0.16 can overflow when output drawn for the old size lands just
+                    // after a resize: start a fresh screen of the current size; the app's next
+                    // frame fills it.
+                    let (rows, cols) = p.screen().size();
+                    *p = vt100::Parser::new(rows, cols, 0);
                 }
+                drop(p);
                 if let Ok(mut r) = raw_sink.lock() {
                     r.extend_from_slice(&buf[..n]);
                 }
