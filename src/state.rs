@@ -253,6 +253,18 @@ impl State {
         self.namespaces.len() + 1
     }
 
+    /// The server cannot be reached right now, as the latest answer of any stream says (the
+    /// pods watch, the namespaces watch, the /version poll): one fact every indicator shows.
+    pub fn unreachable(&self) -> Option<&Failure> {
+        let streams = [&self.pods_error, &self.namespaces_error];
+        let from_streams = streams.into_iter().flatten().map(|p| &p.failure);
+        self.connection_error
+            .iter()
+            .chain(from_streams)
+            .chain(self.version_error.iter())
+            .find(|f| f.is_unreachable())
+    }
+
     /// The most important error for the status bar: where it came from, its words, and when
     /// it is tried again.
     pub fn current_error(&self) -> Option<ShownError<'_>> {

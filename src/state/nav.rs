@@ -301,9 +301,8 @@ fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
             .error("read-only mode (--readonly): delete refused");
         return Vec::new();
     }
-    if let (true, Some(ns)) = (target.resource.is_pods(), target.namespace.as_deref()) {
-        state.pods.mark_terminating(ns, &target.name);
-    }
+    // The row is left as the server has it: the watch shows Terminating once the server
+    // holds a deletionTimestamp, and a refused delete changes nothing.
     let what = target.describe();
     state.flash.info(format!("deleting {what}…"));
     vec![Effect::Delete {

@@ -94,14 +94,6 @@ impl PodTable {
         self.view.set_with_namespace(on, &self.rows);
     }
 
-    /// Shows `Terminating` on a pod we just asked to delete, until the watch says more.
-    pub fn mark_terminating(&mut self, namespace: &str, name: &str) {
-        if let Ok(index) = self.find(namespace, name) {
-            self.rows[index].status = "Terminating".into();
-            self.view.on_update(index, &self.rows);
-        }
-    }
-
     fn selected_key(&self) -> Option<(String, String)> {
         self.selected()
             .map(|row| (row.namespace.clone(), row.name.clone()))

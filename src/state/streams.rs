@@ -31,6 +31,9 @@ impl Problem {
 
 /// An event of the pods list-watch of the current pods generation.
 pub fn on_pods(state: &mut State, event: PodsEvent) {
+    if !matches!(event, Event::Failed { .. }) {
+        server_answered(state);
+    }
     match event {
         Event::Page { page, first, last } => {
             if first {
@@ -57,6 +60,18 @@ pub fn on_pods(state: &mut State, event: PodsEvent) {
                 retry_at,
             })
         }
+    }
+}
+
+/// The server answered a stream: an older "cannot reach it" from the /version poll is stale
+/// (the next poll brings the version and latency back).
+fn server_answered(state: &mut State) {
+    if state
+        .version_error
+        .as_ref()
+        .is_some_and(|f| f.is_unreachable())
+    {
+        state.version_error = None;
     }
 }
 

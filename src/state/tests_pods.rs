@@ -415,7 +415,7 @@ fn log_buffer_is_bounded_in_the_view() {
 }
 
 #[test]
-fn delete_asks_then_marks_terminating() {
+fn delete_asks_and_shows_only_what_the_server_holds() {
     let mut state = started(false);
     assert!(update(&mut state, ctrl('d')).is_empty());
     let confirm = state.confirm.clone().expect("a dialog");
@@ -432,10 +432,9 @@ fn delete_asks_then_marks_terminating() {
             what: "pod shop/api-1".into(),
         }]
     );
-    assert_eq!(
-        state.pods.visible_row(0).map(|r| r.status.as_str()),
-        Some("Terminating")
-    );
+    // Nothing is shown that the server does not hold: the row waits for the server.
+    let status = |state: &State| state.pods.visible_row(0).map(|r| r.status.clone());
+    assert_eq!(status(&state).as_deref(), Some("Running"));
     update(
         &mut state,
         Msg::Deleted {
@@ -452,6 +451,27 @@ fn delete_asks_then_marks_terminating() {
     update(&mut state, ctrl('d'));
     assert!(update(&mut state, key('n')).is_empty());
     assert!(state.confirm.is_none());
+    // A refused delete leaves the row as it was and says why.
+    update(&mut state, ctrl('d'));
+    update(&mut state, key('y'));
+    let refused = crate::kube::Failure {
+        kind: crate::kube::FailureKind::Api,
+        code: Some(403),
+        reason: "Forbidden".into(),
+        message: "pods \"db-0\" is forbidden: User \"viewer\" cannot delete resource".into(),
+        details: None,
+    };
+    let what = "pod shop/db-0".to_string();
+    update(
+        &mut state,
+        Msg::Deleted {
+            what,
+            result: Err(refused),
+        },
+    );
+    assert_eq!(status(&state).as_deref(), Some("CrashLoopBackOff"));
+    let flash = state.flash.clone().expect("a message");
+    assert!(flash.error && flash.text.contains("forbidden"), "{flash:?}");
 }
 
 #[test]

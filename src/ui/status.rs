@@ -39,10 +39,13 @@ fn facts_line(state: &State) -> Line<'static> {
         separator(),
         Span::raw(format!("{} pods", group_thousands(state.pods.len()))),
     ];
-    let load = match state.pods_load {
-        PodsLoad::Idle => None,
-        PodsLoad::Loading => Some(Span::styled("loading…", Style::new().fg(Color::Yellow))),
-        PodsLoad::Watching => Some(Span::styled("watching", Style::new().fg(Color::Green))),
+    // "watching" only while the watch is healthy: a failing stream is retrying, whatever
+    // it had loaded before.
+    let load = match (state.pods_load, &state.pods_error) {
+        (PodsLoad::Idle, _) => None,
+        (_, Some(_)) => Some(Span::styled("retrying", Style::new().fg(Color::Red))),
+        (PodsLoad::Loading, None) => Some(Span::styled("loading…", Style::new().fg(Color::Yellow))),
+        (PodsLoad::Watching, None) => Some(Span::styled("watching", Style::new().fg(Color::Green))),
     };
     if let Some(load) = load {
         spans.extend([separator(), load]);
@@ -61,6 +64,9 @@ fn facts_line(state: &State) -> Line<'static> {
 }
 
 fn version_span(state: &State) -> Span<'static> {
+    if state.unreachable().is_some() {
+        return Span::styled("unreachable", Style::new().fg(Color::Red));
+    }
     match (&state.version, &state.version_error) {
         (Some(v), _) => Span::raw(format!(
             "{} ({}ms)",
@@ -280,5 +286,60 @@ mod tests {
         assert!(shown.contains("alt-r raw"), "{shown}");
         state.screen = crate::state::Screen::Raw;
         assert!(line(&state).contains("ctrl-c quit"), "{}", line(&state));
+    }
+
+    /// An outage is one fact: while the watch cannot reach the server, neither the version nor
+    /// the load state says all is well; once the watch is back, the poll's stale error goes.
+    #[test]
+    fn an_outage_shows_everywhere_and_clears_everywhere() {
+        use crate::kube::watcher::Event;
+        use crate::kube::{Failure, FailureKind};
+        let mut state = demo_state(false);
+        let line =
+            |state: &crate::state::State| draw(120, 2, |f| super::render(f, f.area(), state));
+        assert!(line(&state).contains("watching"), "{}", line(&state));
+        let refused = Failure {
+            kind: FailureKind::Unreachable,
+            code: None,
+            reason: String::new(),
+            message: "GET /api/v1/pods: connection refused".into(),
+            details: None,
+        };
+        let generation = state.pods_gen;
+        update(
+            &mut state,
+            Msg::pods_failed(generation, refused.clone(), None),
+        );
+        let generation = state.context_gen;
+        update(
+            &mut state,
+            Msg::Version {
+                generation,
+                result: Err(refused),
+            },
+        );
+        let down = line(&state);
+        assert!(
+            down.contains("unreachable") && down.contains("retrying"),
+            "{down}"
+        );
+        assert!(
+            !down.contains("watching") && !down.contains("v1.31.0"),
+            "{down}"
+        );
+        let generation = state.pods_gen;
+        update(
+            &mut state,
+            Msg::Pods {
+                generation,
+                event: Event::Live,
+            },
+        );
+        let up = line(&state);
+        assert!(up.contains("watching") && up.contains("v1.31.0"), "{up}");
+        assert!(
+            !up.contains("refused") && !up.contains("unreachable"),
+            "{up}"
+        );
     }
 }
