@@ -24,6 +24,16 @@ const MAX_BATCH: usize = 256;
 /// drawn at once.
 const FRAME: Duration = Duration::from_millis(16);
 
+/// Just after the wall clock's next whole second, so ticks (and the ages they redraw) change
+/// with the second, as a clock does, rather than up to a second late.
+fn next_second() -> tokio::time::Instant {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let into_second = Duration::from_nanos(u64::from(since_epoch.subsec_nanos()));
+    tokio::time::Instant::now() + (TICK - into_second) + Duration::from_millis(2)
+}
+
 /// What woke the loop.
 enum Wake {
     Input(Msg),
@@ -46,7 +56,7 @@ where
     B::Error: Send + Sync + 'static,
     E: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    let mut tick = tokio::time::interval(TICK);
+    let mut tick = tokio::time::interval_at(next_second(), TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     draw(terminal, &mut state)?;
     let mut last_draw = tokio::time::Instant::now();

@@ -86,8 +86,9 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
 /// `:pods`, `:deploy`, `:ns` without a name ...: resolved through discovery.
 fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if matches!(kind, "pods" | "pod" | "po") {
-        state.resource = None;
-        return detail::close(state);
+        let mut effects = kinds::close(state);
+        effects.extend(detail::close(state));
+        return effects;
     }
     if !state.discovery.ready_for(state.context_gen) {
         if state.context.is_none() {
@@ -100,8 +101,9 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     }
     match resolve(kind, &state.discovery.resources) {
         Ok(r) if r.is_pods() => {
-            state.resource = None;
-            detail::close(state)
+            let mut effects = kinds::close(state);
+            effects.extend(detail::close(state));
+            effects
         }
         Ok(r) => {
             let r = r.clone();

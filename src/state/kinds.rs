@@ -171,6 +171,14 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
     effects
 }
 
+/// Leaves the resource table (back to the pods): its stream stops with it.
+pub fn close(state: &mut State) -> Vec<Effect> {
+    match state.resource.take() {
+        Some(_) => vec![Effect::StopTable],
+        None => Vec::new(),
+    }
+}
+
 /// Lists the open resource view again (after a delete, or Ctrl-R).
 pub fn refresh(state: &mut State) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
@@ -272,10 +280,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Top => cursor.select(0, len),
         Action::Bottom => cursor.select(usize::MAX, len),
         Action::Close if !view.query.is_empty() => view.set_query(""),
-        Action::Close => {
-            state.resource = None;
-            return Some(vec![Effect::StopTable]);
-        }
+        Action::Close => return Some(close(state)),
         Action::Refresh => return Some(refresh(state)),
         Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {

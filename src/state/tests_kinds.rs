@@ -214,3 +214,24 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
     );
     assert_eq!(state.resource.as_ref().map(|r| r.len()), Some(2));
 }
+
+/// One stream per visible table: leaving a kind's table stops its list-watch.
+#[test]
+fn leaving_a_kind_stops_its_stream() {
+    let mut state = started(false);
+    update(&mut state, key(':'));
+    typed(&mut state, "deploy");
+    update(&mut state, code(KeyCode::Enter));
+    let effects = discovered(&mut state);
+    assert!(matches!(effects.as_slice(), [Effect::WatchTable { .. }]));
+    update(&mut state, key(':'));
+    typed(&mut state, "pods");
+    let effects = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::StopTable]);
+    assert!(state.resource.is_none());
+    // Esc from the table does the same.
+    update(&mut state, key(':'));
+    typed(&mut state, "deploy");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::StopTable]);
+}
