@@ -38,6 +38,10 @@ pub trait Decoder: Send + Sync + 'static {
     }
     /// `Accept` of watch requests.
     fn watch_accept(&self) -> &'static str;
+    /// Extra query of watch requests; empty for none.
+    fn watch_query(&self) -> &'static str {
+        ""
+    }
     /// Decodes one list page.
     fn page(
         &self,
@@ -314,6 +318,7 @@ impl<D: Decoder> ListWatch<D> {
                 field_selector: self.field_selector.clone(),
                 timeout_seconds: Some(WATCH_TIMEOUT_SECS),
                 allow_watch_bookmarks: true,
+                extra: self.decoder.watch_query(),
                 ..ListParams::default()
             };
             let accept = self.decoder.watch_accept();

@@ -117,6 +117,8 @@ pub struct ListParams {
     pub timeout_seconds: Option<u32>,
     /// Ask a watch for BOOKMARK events (progress markers to resume from).
     pub allow_watch_bookmarks: bool,
+    /// A fixed query part added as it is (e.g. `includeObject=Metadata`); empty for none.
+    pub extra: &'static str,
 }
 
 impl ListParams {
@@ -144,6 +146,9 @@ impl ListParams {
         }
         if self.allow_watch_bookmarks {
             push("allowWatchBookmarks", "true");
+        }
+        if !self.extra.is_empty() {
+            q.push(self.extra.to_string());
         }
         q.join("&")
     }

@@ -233,5 +233,8 @@ fn leaving_a_kind_stops_its_stream() {
     update(&mut state, key(':'));
     typed(&mut state, "deploy");
     update(&mut state, code(KeyCode::Enter));
-    assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::StopTable]);
+    assert_eq!(
+        update(&mut state, code(KeyCode::Esc)),
+        vec![Effect::StopTable]
+    );
 }

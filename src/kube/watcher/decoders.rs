@@ -67,8 +67,9 @@ fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
     Ok(Item::Changes(rows.into_iter().map(change).collect(), rv))
 }
 
-/// Pods as rows: the list asks the server to print them (`as=Table`, as kubectl does: a third
-/// of the bytes, no printPod here); the watch sends whole pods, printed by the printPod port.
+/// Pods as rows the server printed, listed and watched as Tables (as `kubectl get -w` does:
+/// the same printer for every row, whichever way it arrived). A server that cannot print
+/// answers with whole pods, printed here by the printPod port.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PodRows;
 
@@ -86,7 +87,11 @@ impl Decoder for PodRows {
     }
 
     fn watch_accept(&self) -> &'static str {
-        JSON
+        TABLE_ACCEPT
+    }
+
+    fn watch_query(&self) -> &'static str {
+        INCLUDE_METADATA
     }
 
     fn page(
@@ -100,17 +105,58 @@ impl Decoder for PodRows {
 
     fn event(
         &self,
-        _: &mut Self::Columns,
+        columns: &mut Self::Columns,
         line: &[u8],
         path: &str,
     ) -> Result<Item<PodRow>, KubeError> {
-        let event = decode_watch_event::<RowFromPod>(line).map_err(|m| undecodable(path, m))?;
-        Ok(json_item(
-            event,
-            |RowFromPod(row)| row.resource_version.clone(),
-            |RowFromPod(row)| row,
-        ))
+        let event: RawEvent =
+            serde_json::from_slice(line).map_err(|e| undecodable(path, e.to_string()))?;
+        let head: ObjectHead = serde_json::from_str(event.object.get()).unwrap_or_default();
+        let change: fn(PodRow) -> Change<PodRow> = match (event.kind.as_str(), head.kind.as_str()) {
+            ("ADDED", "Table") => Change::Added,
+            ("MODIFIED", "Table") => Change::Modified,
+            ("DELETED", "Table") => Change::Deleted,
+            // Whole pods (a server that cannot print), bookmarks and errors.
+            _ => return pod_event(line, path),
+        };
+        let body = event.object.get().as_bytes();
+        let rows = decode_pods_page(body, path, columns, jiff::Timestamp::now())?;
+        // The Table's own version, else its (last) row's object's.
+        let rv = match head.metadata.resource_version {
+            rv if rv.is_empty() => rows
+                .last()
+                .map(|r| r.resource_version.clone())
+                .unwrap_or_default(),
+            rv => rv,
+        };
+        Ok(Item::Changes(rows.into_iter().map(change).collect(), rv))
     }
+}
+
+/// A watch line with its object undecoded.
+#[derive(Deserialize)]
+struct RawEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    object: Box<serde_json::value::RawValue>,
+}
+
+/// What an object is and the version it carries.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ObjectHead {
+    kind: String,
+    metadata: NameMeta,
+}
+
+/// A watch line carrying a whole pod, printed here.
+fn pod_event(line: &[u8], path: &str) -> Result<Item<PodRow>, KubeError> {
+    let event = decode_watch_event::<RowFromPod>(line).map_err(|m| undecodable(path, m))?;
+    Ok(json_item(
+        event,
+        |RowFromPod(row)| row.resource_version.clone(),
+        |RowFromPod(row)| row,
+    ))
 }
 
 /// Any kind as the server prints it (`kubectl get` columns), listed and watched as Tables.
@@ -187,6 +233,55 @@ impl Decoder for NameRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Watched pods keep the server's printing (a 1.20 server prints RESTARTS `7`, no "ago"),
+    /// with the columns learnt from the list; servers that send whole pods are printed here.
+    #[test]
+    fn pod_watch_events_are_the_servers_rows() {
+        let page = br#"{"kind":"Table","metadata":{"resourceVersion":"9"},"columnDefinitions":[
+            {"name":"Name"},{"name":"Ready"},{"name":"Status"},{"name":"Restarts"},{"name":"Age"}],"rows":[]}"#;
+        let mut columns = None;
+        let rows = PodRows
+            .page(&mut columns, page, "/api/v1/pods")
+            .expect("page");
+        assert!(rows.is_empty() && columns.is_some());
+        let line =
+            br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"10"},
+            "rows":[{"cells":["web-1","0/1","CrashLoopBackOff","7","3m"],
+            "object":{"metadata":{"name":"web-1","namespace":"shop","resourceVersion":"10"}}}]}}"#;
+        let item = PodRows
+            .event(&mut columns, line, "/api/v1/pods")
+            .expect("event");
+        let Item::Changes(changes, rv) = item else {
+            panic!("changes: {item:?}");
+        };
+        let [Change::Modified(row)] = changes.as_slice() else {
+            panic!("one modified row: {changes:?}");
+        };
+        assert_eq!(rv, "10");
+        let shown = (
+            row.name.as_str(),
+            row.status.as_str(),
+            row.restarts,
+            row.last_restart,
+        );
+        assert_eq!(shown, ("web-1", "CrashLoopBackOff", 7, None));
+        let pod = br#"{"type":"DELETED","object":{"kind":"Pod","metadata":{"name":"db-0","namespace":"shop","resourceVersion":"11"},
+            "status":{"phase":"Succeeded"}}}"#;
+        let item = PodRows
+            .event(&mut columns, pod, "/api/v1/pods")
+            .expect("event");
+        assert!(
+            matches!(&item, Item::Changes(c, rv) if rv == "11" && matches!(c.as_slice(), [Change::Deleted(r)] if r.name == "db-0" && r.status == "Succeeded")),
+            "{item:?}"
+        );
+        let bookmark =
+            br#"{"type":"BOOKMARK","object":{"kind":"Table","metadata":{"resourceVersion":"12"}}}"#;
+        let item = PodRows
+            .event(&mut columns, bookmark, "/api/v1/pods")
+            .expect("bookmark");
+        assert_eq!(item, Item::Bookmark("12".into()));
+    }
 
     #[test]
     fn table_watch_events_decode() {
