@@ -296,3 +296,45 @@ async fn forbidden_namespaces_list_shows_403_and_keeps_the_contexts_namespace() 
     .await;
     assert_eq!(comparable(app.state.pods.rows()), want);
 }
+
+/// A delete RBAC refuses shows the server's message and leaves the row as the server holds it
+/// (it used to turn Terminating before the answer and stay so); Ctrl-R lists again.
+#[tokio::test]
+async fn a_refused_delete_changes_no_row() {
+    let (demo, mut app) = started(20).await;
+    let rules: Vec<ForbidRule> = ["delete:pods"]
+        .iter()
+        .map(|r| r.parse().expect("a rule"))
+        .collect();
+    demo.faults.set_forbid(rules);
+    let before = comparable(app.state.pods.rows());
+    let target = app.state.pods.selected().cloned().expect("a selected pod");
+    app.key(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    app.key(KeyCode::Char('y'), KeyModifiers::NONE);
+    app.until("the refusal", WAIT, |s| {
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.error && f.text.contains("forbidden"))
+    })
+    .await;
+    let flash = app.state.flash.clone().expect("a message");
+    assert!(
+        flash
+            .text
+            .contains(&format!("pods \"{}\" is forbidden", target.name)),
+        "{flash:?}"
+    );
+    app.run_for(Duration::from_millis(500), |_| {}).await;
+    assert_eq!(comparable(app.state.pods.rows()), before, "no row changed");
+    let client = app.client("demo");
+    let truth = comparable(&server_rows(&client, "/api/v1/pods").await);
+    assert_eq!(comparable(app.state.pods.rows()), truth);
+    // Ctrl-R lists the pods again.
+    let relists = app.relists;
+    app.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    app.until("a new list", WAIT, |s| {
+        s.pods_load == PodsLoad::Watching && !s.pods.is_empty()
+    })
+    .await;
+    assert_eq!(app.relists, relists + 1);
+}
