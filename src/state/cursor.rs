@@ -16,6 +16,22 @@ pub struct Cursor {
 const DEFAULT_PAGE: usize = 10;
 
 impl Cursor {
+    /// Moves as a movement action says (up, down, page, top, bottom); false for any other
+    /// action, which is left to the caller.
+    pub fn on_move(&mut self, action: crate::keys::Action, len: usize) -> bool {
+        use crate::keys::Action;
+        match action {
+            Action::Up => self.step(-1, len),
+            Action::Down => self.step(1, len),
+            Action::PageUp => self.page(-1, len),
+            Action::PageDown => self.page(1, len),
+            Action::Top => self.select(0, len),
+            Action::Bottom => self.select(usize::MAX, len),
+            _ => return false,
+        }
+        true
+    }
+
     /// The selected row (0 when the list is empty).
     pub fn selected(&self) -> usize {
         self.selected

@@ -101,26 +101,18 @@ pub fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 _ => views::on_detail_action(state, action),
             }
         }
-        Mode::Resource => {
+        Mode::Resource | Mode::Panes => {
             state.flash = None;
             match action {
                 a if copy::is_copy(a) => copy::on_copy(state, a),
                 Action::Command => nav::open_command(state),
-                _ => match kinds::on_action(state, action) {
-                    Some(effects) => effects,
-                    None => common(state, action),
-                },
-            }
-        }
-        Mode::Panes => {
-            state.flash = None;
-            match action {
-                a if copy::is_copy(a) => copy::on_copy(state, a),
-                Action::Command => nav::open_command(state),
-                _ => match nav::on_pods_action(state, action) {
-                    Some(effects) => effects,
-                    None => common(state, action),
-                },
+                _ => {
+                    let table = match mode {
+                        Mode::Resource => kinds::on_action(state, action),
+                        _ => nav::on_pods_action(state, action),
+                    };
+                    table.unwrap_or_else(|| common(state, action))
+                }
             }
         }
     }
@@ -186,15 +178,7 @@ fn move_cursor(state: &mut State, action: Action) {
             (&mut state.pods.cursor, len)
         }
     };
-    match action {
-        Action::Up => cursor.step(-1, len),
-        Action::Down => cursor.step(1, len),
-        Action::PageUp => cursor.page(-1, len),
-        Action::PageDown => cursor.page(1, len),
-        Action::Top => cursor.select(0, len),
-        Action::Bottom => cursor.select(usize::MAX, len),
-        _ => {}
-    }
+    cursor.on_move(action, len);
 }
 
 /// Enter: open the context or namespace under the cursor.

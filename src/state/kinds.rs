@@ -271,14 +271,10 @@ fn upsert(rows: &mut Vec<TableRow>, row: TableRow) {
 pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     let view = state.resource.as_mut()?;
     let len = view.len();
-    let cursor = &mut view.cursor;
+    if view.cursor.on_move(action, len) {
+        return Some(Vec::new());
+    }
     match action {
-        Action::Up => cursor.step(-1, len),
-        Action::Down => cursor.step(1, len),
-        Action::PageUp => cursor.page(-1, len),
-        Action::PageDown => cursor.page(1, len),
-        Action::Top => cursor.select(0, len),
-        Action::Bottom => cursor.select(usize::MAX, len),
         Action::Close if !view.query.is_empty() => view.set_query(""),
         Action::Close => return Some(close(state)),
         Action::Refresh => return Some(refresh(state)),
