@@ -1,5 +1,6 @@
 //! kr8s-tui: arguments, logging, terminal set-up and restore; the work happens in the library.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -29,11 +30,23 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // Output piped into `head` that stopped reading: end quietly, as a process killed by
+        // SIGPIPE would (128 + 13), not with an error line.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(141),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// True when the error is a write to a closed pipe.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -45,9 +58,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let _guard = logging::init(&log_file, &cli.global.log_level)?;
     match cli.command {
         Some(Command::Completions { shell }) => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "kr8s-tui", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            // Generated into memory: clap_complete panics when it cannot write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kr8s-tui", &mut script);
+            match std::io::stdout().lock().write_all(&script) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                // A reader that stopped early (`| head`) got what it wanted.
+                _ => Ok(ExitCode::SUCCESS),
+            }
         }
         Some(Command::DemoServer { serve, demo }) => {
             demo::run_standalone(demo, serve).await?;
@@ -198,7 +216,6 @@ fn set_title(title: &str) {
 
 /// Puts text on the clipboard of the terminal (works over SSH) with an OSC 52 sequence.
 fn copy_osc52(text: &str) {
-    use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out
         .write_all(kr8s_tui::clipboard::osc52(text).as_bytes())

@@ -121,3 +121,54 @@ fn data_and_body_together_are_refused() {
         "{err}"
     );
 }
+
+/// Runs the binary with stdout into a pipe whose reader has gone, as after `| head -1` read
+/// its line (closed before the first write, so every run meets it); returns the exit code
+/// and stderr.
+fn into_a_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kr8s-tui"))
+        .arg("--log-file")
+        .arg(dir.path().join("log"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kr8s-tui");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut stderr).expect("stderr");
+    }
+    let status = child.wait().expect("exit");
+    (status.code(), stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_pipe_ends_quietly() {
+    let (code, stderr) =
+        tokio::task::spawn_blocking(|| into_a_closed_pipe(&["completions", "bash"]))
+            .await
+            .expect("ran");
+    assert_eq!((code, stderr.as_str()), (Some(0), ""), "completions | head");
+    let demo = common::demo::start(3000).await;
+    let kc = demo.kubeconfig_path.display().to_string();
+    let (code, stderr) = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--kubeconfig",
+            &kc,
+            "api",
+            "GET",
+            "--url",
+            "pods",
+            "-n",
+            "default",
+        ];
+        into_a_closed_pipe(&args)
+    })
+    .await
+    .expect("ran");
+    assert_eq!(stderr, "", "no panic, no error line");
+    assert_eq!(code, Some(141), "api | head: the SIGPIPE status, quietly");
+}
