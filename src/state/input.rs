@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyEvent, KeyModifiers};
 
-use super::{Focus, Screen, State, copy, kinds, nav, raw_keys, views};
+use super::{Focus, Notify, Screen, State, copy, kinds, nav, raw_keys, views};
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::Effect;
@@ -70,8 +70,32 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match state.keymap.action(&key) {
         Some(action) => on_action(state, mode, action),
-        None => Vec::new(),
+        None => {
+            unbound(state, mode, &key);
+            Vec::new()
+        }
     }
+}
+
+/// A key with no action here says so, rather than nothing happening.
+fn unbound(state: &mut State, mode: Mode, key: &KeyEvent) {
+    use crossterm::event::KeyCode;
+    let name = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => format!("ctrl-{c}"),
+        KeyCode::Char(c) => c.to_string(),
+        // Modifier presses, function keys and the like stay silent.
+        _ => return,
+    };
+    if matches!(mode, Mode::Help | Mode::Confirm | Mode::Prompt) {
+        return;
+    }
+    let help = state.keymap.keys_for(Action::Help).first().cloned();
+    let help = help.unwrap_or_else(|| "help".into());
+    state
+        .flash
+        .info(format!("{name}: no action here · {help} for keys"));
+    state.dirty = true;
 }
 
 /// An action in `mode` (also what the mouse wheel sends).
@@ -248,5 +272,19 @@ mod tests {
         assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("q"));
         let ctrl_c = KeyEvent::new(crossterm::event::KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(on_key(&mut state, ctrl_c), vec![Effect::Quit]);
+    }
+
+    /// A key with no action answers with a word, naming the help key in effect.
+    #[test]
+    fn an_inert_key_says_so() {
+        let mut state = State::new(StartOptions::default());
+        let x = KeyEvent::new(crossterm::event::KeyCode::Char('x'), KeyModifiers::NONE);
+        assert!(on_key(&mut state, x).is_empty());
+        let flash = state.flash.clone().map(|f| f.text);
+        assert_eq!(flash.as_deref(), Some("x: no action here · ? for keys"));
+        // The next key clears it.
+        let j = KeyEvent::new(crossterm::event::KeyCode::Char('j'), KeyModifiers::NONE);
+        on_key(&mut state, j);
+        assert_eq!(state.flash, None);
     }
 }

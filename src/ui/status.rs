@@ -37,17 +37,9 @@ fn facts_line(state: &State) -> Line<'static> {
         separator(),
         version_span(state),
         separator(),
-        Span::raw(format!("{} pods", group_thousands(state.pods.len()))),
+        count_span(state),
     ];
-    // "watching" only while the watch is healthy: a failing stream is retrying, whatever
-    // it had loaded before.
-    let load = match (state.pods_load, &state.pods_error) {
-        (PodsLoad::Idle, _) => None,
-        (_, Some(_)) => Some(Span::styled("retrying", Style::new().fg(Color::Red))),
-        (PodsLoad::Loading, None) => Some(Span::styled("loading…", Style::new().fg(Color::Yellow))),
-        (PodsLoad::Watching, None) => Some(Span::styled("watching", Style::new().fg(Color::Green))),
-    };
-    if let Some(load) = load {
+    if let Some(load) = load_span(state) {
         spans.extend([separator(), load]);
     }
     if state.opts.readonly {
@@ -61,6 +53,35 @@ fn facts_line(state: &State) -> Line<'static> {
         spans.extend([separator(), Span::styled(" INSECURE TLS ", warning)]);
     }
     Line::from(spans)
+}
+
+/// The state of the table on screen's stream. "watching" only while its watch is healthy: a
+/// failing stream is retrying, whatever it had loaded before.
+fn load_span(state: &State) -> Option<Span<'static>> {
+    let (load, failing) = match &state.resource {
+        Some(view) if view.live => (PodsLoad::Watching, view.error.is_some()),
+        Some(view) => (PodsLoad::Loading, view.error.is_some()),
+        None => (state.pods_load, state.pods_error.is_some()),
+    };
+    let (text, colour) = match (load, failing) {
+        (PodsLoad::Idle, _) => return None,
+        (_, true) => ("retrying", Color::Red),
+        (PodsLoad::Loading, false) => ("loading…", Color::Yellow),
+        (PodsLoad::Watching, false) => ("watching", Color::Green),
+    };
+    Some(Span::styled(text, Style::new().fg(colour)))
+}
+
+/// How many objects the table on screen holds: the open kind's, else the pods.
+fn count_span(state: &State) -> Span<'static> {
+    let (count, what) = match &state.resource {
+        Some(view) => (
+            view.table.as_ref().map_or(0, |t| t.rows.len()),
+            view.resource.plural.as_str(),
+        ),
+        None => (state.pods.len(), "pods"),
+    };
+    Span::raw(format!("{} {}", group_thousands(count), sanitize(what)))
 }
 
 fn version_span(state: &State) -> Span<'static> {
