@@ -38,6 +38,10 @@ pub trait Decoder: Send + Sync + 'static {
     }
     /// `Accept` of watch requests.
     fn watch_accept(&self) -> &'static str;
+    /// Extra query of watch requests; empty for none.
+    fn watch_query(&self) -> &'static str {
+        ""
+    }
     /// Decodes one list page.
     fn page(
         &self,
@@ -316,8 +320,12 @@ impl<D: Decoder> ListWatch<D> {
                 allow_watch_bookmarks: true,
                 ..ListParams::default()
             };
-            let accept = self.decoder.watch_accept();
-            let stream = match self.client.watch_lines(&self.path, &params, accept).await {
+            let (accept, extra) = (self.decoder.watch_accept(), self.decoder.watch_query());
+            let stream = match self
+                .client
+                .watch_lines(&self.path, &params, accept, extra)
+                .await
+            {
                 Ok(s) => s,
                 Err(e) if e.code() == Some(410) => return WatchEnd::Expired { progressed },
                 Err(error) => {

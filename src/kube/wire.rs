@@ -19,6 +19,10 @@ pub const JSON: &str = "application/json";
 /// Query parameter asking for each Table row's object metadata (namespace, uid, timestamps).
 pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
 
+/// Query parameter asking for each Table row's whole object (events: LAST SEEN needs more than
+/// metadata to be printed again).
+pub const INCLUDE_OBJECT: &str = "includeObject=Object";
+
 /// `/version` as the apiserver reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
