@@ -12,6 +12,7 @@ use super::resources::Kind;
 use super::routes::json_bytes;
 use super::routes::{Params, Reject, bad_request, json_value};
 use super::store::{Obj, PodPrint, PrintTimes};
+use crate::kube::resource_table::event_seen;
 use crate::kube::table::{POD_COLUMNS, Pod, PodRow, age, restarts_text, table_cells};
 
 /// What each row carries besides its cells (`includeObject`).
@@ -376,8 +377,10 @@ fn deployment_cells(v: &Value, now: Timestamp) -> Vec<Value> {
 fn event_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     let io = &v["involvedObject"];
     let object = format!("{}/{}", s(&io["kind"]).to_lowercase(), s(&io["name"]));
+    // LAST SEEN as printEvent picks it (lastTimestamp, else firstTimestamp, else eventTime).
+    let seen = event_seen(v).unwrap_or_default();
     vec![
-        json!(age(time(&v["lastTimestamp"]), now)),
+        json!(age(seen.last, now)),
         json!(s(&v["type"])),
         json!(s(&v["reason"])),
         json!(object),

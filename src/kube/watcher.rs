@@ -318,11 +318,14 @@ impl<D: Decoder> ListWatch<D> {
                 field_selector: self.field_selector.clone(),
                 timeout_seconds: Some(WATCH_TIMEOUT_SECS),
                 allow_watch_bookmarks: true,
-                extra: self.decoder.watch_query(),
                 ..ListParams::default()
             };
-            let accept = self.decoder.watch_accept();
-            let stream = match self.client.watch_lines(&self.path, &params, accept).await {
+            let (accept, extra) = (self.decoder.watch_accept(), self.decoder.watch_query());
+            let stream = match self
+                .client
+                .watch_lines(&self.path, &params, accept, extra)
+                .await
+            {
                 Ok(s) => s,
                 Err(e) if e.code() == Some(410) => return WatchEnd::Expired { progressed },
                 Err(error) => {

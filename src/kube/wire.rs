@@ -19,6 +19,10 @@ pub const JSON: &str = "application/json";
 /// Query parameter asking for each Table row's object metadata (namespace, uid, timestamps).
 pub const INCLUDE_METADATA: &str = "includeObject=Metadata";
 
+/// Query parameter asking for each Table row's whole object (events: LAST SEEN needs more than
+/// metadata to be printed again).
+pub const INCLUDE_OBJECT: &str = "includeObject=Object";
+
 /// `/version` as the apiserver reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -117,8 +121,6 @@ pub struct ListParams {
     pub timeout_seconds: Option<u32>,
     /// Ask a watch for BOOKMARK events (progress markers to resume from).
     pub allow_watch_bookmarks: bool,
-    /// A fixed query part added as it is (e.g. `includeObject=Metadata`); empty for none.
-    pub extra: &'static str,
 }
 
 impl ListParams {
@@ -146,9 +148,6 @@ impl ListParams {
         }
         if self.allow_watch_bookmarks {
             push("allowWatchBookmarks", "true");
-        }
-        if !self.extra.is_empty() {
-            q.push(self.extra.to_string());
         }
         q.join("&")
     }

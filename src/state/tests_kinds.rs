@@ -188,6 +188,7 @@ fn watch_events_keep_a_resource_table_live_and_the_cursor_on_its_row() {
         cells: vec![name.into(), ready.into()],
         name: name.into(),
         namespace: "shop".into(),
+        ..TableRow::default()
     };
     let changes = vec![
         Change::Modified(row("web", "2/2")),

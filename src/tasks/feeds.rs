@@ -62,7 +62,8 @@ pub(super) fn table(
     opts: &TaskOptions,
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
-    let engine = engine(client, path, TableRows, opts);
+    let decoder = TableRows::for_collection(&path);
+    let engine = engine(client, path, decoder, opts);
     spawn(engine, tx, id, |id, event| Msg::Table { id, event })
 }
 

@@ -1,6 +1,10 @@
 //! A resource table as the server prints it (`as=Table`): priority-0 columns, all of them on
-//! wide terminals.
+//! wide terminals. Age columns (AGE, LAST SEEN) are printed again each draw from the rows'
+//! timestamps, so they move with the clock as in the pods pane.
 
+use std::borrow::Cow;
+
+use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -8,6 +12,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::{WIDE, crumb_block, group_thousands, is_focused, sanitize, selected_style};
+use crate::kube::resource_table::{AgeColumn, TableRow};
+use crate::kube::table::age;
 use crate::state::kinds::ResourceView;
 use crate::state::{Focus, State};
 
@@ -43,8 +49,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         (Some(t), _) => t,
     };
     let wide = frame.area().width >= WIDE;
-    let shown: Vec<usize> = (0..table.columns.len())
+    let shown: Vec<(usize, Option<AgeColumn>)> = (0..table.columns.len())
         .filter(|&i| wide || table.columns[i].priority == 0)
+        .map(|i| (i, AgeColumn::of(&table.columns[i])))
         .collect();
     let height = usize::from(block.inner(area).height.saturating_sub(1));
     let visible = view.visible();
@@ -60,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
                 .chain(
                     shown
                         .iter()
-                        .map(|&i| sanitize(r.cells.get(i).map_or("", String::as_str)).into_owned()),
+                        .map(|&(i, ages)| sanitize(&cell(r, i, ages, state.now)).into_owned()),
                 )
                 .collect()
         })
@@ -72,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     titles.extend(
         shown
             .iter()
-            .map(|&i| sanitize(&table.columns[i].name).to_uppercase()),
+            .map(|&(i, _)| sanitize(&table.columns[i].name).to_uppercase()),
     );
     let widths = widths(&titles, with_ns, &rows);
     let header = Row::new(titles.into_iter().map(Cell::new))
@@ -86,6 +93,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         .highlight_spacing(HighlightSpacing::Always);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(widget, area, &mut table_state);
+}
+
+/// Cell `index` of `row` as drawn at `now`: an age column printed from the row's timestamp as
+/// the server prints it (`duration.HumanDuration`), anything else as the server printed it.
+fn cell(row: &TableRow, index: usize, ages: Option<AgeColumn>, now: Timestamp) -> Cow<'_, str> {
+    match ages.and_then(|column| row.since(column)) {
+        Some(since) => Cow::Owned(age(since, now)),
+        None => Cow::Borrowed(row.cells.get(index).map_or("", String::as_str)),
+    }
 }
 
 fn message(
@@ -105,4 +121,107 @@ fn message(
 /// The name column fills; others fit their visible cells up to 40.
 fn widths(titles: &[String], with_ns: bool, rows: &[Vec<String>]) -> Vec<Constraint> {
     super::fit_widths(titles, usize::from(with_ns), rows, 40, |_| 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::{SignedDuration, Timestamp};
+
+    use crate::kube::discovery::ApiResource;
+    use crate::kube::resource_table::parse_table;
+    use crate::msg::Msg;
+    use crate::state::{State, update};
+    use crate::ui::render;
+    use crate::ui::testing::{demo_state, draw, now};
+
+    /// The demo state showing `plural` (a core kind unless `group`) with the Table `body`.
+    fn showing(group: &str, plural: &str, body: &[u8]) -> State {
+        let mut state = demo_state(false);
+        let resource = ApiResource {
+            group: group.into(),
+            version: "v1".into(),
+            plural: plural.into(),
+            namespaced: true,
+            ..ApiResource::default()
+        };
+        crate::state::kinds::open(&mut state, resource);
+        let id = state
+            .resource
+            .as_ref()
+            .map(|r| r.id)
+            .expect("a resource view");
+        let table = parse_table(body).expect("a table");
+        update(&mut state, Msg::table_listed(id, table));
+        state
+    }
+
+    /// The table's line for `name`, words split on runs of spaces.
+    fn line_of(state: &State, name: &str) -> Vec<String> {
+        let screen = draw(100, 20, |f| render(f, state));
+        let line = screen
+            .lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no row {name} in\n{screen}"));
+        line.trim_matches(|c| c == '"' || c == '┃')
+            .split("  ")
+            .map(|w| w.trim_start_matches('▶').trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    fn later(t: Timestamp, secs: i64) -> Timestamp {
+        t.checked_add(SignedDuration::from_secs(secs))
+            .expect("fixture times are in range")
+    }
+
+    #[test]
+    fn age_follows_the_clock_where_the_row_knows_its_creation() {
+        // Listed at now(): "api" 5 minutes old; "frontend" came without metadata.
+        let mut state = showing(
+            "apps",
+            "deployments",
+            br#"{"kind":"Table","columnDefinitions":[{"name":"Name"},{"name":"Ready"},{"name":"Age"}],
+            "rows":[{"cells":["api","0/1","5m"],"object":{"kind":"PartialObjectMetadata",
+                "metadata":{"name":"api","namespace":"shop","creationTimestamp":"2026-11-20T11:55:00Z"}}},
+              {"cells":["frontend","2/2","45d"]}]}"#,
+        );
+        assert_eq!(line_of(&state, "api"), ["api", "0/1", "5m"]);
+        state.now = later(now(), 60);
+        assert_eq!(line_of(&state, "api"), ["api", "0/1", "6m"]);
+        state.now = later(now(), 3 * 3600);
+        assert_eq!(line_of(&state, "api"), ["api", "0/1", "3h5m"]);
+        assert_eq!(line_of(&state, "frontend"), ["frontend", "2/2", "45d"]);
+    }
+
+    #[test]
+    fn last_seen_of_events_follows_the_clock() {
+        // A repeating event (lastTimestamp), one only with an eventTime, one with a series,
+        // and one listed with metadata only, whose LAST SEEN stays as printed.
+        let mut state = showing(
+            "",
+            "events",
+            br#"{"kind":"Table","columnDefinitions":[{"name":"Last Seen"},{"name":"Type"},
+              {"name":"Reason"},{"name":"Object"},{"name":"Message"}],
+            "rows":[
+              {"cells":["30s","Warning","BackOff","pod/a","x"],"object":{"kind":"Event","apiVersion":"v1",
+                "metadata":{"name":"a.1","namespace":"shop","creationTimestamp":"2026-11-20T10:00:00Z"},
+                "firstTimestamp":"2026-11-20T10:00:00Z","lastTimestamp":"2026-11-20T11:59:30Z"}},
+              {"cells":["2m","Normal","Scheduled","pod/b","x"],"object":{"kind":"Event","apiVersion":"v1",
+                "metadata":{"name":"b.1","namespace":"shop"},"firstTimestamp":null,"lastTimestamp":null,
+                "eventTime":"2026-11-20T11:57:59.500000Z"}},
+              {"cells":["10s","Warning","Unhealthy","pod/c","x"],"object":{"kind":"Event","apiVersion":"v1",
+                "metadata":{"name":"c.1","namespace":"shop"},"eventTime":"2026-11-20T11:00:00.000000Z",
+                "series":{"count":3,"lastObservedTime":"2026-11-20T11:59:50.000000Z"}}},
+              {"cells":["7m","Normal","Pulled","pod/d","x"],"object":{"kind":"PartialObjectMetadata",
+                "metadata":{"name":"d.1","namespace":"shop","creationTimestamp":"2026-11-20T11:53:00Z"}}}]}"#,
+        );
+        // Events have no NAME column: rows are found by their OBJECT.
+        let objects = ["pod/a", "pod/b", "pod/c", "pod/d"];
+        let last_seen = |state: &State, object: &str| line_of(state, object)[0].clone();
+        let shown = objects.map(|o| last_seen(&state, o));
+        assert_eq!(shown, ["30s", "2m", "10s", "7m"]);
+        state.now = later(now(), 300);
+        let shown = objects.map(|o| last_seen(&state, o));
+        assert_eq!(shown, ["5m30s", "7m", "5m10s", "7m"]);
+    }
 }

@@ -20,7 +20,7 @@ impl Client {
         path: &str,
         params: &ListParams,
     ) -> Result<impl Stream<Item = Result<WatchEvent<T>, KubeError>> + use<T>, KubeError> {
-        let lines = self.watch_lines(path, params, JSON).await?;
+        let lines = self.watch_lines(path, params, JSON, "").await?;
         let path = path.to_string();
         Ok(lines.map(move |line| {
             decode_watch_event::<T>(&line?).map_err(|message| KubeError::Decode {
@@ -30,18 +30,24 @@ impl Client {
         }))
     }
 
-    /// A watch at `path` asking for `accept` (e.g. a Table), as undecoded lines, one event
-    /// each. The stream ends when the server closes it.
+    /// A watch at `path` asking for `accept` (e.g. a Table) with `extra` added to the query
+    /// (e.g. `includeObject=Metadata`; empty for none), as undecoded lines, one event each.
+    /// The stream ends when the server closes it.
     pub async fn watch_lines(
         &self,
         path: &str,
         params: &ListParams,
         accept: &str,
+        extra: &str,
     ) -> Result<impl Stream<Item = Result<Bytes, KubeError>> + use<>, KubeError> {
         let mut params = params.clone();
         params.limit = None;
         params.continue_token = None;
-        let full = with_query(path, &format!("watch=true&{}", params.query()));
+        let mut query = format!("watch=true&{}", params.query());
+        if !extra.is_empty() {
+            query = format!("{query}&{extra}");
+        }
+        let full = with_query(path, &query);
         let resp = self.stream_path(&full, accept).await?;
         let path = path.to_string();
         Ok(lines(resp.bytes_stream())

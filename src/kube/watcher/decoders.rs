@@ -12,7 +12,8 @@ use crate::kube::resource_table::{
 use crate::kube::table::server::{PodColumns, decode_pods_page};
 use crate::kube::table::{PodRow, RowFromPod};
 use crate::kube::wire::{
-    INCLUDE_METADATA, JSON, TABLE_ACCEPT, WatchEvent, decode_list, decode_watch_event,
+    INCLUDE_METADATA, INCLUDE_OBJECT, JSON, TABLE_ACCEPT, WatchEvent, decode_list,
+    decode_watch_event,
 };
 
 /// A watch line that is not what the API promises.
@@ -159,9 +160,43 @@ fn pod_event(line: &[u8], path: &str) -> Result<Item<PodRow>, KubeError> {
     ))
 }
 
-/// Any kind as the server prints it (`kubectl get` columns), listed and watched as Tables.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TableRows;
+/// Any kind as the server prints it (`kubectl get` columns), listed and watched as Tables
+/// whose rows carry what their age columns count from: each object's metadata
+/// (creationTimestamp, for AGE), or for events the whole object (LAST SEEN).
+#[derive(Debug, Clone, Copy)]
+pub struct TableRows {
+    /// `includeObject=…` of lists and watches.
+    include: &'static str,
+}
+
+impl Default for TableRows {
+    fn default() -> Self {
+        TableRows {
+            include: INCLUDE_METADATA,
+        }
+    }
+}
+
+impl TableRows {
+    /// The decoder for the collection at `path` (`/api/v1/namespaces/x/events`, …).
+    pub fn for_collection(path: &str) -> TableRows {
+        let include = if is_events(path) {
+            INCLUDE_OBJECT
+        } else {
+            INCLUDE_METADATA
+        };
+        TableRows { include }
+    }
+}
+
+/// True for core and `events.k8s.io` events, whose LAST SEEN the apiserver prints from fields
+/// beyond metadata.
+fn is_events(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let core = path.starts_with("/api/v1/");
+    let events_api = path.starts_with("/apis/events.k8s.io/");
+    (core || events_api) && path.rsplit('/').next() == Some("events")
+}
 
 impl Decoder for TableRows {
     type Page = ResourceTable;
@@ -172,8 +207,16 @@ impl Decoder for TableRows {
         TABLE_ACCEPT
     }
 
+    fn list_query(&self) -> &'static str {
+        self.include
+    }
+
     fn watch_accept(&self) -> &'static str {
         TABLE_ACCEPT
+    }
+
+    fn watch_query(&self) -> &'static str {
+        self.include
     }
 
     fn page(&self, _: &mut (), body: &[u8], path: &str) -> Result<ResourceTable, KubeError> {
@@ -281,6 +324,44 @@ mod tests {
             .event(&mut columns, bookmark, "/api/v1/pods")
             .expect("bookmark");
         assert_eq!(item, Item::Bookmark("12".into()));
+    }
+
+    #[test]
+    fn tables_ask_for_what_their_age_columns_count_from() {
+        for (path, include) in [
+            ("/apis/apps/v1/deployments", INCLUDE_METADATA),
+            ("/api/v1/namespaces", INCLUDE_METADATA),
+            ("/api/v1/namespaces/events/pods", INCLUDE_METADATA),
+            ("/apis/example.com/v1/events", INCLUDE_METADATA),
+            ("/api/v1/events", INCLUDE_OBJECT),
+            ("/api/v1/namespaces/shop/events", INCLUDE_OBJECT),
+            (
+                "/apis/events.k8s.io/v1/namespaces/shop/events",
+                INCLUDE_OBJECT,
+            ),
+        ] {
+            let rows = TableRows::for_collection(path);
+            assert_eq!(
+                (rows.list_query(), rows.watch_query()),
+                (include, include),
+                "{path}"
+            );
+        }
+        assert_eq!(TableRows::default().watch_query(), INCLUDE_METADATA);
+    }
+
+    #[test]
+    fn table_watch_rows_carry_their_creation_time() {
+        let line = br#"{"type":"ADDED","object":{"kind":"Table","metadata":{"resourceVersion":"5"},
+            "rows":[{"cells":["sa","1m"],"object":{"kind":"PartialObjectMetadata",
+                "metadata":{"name":"sa","namespace":"shop","creationTimestamp":"2026-11-20T11:59:00Z"}}}]}}"#;
+        let Ok(Item::Changes(rows, _)) = parse_table_event(line) else {
+            panic!("a change");
+        };
+        let [Change::Added(row)] = rows.as_slice() else {
+            panic!("one added row: {rows:?}");
+        };
+        assert_eq!(row.created, "2026-11-20T11:59:00Z".parse().ok());
     }
 
     #[test]
