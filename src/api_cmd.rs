@@ -9,6 +9,7 @@ use http::Method;
 
 use crate::cli::{ApiArgs, GlobalArgs, OutputFormat};
 use crate::kube::kubeconfig::{LoadOptions, discover};
+use crate::kube::warning::warning_texts;
 use crate::kube::{ApiCache, ApiRequest, ClientOptions, KubeError};
 
 /// Sends the request and prints the body; exit code 1 on an error status, like kubectl.
@@ -37,6 +38,10 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> anyhow::Result<ExitCode>
             resp.body.len(),
             resp.latency.as_millis()
         );
+    }
+    // kubectl's wording, on stderr so the body on stdout stays clean.
+    for warning in warning_texts(&resp.headers) {
+        eprintln!("Warning: {warning}");
     }
     if resp.status >= 400 {
         let err = KubeError::from_response(resp.status, &resp.reason, &resp.body);

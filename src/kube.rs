@@ -12,6 +12,7 @@ pub mod resource_table;
 pub mod table;
 pub mod tls;
 pub mod url;
+pub mod warning;
 pub mod watcher;
 pub mod wire;
 

@@ -170,6 +170,8 @@ pub struct State {
     pub confirm: Option<nav::Confirm>,
     /// A message shown until the next key.
     pub flash: Option<nav::Flash>,
+    /// The server's latest `Warning` header (a deprecation), shown until the next key.
+    pub warning: Option<String>,
     /// The open YAML, describe or logs view.
     pub detail: Option<detail::Detail>,
     /// The table of another kind (`:deploy`), shown instead of the pods.
@@ -230,6 +232,7 @@ impl State {
             prompt: None,
             confirm: None,
             flash: None,
+            warning: None,
             detail: None,
             resource: None,
             discovery: kinds::Discovery::default(),
@@ -479,6 +482,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             none()
         }
         Msg::RequestLogged(record) => {
+            if let Some(warning) = record.warnings.last() {
+                state.warning = Some(warning.clone());
+                state.dirty = true;
+            }
             state.request_log.push(record);
             state.dirty |= state.screen == Screen::RequestLog;
             none()

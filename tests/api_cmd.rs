@@ -172,3 +172,23 @@ async fn a_closed_pipe_ends_quietly() {
     assert_eq!(stderr, "", "no panic, no error line");
     assert_eq!(code, Some(141), "api | head: the SIGPIPE status, quietly");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_warnings_reach_stderr_like_kubectl() {
+    let demo = common::demo::start(3).await;
+    let kc = demo.kubeconfig_path.clone();
+    let out = tokio::task::spawn_blocking(move || api(&kc, &["GET", "--url", "componentstatuses"]))
+        .await
+        .expect("command ran");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        err.matches("Warning: v1 ComponentStatus is deprecated in v1.19+\n")
+            .count(),
+        1,
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is only JSON");
+    assert_eq!(v["kind"], "ComponentStatusList");
+    assert_eq!(v["items"][0]["metadata"]["name"], "controller-manager");
+}

@@ -13,7 +13,9 @@ use http::Method;
 use kr8s_tui::demo::DemoHandle;
 use kr8s_tui::kube::kubeconfig::Kubeconfig;
 use kr8s_tui::kube::table::RowFromPod;
-use kr8s_tui::kube::{ApiRequest, Client, ClientOptions, KubeError, ListParams, WatchEvent};
+use kr8s_tui::kube::{
+    ApiRequest, CallRecord, Client, ClientOptions, KubeError, ListParams, WatchEvent,
+};
 
 use common::proxy::ConnectProxy;
 
@@ -501,4 +503,55 @@ async fn capped_send_keeps_the_head_and_counts_the_rest() {
     assert_eq!(capped.body.len(), 1000);
     assert_eq!(capped.total_bytes, whole.total_bytes);
     assert_eq!(capped.body[..], whole.body[..1000]);
+}
+
+/// The server's deprecation warnings land on the call's record (the request log), and
+/// discovery finds the deprecated kind by its short name.
+#[tokio::test]
+async fn server_warnings_are_recorded_per_call() {
+    let demo = start_demo(3).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = kubeconfig(
+        dir.path(),
+        &verified_cluster(&demo),
+        &format!("    token: {}", demo.token),
+    );
+    let records = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = records.clone();
+    let opts = ClientOptions {
+        on_call: Some(std::sync::Arc::new(move |r: CallRecord| {
+            seen.lock().expect("not poisoned").push(r)
+        })),
+        ..ClientOptions::default()
+    };
+    let client = client_for(&path, opts);
+    let found = kr8s_tui::kube::discovery::discover(&client)
+        .await
+        .expect("discovery");
+    let cs = kr8s_tui::kube::discovery::resolve("cs", &found).expect("cs resolves");
+    client
+        .get_accept(&cs.collection_path(None), "application/json")
+        .await
+        .expect("componentstatuses list");
+    // Like the real apiserver, the demo has no watch for them.
+    let watch = client
+        .watch::<serde_json::Value>(&cs.collection_path(None), &ListParams::default())
+        .await
+        .err();
+    assert!(
+        matches!(watch, Some(KubeError::Api { code: 405, .. })),
+        "{watch:?}"
+    );
+    let records = records.lock().expect("not poisoned").clone();
+    let warned: Vec<(&str, &[String])> = records
+        .iter()
+        .map(|r| (r.path.as_str(), r.warnings.as_slice()))
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let text = ["v1 ComponentStatus is deprecated in v1.19+".to_string()];
+    assert_eq!(
+        warned,
+        [("/api/v1/componentstatuses", &text[..])],
+        "{records:#?}"
+    );
 }

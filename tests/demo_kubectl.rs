@@ -127,3 +127,39 @@ async fn kubectl_reports_a_forbidden_list_as_rbac_would() {
     let pods = kubectl(&kc, &["get", "pods", "-n", "payments"]).await;
     assert!(pods.contains("Running"), "{pods}");
 }
+
+/// Like a real 1.31 server, the demo still serves ComponentStatus and warns that it is
+/// deprecated; kubectl prints the warning on stderr and the table on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_shows_the_servers_deprecation_warning() {
+    if !kubectl_available() {
+        println!("skipping: kubectl not found in PATH");
+        return;
+    }
+    let opts = DemoOptions {
+        churn: 0.0,
+        ..DemoOptions::default()
+    };
+    let handle = demo::start(opts, ServeOptions::default())
+        .await
+        .expect("demo starts");
+    let out = kubectl_output(&handle.kubeconfig_path, &["get", "cs"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    assert!(
+        stderr.contains("Warning: v1 ComponentStatus is deprecated in v1.19+"),
+        "{stderr}"
+    );
+    let header: Vec<&str> = stdout
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(header, ["NAME", "STATUS", "MESSAGE", "ERROR"], "{stdout}");
+    assert!(
+        stdout.contains("etcd-0") && stdout.contains("Healthy"),
+        "{stdout}"
+    );
+}

@@ -558,6 +558,7 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) -> Seeded {
         store.seed(Kind::Pod, pod_json(&plan, now));
     }
     seed_controllers(store, &workloads, now);
+    super::objects::seed_component_statuses(store);
     store.finish_seed();
     Seeded {
         workloads: workloads.into_iter().flatten().collect(),

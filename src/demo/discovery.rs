@@ -32,7 +32,10 @@ pub(crate) fn version() -> Response {
 }
 
 fn resource(kind: Kind) -> Value {
-    let mut verbs = vec!["get", "list", "watch"];
+    let mut verbs = vec!["get", "list"];
+    if kind.can_watch() {
+        verbs.push("watch");
+    }
     if kind.can_delete() {
         verbs.push("delete");
     }
@@ -65,6 +68,7 @@ pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
         Kind::Event,
         Kind::Node,
         Kind::Service,
+        Kind::ComponentStatus,
     ];
     let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
         "verbs": ["get"]});

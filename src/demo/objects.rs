@@ -1,10 +1,13 @@
-//! The cluster-level objects around the pods: namespaces, nodes, services and deployments.
+//! The cluster-level objects around the pods: namespaces, nodes, services, deployments and the
+//! (deprecated) component statuses.
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::data::Workload;
 use super::pods::ts;
+use super::resources::Kind;
+use super::store::Store;
 
 fn after(t: Timestamp, secs: i64) -> Timestamp {
     t.checked_add(SignedDuration::from_secs(secs)).unwrap_or(t)
@@ -73,4 +76,13 @@ pub(crate) fn deployment_json(w: &Workload, now: Timestamp) -> Value {
         "status": {"observedGeneration": 3, "replicas": w.pods, "updatedReplicas": w.pods,
             "readyReplicas": w.ready, "availableReplicas": w.ready,
             "unavailableReplicas": w.pods - w.ready}})
+}
+
+/// `kubectl get cs` on a healthy cluster. Like the real ones, they have no uid or timestamps.
+pub(crate) fn seed_component_statuses(store: &Store) {
+    for name in ["controller-manager", "etcd-0", "scheduler"] {
+        let cs = json!({"kind": "ComponentStatus", "apiVersion": "v1", "metadata": {"name": name},
+            "conditions": [{"type": "Healthy", "status": "True", "message": "ok"}]});
+        store.seed(Kind::ComponentStatus, cs);
+    }
 }

@@ -9,16 +9,19 @@ pub(crate) enum Kind {
     Service,
     Event,
     Deployment,
+    /// Deprecated since v1.19 and still served: the real apiserver warns on every request.
+    ComponentStatus,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
         Kind::Service,
         Kind::Event,
         Kind::Deployment,
+        Kind::ComponentStatus,
     ];
 
     pub fn index(self) -> usize {
@@ -34,6 +37,7 @@ impl Kind {
             Kind::Service => "services",
             Kind::Event => "events",
             Kind::Deployment => "deployments",
+            Kind::ComponentStatus => "componentstatuses",
         }
     }
 
@@ -45,6 +49,7 @@ impl Kind {
             Kind::Service => "service",
             Kind::Event => "event",
             Kind::Deployment => "deployment",
+            Kind::ComponentStatus => "componentstatus",
         }
     }
 
@@ -56,6 +61,7 @@ impl Kind {
             Kind::Service => "Service",
             Kind::Event => "Event",
             Kind::Deployment => "Deployment",
+            Kind::ComponentStatus => "ComponentStatus",
         }
     }
 
@@ -75,7 +81,7 @@ impl Kind {
     }
 
     pub fn namespaced(self) -> bool {
-        !matches!(self, Kind::Namespace | Kind::Node)
+        !matches!(self, Kind::Namespace | Kind::Node | Kind::ComponentStatus)
     }
 
     pub fn short_names(self) -> &'static [&'static str] {
@@ -86,11 +92,25 @@ impl Kind {
             Kind::Service => &["svc"],
             Kind::Event => &["ev"],
             Kind::Deployment => &["deploy"],
+            Kind::ComponentStatus => &["cs"],
         }
     }
 
     pub fn can_delete(self) -> bool {
         self == Kind::Pod
+    }
+
+    /// ComponentStatus has no watch; the apiserver answers a watch with 405.
+    pub fn can_watch(self) -> bool {
+        self != Kind::ComponentStatus
+    }
+
+    /// The deprecation warning the real apiserver sends with every request for the kind.
+    pub fn deprecation(self) -> Option<&'static str> {
+        match self {
+            Kind::ComponentStatus => Some("v1 ComponentStatus is deprecated in v1.19+"),
+            _ => None,
+        }
     }
 
     /// Finds a kind by its plural within a group ("" = core).
@@ -120,7 +140,7 @@ impl Kind {
             ],
             Kind::Namespace => &["status.phase"],
             Kind::Node => &["spec.unschedulable"],
-            Kind::Service | Kind::Deployment => &[],
+            Kind::Service | Kind::Deployment | Kind::ComponentStatus => &[],
         }
     }
 }

@@ -282,7 +282,24 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         return resp;
     }
     tracing::debug!(method = %parts.method, %path, "demo request");
-    serve(&app, route, &parts.method, &params, &parts.headers, &body)
+    let mut resp = serve(&app, route, &parts.method, &params, &parts.headers, &body);
+    warn_if_deprecated(route, &mut resp);
+    resp
+}
+
+/// The real apiserver's `Warning: 299 - "<text>"` on every request that reaches a deprecated
+/// kind's handler.
+fn warn_if_deprecated(route: Route<'_>, resp: &mut Response) {
+    let (Route::Collection { kind, .. } | Route::Object { kind, .. }) = route else {
+        return;
+    };
+    let Some(text) = kind.deprecation() else {
+        return;
+    };
+    let quoted = text.replace('\\', "\\\\").replace('"', "\\\"");
+    if let Ok(value) = http::HeaderValue::from_str(&format!("299 - \"{quoted}\"")) {
+        resp.headers_mut().append(header::WARNING, value);
+    }
 }
 
 fn authorized_or(app: &AppState, headers: &HeaderMap, ok: impl FnOnce() -> Response) -> Response {
@@ -364,6 +381,14 @@ fn serve(
         Route::Version => discovery::version(),
         Route::Discovery(doc) => discovery::document(doc, headers),
         Route::Collection { kind, ns } => match params.flag("watch") {
+            Ok(true) if !kind.can_watch() => status(
+                405,
+                "MethodNotAllowed",
+                format!(
+                    "watch is not supported on resources of kind {:?}",
+                    kind.plural()
+                ),
+            ),
             Ok(true) => watch::serve(app, kind, ns, params, headers),
             Ok(false) => api::list(app, kind, ns, params, headers),
             Err(reject) => reject.into(),

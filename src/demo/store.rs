@@ -343,7 +343,7 @@ struct Inner {
     rv: u64,
     /// Changes up to this resourceVersion have been forgotten.
     compacted: u64,
-    maps: [BTreeSet<Entry>; 6],
+    maps: [BTreeSet<Entry>; Kind::ALL.len()],
     /// Where `seed` packs objects; emptied by `finish_seed`.
     slab: BytesMut,
     history: VecDeque<Arc<Change>>,

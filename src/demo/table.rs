@@ -143,6 +143,30 @@ fn columns(kind: Kind) -> Vec<Column> {
             ("Object", "string", "", 0, "The object the event is about."),
             ("Message", "string", "", 0, "What happened."),
         ],
+        Kind::ComponentStatus => vec![
+            NAME,
+            (
+                "Status",
+                "string",
+                "",
+                0,
+                "Status of the component conditions",
+            ),
+            (
+                "Message",
+                "string",
+                "",
+                0,
+                "Message of the component conditions",
+            ),
+            (
+                "Error",
+                "string",
+                "",
+                0,
+                "Error of the component conditions",
+            ),
+        ],
     }
 }
 
@@ -400,7 +424,26 @@ fn cells(kind: Kind, obj: &Obj, v: &Value, now: Timestamp) -> Vec<Value> {
         Kind::Service => service_cells(v, now),
         Kind::Deployment => deployment_cells(v, now),
         Kind::Event => event_cells(v, now),
+        Kind::ComponentStatus => component_status_cells(v),
     }
+}
+
+/// The apiserver's printer: the Healthy condition decides, Unknown without one.
+fn component_status_cells(v: &Value) -> Vec<Value> {
+    let healthy = v["conditions"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == "Healthy"));
+    let (status, message, error) = match healthy {
+        Some(c) if c["status"] == "True" => ("Healthy", s(&c["message"]), s(&c["error"])),
+        Some(c) => ("Unhealthy", s(&c["message"]), s(&c["error"])),
+        None => ("Unknown", String::new(), String::new()),
+    };
+    vec![
+        json!(s(&v["metadata"]["name"])),
+        json!(status),
+        json!(message),
+        json!(error),
+    ]
 }
 
 /// One Table row: cells plus the object as `includeObject` asks.

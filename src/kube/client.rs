@@ -17,6 +17,7 @@ use super::error::KubeError;
 use super::tls;
 use super::url::strip_query;
 use super::url::{construct_path, with_query};
+use super::warning::warning_texts;
 use super::wire::{JSON, decode_json};
 
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
@@ -31,6 +32,8 @@ pub struct CallRecord {
     /// Body bytes received (0 for streams, whose size is open-ended).
     pub bytes: u64,
     pub error: Option<String>,
+    /// The server's `Warning` headers (deprecations...), unwrapped as kubectl prints them.
+    pub warnings: Vec<String>,
 }
 
 /// Called after every API call of every client built with these options.
@@ -309,8 +312,10 @@ impl Client {
         let result = self
             .send_path_once(method, path, body, content_type, accept, cap)
             .await;
-        self.record(method, path, started, &result, |r| {
-            (r.status, r.total_bytes)
+        self.record(method, path, started, &result, |r| Answered {
+            status: r.status,
+            bytes: r.total_bytes,
+            headers: &r.headers,
         });
         result
     }
@@ -322,17 +327,17 @@ impl Client {
         path: &str,
         started: Instant,
         result: &Result<T, KubeError>,
-        status_and_bytes: impl Fn(&T) -> (u16, u64),
+        answered: impl Fn(&T) -> Answered<'_>,
     ) {
         let Some(hook) = &self.inner.opts.on_call else {
             return;
         };
-        let (status, bytes, error) = match result {
+        let (status, bytes, error, warnings) = match result {
             Ok(r) => {
-                let (status, bytes) = status_and_bytes(r);
-                (Some(status), bytes, None)
+                let a = answered(r);
+                (Some(a.status), a.bytes, None, warning_texts(a.headers))
             }
-            Err(e) => (e.code(), 0, Some(e.to_string())),
+            Err(e) => (e.code(), 0, Some(e.to_string()), Vec::new()),
         };
         hook(CallRecord {
             method: method.to_string(),
@@ -341,6 +346,7 @@ impl Client {
             latency: started.elapsed(),
             bytes,
             error,
+            warnings,
         });
     }
 
@@ -439,6 +445,13 @@ impl Client {
         }
         transport(method.as_str(), path, e)
     }
+}
+
+/// What the request log takes from a response.
+struct Answered<'a> {
+    status: u16,
+    bytes: u64,
+    headers: &'a HeaderMap,
 }
 
 /// The whole body, or its first `cap` bytes and the count of all of them.

@@ -3,10 +3,14 @@
 //! to one of them. Parsing and resolution are pure; `fetch` reads them from a server.
 
 mod fetch;
+mod resolve;
+#[cfg(test)]
+mod tests_v1_20;
 
 use serde::Deserialize;
 
 pub use fetch::discover;
+pub use resolve::{ResolveError, Resolved, completion_names, preferred, resolve, resolve_noting};
 
 /// One listable resource type of one group version.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,95 +86,6 @@ impl ApiResource {
     }
 }
 
-/// Why a typed name did not resolve.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
-    #[error("the server doesn't have a resource type \"{0}\"")]
-    Unknown(String),
-    #[error("\"{name}\" is ambiguous: {}", candidates.join(", "))]
-    Ambiguous {
-        name: String,
-        /// Qualified names of the matches, e.g. `events, events.events.k8s.io`.
-        candidates: Vec<String>,
-    },
-}
-
-/// Finds the resource `name` means, the way kubectl does: plural, singular, short name or kind
-/// (case-insensitive), optionally qualified with a group (`deployments.apps`, `deploy.apps`).
-/// When several groups match, the core group wins, then a single match; otherwise ambiguous.
-pub fn resolve<'a>(
-    name: &str,
-    resources: &'a [ApiResource],
-) -> Result<&'a ApiResource, ResolveError> {
-    let wanted = name.trim().to_ascii_lowercase();
-    let mut matches: Vec<&ApiResource> = resources
-        .iter()
-        .filter(|r| names_match(r, &wanted))
-        .collect();
-    // Several versions of one group: keep the first listed (the preferred one).
-    dedup_by_group(&mut matches);
-    match matches.as_slice() {
-        [] => Err(ResolveError::Unknown(name.trim().to_string())),
-        [one] => Ok(one),
-        many => many
-            .iter()
-            .find(|r| r.group.is_empty())
-            .copied()
-            .ok_or_else(|| ResolveError::Ambiguous {
-                name: name.trim().to_string(),
-                candidates: many.iter().map(|r| r.qualified_name()).collect(),
-            }),
-    }
-}
-
-fn names_match(r: &ApiResource, wanted: &str) -> bool {
-    let bare = |w: &str| {
-        r.plural == w
-            || r.singular == w
-            || r.kind.eq_ignore_ascii_case(w)
-            || r.short_names.iter().any(|s| s == w)
-    };
-    if bare(wanted) {
-        return true;
-    }
-    // `name.group`: the group must match exactly (kubectl also accepts a group prefix).
-    match wanted.split_once('.') {
-        Some((base, group)) if !r.group.is_empty() => {
-            bare(base) && (r.group == group || r.group.starts_with(&format!("{group}.")))
-        }
-        _ => false,
-    }
-}
-
-fn dedup_by_group(matches: &mut Vec<&ApiResource>) {
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    matches.retain(|r| {
-        let key = (r.group.as_str(), r.plural.as_str());
-        if seen.contains(&key) {
-            false
-        } else {
-            seen.push(key);
-            true
-        }
-    });
-}
-
-/// Every name a user could type for the resources, for completion (sorted, unique).
-pub fn completion_names(resources: &[ApiResource]) -> Vec<String> {
-    let mut names: Vec<String> = resources
-        .iter()
-        .flat_map(|r| {
-            let mut n = vec![r.plural.clone(), r.singular.clone()];
-            n.extend(r.short_names.iter().cloned());
-            n
-        })
-        .filter(|n| !n.is_empty())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
 /// `/api` (APIVersions).
 #[derive(Debug, Deserialize, Default)]
 pub struct ApiVersions {
@@ -197,12 +112,20 @@ pub struct ApiGroup {
 }
 
 impl ApiGroup {
-    /// The group version to list resources from: preferred, else the first.
-    pub fn preferred(&self) -> Option<&str> {
-        self.preferred_version
+    /// The served group versions, preferred first, then the others in the server's order:
+    /// the order kubectl's RESTMapper tries them in.
+    pub fn versions_by_preference(&self) -> Vec<&str> {
+        let preferred = self
+            .preferred_version
             .as_ref()
-            .or(self.versions.first())
             .map(|v| v.group_version.as_str())
+            .filter(|v| !v.is_empty());
+        let others = self
+            .versions
+            .iter()
+            .map(|v| v.group_version.as_str())
+            .filter(|v| !v.is_empty() && Some(*v) != preferred);
+        preferred.into_iter().chain(others).collect()
     }
 }
 
@@ -276,88 +199,6 @@ pub fn group_version_path(group_version: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn res(group: &str, plural: &str, kind: &str, short: &[&str]) -> ApiResource {
-        ApiResource {
-            group: group.into(),
-            version: "v1".into(),
-            plural: plural.into(),
-            singular: kind.to_ascii_lowercase(),
-            kind: kind.into(),
-            short_names: short.iter().map(|s| s.to_string()).collect(),
-            namespaced: true,
-            verbs: vec!["list".into()],
-        }
-    }
-
-    fn catalog() -> Vec<ApiResource> {
-        vec![
-            ApiResource::pods(),
-            res("", "events", "Event", &["ev"]),
-            res("", "services", "Service", &["svc"]),
-            res("apps", "deployments", "Deployment", &["deploy"]),
-            res("events.k8s.io", "events", "Event", &[]),
-            res("example.com", "widgets", "Widget", &["wd"]),
-            res("other.io", "widgets", "Widget", &[]),
-        ]
-    }
-
-    #[test]
-    fn plural_singular_short_and_kind_resolve() {
-        let all = catalog();
-        for name in [
-            "deployments",
-            "deployment",
-            "deploy",
-            "Deployment",
-            "DEPLOY",
-        ] {
-            assert_eq!(
-                resolve(name, &all).map(|r| r.plural.as_str()),
-                Ok("deployments"),
-                "{name}"
-            );
-        }
-        assert_eq!(resolve("po", &all).map(|r| r.is_pods()), Ok(true));
-        assert_eq!(resolve("svc", &all).map(|r| r.kind.as_str()), Ok("Service"));
-    }
-
-    #[test]
-    fn groups_qualify_and_core_wins() {
-        let all = catalog();
-        let ev = resolve("events", &all).expect("core events win");
-        assert_eq!(ev.group, "");
-        let ev = resolve("events.events.k8s.io", &all).expect("qualified");
-        assert_eq!(ev.group, "events.k8s.io");
-        let ev = resolve("events.events", &all).expect("group prefix");
-        assert_eq!(ev.group, "events.k8s.io");
-        assert_eq!(
-            resolve("deployments.apps", &all).map(|r| r.group.as_str()),
-            Ok("apps")
-        );
-        assert_eq!(
-            resolve("wd.example.com", &all).map(|r| r.group.as_str()),
-            Ok("example.com")
-        );
-    }
-
-    #[test]
-    fn ambiguity_and_unknown_are_reported() {
-        let all = catalog();
-        assert_eq!(
-            resolve("widgets", &all),
-            Err(ResolveError::Ambiguous {
-                name: "widgets".into(),
-                candidates: vec!["widgets.example.com".into(), "widgets.other.io".into()],
-            })
-        );
-        let err = resolve("gizmo", &all).expect_err("unknown");
-        assert_eq!(
-            err.to_string(),
-            "the server doesn't have a resource type \"gizmo\""
-        );
-        assert!(resolve("deployments.batch", &all).is_err());
-    }
 
     #[test]
     fn resource_lists_drop_subresources_and_build_paths() {

@@ -8,7 +8,7 @@ use super::kinds;
 use super::nav::restart_pods;
 use super::views::sync_namespace_cursor;
 use super::{Effect, State};
-use crate::kube::discovery::{completion_names, resolve};
+use crate::kube::discovery::{completion_names, resolve_noting};
 
 /// Built-in commands, offered first by completion.
 const BUILTINS: [&str; 6] = ["ctx", "ns", "pods", "raw", "api", "quit"];
@@ -99,21 +99,23 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
         state.flash.info("reading the server's resource types…");
         return kinds::ensure_discovery(state);
     }
-    match resolve(kind, &state.discovery.resources) {
-        Ok(r) if r.is_pods() => {
-            let mut effects = kinds::close(state);
-            effects.extend(detail::close(state));
-            effects
-        }
-        Ok(r) => {
-            let r = r.clone();
-            kinds::open(state, r)
-        }
+    let (resource, warnings) = match resolve_noting(kind, &state.discovery.resources) {
+        Ok(found) => (found.resource.clone(), found.warnings),
         Err(e) => {
             state.flash.error(e.to_string());
-            Vec::new()
+            return Vec::new();
         }
+    };
+    // kubectl prints these to stderr and carries on; so does the flash line.
+    if let Some(warning) = warnings.first() {
+        state.flash.info(format!("Warning: {warning}"));
     }
+    if resource.is_pods() {
+        let mut effects = kinds::close(state);
+        effects.extend(detail::close(state));
+        return effects;
+    }
+    kinds::open(state, resource)
 }
 
 /// Tab: completes the word being typed, or lists the candidates when several fit.

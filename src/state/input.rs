@@ -53,6 +53,9 @@ pub fn mode(state: &State) -> Mode {
 /// A key press.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let mode = mode(state);
+    if state.warning.take().is_some() {
+        state.dirty = true;
+    }
     // Text modes see plain keys before the keymap, so letters bound elsewhere can be typed;
     // ctrl chords still reach the keymap (ctrl-c quits everywhere).
     let plain = !key.modifiers.contains(KeyModifiers::CONTROL);

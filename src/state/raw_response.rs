@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use crate::kube::error::Status;
+use crate::kube::warning;
 use crate::msg::RawResponse;
 use crate::text::sanitize;
 
@@ -43,6 +44,8 @@ pub struct ResponseView {
     pub truncated_bytes: u64,
     /// The `message` of a `Status` body on an error response.
     pub status_message: Option<String>,
+    /// The server's `Warning` headers (deprecations...), as kubectl prints them.
+    pub warnings: Vec<String>,
     pub format: BodyFormat,
     pub show_headers: bool,
     /// First visible body line.
@@ -71,7 +74,15 @@ impl ResponseView {
             .map(|s| s.message)
             .filter(|m| !m.is_empty())
             .map(|m| sanitize(&m).into_owned());
+        let warnings = warning::texts(
+            response
+                .headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("warning"))
+                .map(|(_, value)| value),
+        );
         ResponseView {
+            warnings,
             status: response.status,
             reason: response.reason,
             headers: response.headers,

@@ -239,3 +239,81 @@ fn leaving_a_kind_stops_its_stream() {
         vec![Effect::StopTable]
     );
 }
+
+/// A 1.20 server: CronJobs only in `batch/v1beta1`, Ingress in networking.k8s.io and in the
+/// lower-priority extensions group (discovery lists them in that priority order).
+#[test]
+fn command_line_reaches_non_preferred_versions_and_warns_about_short_names() {
+    let res = |group: &str, version: &str, plural: &str, kind: &str, short: &str| ApiResource {
+        group: group.into(),
+        version: version.into(),
+        plural: plural.into(),
+        singular: kind.to_ascii_lowercase(),
+        kind: kind.into(),
+        short_names: vec![short.into()],
+        namespaced: true,
+        verbs: vec!["list".into()],
+    };
+    let resources = vec![
+        ApiResource::pods(),
+        res("batch", "v1", "jobs", "Job", "job"),
+        res("batch", "v1beta1", "cronjobs", "CronJob", "cj"),
+        res("networking.k8s.io", "v1", "ingresses", "Ingress", "ing"),
+        res(
+            "networking.k8s.io",
+            "v1beta1",
+            "ingresses",
+            "Ingress",
+            "ing",
+        ),
+        res("extensions", "v1beta1", "ingresses", "Ingress", "ing"),
+    ];
+    let mut state = started(false);
+    let generation = state.context_gen;
+    update(&mut state, key(':'));
+    update(
+        &mut state,
+        Msg::Discovered {
+            generation,
+            result: Ok(resources),
+        },
+    );
+    let path_of = |effects: &[Effect]| match effects {
+        [Effect::WatchTable { path, .. }] => path.clone(),
+        other => format!("{other:?}"),
+    };
+    typed(&mut state, "cj");
+    let effects = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(
+        path_of(&effects),
+        "/apis/batch/v1beta1/namespaces/shop/cronjobs"
+    );
+    for (typed_name, flash) in [
+        ("ingress", None),
+        (
+            "ing",
+            Some(
+                "Warning: short name \"ing\" could also match lower priority resource ingresses.extensions",
+            ),
+        ),
+    ] {
+        update(&mut state, code(KeyCode::Esc));
+        update(&mut state, key(':'));
+        typed(&mut state, typed_name);
+        let effects = update(&mut state, code(KeyCode::Enter));
+        assert_eq!(
+            path_of(&effects),
+            "/apis/networking.k8s.io/v1/namespaces/shop/ingresses",
+            "{typed_name}"
+        );
+        assert_eq!(state.flash.as_ref().map(|f| f.text.as_str()), flash);
+    }
+    update(&mut state, code(KeyCode::Esc));
+    update(&mut state, key(':'));
+    typed(&mut state, "cronj");
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(
+        state.prompt.as_ref().map(|p| p.text.as_str()),
+        Some("cronjob")
+    );
+}

@@ -112,13 +112,21 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
-/// The Status message of an error, then the headers if asked for (at most half the area).
+/// The Status message of an error, the server's warnings (at most a quarter of the area),
+/// then the headers if asked for (at most half).
 fn top_lines(response: &ResponseView, height: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(message) = &response.status_message {
         lines.push(Line::styled(
             format!("✗ {message}"),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let room = usize::from(height / 4).max(1);
+    for warning in response.warnings.iter().take(room) {
+        lines.push(Line::styled(
+            format!("Warning: {}", sanitize(warning)),
+            Style::new().fg(Color::Yellow),
         ));
     }
     if response.show_headers {
@@ -209,6 +217,15 @@ mod tests {
     use crate::ui::testing::draw;
 
     fn answered(status: u16, reason: &str, body: &str) -> State {
+        answered_with(status, reason, body, Vec::new())
+    }
+
+    fn answered_with(
+        status: u16,
+        reason: &str,
+        body: &str,
+        extra_headers: Vec<(String, String)>,
+    ) -> State {
         let mut state = super::super::raw::tests::open();
         let effects = update(
             &mut state,
@@ -218,10 +235,13 @@ mod tests {
         let response = RawResponse {
             status,
             reason: reason.into(),
-            headers: vec![
+            headers: [
                 ("content-type".into(), "application/json".into()),
                 ("audit-id".into(), "5f2c\u{1b}]0;x".into()),
-            ],
+            ]
+            .into_iter()
+            .chain(extra_headers)
+            .collect(),
             body: body.as_bytes().to_vec(),
             truncated_bytes: 0,
             total_bytes: body.len() as u64,
@@ -274,6 +294,19 @@ mod tests {
         let body = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"nope\" not found","reason":"NotFound","details":{"name":"nope","kind":"pods"},"code":404}"#;
         let state = answered(404, "Not Found", body);
         insta::assert_snapshot!(draw(100, 30, |f| crate::ui::render(f, &state)));
+    }
+
+    #[test]
+    fn server_warnings_show_above_the_body() {
+        let warning = r#"299 - "v1 ComponentStatus is deprecated in v1.19+""#;
+        let body = r#"{"kind":"ComponentStatusList","apiVersion":"v1","items":[]}"#;
+        let state = answered_with(200, "OK", body, vec![("warning".into(), warning.into())]);
+        let screen = draw(100, 30, |f| crate::ui::render(f, &state));
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = |needle: &str| lines.iter().position(|l| l.contains(needle));
+        let shown = at("Warning: v1 ComponentStatus is deprecated in v1.19+");
+        assert!(shown.is_some(), "{screen}");
+        assert!(shown < at("\"kind\": \"ComponentStatusList\""), "{screen}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::raw_response::human_bytes;
@@ -61,12 +61,20 @@ fn row(record: &RequestRecord) -> Row<'static> {
         Some(error) => format!("{}  ✗ {}", sanitize(&record.path), sanitize(error)),
         None => sanitize(&record.path).into_owned(),
     };
+    let mut path = vec![Span::raw(path)];
+    // The server's deprecation notices, as kubectl prints them.
+    for warning in &record.warnings {
+        path.push(Span::styled(
+            format!("  Warning: {}", sanitize(warning)),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
     Row::new([
         Cell::from(sanitize(&record.method).into_owned()),
         Cell::from(Span::styled(status, Style::new().fg(colour))),
         Cell::from(format!("{} ms", record.latency.as_millis())),
         Cell::from(human_bytes(record.bytes)),
-        Cell::from(path),
+        Cell::from(Line::from(path)),
     ])
 }
 
@@ -125,8 +133,20 @@ mod tests {
                 0,
                 Some("timed out after 30s"),
             ),
+            (
+                "GET",
+                "/api/v1/componentstatuses",
+                Some(200),
+                4,
+                1_024,
+                None,
+            ),
         ];
         for (method, path, status, ms, bytes, error) in calls {
+            let warnings = match path.ends_with("componentstatuses") {
+                true => vec!["v1 ComponentStatus is deprecated in v1.19+".to_string()],
+                false => Vec::new(),
+            };
             let record = RequestRecord {
                 method: method.into(),
                 path: path.into(),
@@ -134,6 +154,7 @@ mod tests {
                 latency: Duration::from_millis(ms),
                 bytes,
                 error: error.map(String::from),
+                warnings,
             };
             update(&mut state, Msg::RequestLogged(record));
         }

@@ -199,6 +199,12 @@ fn message_line(state: &State) -> Line<'static> {
             Span::styled(sanitize(&text).into_owned(), Style::new().fg(Color::Red)),
         ]);
     }
+    if let Some(warning) = &state.warning {
+        return Line::styled(
+            format!(" Warning: {}", sanitize(warning)),
+            Style::new().fg(Color::Yellow),
+        );
+    }
     if let Some(hint) = &state.hint {
         return Line::styled(
             format!(" {}", sanitize(hint)),
@@ -362,5 +368,27 @@ mod tests {
             !up.contains("refused") && !up.contains("unreachable"),
             "{up}"
         );
+    }
+
+    /// A server's deprecation warning shows as kubectl prints it, until the next key.
+    #[test]
+    fn server_warnings_show_until_the_next_key() {
+        use crate::kube::CallRecord;
+        let mut state = demo_state(false);
+        let record = CallRecord {
+            warnings: vec!["v1 ComponentStatus is deprecated in v1.19+".into()],
+            ..CallRecord::default()
+        };
+        update(&mut state, Msg::RequestLogged(record));
+        let line =
+            |state: &crate::state::State| draw(100, 2, |f| super::render(f, f.area(), state));
+        assert!(line(&state).contains("Warning: v1 ComponentStatus is deprecated in v1.19+"));
+        update(
+            &mut state,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('j'),
+            )),
+        );
+        assert!(!line(&state).contains("Warning"), "{}", line(&state));
     }
 }

@@ -7,7 +7,7 @@ use futures::{Stream, StreamExt};
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use super::{Client, ListParams, LogParams, WatchEvent, decode_watch_event, transport};
+use super::{Answered, Client, ListParams, LogParams, WatchEvent, decode_watch_event, transport};
 use crate::kube::error::KubeError;
 use crate::kube::url::{encode_query_value, strip_query, with_query};
 use crate::kube::wire::{JSON, lines};
@@ -90,8 +90,10 @@ impl Client {
     async fn stream_path(&self, path: &str, accept: &str) -> Result<reqwest::Response, KubeError> {
         let started = Instant::now();
         let result = self.stream_path_once(path, accept).await;
-        self.record(&Method::GET, path, started, &result, |r| {
-            (r.status().as_u16(), 0)
+        self.record(&Method::GET, path, started, &result, |r| Answered {
+            status: r.status().as_u16(),
+            bytes: 0,
+            headers: r.headers(),
         });
         result
     }
