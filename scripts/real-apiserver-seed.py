@@ -119,14 +119,14 @@ def terminated(name, reason, code, restarts=0):
     }
 
 
-def conditions(ready, scheduled=True):
+def conditions(ready, initialized=True):
     flag = "True" if ready else "False"
     return [
-        {"type": "Initialized", "status": "True", "lastTransitionTime": ts(3600)},
+        {"type": "Initialized", "status": "True" if initialized else "False",
+         "lastTransitionTime": ts(3600)},
         {"type": "Ready", "status": flag, "lastTransitionTime": ts(3000)},
         {"type": "ContainersReady", "status": flag, "lastTransitionTime": ts(3000)},
-        {"type": "PodScheduled", "status": "True" if scheduled else "False",
-         "lastTransitionTime": ts(3600)},
+        {"type": "PodScheduled", "status": "True", "lastTransitionTime": ts(3600)},
     ]
 
 
@@ -194,11 +194,14 @@ def shape(i):
         spec = {**bound, "restartPolicy": "Never"}
         return "error", spec, {**base, "phase": "Failed", "conditions": conditions(False),
                                "containerStatuses": [terminated("app", "Error", 2)]}
-    if kind == 15:  # first of two init containers running
+    # First of two init containers running. Initialized stays False meanwhile, as a kubelet
+    # reports it (printPod of 1.28+ shows the main containers' state once it is True).
+    if kind == 15:
         spec = {**bound, "initContainers": [container("migrate"), container("warm")]}
         init = [running("migrate", ready=False, started=30),
                 waiting("warm", "PodInitializing")]
-        return "init", spec, {**base, "phase": "Pending", "conditions": conditions(False),
+        return "init", spec, {**base, "phase": "Pending",
+                              "conditions": conditions(False, initialized=False),
                               "initContainerStatuses": init,
                               "containerStatuses": [waiting("app", "PodInitializing")]}
     if kind == 16:
