@@ -503,7 +503,6 @@ async fn resource_views_list_what_kubectl_gets() {
 /// 1.20's apiextensions server prints an empty list as a Table with `"rows": null` (the core
 /// resources send `[]`); kubectl says "No resources found".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "finding: an empty CRD Table (\"rows\": null) fails to decode; run with --ignored"]
 async fn an_empty_crd_list_is_an_empty_view() {
     let Some(server) = server() else { return };
     let _reading = CHANGES.read().await;

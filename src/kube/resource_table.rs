@@ -93,9 +93,11 @@ struct RawTable {
     kind: String,
     #[serde(default)]
     metadata: RawMeta,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::kube::wire::null_as_empty")]
     column_definitions: Vec<RawColumn>,
-    #[serde(default)]
+    /// An empty list of custom resources comes as `"rows": null` from the apiextensions
+    /// server (core resources send `[]`): both are no rows.
+    #[serde(default, deserialize_with = "crate::kube::wire::null_as_empty")]
     rows: Vec<RawRow>,
 }
 
@@ -230,6 +232,12 @@ mod tests {
         let t = parse_table(body).expect("a table");
         assert_eq!(t.columns[2].priority, 1);
         assert_eq!(t.rows[0].cells, ["web", "2/2", "3"]);
+        let empty = br#"{"kind":"Table","columnDefinitions":[{"name":"Name"}],"rows":null}"#;
+        assert_eq!(
+            parse_table(empty).map(|t| t.rows.len()),
+            Ok(0),
+            "Go's nil slice"
+        );
         assert_eq!(
             (t.rows[0].namespace.as_str(), t.rows[0].name.as_str()),
             ("shop", "web")

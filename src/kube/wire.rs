@@ -13,6 +13,17 @@ use super::url::encode_query_value;
 /// plain JSON where the server cannot print.
 pub const TABLE_ACCEPT: &str = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json";
 
+/// A JSON `null` where a list is expected reads as an empty list (Go's nil slice: the 1.20
+/// apiserver sends `"columnDefinitions": null` on every Table watch event after the first, and
+/// `"rows": null` for an empty list of custom resources).
+pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(<Option<Vec<T>> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 /// The `Accept` of plain JSON requests.
 pub const JSON: &str = "application/json";
 

@@ -44,11 +44,16 @@ impl PodColumns {
 /// A page of `/pods` in either form.
 #[derive(Deserialize)]
 struct PodsPage<'a> {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::kube::wire::null_as_empty")]
     items: Vec<RowFromPod>,
-    #[serde(default, borrow, rename = "columnDefinitions")]
+    #[serde(
+        default,
+        borrow,
+        rename = "columnDefinitions",
+        deserialize_with = "crate::kube::wire::null_as_empty"
+    )]
     columns: Vec<ColumnDefinition<'a>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::kube::wire::null_as_empty")]
     rows: Vec<TableRow<'a>>,
 }
 
