@@ -517,3 +517,31 @@ async fn an_empty_crd_list_is_an_empty_view() {
     open_view(&mut app, "crd").await;
     assert_eq!(view_names(&app), Vec::<String>::new());
 }
+
+/// On 1.20 CronJobs are served only in `batch/v1beta1` (the group prefers v1), and Ingress in
+/// `networking.k8s.io` and the lower-priority `extensions`: both open as kubectl resolves them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kinds_resolve_as_kubectl_does_across_versions_and_groups() {
+    let Some(server) = server() else { return };
+    let _reading = CHANGES.read().await;
+    let mut app = Harness::start(
+        &server.kubeconfig,
+        "admin",
+        None,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    );
+    for (typed, group_version, kubectl_kind) in [
+        ("cj", "batch/v1beta1", "cronjobs"),
+        ("cronjobs.batch", "batch/v1beta1", "cronjobs"),
+        ("ingress", "networking.k8s.io/v1", "ingresses"),
+        ("ing", "networking.k8s.io/v1", "ingresses"),
+    ] {
+        open_view(&mut app, typed).await;
+        let view = app.state.resource.as_ref().expect("a view");
+        let shown = format!("{}/{}", view.resource.group, view.resource.version);
+        assert_eq!(shown, group_version, ":{typed}");
+        assert_eq!(view_names(&app), kubectl_names(&server, kubectl_kind).await);
+        app.key(KeyCode::Esc, KeyModifiers::NONE);
+    }
+}
