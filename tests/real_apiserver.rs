@@ -545,3 +545,89 @@ async fn kinds_resolve_as_kubectl_does_across_versions_and_groups() {
         app.key(KeyCode::Esc, KeyModifiers::NONE);
     }
 }
+
+/// The apiserver restarts (etcd keeps the data) with a `:deploy` view open: the outage shows as
+/// one fact, and once the server is back the table is exact again, including a deployment
+/// created after the restart, with no error left on screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_view_recovers_from_an_apiserver_restart() {
+    let Some(server) = server() else { return };
+    let _changing = CHANGES.write().await;
+    let ns = "restart-check";
+    kubectl_ok(&server, &["create", "namespace", ns]).await;
+    let create = [
+        "create",
+        "deployment",
+        "before",
+        "--image",
+        "nginx",
+        "-n",
+        ns,
+    ];
+    kubectl_ok(&server, &create).await;
+    let mut app = Harness::start(
+        &server.kubeconfig,
+        "admin",
+        None,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    );
+    open_view(&mut app, "deploy").await;
+    assert_eq!(
+        view_names(&app),
+        kubectl_names(&server, "deployments").await
+    );
+    let dir = server.dir.path().to_path_buf();
+    let restart = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let out = Command::new(script())
+            .arg("restart")
+            .arg(&dir)
+            .arg("2")
+            .output();
+        (out, started)
+    });
+    app.until("the outage on screen", WAIT, |s| {
+        s.resource.as_ref().is_some_and(|v| v.error.is_some()) && s.unreachable().is_some()
+    })
+    .await;
+    let (out, started) = restart.await.expect("restart ran");
+    let out = out.expect("run the script");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let create = [
+        "create",
+        "deployment",
+        "after",
+        "--image",
+        "nginx",
+        "-n",
+        ns,
+    ];
+    kubectl_ok(&server, &create).await;
+    let want = kubectl_names(&server, "deployments").await;
+    let took = app
+        .until("the table exact again", WAIT, |s| {
+            s.resource
+                .as_ref()
+                .is_some_and(|v| v.error.is_none() && v.live)
+                && s.unreachable().is_none()
+                && {
+                    let view = s.resource.as_ref().expect("view");
+                    let mut names: Vec<String> =
+                        view.visible().iter().map(|r| r.name.clone()).collect();
+                    names.sort();
+                    names == want
+                }
+        })
+        .await;
+    eprintln!(
+        "exact again {took:?} after the server was back ({:?} since the restart began)",
+        started.elapsed()
+    );
+    assert_eq!(app.state.current_error().map(|e| e.source), None);
+    kubectl_ok(&server, &["delete", "namespace", ns, "--wait=false"]).await;
+}
