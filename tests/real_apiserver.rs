@@ -254,13 +254,7 @@ async fn pods_rows_equal_kubectl_get_pods_wide() {
         assert!(statuses.contains(seeded), "no {seeded} pod in {statuses:?}");
     }
 
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", None);
     app.until("every pod listed", WAIT, |s| {
         s.pods_load == PodsLoad::Watching && s.pods.rows().len() == want.len()
     })
@@ -282,13 +276,7 @@ async fn rows_stay_equal_to_kubectl_through_watch_events() {
     let Some(server) = server() else { return };
     let _changing = CHANGES.write().await;
     let listed = kubectl_wide(&server, Some(TOUCHED_NS)).await;
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        Some(TOUCHED_NS),
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", Some(TOUCHED_NS));
     app.until("the namespace listed", WAIT, |s| {
         s.pods_load == PodsLoad::Watching && s.pods.rows().len() == listed.len()
     })
@@ -344,6 +332,18 @@ async fn rows_stay_equal_to_kubectl_through_watch_events() {
         "events arrived on the watch, no relist"
     );
     assert_eq!(app.state.pods_error, None, "{:?}", app.pods_errors);
+}
+
+/// The app (state and tasks, no terminal) on the real server as `context`, watching
+/// `namespace` (`None`: all).
+fn app_as(server: &RealServer, context: &str, namespace: Option<&str>) -> Harness {
+    Harness::start(
+        &server.kubeconfig,
+        context,
+        namespace,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    )
 }
 
 /// `kr8s-tui api ...` with the kubeconfig's current context (admin).
@@ -405,13 +405,7 @@ async fn viewer_is_refused_namespaces_with_the_servers_words_but_lists_its_pods(
     let want = pods.lines().count();
     assert!(want > 0, "pods in payments");
 
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "viewer",
-        Some("payments"),
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "viewer", Some("payments"));
     app.until("pods listed and namespaces refused", WAIT, |s| {
         s.pods_load == PodsLoad::Watching
             && s.pods.rows().len() == want
@@ -484,13 +478,7 @@ fn view_names(app: &Harness) -> Vec<String> {
 async fn resource_views_list_what_kubectl_gets() {
     let Some(server) = server() else { return };
     let _reading = CHANGES.read().await;
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", None);
     for kind in ["nodes", "services", "clusterroles", "apiservices"] {
         open_view(&mut app, kind).await;
         let want = kubectl_names(&server, kind).await;
@@ -507,13 +495,7 @@ async fn an_empty_crd_list_is_an_empty_view() {
     let Some(server) = server() else { return };
     let _reading = CHANGES.read().await;
     assert!(kubectl_names(&server, "crd").await.is_empty());
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", None);
     open_view(&mut app, "crd").await;
     assert_eq!(view_names(&app), Vec::<String>::new());
 }
@@ -524,13 +506,7 @@ async fn an_empty_crd_list_is_an_empty_view() {
 async fn kinds_resolve_as_kubectl_does_across_versions_and_groups() {
     let Some(server) = server() else { return };
     let _reading = CHANGES.read().await;
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", None);
     for (typed, group_version, kubectl_kind) in [
         ("cj", "batch/v1beta1", "cronjobs"),
         ("cronjobs.batch", "batch/v1beta1", "cronjobs"),
@@ -565,13 +541,7 @@ async fn a_deploy_view_recovers_from_an_apiserver_restart() {
         ns,
     ];
     kubectl_ok(&server, &create).await;
-    let mut app = Harness::start(
-        &server.kubeconfig,
-        "admin",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_as(&server, "admin", None);
     open_view(&mut app, "deploy").await;
     assert_eq!(
         view_names(&app),
