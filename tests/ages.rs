@@ -7,41 +7,19 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyModifiers};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use common::harness::Harness;
 use kr8s_tui::demo::DemoHandle;
-use kr8s_tui::kube::ClientOptions;
-use kr8s_tui::state::{PodsLoad, State};
-use kr8s_tui::tasks::TaskOptions;
+use kr8s_tui::state::State;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The app on a fresh demo server, all namespaces, pods loaded.
-async fn started() -> (DemoHandle, Harness) {
-    let demo = common::demo::start(30).await;
-    let mut app = Harness::start(
-        &demo.kubeconfig_path,
-        "demo",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
-    app.until("the pods list", WAIT, |s| s.pods_load == PodsLoad::Watching)
-        .await;
-    (demo, app)
-}
-
 /// Types `:{kind}` and Enter as a user would; returns once the table is listed and live.
 async fn open(app: &mut Harness, kind: &str) {
-    app.key(KeyCode::Char(':'), KeyModifiers::NONE);
-    for c in kind.chars() {
-        app.key(KeyCode::Char(c), KeyModifiers::NONE);
-    }
-    app.key(KeyCode::Enter, KeyModifiers::NONE);
+    app.command(kind);
     app.until(kind, WAIT, |s| {
         s.resource.as_ref().is_some_and(|v| v.live && !v.is_empty())
     })
@@ -160,7 +138,7 @@ fn app_ages(app: &mut Harness, now: Timestamp) -> BTreeMap<String, String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_age_is_kubectls_and_moves_with_the_clock() {
-    let (demo, mut app) = started().await;
+    let (demo, mut app) = Harness::on_demo(30).await;
     open(&mut app, "deploy").await;
     let now = Timestamp::now();
     let shown = app_ages(&mut app, now);
@@ -184,7 +162,7 @@ async fn deploy_age_is_kubectls_and_moves_with_the_clock() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_last_seen_moves_with_the_clock() {
-    let (_demo, mut app) = started().await;
+    let (_demo, mut app) = Harness::on_demo(30).await;
     open(&mut app, "events").await;
     let now = Timestamp::now();
     app.state.now = now;

@@ -12,6 +12,29 @@ fn kubectl_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// A demo server without churn (so kubectl and the test read the same objects) with `forbid`
+/// refused; `None`, with the reason printed, when kubectl is not installed.
+async fn quiet_demo(forbid: &[&str]) -> Option<demo::DemoHandle> {
+    if !kubectl_available() {
+        println!("skipping: kubectl not found in PATH");
+        return None;
+    }
+    let forbid: Vec<ForbidRule> = forbid
+        .iter()
+        .map(|r| r.parse().expect("a valid rule"))
+        .collect();
+    let opts = DemoOptions {
+        churn: 0.0,
+        forbid,
+        ..DemoOptions::default()
+    };
+    Some(
+        demo::start(opts, ServeOptions::default())
+            .await
+            .expect("demo starts"),
+    )
+}
+
 async fn kubectl_output(kubeconfig: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut cmd = tokio::process::Command::new("kubectl");
     cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
@@ -31,17 +54,9 @@ async fn kubectl(kubeconfig: &std::path::Path, args: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_browses_the_demo_cluster() {
-    if !kubectl_available() {
-        println!("skipping: kubectl not found in PATH");
+    let Some(handle) = quiet_demo(&[]).await else {
         return;
-    }
-    let opts = DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
     };
-    let handle = demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo starts");
     let kc = handle.kubeconfig_path.clone();
 
     let pods = kubectl(&kc, &["get", "pods", "-A"]).await;
@@ -99,19 +114,9 @@ async fn kubectl_browses_the_demo_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_reports_a_forbidden_list_as_rbac_would() {
-    if !kubectl_available() {
-        println!("skipping: kubectl not found in PATH");
+    let Some(handle) = quiet_demo(&["list:namespaces"]).await else {
         return;
-    }
-    let rule: ForbidRule = "list:namespaces".parse().expect("a valid rule");
-    let opts = DemoOptions {
-        churn: 0.0,
-        forbid: vec![rule],
-        ..DemoOptions::default()
     };
-    let handle = demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo starts");
     let kc = handle.kubeconfig_path.clone();
 
     let out = kubectl_output(&kc, &["get", "ns"]).await;
@@ -132,17 +137,9 @@ async fn kubectl_reports_a_forbidden_list_as_rbac_would() {
 /// deprecated; kubectl prints the warning on stderr and the table on stdout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_shows_the_servers_deprecation_warning() {
-    if !kubectl_available() {
-        println!("skipping: kubectl not found in PATH");
+    let Some(handle) = quiet_demo(&[]).await else {
         return;
-    }
-    let opts = DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
     };
-    let handle = demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo starts");
     let out = kubectl_output(&handle.kubeconfig_path, &["get", "cs"]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

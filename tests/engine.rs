@@ -9,7 +9,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use common::harness::{Harness, comparable, keys, server_rows};
-use kr8s_tui::demo::{DemoHandle, ForbidRule};
+use kr8s_tui::demo::ForbidRule;
 use kr8s_tui::kube::resource_table::{ResourceTable, TableColumn, TableRow, parse_table};
 use kr8s_tui::kube::{ClientOptions, Failure, ListParams};
 use kr8s_tui::state::{PodsLoad, State};
@@ -19,29 +19,10 @@ const WAIT: Duration = Duration::from_secs(10);
 /// Deployments of every namespace, as `kubectl get deploy -A` asks for them.
 const DEPLOYS: &str = "/apis/apps/v1/deployments";
 
-/// The app on a fresh demo server, all namespaces, pods loaded.
-async fn started(pods: usize) -> (DemoHandle, Harness) {
-    let demo = common::demo::start(pods).await;
-    let mut app = Harness::start(
-        &demo.kubeconfig_path,
-        "demo",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
-    app.until("the pods list", WAIT, |s| s.pods_load == PodsLoad::Watching)
-        .await;
-    (demo, app)
-}
-
 /// Types `:deploy` and Enter as a user would; returns once the table shows the server's rows
 /// and is live.
 async fn open_deploy(app: &mut Harness) {
-    app.key(KeyCode::Char(':'), KeyModifiers::NONE);
-    for c in "deploy".chars() {
-        app.key(KeyCode::Char(c), KeyModifiers::NONE);
-    }
-    app.key(KeyCode::Enter, KeyModifiers::NONE);
+    app.command("deploy");
     let want = server_table(app).await;
     assert!(!want.rows.is_empty(), "the demo has deployments");
     app.until("the deployments table", WAIT, |s| {
@@ -121,7 +102,7 @@ async fn until_table_exact(app: &mut Harness, within: Duration) -> Duration {
 
 #[tokio::test]
 async fn deploy_table_recovers_from_an_apiserver_restart_and_shows_the_outage() {
-    let (demo, mut app) = started(30).await;
+    let (demo, mut app) = Harness::on_demo(30).await;
     open_deploy(&mut app).await;
     let relists = app.table_relists;
     // Deployments cannot change in the demo (no churn, only pods delete), so a pod goes away
@@ -176,7 +157,7 @@ async fn deploy_table_recovers_from_an_apiserver_restart_and_shows_the_outage() 
 
 #[tokio::test]
 async fn deploy_table_lists_again_after_410_and_settles() {
-    let (demo, mut app) = started(20).await;
+    let (demo, mut app) = Harness::on_demo(20).await;
     open_deploy(&mut app).await;
     let before = app.table_relists;
     demo.faults.set_watch_410(true);
@@ -301,7 +282,7 @@ async fn forbidden_namespaces_list_shows_403_and_keeps_the_contexts_namespace() 
 /// (it used to turn Terminating before the answer and stay so); Ctrl-R lists again.
 #[tokio::test]
 async fn a_refused_delete_changes_no_row() {
-    let (demo, mut app) = started(20).await;
+    let (demo, mut app) = Harness::on_demo(20).await;
     let rules: Vec<ForbidRule> = ["delete:pods"]
         .iter()
         .map(|r| r.parse().expect("a rule"))

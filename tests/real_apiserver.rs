@@ -441,11 +441,7 @@ async fn viewer_is_refused_namespaces_with_the_servers_words_but_lists_its_pods(
 
 /// Types `:kind` and Enter, then waits for the view to be live or to fail.
 async fn open_view(app: &mut Harness, kind: &str) {
-    app.key(KeyCode::Char(':'), KeyModifiers::NONE);
-    for c in kind.chars() {
-        app.key(KeyCode::Char(c), KeyModifiers::NONE);
-    }
-    app.key(KeyCode::Enter, KeyModifiers::NONE);
+    app.command(kind);
     app.until(&format!("the {kind} view"), WAIT, |s| {
         s.resource
             .as_ref()

@@ -106,6 +106,33 @@ impl Harness {
         self.apply(Msg::Key(KeyEvent::new(code, modifiers)));
     }
 
+    /// Types `:line` and Enter, as a user opens a kind (`deploy`, `events`, …).
+    pub fn command(&mut self, line: &str) {
+        self.key(KeyCode::Char(':'), KeyModifiers::NONE);
+        for c in line.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        self.key(KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    /// The app on a fresh demo server with `pods` pods, all namespaces, once they are listed.
+    pub async fn on_demo(pods: usize) -> (kr8s_tui::demo::DemoHandle, Harness) {
+        let demo = super::demo::start(pods).await;
+        let mut app = Harness::start(
+            &demo.kubeconfig_path,
+            "demo",
+            None,
+            ClientOptions::default(),
+            TaskOptions::default(),
+        );
+        let wait = Duration::from_secs(10);
+        app.until("the pods list", wait, |s| {
+            s.pods_load == kr8s_tui::state::PodsLoad::Watching
+        })
+        .await;
+        (demo, app)
+    }
+
     /// Applies task messages until `pred` holds; returns how long that took. Panics after
     /// `timeout` with what the screen would show.
     pub async fn until(
