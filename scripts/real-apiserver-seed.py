@@ -73,50 +73,41 @@ def container(name):
     return {"name": name, "image": f"registry.example/{name}:1.0"}
 
 
-def running(name, ready=True, restarts=0, started=3600):
+def container_status(name, state, ready=False, restarts=0, started=False):
+    """A containerStatuses entry as a kubelet writes it, in `state` (running/waiting/terminated)."""
     return {
         "name": name,
         "image": f"registry.example/{name}:1.0",
         "imageID": "",
         "ready": ready,
         "restartCount": restarts,
-        "started": True,
-        "state": {"running": {"startedAt": ts(started)}},
+        "started": started,
+        "state": state,
     }
+
+
+def running(name, ready=True, restarts=0, started=3600):
+    state = {"running": {"startedAt": ts(started)}}
+    return container_status(name, state, ready, restarts, started=True)
 
 
 def waiting(name, reason, restarts=0, last=None):
-    status = {
-        "name": name,
-        "image": f"registry.example/{name}:1.0",
-        "imageID": "",
-        "ready": False,
-        "restartCount": restarts,
-        "started": False,
-        "state": {"waiting": {"reason": reason}},
-    }
+    status = container_status(name, {"waiting": {"reason": reason}}, restarts=restarts)
     if last:
         status["lastState"] = {"terminated": last}
     return status
 
 
 def terminated(name, reason, code, restarts=0):
-    return {
-        "name": name,
-        "image": f"registry.example/{name}:1.0",
-        "imageID": "",
-        "ready": False,
-        "restartCount": restarts,
-        "started": False,
-        "state": {
-            "terminated": {
-                "reason": reason,
-                "exitCode": code,
-                "startedAt": ts(900),
-                "finishedAt": ts(600),
-            }
-        },
+    state = {
+        "terminated": {
+            "reason": reason,
+            "exitCode": code,
+            "startedAt": ts(900),
+            "finishedAt": ts(600),
+        }
     }
+    return container_status(name, state, restarts=restarts)
 
 
 def conditions(ready, initialized=True):

@@ -292,12 +292,7 @@ async fn malformed_json_and_wrong_types_are_decode_errors_with_a_retry() {
         let mut app = app_on(&server, &dir).await;
         app.until("a decode error", WAIT, |s| s.pods_error.is_some())
             .await;
-        let error = app
-            .state
-            .pods_error
-            .as_ref()
-            .map(|p| p.message().to_string())
-            .unwrap_or_default();
+        let error = app.pods_error_text();
         assert!(
             error.contains("/api/v1/namespaces/default/pods: cannot decode response"),
             "{error}"

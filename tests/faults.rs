@@ -196,12 +196,7 @@ async fn request_timeout_is_a_typed_error_shown_quickly() {
             s.pods_error.is_some()
         })
         .await;
-    let error = app
-        .state
-        .pods_error
-        .as_ref()
-        .map(|p| p.message().to_string())
-        .unwrap_or_default();
+    let error = app.pods_error_text();
     assert!(
         error.contains("GET /api/v1/pods") && error.contains("timed out after 0.5s"),
         "{error}"

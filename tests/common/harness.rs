@@ -106,6 +106,12 @@ impl Harness {
         self.apply(Msg::Key(KeyEvent::new(code, modifiers)));
     }
 
+    /// The words of the pods stream's failure, "" when it is healthy.
+    pub fn pods_error_text(&self) -> String {
+        let problem = self.state.pods_error.as_ref();
+        problem.map(|p| p.message().to_string()).unwrap_or_default()
+    }
+
     /// Types `:line` and Enter, as a user opens a kind (`deploy`, `events`, …).
     pub fn command(&mut self, line: &str) {
         self.key(KeyCode::Char(':'), KeyModifiers::NONE);
