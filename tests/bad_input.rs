@@ -198,7 +198,11 @@ fn app_starts_with_broken_contexts_and_the_good_ones_stay_usable() {
         bad("mixed.yaml").display()
     );
     let mut app = PtyApp::spawn_with_env(&[], &[("KUBECONFIG", &list)], 140, 40);
-    let screen = app.wait_text("hello-web", WAIT);
+    // A frame can arrive in several reads: wait for the status line too, not the rows alone.
+    let reported = |s: &str| s.lines().any(|l| l.contains("✗ kubeconfig:"));
+    let screen = app.wait_for("the pods and the status line", WAIT, |s| {
+        s.contains("hello-web") && reported(s)
+    });
     assert!(
         screen
             .lines()
