@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+mod tabs;
+pub use tabs::align_tabs;
+
 /// True for characters that must never reach the terminal as they are: control characters
 /// (escape sequences, newlines) and bidirectional overrides, which would reorder what follows.
 pub fn is_unsafe(c: char) -> bool {

@@ -6,3 +6,4 @@ pub mod garbage;
 pub mod harness;
 pub mod proxy;
 pub mod pty;
+pub mod real;
