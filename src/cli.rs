@@ -75,6 +75,8 @@ pub struct Timeout(pub Option<Duration>);
 pub enum Command {
     /// Send one API request the way kr8s's call_api builds it and print the response.
     Api(ApiArgs),
+    /// Run a command in a container, as `kubectl exec` does (output and exit code pass through).
+    Exec(ExecArgs),
     /// Run the demo cluster alone and print its kubeconfig path.
     DemoServer {
         #[command(flatten)]
@@ -87,6 +89,25 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `kr8s-tui exec POD [-c C] [-i] [-t] -- CMD...`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The pod to run in (in --namespace, else the context's namespace).
+    pub pod: String,
+    /// The container (required when the pod has several).
+    #[arg(short = 'c', long)]
+    pub container: Option<String>,
+    /// Pass stdin to the command.
+    #[arg(short = 'i', long = "stdin")]
+    pub stdin: bool,
+    /// Give the command a terminal (stdin must be one).
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
 }
 
 /// `kr8s-tui api METHOD ...`: kr8s's `call_api(method, version, base, namespace, url, body)`.

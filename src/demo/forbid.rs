@@ -125,6 +125,18 @@ impl<'a> Access<'a> {
             } => (Kind::Namespace, None, name, name),
             Route::Object { kind, ns, name } => (kind, None, ns, name),
             Route::Log { ns, name } => (Kind::Pod, Some("log"), ns, name),
+            // A WebSocket upgrade is a GET, authorized as `create` on the subresource.
+            Route::Exec { ns, name, attach } => {
+                let sub = if attach { "attach" } else { "exec" };
+                let access = Access {
+                    verb: "create",
+                    kind: Kind::Pod,
+                    subresource: Some(sub),
+                    ns,
+                    name,
+                };
+                return Some(access);
+            }
             _ => return None,
         };
         let verb = match *method {

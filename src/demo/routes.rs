@@ -57,6 +57,12 @@ pub(crate) enum Route<'a> {
         ns: &'a str,
         name: &'a str,
     },
+    /// `pods/exec` or `pods/attach` (a WebSocket upgrade).
+    Exec {
+        ns: &'a str,
+        name: &'a str,
+        attach: bool,
+    },
     Faults,
     Restart,
 }
@@ -69,6 +75,8 @@ impl Route<'_> {
             }
             Route::Faults => method == Method::GET || method == Method::POST,
             Route::Restart => method == Method::POST,
+            // kubectl's WebSocket upgrade is a GET; older clients POST.
+            Route::Exec { .. } => method == Method::GET || method == Method::POST,
             _ => method == Method::GET,
         }
     }
@@ -106,6 +114,13 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
         }
         ["namespaces", ns, "pods", name, "log"] if group.is_empty() => {
             Some(Route::Log { ns, name })
+        }
+        ["namespaces", ns, "pods", name, sub @ ("exec" | "attach")] if group.is_empty() => {
+            Some(Route::Exec {
+                ns,
+                name,
+                attach: sub == "attach",
+            })
         }
         ["namespaces", ns, plural, name] => {
             let kind = kind_of(plural).filter(|k| k.namespaced())?;
@@ -177,6 +192,13 @@ impl From<Reject> for Response {
 /// Either outcome of a handler is a response.
 pub(crate) fn respond(result: Result<Response, Reject>) -> Response {
     result.unwrap_or_else(Response::from)
+}
+
+impl Reject {
+    /// A 500 with the server's words (what the kubelet's refusals become).
+    pub(crate) fn internal(message: impl Into<String>) -> Reject {
+        Reject(Box::new(Status::failure(500, "InternalError", message)))
+    }
 }
 
 pub(crate) fn bad_request(message: impl Into<String>) -> Reject {
@@ -271,6 +293,10 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
             "MethodNotAllowed",
             "the server does not allow this method on the requested resource",
         );
+    }
+    if let Route::Exec { ns, name, attach } = route {
+        let mut parts = parts;
+        return super::exec::upgrade(&app, ns, name, &mut parts, attach);
     }
     let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
         return status(413, "RequestEntityTooLarge", "request body too large");
@@ -399,6 +425,8 @@ fn serve(
         Route::Object { kind, ns, name } => api::get(app, kind, ns, name, headers, params),
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
         Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
+        // Upgrades are answered in `dispatch`, which still holds the connection.
+        Route::Exec { .. } => status(400, "BadRequest", "exec needs a WebSocket upgrade"),
     }
 }
 

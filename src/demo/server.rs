@@ -148,7 +148,10 @@ async fn serve_connection(tcp: TcpStream, acceptor: TlsAcceptor, router: axum::R
     )));
     let service = TowerToHyperService::new(router);
     let builder = auto::Builder::new(TokioExecutor::new());
-    if let Err(e) = builder.serve_connection(TokioIo::new(tls), service).await {
+    if let Err(e) = builder
+        .serve_connection_with_upgrades(TokioIo::new(tls), service)
+        .await
+    {
         tracing::debug!(error = %e, "demo connection ended with an error");
     }
 }

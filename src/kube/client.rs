@@ -153,6 +153,11 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// HTTP/1.1 only, for WebSocket upgrades (an h2 connection cannot upgrade); built on first
+    /// use from the same TLS settings and proxy.
+    upgrade_http: std::sync::OnceLock<reqwest::Client>,
+    tls: rustls::ClientConfig,
+    proxy: Option<reqwest::Proxy>,
     server: String,
     context: String,
     namespace: String,
@@ -175,21 +180,22 @@ impl Client {
     /// are fetched on the first request.
     pub fn new(conn: ConnectionConfig, opts: ClientOptions) -> Result<Client, KubeError> {
         let tls = tls::client_config(&conn.tls)?;
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(opts.connect_timeout)
-            .user_agent(concat!("kr8s-tui/", env!("CARGO_PKG_VERSION")));
-        if let Some(proxy) = conn.proxy_url.as_deref().filter(|p| !p.is_empty()) {
-            let proxy = reqwest::Proxy::all(proxy).map_err(|e| KubeError::InvalidContext {
-                context: conn.context.clone(),
-                message: format!("proxy-url: {e}"),
-            })?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder.build().map_err(|e| KubeError::Tls(e.to_string()))?;
+        let proxy = match conn.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+            Some(url) => Some(
+                reqwest::Proxy::all(url).map_err(|e| KubeError::InvalidContext {
+                    context: conn.context.clone(),
+                    message: format!("proxy-url: {e}"),
+                })?,
+            ),
+            None => None,
+        };
+        let http = http_client(tls.clone(), proxy.clone(), &opts)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                upgrade_http: std::sync::OnceLock::new(),
+                tls,
+                proxy,
                 server: conn.server.trim_end_matches('/').to_string(),
                 context: conn.context,
                 namespace: conn.namespace,
@@ -202,6 +208,65 @@ impl Client {
 
     pub fn context(&self) -> &str {
         &self.inner.context
+    }
+
+    /// A request on the HTTP/1.1-only client (for upgrades), with credentials.
+    pub(super) async fn upgrade_request(
+        &self,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, KubeError> {
+        let http = match self.inner.upgrade_http.get() {
+            Some(http) => http.clone(),
+            None => {
+                let mut tls = self.inner.tls.clone();
+                tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+                let http = http_client(tls, self.inner.proxy.clone(), &self.inner.opts)?;
+                self.inner.upgrade_http.get_or_init(|| http).clone()
+            }
+        };
+        let rb = http.get(format!("{}{}", self.inner.server, path));
+        self.authorize(rb).await
+    }
+
+    /// Sends an upgrade request; only the wait for the answer is time-limited.
+    pub(super) async fn send_upgrade(
+        &self,
+        rb: reqwest::RequestBuilder,
+        path: &str,
+    ) -> Result<reqwest::Response, KubeError> {
+        let send = rb.send();
+        let sent = match self.inner.opts.request_timeout {
+            Some(t) => tokio::time::timeout(t, send)
+                .await
+                .map_err(|_| KubeError::Timeout {
+                    method: "GET".into(),
+                    path: strip_query(path),
+                    timeout: t,
+                })?,
+            None => send.await,
+        };
+        sent.map_err(|e| self.map_err(&Method::GET, path, &e))
+    }
+
+    /// Drops cached credentials after a 401; true when new ones may differ (worth one retry).
+    pub(super) async fn invalidate_auth(&self) -> bool {
+        self.inner.auth.invalidate().await
+    }
+
+    /// Reports a WebSocket upgrade to the request log (101 and no body when it worked).
+    pub(super) fn record_call<T>(
+        &self,
+        method: &Method,
+        path: &str,
+        started: Instant,
+        result: &Result<T, KubeError>,
+    ) {
+        static NONE: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(HeaderMap::new);
+        self.record(method, path, started, result, |_| Answered {
+            status: 101,
+            bytes: 0,
+            headers: &NONE,
+        });
     }
 
     pub fn server(&self) -> &str {
@@ -409,11 +474,19 @@ impl Client {
         accept: &str,
     ) -> Result<reqwest::RequestBuilder, KubeError> {
         let url = format!("{}{}", self.inner.server, path);
-        let mut rb = self
+        let rb = self
             .inner
             .http
             .request(method.clone(), url)
             .header(http::header::ACCEPT, accept);
+        self.authorize(rb).await
+    }
+
+    /// Adds the credentials, marked sensitive so no debug output shows them.
+    async fn authorize(
+        &self,
+        mut rb: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, KubeError> {
         if let Some(value) = self.inner.auth.authorization().await? {
             let mut header = http::HeaderValue::from_str(value.expose_secret())
                 .map_err(|_| KubeError::Auth("credential is not a valid header value".into()))?;
@@ -445,6 +518,22 @@ impl Client {
         }
         transport(method.as_str(), path, e)
     }
+}
+
+/// The reqwest client of a context: its TLS settings, proxy and connect timeout.
+fn http_client(
+    tls: rustls::ClientConfig,
+    proxy: Option<reqwest::Proxy>,
+    opts: &ClientOptions,
+) -> Result<reqwest::Client, KubeError> {
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .connect_timeout(opts.connect_timeout)
+        .user_agent(concat!("kr8s-tui/", env!("CARGO_PKG_VERSION")));
+    if let Some(proxy) = proxy {
+        builder = builder.proxy(proxy);
+    }
+    builder.build().map_err(|e| KubeError::Tls(e.to_string()))
 }
 
 /// What the request log takes from a response.

@@ -123,6 +123,9 @@ pub enum KubeError {
     /// A response body that is not what the API promises.
     #[error("{path}: cannot decode response: {message}")]
     Decode { path: String, message: String },
+    /// A WebSocket stream (exec, attach, port-forward) could not start or broke off.
+    #[error("{0}")]
+    Streaming(String),
     /// The operation was refused locally because the app runs with --readonly.
     #[error("refused: {0} is not allowed in --readonly mode")]
     ReadOnly(String),
@@ -255,7 +258,7 @@ impl From<&KubeError> for Failure {
     fn from(e: &KubeError) -> Failure {
         let kind = match e {
             KubeError::Api { .. } => FailureKind::Api,
-            KubeError::Transport { .. } => FailureKind::Unreachable,
+            KubeError::Transport { .. } | KubeError::Streaming(_) => FailureKind::Unreachable,
             KubeError::Timeout { .. } => FailureKind::Timeout,
             KubeError::Auth(_) => FailureKind::Auth,
             KubeError::Decode { .. } => FailureKind::Decode,
