@@ -10,7 +10,8 @@ use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::msg::{Effect, Msg};
+use crate::kube::{Client, Failure};
+use crate::msg::{Effect, Foreground, Msg};
 use crate::state::{self, State};
 use crate::tasks::Tasks;
 use crate::ui;
@@ -34,6 +35,27 @@ fn next_second() -> tokio::time::Instant {
     tokio::time::Instant::now() + (TICK - into_second) + Duration::from_millis(2)
 }
 
+/// The terminal's side of the loop: its input, and jobs that take the terminal over (a shell,
+/// an attach). The binary's console is the real terminal; tests use one without jobs.
+pub trait Console {
+    type Events: Stream<Item = std::io::Result<Event>> + Unpin;
+    /// A fresh input stream (the old one is dropped while a job has the terminal, so it does
+    /// not read the job's keys).
+    fn events(&mut self) -> Self::Events;
+    /// Runs `job` with the terminal and says how it ended (an error text when it failed).
+    fn foreground(
+        &mut self,
+        job: Foreground,
+        client: Result<Client, Failure>,
+    ) -> impl std::future::Future<Output = Result<String, String>>;
+}
+
+/// Why the inner loop stopped.
+enum Stop {
+    Quit,
+    Job(Foreground),
+}
+
 /// What woke the loop.
 enum Wake {
     Input(Msg),
@@ -43,30 +65,82 @@ enum Wake {
 }
 
 /// Runs until the state asks to quit or input ends. Draws only when the state is dirty, at once
-/// after input and at most every [`FRAME`] otherwise.
-pub async fn run<B, E>(
+/// after input and at most every [`FRAME`] otherwise. A foreground job stops reading input,
+/// runs, then the screen is redrawn whole.
+pub async fn run<B, C>(
     terminal: &mut Terminal<B>,
     mut state: State,
-    mut events: E,
+    console: &mut C,
     mut tasks: Tasks,
     mut rx: UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
-    E: Stream<Item = std::io::Result<Event>> + Unpin,
+    C: Console,
 {
     let mut tick = tokio::time::interval_at(next_second(), TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    draw(terminal, &mut state)?;
+    loop {
+        let mut events = console.events();
+        let stop = serve(
+            terminal,
+            &mut state,
+            &mut events,
+            &mut tasks,
+            &mut rx,
+            &mut tick,
+        )
+        .await?;
+        drop(events);
+        let Stop::Job(job) = stop else {
+            return Ok(());
+        };
+        let context = match &job {
+            Foreground::Shell { context, .. } => context.clone(),
+        };
+        let outcome = console.foreground(job, tasks.client(&context)).await;
+        // The screen is blank now; a blank frame makes ratatui's idea of it blank too, so the
+        // next frame draws every cell. (`Terminal::clear` would ask the terminal where its
+        // cursor is, and the answer could end up in the shell's input.)
+        terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+        state.dirty = true;
+        let mut jobs = Vec::new();
+        if apply(
+            &mut state,
+            &mut tasks,
+            Msg::ForegroundEnded(outcome),
+            &mut jobs,
+        ) {
+            return Ok(());
+        }
+    }
+}
+
+/// The loop proper, until quit or a foreground job.
+async fn serve<B, E>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    events: &mut E,
+    tasks: &mut Tasks,
+    rx: &mut UnboundedReceiver<Msg>,
+    tick: &mut tokio::time::Interval,
+) -> anyhow::Result<Stop>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    draw(terminal, state)?;
     let mut last_draw = tokio::time::Instant::now();
+    let mut jobs = Vec::new();
     loop {
         let held_back = state.dirty;
         let wake = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => match input_msg(ev, screen_area(terminal)) { Some(m) => Wake::Input(m), None => continue },
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(Stop::Quit),
             },
             Some(msg) = rx.recv() => Wake::Task(msg),
             _ = tick.tick() => Wake::Task(Msg::Tick(jiff::Timestamp::now())),
@@ -74,31 +148,37 @@ where
         };
         let input = matches!(wake, Wake::Input(_));
         if let Wake::Input(msg) | Wake::Task(msg) = wake {
-            if apply(&mut state, &mut tasks, msg) {
-                return Ok(());
+            if apply(state, tasks, msg, &mut jobs) {
+                return Ok(Stop::Quit);
             }
         }
         // Fold whatever else is already queued into this frame.
         for _ in 0..MAX_BATCH {
             let Ok(msg) = rx.try_recv() else { break };
-            if apply(&mut state, &mut tasks, msg) {
-                return Ok(());
+            if apply(state, tasks, msg, &mut jobs) {
+                return Ok(Stop::Quit);
             }
         }
+        if let Some(job) = jobs.pop() {
+            draw(terminal, state)?;
+            return Ok(Stop::Job(job));
+        }
         if state.dirty && (input || last_draw.elapsed() >= FRAME) {
-            draw(terminal, &mut state)?;
+            draw(terminal, state)?;
             last_draw = tokio::time::Instant::now();
         }
     }
 }
 
-/// Updates the state and starts its effects; true when the app must quit.
-fn apply(state: &mut State, tasks: &mut Tasks, msg: Msg) -> bool {
+/// Updates the state and starts its effects (foreground jobs are left in `jobs` for the loop);
+/// true when the app must quit.
+fn apply(state: &mut State, tasks: &mut Tasks, msg: Msg, jobs: &mut Vec<Foreground>) -> bool {
     for effect in state::update(state, msg) {
-        if effect == Effect::Quit {
-            return true;
+        match effect {
+            Effect::Quit => return true,
+            Effect::Foreground(job) => jobs.push(job),
+            effect => tasks.run(effect),
         }
-        tasks.run(effect);
     }
     if let Some(title) = state::title_effect(state) {
         tasks.run(title);

@@ -40,6 +40,8 @@ pub struct Config {
     pub mouse: bool,
     /// Key overrides: action name → keys (replacing that action's keys).
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Shells `s` tries in a container, in order (the first one the image has wins).
+    pub shells: Vec<String>,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             log_lines: 50_000,
             mouse: true,
             keys: BTreeMap::new(),
+            shells: vec!["/bin/bash".into(), "/bin/sh".into()],
         }
     }
 }

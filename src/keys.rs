@@ -53,6 +53,10 @@ pub enum Action {
     Describe,
     Logs,
     Delete,
+    /// A shell in the selected pod's container.
+    Shell,
+    /// Attach to the selected pod's main process.
+    Attach,
     /// Toggle all namespaces.
     AllNamespaces,
     SortName,
@@ -132,7 +136,26 @@ struct Binding {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     chords: HashMap<Chord, Action>,
+    /// Actions of the detail views only (logs, YAML): their keys may also mean something on a
+    /// table (`s` follows logs there, opens a shell on a pod), as in k9s.
+    detail: HashMap<Chord, Action>,
     help: Vec<HelpEntry>,
+}
+
+impl Action {
+    /// True for actions that only mean something in a YAML, describe or logs view.
+    pub fn detail_only(self) -> bool {
+        matches!(
+            self,
+            Action::Container
+                | Action::Previous
+                | Action::Timestamps
+                | Action::TailLines
+                | Action::Wrap
+                | Action::Follow
+                | Action::ManagedFields
+        )
+    }
 }
 
 impl Default for Keymap {
@@ -153,6 +176,7 @@ impl Keymap {
         let file: KeymapFile =
             toml::from_str(text).map_err(|e| KeymapError::Parse(e.to_string()))?;
         let mut chords = HashMap::new();
+        let mut detail = HashMap::new();
         let mut help = Vec::with_capacity(file.binding.len());
         for binding in file.binding {
             for key in &binding.keys {
@@ -160,7 +184,12 @@ impl Keymap {
                     action: binding.action,
                     key: key.clone(),
                 })?;
-                if let Some(first) = chords.insert(chord, binding.action)
+                let map = if binding.action.detail_only() {
+                    &mut detail
+                } else {
+                    &mut chords
+                };
+                if let Some(first) = map.insert(chord, binding.action)
                     && first != binding.action
                 {
                     return Err(KeymapError::Conflict {
@@ -176,15 +205,34 @@ impl Keymap {
                 description: binding.description,
             });
         }
-        Ok(Keymap { chords, help })
+        Ok(Keymap {
+            chords,
+            detail,
+            help,
+        })
     }
 
-    /// The action bound to `key`, if any. Key releases are ignored.
+    /// The action bound to `key` outside detail views, if any. Key releases are ignored.
     pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+        self.lookup(key, false)
+    }
+
+    /// The action of `key` in a detail view: its detail-only action first.
+    pub fn detail_action(&self, key: &KeyEvent) -> Option<Action> {
+        self.lookup(key, true)
+    }
+
+    fn lookup(&self, key: &KeyEvent, in_detail: bool) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        self.chords.get(&chord_of(key)).copied()
+        let chord = chord_of(key);
+        let (first, then) = if in_detail {
+            (&self.detail, &self.chords)
+        } else {
+            (&self.chords, &self.detail)
+        };
+        first.get(&chord).or_else(|| then.get(&chord)).copied()
     }
 
     /// Every binding with its keys and description, in keymap order.

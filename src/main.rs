@@ -11,10 +11,10 @@ use kr8s_tui::cli::{Cli, Command, GlobalArgs};
 use kr8s_tui::keys::Keymap;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
-use kr8s_tui::msg::Msg;
+use kr8s_tui::msg::{Foreground, Msg};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
-use kr8s_tui::{api_cmd, app, config, demo, exec_cmd, logging, terminal};
+use kr8s_tui::{api_cmd, app, config, demo, exec_cmd, logging, session, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -134,10 +134,48 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
             panic!("KR8S_TUI_TEST_PANIC is set: test-only panic in a background task");
         });
     }
-    let result = app::run(&mut term, state, EventStream::new(), tasks, rx).await;
+    let mut console = TerminalConsole {
+        mouse: cfg.mouse,
+        shells: cfg.shells.clone(),
+    };
+    let result = app::run(&mut term, state, &mut console, tasks, rx).await;
     terminal::restore();
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The real terminal: crossterm's input, and shells run in the normal screen.
+struct TerminalConsole {
+    mouse: bool,
+    shells: Vec<String>,
+}
+
+impl app::Console for TerminalConsole {
+    type Events = EventStream;
+
+    fn events(&mut self) -> EventStream {
+        EventStream::new()
+    }
+
+    async fn foreground(
+        &mut self,
+        job: Foreground,
+        client: Result<kr8s_tui::kube::Client, kr8s_tui::kube::Failure>,
+    ) -> Result<String, String> {
+        let client = client.map_err(|e| e.to_string())?;
+        terminal::suspend().map_err(|e| format!("terminal: {e}"))?;
+        let Foreground::Shell {
+            namespace,
+            pod,
+            container,
+            attach,
+            ..
+        } = job;
+        let outcome =
+            session::shell_in_pod(&client, &namespace, &pod, container, attach, &self.shells).await;
+        terminal::resume(self.mouse).map_err(|e| format!("terminal: {e}"))?;
+        outcome
+    }
 }
 
 /// Reads the kubeconfig and queues the `Contexts` message; problems are shown in the UI.

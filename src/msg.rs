@@ -73,6 +73,9 @@ impl Focus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A foreground job (shell, attach) gave the terminal back: what to tell the user, as an
+    /// error when it failed.
+    ForegroundEnded(Result<String, String>),
     Resize {
         width: u16,
         height: u16,
@@ -239,6 +242,9 @@ pub struct ConnectionInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Hand the terminal to a job (a shell in a container, an attach) until it ends; the app
+    /// loop runs it, then redraws and answers `Msg::ForegroundEnded`.
+    Foreground(Foreground),
     /// Build (or fetch from the cache) the client of `context`, then start polling `/version`
     /// and listing namespaces. Cancels everything of older generations.
     Connect {
@@ -375,4 +381,18 @@ impl Msg {
         };
         Msg::Table { id, event }
     }
+}
+
+/// A job that needs the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreground {
+    /// A shell (`attach: false`, trying the configured shells in order) or an attach to the
+    /// main process of `container` (None = the pod's default container).
+    Shell {
+        context: String,
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        attach: bool,
+    },
 }

@@ -134,3 +134,103 @@ fn resize() -> Input {
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     Input::Resize { width, height }
 }
+
+/// A shell (`shells` tried in order until the image has one) or an attach in a pod, on this
+/// terminal; the words for the status bar after it, an error text when it failed.
+pub async fn shell_in_pod(
+    client: &crate::kube::Client,
+    namespace: &str,
+    pod: &str,
+    container: Option<String>,
+    attach: bool,
+    shells: &[String],
+) -> Result<String, String> {
+    use crate::kube::remote::{EXEC_PROTOCOLS, ExecParams, attach_path, exec_path};
+    let container = match container {
+        Some(c) => c,
+        None => default_container(client, namespace, pod).await?,
+    };
+    let what = format!("{namespace}/{pod} ({container})");
+    let mut stdout = std::io::stdout();
+    let tried: Vec<String> = if attach {
+        vec![String::new()]
+    } else {
+        shells.to_vec()
+    };
+    for command in &tried {
+        let params = ExecParams {
+            container: Some(container.clone()),
+            command: vec![command.clone()],
+            stdin: true,
+            tty: true,
+        };
+        let path = if attach {
+            attach_path(namespace, pod, &params)
+        } else {
+            exec_path(namespace, pod, &params)
+        };
+        let banner = if attach {
+            format!("kr8s-tui: attached to {what}; ctrl-p ctrl-q detaches\r\n")
+        } else {
+            format!("kr8s-tui: {command} in {what}; exit to return\r\n")
+        };
+        let _ = stdout
+            .write_all(banner.as_bytes())
+            .and_then(|()| stdout.flush());
+        let upgrade = client
+            .upgrade(&path, &EXEC_PROTOCOLS)
+            .await
+            .map_err(|e| format!("{} in {what}: {e}", if attach { "attach" } else { "shell" }))?;
+        let session = Session::start(upgrade.socket, &upgrade.protocol);
+        let ended = run_on_terminal(session, attach)
+            .await
+            .map_err(|e| format!("terminal: {e}"))?;
+        let exit = match ended {
+            Ended::Detached => return Ok(format!("detached from {what}")),
+            Ended::Exited(exit) => exit,
+        };
+        match exit {
+            Ok(ExitStatus::Code(0)) => return Ok(format!("shell in {what} exited")),
+            Ok(ExitStatus::Code(code)) => {
+                return Ok(format!("shell in {what} exited with code {code}"));
+            }
+            // The image lacks this shell: try the next one.
+            Ok(ExitStatus::Failed(why)) if missing(&why) => continue,
+            Ok(ExitStatus::Failed(why)) => return Err(format!("shell in {what}: {why}")),
+            Err(e) => return Err(format!("shell in {what} ended: {e}")),
+        }
+    }
+    Err(format!(
+        "no shell in {what}: tried {} (set `shells` in the config file)",
+        tried.join(", ")
+    ))
+}
+
+fn missing(why: &str) -> bool {
+    why.contains("no such file or directory") || why.contains("executable file not found")
+}
+
+/// The container kubectl would pick: the `kubectl.kubernetes.io/default-container` annotation,
+/// else the first one.
+async fn default_container(
+    client: &crate::kube::Client,
+    namespace: &str,
+    pod: &str,
+) -> Result<String, String> {
+    let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}");
+    let resp = client
+        .get_accept(&path, crate::kube::wire::JSON)
+        .await
+        .map_err(|e| e.to_string())?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&resp.body).map_err(|e| format!("pod {pod}: {e}"))?;
+    let annotated = value["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"]
+        .as_str()
+        .map(str::to_string);
+    let first = value["spec"]["containers"][0]["name"]
+        .as_str()
+        .map(str::to_string);
+    annotated
+        .or(first)
+        .ok_or_else(|| format!("pod {pod} has no containers"))
+}

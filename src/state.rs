@@ -20,6 +20,7 @@ mod raw_keys;
 pub mod raw_response;
 #[cfg(test)]
 mod raw_tests;
+mod remote;
 pub mod request_log;
 mod streams;
 #[cfg(test)]
@@ -386,6 +387,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let none = Vec::new;
     match msg {
         Msg::Key(key) => input::on_key(state, key),
+        Msg::ForegroundEnded(outcome) => remote::ended(state, outcome),
         Msg::Resize { .. } => {
             state.dirty = true;
             none()

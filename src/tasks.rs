@@ -106,10 +106,10 @@ impl Tasks {
         self
     }
 
-    /// Starts the work an effect describes. `Quit` is handled by the app loop.
+    /// Starts the work an effect describes. `Quit` and foreground jobs are the app loop's.
     pub fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::Quit => {}
+            Effect::Quit | Effect::Foreground(_) => {}
             Effect::Connect {
                 generation,
                 context,
@@ -155,7 +155,8 @@ impl Tasks {
         }
     }
 
-    fn client(&self, context: &str) -> Result<Client, Failure> {
+    /// The shared client of `context` (also lent to foreground jobs).
+    pub fn client(&self, context: &str) -> Result<Client, Failure> {
         let cache = self.cache.as_ref().ok_or(KubeError::NoConfig)?;
         Ok(cache.api(Some(context), None)?)
     }

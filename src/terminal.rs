@@ -43,6 +43,32 @@ pub fn restore() {
     );
 }
 
+/// Gives the screen to a foreground job (a shell in a container): the normal screen, the
+/// cursor shown, no mouse capture. Raw mode stays on: the job's keys go to the pod untouched.
+pub fn suspend() -> io::Result<()> {
+    execute!(
+        io::stdout(),
+        LeaveAlternateScreen,
+        DisableMouseCapture,
+        crossterm::cursor::Show
+    )
+}
+
+/// Takes the screen back after a foreground job. Modes a program in the pod may have left on
+/// (mouse reporting, bracketed paste, application keypad, colours) are reset first, so nothing
+/// of the session leaks into the UI.
+pub fn resume(mouse: bool) -> io::Result<()> {
+    use std::io::Write;
+    enable_raw_mode()?;
+    let mut stdout = io::stdout();
+    stdout.write_all(b"\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b>")?;
+    execute!(stdout, EnterAlternateScreen)?;
+    if mouse {
+        execute!(stdout, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 /// Restores the terminal before the default hook prints the panic, writes the panic (with a
 /// backtrace) to the log file, names the log file and ends the process with status 101.
 ///

@@ -39,10 +39,17 @@ impl Keymap {
         }
         let overridden: Vec<Action> = parsed.iter().map(|(a, _)| *a).collect();
         map.chords.retain(|_, a| !overridden.contains(a));
+        map.detail.retain(|_, a| !overridden.contains(a));
         let mut applied = Vec::new();
         for (action, chords) in parsed {
+            // Detail-only actions have keys of their own, which may repeat a table key.
+            let target = if action.detail_only() {
+                &map.detail
+            } else {
+                &map.chords
+            };
             let conflict = chords.iter().find_map(|(key, chord)| {
-                map.chords
+                target
                     .get(chord)
                     .filter(|other| **other != action)
                     .map(|other| (key.clone(), *other))
@@ -55,8 +62,13 @@ impl Keymap {
                 });
                 continue;
             }
+            let target = if action.detail_only() {
+                &mut map.detail
+            } else {
+                &mut map.chords
+            };
             for (_, chord) in &chords {
-                map.chords.insert(*chord, action);
+                target.insert(*chord, action);
             }
             let keys = chords.into_iter().map(|(k, _)| k).collect();
             if let Some(entry) = map.help.iter_mut().find(|h| h.action == action) {

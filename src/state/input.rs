@@ -71,7 +71,11 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    match state.keymap.action(&key) {
+    let action = match mode {
+        Mode::Detail => state.keymap.detail_action(&key),
+        _ => state.keymap.action(&key),
+    };
+    match action {
         Some(action) => on_action(state, mode, action),
         None => {
             unbound(state, mode, &key);

@@ -227,6 +227,9 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
         {
             Some(on_selected_pod(state, action))
         }
+        Action::Shell | Action::Attach if state.focus == Focus::Pods => {
+            Some(super::remote::open(state, action == Action::Attach))
+        }
         Action::Close if state.focus == Focus::Pods => clear_filters(state),
         // Ctrl-R lists the pods again (a fresh list repairs anything the watch missed).
         Action::Refresh => {

@@ -86,6 +86,7 @@ impl Tasks {
             }
             Effect::StopTable => self.stop_table(),
             Effect::Quit
+            | Effect::Foreground(_)
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
             | Effect::SendRaw { .. }
