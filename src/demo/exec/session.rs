@@ -92,16 +92,17 @@ pub(super) async fn run(
 ) {
     let (sink, stream) = ws.split();
     let (tx, events) = mpsc::channel(64);
-    tokio::spawn(read(stream, tx, v5));
+    let reader = tokio::spawn(read(stream, tx, v5));
     let out = Out {
         sink,
         newline: if req.tty { "\r\n" } else { "\n" },
     };
     let work = serve(out, events, req, shell);
     match drop_after {
-        // Dropping the future drops the socket: the client sees the connection break.
+        // Dropping both halves drops the socket: the client sees the connection break.
         Some(after) => {
             let _ = tokio::time::timeout(after, work).await;
+            reader.abort();
         }
         None => work.await,
     }

@@ -1,0 +1,62 @@
+//! `s` on a pod: the real binary in a pty against `--demo`. The shell takes the screen, sees
+//! typed keys and resizes, and on `exit 3` the pods table comes back with the exit code shown.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::PtyApp;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn a_shell_in_a_pod_and_back_to_the_table() {
+    let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0", "-n", "default"], 120, 30);
+    app.wait_text("Pods(default)", WAIT);
+    app.wait_text("Running", WAIT);
+    app.send("s");
+    app.wait_for("the prompt", WAIT, |s| s.contains(":/# $"));
+    assert!(
+        !app.alternate_screen(),
+        "the shell runs on the normal screen"
+    );
+    app.send("echo shell-ok\r");
+    app.wait_for("the echo", WAIT, |s| {
+        s.lines().any(|l| l.trim() == "shell-ok")
+    });
+    app.resize(100, 28);
+    // The resize and the next keys travel separately (a signal, then stdin); a person's next
+    // key never beats the signal, a test's can.
+    std::thread::sleep(Duration::from_millis(300));
+    app.send("stty size\r");
+    app.wait_text("28 100", WAIT);
+    app.send("exit 3\r");
+    let screen = app.wait_text("exited with code 3", WAIT);
+    assert!(
+        screen.contains("Pods(default)"),
+        "the table is back:\n{screen}"
+    );
+    assert!(app.alternate_screen(), "the UI is back on its own screen");
+    assert!(
+        !screen.contains("shell-ok"),
+        "nothing of the session is left:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+#[test]
+fn readonly_refuses_shell_and_attach_before_sending() {
+    let mut app = PtyApp::spawn(
+        &["--demo", "--demo-churn", "0", "-n", "default", "--readonly"],
+        120,
+        30,
+    );
+    app.wait_text("Running", WAIT);
+    app.send("s");
+    app.wait_text("shell refused (it is create on pods/exec)", WAIT);
+    app.send("a");
+    app.wait_text("attach refused (it is create on pods/attach)", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
