@@ -77,6 +77,8 @@ pub enum Command {
     Api(ApiArgs),
     /// Run a command in a container, as `kubectl exec` does (output and exit code pass through).
     Exec(ExecArgs),
+    /// Forward local ports to a pod (or a service's or deployment's pod) until ctrl-c.
+    PortForward(PortForwardArgs),
     /// Run the demo cluster alone and print its kubeconfig path.
     DemoServer {
         #[command(flatten)]
@@ -108,6 +110,19 @@ pub struct ExecArgs {
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,
+}
+
+/// `kr8s-tui port-forward [--address A] TARGET LOCAL:REMOTE...`.
+#[derive(Debug, Args)]
+pub struct PortForwardArgs {
+    /// pod/NAME, NAME, svc/NAME or deploy/NAME.
+    pub target: String,
+    /// LOCAL:REMOTE, REMOTE (same local port) or :REMOTE (any free local port).
+    #[arg(required = true)]
+    pub ports: Vec<String>,
+    /// Local address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub address: String,
 }
 
 /// `kr8s-tui api METHOD ...`: kr8s's `call_api(method, version, base, namespace, url, body)`.

@@ -13,6 +13,7 @@ mod forbid;
 mod logs;
 mod objects;
 mod pods;
+mod portforward;
 mod resources;
 mod rng;
 mod routes;

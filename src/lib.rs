@@ -13,6 +13,7 @@ pub mod keys;
 pub mod kube;
 pub mod logging;
 pub mod msg;
+pub mod portforward_cmd;
 pub mod session;
 pub mod state;
 pub mod tasks;

@@ -14,7 +14,7 @@ use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
 use kr8s_tui::msg::{Foreground, Msg};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
-use kr8s_tui::{api_cmd, app, config, demo, exec_cmd, logging, session, terminal};
+use kr8s_tui::{api_cmd, app, config, demo, exec_cmd, logging, portforward_cmd, session, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -73,6 +73,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Api(args)) => api_cmd::run(&cli.global, args).await,
         Some(Command::Exec(args)) => exec_cmd::run(&cli.global, args).await,
+        Some(Command::PortForward(args)) => portforward_cmd::run(&cli.global, args).await,
         None => run_tui(cli, log_file).await,
     }
 }

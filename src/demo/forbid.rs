@@ -137,6 +137,16 @@ impl<'a> Access<'a> {
                 };
                 return Some(access);
             }
+            Route::PortForward { ns, name } => {
+                let access = Access {
+                    verb: "create",
+                    kind: Kind::Pod,
+                    subresource: Some("portforward"),
+                    ns,
+                    name,
+                };
+                return Some(access);
+            }
             _ => return None,
         };
         let verb = match *method {

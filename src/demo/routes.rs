@@ -57,6 +57,11 @@ pub(crate) enum Route<'a> {
         ns: &'a str,
         name: &'a str,
     },
+    /// `pods/portforward` (a WebSocket upgrade).
+    PortForward {
+        ns: &'a str,
+        name: &'a str,
+    },
     /// `pods/exec` or `pods/attach` (a WebSocket upgrade).
     Exec {
         ns: &'a str,
@@ -76,7 +81,9 @@ impl Route<'_> {
             Route::Faults => method == Method::GET || method == Method::POST,
             Route::Restart => method == Method::POST,
             // kubectl's WebSocket upgrade is a GET; older clients POST.
-            Route::Exec { .. } => method == Method::GET || method == Method::POST,
+            Route::Exec { .. } | Route::PortForward { .. } => {
+                method == Method::GET || method == Method::POST
+            }
             _ => method == Method::GET,
         }
     }
@@ -114,6 +121,9 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
         }
         ["namespaces", ns, "pods", name, "log"] if group.is_empty() => {
             Some(Route::Log { ns, name })
+        }
+        ["namespaces", ns, "pods", name, "portforward"] if group.is_empty() => {
+            Some(Route::PortForward { ns, name })
         }
         ["namespaces", ns, "pods", name, sub @ ("exec" | "attach")] if group.is_empty() => {
             Some(Route::Exec {
@@ -298,6 +308,10 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         let mut parts = parts;
         return super::exec::upgrade(&app, ns, name, &mut parts, attach);
     }
+    if let Route::PortForward { ns, name } = route {
+        let mut parts = parts;
+        return super::portforward::upgrade(&app, ns, name, &mut parts);
+    }
     let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
         return status(413, "RequestEntityTooLarge", "request body too large");
     };
@@ -426,7 +440,9 @@ fn serve(
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
         Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
         // Upgrades are answered in `dispatch`, which still holds the connection.
-        Route::Exec { .. } => status(400, "BadRequest", "exec needs a WebSocket upgrade"),
+        Route::Exec { .. } | Route::PortForward { .. } => {
+            status(400, "BadRequest", "this needs a WebSocket upgrade")
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 //! request log), speaking Kubernetes' channel protocol: every binary message starts with a
 //! channel byte (0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize; v5 adds 255 = close).
 
+mod portforward;
 mod session;
+pub mod target;
 
 use std::time::Instant;
 
@@ -13,6 +15,9 @@ use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+pub use portforward::{
+    ForwardStats, PORT_FORWARD_PROTOCOLS, forward_connection, port_forward_path,
+};
 pub use session::{ExitStatus, Input, Output, Session, exit_status_of};
 
 use super::client::Client;
