@@ -310,3 +310,32 @@ async fn kubectl_exec_and_our_cli_agree_on_output_and_exit_codes() {
     .await
     .expect("exec thread");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_reaches_the_containers_main_process() {
+    let demo = quiet_demo().await;
+    let client = client(&demo, false);
+    let (pod, container) = running_pod(&client, "default").await;
+    let params = ExecParams {
+        command: Vec::new(),
+        ..tty_shell(&container)
+    };
+    let path = kr8s_tui::kube::remote::attach_path("default", &pod, &params);
+    let upgrade = client
+        .upgrade(&path, &EXEC_PROTOCOLS)
+        .await
+        .expect("upgrade");
+    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut seen = String::new();
+    // The demo container's main process is its shell.
+    read_until(&mut session, &mut seen, |s| s.ends_with("$ ")).await;
+    send(&session, "echo attached\r").await;
+    read_until(&mut session, &mut seen, |s| s.contains("\r\nattached\r\n")).await;
+    session
+        .input
+        .send(Input::CloseStdin)
+        .await
+        .expect("close stdin");
+    let exit = exit_of(&mut session).await;
+    assert!(exit.is_ok(), "closing stdin ends the attach: {exit:?}");
+}
