@@ -9,7 +9,7 @@
 //! 3. other columns wider than [`FIT_MIN`] are cut, the widest first;
 //! 4. optional columns (RESTARTS, then AGE and the like) are dropped;
 //! 5. NAMESPACE is cut down to [`NAMESPACE_MIN`], then NAME down to [`NAME_MIN`];
-//! 6. columns are dropped from the right, NAME last;
+//! 6. columns are dropped from the right, message-like ones after the others, NAME last;
 //! 7. what is left is cut to the width.
 //!
 //! NAME and NAMESPACE are held to [`KEY_CAP`] (and other columns to [`FIT_CAP`]) before that, and
@@ -297,14 +297,16 @@ impl<'a> Layout<'a> {
         order
     }
 
-    /// Drops columns from the right, NAMESPACE and NAME last, until they fit.
+    /// Drops columns from the right until they fit: message-like ones after the others,
+    /// NAMESPACE and NAME last.
     fn drop_from_right(&mut self) {
         let mut order: Vec<usize> = (0..self.columns.len()).filter(|&i| self.shown[i]).collect();
         order.sort_by_key(|&i| {
             let keep = match self.columns[i].role {
-                Role::Name => 2,
-                Role::Namespace => 1,
-                Role::Text | Role::Fit => 0,
+                Role::Name => 3,
+                Role::Namespace => 2,
+                Role::Text => 1,
+                Role::Fit => 0,
             };
             (keep, std::cmp::Reverse(i))
         });
