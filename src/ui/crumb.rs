@@ -49,11 +49,12 @@ pub fn text(state: &State) -> String {
 /// Draws the top line into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let full_view = full_view(state, frame.area().height);
+    let right = flash_line(state);
+    let room = usize::from(area.width).saturating_sub(right.width());
     let left = match &state.prompt {
         Some(prompt) => prompt_line(prompt),
-        None => crumb_line(state, full_view),
+        None => crumb_line(state, full_view, room),
     };
-    let right = flash_line(state);
     let width = right.width() as u16;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
@@ -72,7 +73,8 @@ fn full_view(state: &State, rows: u16) -> Option<&'static str> {
     }
 }
 
-fn crumb_line(state: &State, full_view: Option<&str>) -> Line<'static> {
+/// The breadcrumb, with "(Esc back)" when something can be closed and there is `room` for it.
+fn crumb_line(state: &State, full_view: Option<&str>, room: usize) -> Line<'static> {
     let mut parts = parts(state);
     if let Some(pane) = full_view {
         parts.push(pane.to_string());
@@ -90,14 +92,14 @@ fn crumb_line(state: &State, full_view: Option<&str>) -> Line<'static> {
         };
         spans.push(Span::styled(sanitize(p).into_owned(), style));
     }
+    let mut line = Line::from(spans);
     let nested = state.detail.is_some() || state.resource.is_some();
-    if nested || full_view.is_some() || state.screen != Screen::Main {
-        spans.push(Span::styled(
-            "  (Esc back)",
-            Style::new().fg(Color::DarkGray),
-        ));
+    let back = "  (Esc back)";
+    let closable = nested || full_view.is_some() || state.screen != Screen::Main;
+    if closable && line.width() + back.len() <= room {
+        line.push_span(Span::styled(back, Style::new().fg(Color::DarkGray)));
     }
-    Line::from(spans)
+    line
 }
 
 fn prompt_line(prompt: &Prompt) -> Line<'static> {
