@@ -21,6 +21,8 @@ pub mod yaml;
 
 #[cfg(test)]
 mod tests_detail;
+#[cfg(test)]
+mod tests_layout;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};
