@@ -54,8 +54,83 @@ pub fn after_pick(state: &mut State) {
 
 #[cfg(test)]
 mod tests {
+    use crossterm::event::{KeyCode, KeyEvent};
+
     use super::*;
-    use crate::state::StartOptions;
+    use crate::msg::{Effect, Msg};
+    use crate::state::{StartOptions, update};
+
+    fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(state, Msg::Key(KeyEvent::from(code)))
+    }
+
+    fn type_line(state: &mut State, line: &str) -> Vec<Effect> {
+        press(state, KeyCode::Char(':'));
+        for c in line.chars() {
+            press(state, KeyCode::Char(c));
+        }
+        press(state, KeyCode::Enter)
+    }
+
+    /// A short terminal: Tab and `:ns`/`:ctx` open the folded panes, Esc returns, a pick
+    /// returns too and opens what was picked.
+    #[test]
+    fn folded_panes_open_as_full_views_and_return() {
+        let mut state = crate::ui::testing::demo_state(false);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        assert!(!state.strip_shown());
+        press(&mut state, KeyCode::Tab);
+        assert_eq!(state.focus, Focus::Contexts);
+        press(&mut state, KeyCode::Tab);
+        assert_eq!(state.focus, Focus::Namespaces);
+        press(&mut state, KeyCode::Esc);
+        assert_eq!(state.focus, Focus::Pods);
+        type_line(&mut state, "ns");
+        assert_eq!(state.focus, Focus::Namespaces);
+        // "all", default, kube-system, shop: pick kube-system.
+        press(&mut state, KeyCode::Char('g'));
+        press(&mut state, KeyCode::Char('j'));
+        press(&mut state, KeyCode::Char('j'));
+        let effects = press(&mut state, KeyCode::Enter);
+        assert_eq!(state.namespace.as_deref(), Some("kube-system"));
+        assert!(matches!(effects.as_slice(), [Effect::WatchPods { .. }, ..]));
+        assert_eq!(state.focus, Focus::Pods, "back to the table");
+        type_line(&mut state, "ctx");
+        assert_eq!(state.focus, Focus::Contexts);
+        press(&mut state, KeyCode::Esc);
+        assert_eq!(state.focus, Focus::Pods);
+    }
+
+    /// On a tall terminal the panes stay above the table: a pick keeps the pane focused, and
+    /// the toggle key folds them away.
+    #[test]
+    fn panes_above_the_table_keep_focus_and_fold_on_the_toggle() {
+        let mut state = crate::ui::testing::demo_state(false);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 120,
+                height: 40,
+            },
+        );
+        assert!(state.strip_shown());
+        press(&mut state, KeyCode::Tab);
+        press(&mut state, KeyCode::Tab);
+        press(&mut state, KeyCode::Char('g'));
+        press(&mut state, KeyCode::Enter);
+        assert_eq!(state.namespace, None, "all namespaces");
+        assert_eq!(state.focus, Focus::Namespaces);
+        press(&mut state, KeyCode::Char('z'));
+        assert_eq!((state.panes, state.focus), (PaneMode::Hidden, Focus::Pods));
+        press(&mut state, KeyCode::Char('z'));
+        assert_eq!(state.panes, PaneMode::Shown);
+    }
 
     #[test]
     fn auto_folds_on_short_terminals_and_the_toggle_flips_what_shows() {

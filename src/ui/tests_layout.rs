@@ -396,3 +396,26 @@ fn logs_title_fits_80_columns() {
         "{title}"
     );
 }
+
+/// Folded panes: the namespaces pane as a full view, named in the breadcrumb with a way back.
+#[test]
+fn folded_namespaces_pane_as_a_full_view() {
+    let mut state = pods_state(Some("kube-system"));
+    state.focus = crate::state::Focus::Namespaces;
+    let screen = draw(80, 24, |f| render(f, &state));
+    insta::assert_snapshot!(screen);
+    assert!(
+        screen.contains("kube-system › pods › namespaces  (Esc back)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Contexts") && !screen.contains("READY"),
+        "{screen}"
+    );
+    // Tall enough, the same focus is just the pane above the table.
+    let screen = draw(80, 30, |f| render(f, &state));
+    assert!(
+        screen.contains("Contexts") && screen.contains("READY"),
+        "{screen}"
+    );
+}
