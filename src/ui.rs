@@ -20,6 +20,8 @@ pub mod theme;
 pub mod yaml;
 
 #[cfg(test)]
+mod tests_columns;
+#[cfg(test)]
 mod tests_detail;
 #[cfg(test)]
 mod tests_layout;
