@@ -81,6 +81,16 @@ where
 {
     let mut tick = tokio::time::interval_at(next_second(), TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The layout depends on the height (panes fold on short screens); later sizes come as
+    // resize events.
+    let area = screen_area(terminal);
+    let size = Msg::Resize {
+        width: area.width,
+        height: area.height,
+    };
+    if apply(&mut state, &mut tasks, size, &mut Vec::new()) {
+        return Ok(());
+    }
     loop {
         let mut events = console.events();
         let stop = serve(
@@ -138,7 +148,7 @@ where
         let held_back = state.dirty;
         let wake = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => match input_msg(ev, screen_area(terminal)) { Some(m) => Wake::Input(m), None => continue },
+                Some(Ok(ev)) => match input_msg(ev, screen_area(terminal), state) { Some(m) => Wake::Input(m), None => continue },
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Stop::Quit),
             },
@@ -198,11 +208,11 @@ where
 
 /// Terminal events the state cares about (key releases and focus changes are dropped). Mouse
 /// positions become panes and rows here, by the layout of `ui`, so the state stays pure.
-fn input_msg(ev: Event, area: Rect) -> Option<Msg> {
+fn input_msg(ev: Event, area: Rect, state: &State) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
-        Event::Mouse(m) => mouse_msg(m, area),
+        Event::Mouse(m) => mouse_msg(m, area, state),
         _ => None,
     }
 }
@@ -211,8 +221,8 @@ fn input_msg(ev: Event, area: Rect) -> Option<Msg> {
 const WHEEL_ROWS: isize = 3;
 
 /// A left click or wheel turn over a pane; other mouse events are ignored.
-pub fn mouse_msg(m: MouseEvent, area: Rect) -> Option<Msg> {
-    let (pane, row) = ui::pane_at(area, m.column, m.row)?;
+pub fn mouse_msg(m: MouseEvent, area: Rect, state: &State) -> Option<Msg> {
+    let (pane, row) = ui::pane_at(state, area, m.column, m.row)?;
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click { pane, row }),
         MouseEventKind::ScrollDown => Some(Msg::Scroll {

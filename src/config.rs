@@ -25,6 +25,26 @@ pub enum ThemeName {
     Mono,
 }
 
+/// Where the contexts and namespaces panes go (`[ui] panes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaneMode {
+    /// Above the table on tall terminals; folded into the breadcrumb on short ones.
+    #[default]
+    Auto,
+    /// Always above the table.
+    Shown,
+    /// Always folded: Tab, `:ctx` and `:ns` open them as full views.
+    Hidden,
+}
+
+/// The `[ui]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    pub panes: PaneMode,
+}
+
 /// Every setting of the config file, with the defaults of `assets/config.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -38,6 +58,8 @@ pub struct Config {
     pub log_lines: usize,
     /// Mouse capture: click to focus/select, wheel to scroll.
     pub mouse: bool,
+    /// Layout settings.
+    pub ui: UiConfig,
     /// Key overrides: action name → keys (replacing that action's keys).
     pub keys: BTreeMap<String, Vec<String>>,
     /// Shells `s` tries in a container, in order (the first one the image has wins).
@@ -52,6 +74,7 @@ impl Default for Config {
             page_size: 500,
             log_lines: 50_000,
             mouse: true,
+            ui: UiConfig::default(),
             keys: BTreeMap::new(),
             shells: vec!["/bin/bash".into(), "/bin/sh".into()],
         }
@@ -178,12 +201,14 @@ mod tests {
     #[test]
     fn valid_file_sets_every_key() {
         let text = "theme = \"light\"\nversion_poll_seconds = 30\npage_size = 100\n\
-                    log_lines = 2000\nmouse = false\n[keys]\nquit = [\"x\"]\n";
+                    log_lines = 2000\nmouse = false\n[ui]\npanes = \"hidden\"\n\
+                    [keys]\nquit = [\"x\"]\n";
         let config = Config::parse(text, "c.toml").expect("valid config");
         assert_eq!(config.theme, ThemeName::Light);
         assert_eq!(config.version_interval(), Duration::from_secs(30));
         assert_eq!((config.page_size, config.log_lines), (100, 2000));
         assert!(!config.mouse);
+        assert_eq!(config.ui.panes, PaneMode::Hidden);
         assert_eq!(config.keys["quit"], ["x"]);
     }
 
@@ -207,6 +232,7 @@ mod tests {
             ("mouse = true\n\ntheme = \"pink\"\n", "c.toml line 3:"),
             ("theme = \"dark\"\nmuose = true\n", "c.toml line 2:"),
             ("[keys\n", "c.toml line 1:"),
+            ("[ui]\npanes = \"sometimes\"\n", "c.toml line 2:"),
             ("page_size = 0\n", "c.toml: page_size"),
         ];
         for (text, want) in cases {

@@ -23,6 +23,8 @@ pub enum Action {
     Bottom,
     FocusNext,
     FocusPrev,
+    /// Show or hide the contexts and namespaces panes above the table.
+    TogglePanes,
     Select,
     Help,
     Close,
@@ -352,11 +354,11 @@ mod tests {
             (key(KeyCode::Enter, none), Action::Select),
             (key(KeyCode::Char('q'), none), Action::Quit),
             (key(KeyCode::Char('c'), KeyModifiers::CONTROL), Action::Quit),
+            (key(KeyCode::Char('z'), none), Action::TogglePanes),
         ];
         for (event, action) in cases {
             assert_eq!(map.action(&event), Some(action), "{event:?}");
         }
-        assert_eq!(map.action(&key(KeyCode::Char('z'), none)), None);
         assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
     }
 

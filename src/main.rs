@@ -120,6 +120,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
         log_lines: global.log_lines.unwrap_or(cfg.log_lines),
         theme: config::effective_theme(cfg.theme, std::env::var_os("NO_COLOR").as_deref()),
         config_error,
+        panes: cfg.ui.panes,
     });
     state.keymap = keymap;
 

@@ -13,6 +13,7 @@ mod line_input;
 pub mod logs;
 mod mouse;
 pub mod nav;
+pub mod panes;
 mod pods;
 pub mod raw;
 pub mod raw_copy;
@@ -45,7 +46,7 @@ pub use streams::Problem;
 
 pub use crate::msg::Focus;
 
-use crate::config::ThemeName;
+use crate::config::{PaneMode, ThemeName};
 use crate::keys::Keymap;
 use crate::kube::Failure;
 use crate::kube::kubeconfig::ContextInfo;
@@ -66,6 +67,8 @@ pub struct StartOptions {
     pub theme: ThemeName,
     /// Why (part of) the config file was ignored, shown in the status bar.
     pub config_error: Option<String>,
+    /// Where the contexts and namespaces panes go (config `[ui] panes`).
+    pub panes: PaneMode,
 }
 
 /// What fills the screen above the status bar.
@@ -121,6 +124,10 @@ pub struct State {
     /// Advances on ticks while loading (spinner frame).
     pub spinner: usize,
     pub focus: Focus,
+    /// Contexts and namespaces panes: auto, shown or hidden (toggled by a key).
+    pub panes: PaneMode,
+    /// Terminal height from the last `Msg::Resize` (`None`: not known yet, taken as tall).
+    pub screen_rows: Option<u16>,
     pub screen: Screen,
     pub help_open: bool,
     /// First row of bindings the help overlay shows (it scrolls when they do not fit).
@@ -194,6 +201,7 @@ pub struct State {
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
+        let panes = opts.panes;
         let log_cap = match opts.log_lines {
             0 => logs::DEFAULT_LOG_CAP,
             n => n,
@@ -205,6 +213,8 @@ impl State {
             now: jiff::Timestamp::now(),
             spinner: 0,
             focus: Focus::Pods,
+            panes,
+            screen_rows: None,
             screen: Screen::Main,
             help_open: false,
             help_scroll: 0,
@@ -388,7 +398,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => input::on_key(state, key),
         Msg::ForegroundEnded(outcome) => remote::ended(state, outcome),
-        Msg::Resize { .. } => {
+        Msg::Resize { height, .. } => {
+            state.screen_rows = Some(height);
             state.dirty = true;
             none()
         }

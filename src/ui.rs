@@ -1,6 +1,7 @@
 //! Drawing: one pane per file, layout decided here. Pure functions of `State`; the only state
 //! they touch is each pane's scroll window (see `state::Cursor::window`).
 
+pub mod columns;
 pub mod confirm;
 pub mod contexts;
 pub mod crumb;
@@ -19,7 +20,11 @@ pub mod theme;
 pub mod yaml;
 
 #[cfg(test)]
+mod tests_columns;
+#[cfg(test)]
 mod tests_detail;
+#[cfg(test)]
+mod tests_layout;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};
@@ -30,8 +35,8 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use crate::state::detail::{Detail, DetailKind};
 use crate::state::{Focus, Screen, State};
 
-/// Terminals at least this wide get the IP and NODE columns.
-pub const WIDE: u16 = 120;
+/// Width of the selection marker (`▶ `) before the rows of a table.
+pub const MARKER: u16 = 2;
 
 /// Height of the status bar.
 const STATUS_HEIGHT: u16 = 2;
@@ -55,12 +60,15 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         Screen::Main => match &state.detail {
             Some(detail) => render_detail(frame, main, state, detail),
             None => {
-                let panes = layout_panes(main);
-                contexts::render(frame, panes.contexts, state);
-                namespaces::render(frame, panes.namespaces, state);
-                match &state.resource {
-                    Some(view) => resources::render(frame, panes.pods, state, view),
-                    None => pods::render(frame, panes.pods, state),
+                for (pane, rect) in layout_panes(main, state, area.height) {
+                    match pane {
+                        Focus::Contexts => contexts::render(frame, rect, state),
+                        Focus::Namespaces => namespaces::render(frame, rect, state),
+                        Focus::Pods => match &state.resource {
+                            Some(view) => resources::render(frame, rect, state, view),
+                            None => pods::render(frame, rect, state),
+                        },
+                    }
                 }
             }
         },
@@ -89,19 +97,14 @@ fn screen_areas(area: Rect) -> [Rect; 3] {
 /// What the mouse at column `x`, row `y` of a screen of size `area` points at: the pane, by
 /// the same layout `render` uses, and the list row under it (0 = the first row below the
 /// pane's header; `None` on a border or header). `None` outside every pane.
-pub fn pane_at(area: Rect, x: u16, y: u16) -> Option<(Focus, Option<usize>)> {
+pub fn pane_at(state: &State, area: Rect, x: u16, y: u16) -> Option<(Focus, Option<usize>)> {
     let [_, main, _] = screen_areas(area);
-    let panes = layout_panes(main);
     let position = Position { x, y };
-    // Contexts and pods tables have a header row; the namespaces list has none.
-    let targets = [
-        (Focus::Contexts, panes.contexts, 1),
-        (Focus::Namespaces, panes.namespaces, 0),
-        (Focus::Pods, panes.pods, 1),
-    ];
-    let (focus, rect, header) = targets
+    let (focus, rect) = layout_panes(main, state, area.height)
         .into_iter()
-        .find(|(_, rect, _)| rect.contains(position))?;
+        .find(|(_, rect)| rect.contains(position))?;
+    // Contexts and pods tables have a header row; the namespaces list has none.
+    let header = u16::from(focus != Focus::Namespaces);
     let inner = rect.inner(Margin::new(1, 1));
     let row = inner
         .contains(position)
@@ -137,26 +140,23 @@ pub fn detail_status(detail: &Detail) -> Option<String> {
     }
 }
 
-/// Where each pane goes.
-struct Panes {
-    contexts: Rect,
-    namespaces: Rect,
-    pods: Rect,
-}
-
-/// Contexts and namespaces side by side in a short strip, pods below at full width: the
-/// pods table needs the columns far more than the sidebars do (IP and NODE on wide screens).
-fn layout_panes(area: Rect) -> Panes {
+/// Where each pane goes on a screen `rows` high. Above the table: contexts and namespaces side
+/// by side in a short strip, the table below at full width (it needs the columns far more).
+/// Folded (short screens, or hidden): the table alone, or the focused pane as a full view.
+fn layout_panes(area: Rect, state: &State, rows: u16) -> Vec<(Focus, Rect)> {
+    if !crate::state::panes::strip_shown(state.panes, rows) {
+        return vec![(state.focus, area)];
+    }
     let strip_height = if area.height >= 40 { 9 } else { 7 };
     let [strip, pods] =
         Layout::vertical([Constraint::Length(strip_height), Constraint::Min(0)]).areas(area);
     let [contexts, namespaces] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(strip);
-    Panes {
-        contexts,
-        namespaces,
-        pods,
-    }
+    vec![
+        (Focus::Contexts, contexts),
+        (Focus::Namespaces, namespaces),
+        (Focus::Pods, pods),
+    ]
 }
 
 /// The bordered frame of a pane: bright and thick when focused, dim otherwise.
@@ -208,36 +208,6 @@ pub fn title(name: &str, detail: &str) -> Line<'static> {
         ));
     }
     Line::from(spans)
-}
-
-/// Table column widths: column `fill` takes what is left; the others fit their visible cells
-/// and title, at least `min(title)` and at most `cap` characters.
-pub fn fit_widths<T: AsRef<str>>(
-    titles: &[T],
-    fill: usize,
-    rows: &[Vec<String>],
-    cap: usize,
-    min: impl Fn(&str) -> usize,
-) -> Vec<Constraint> {
-    titles
-        .iter()
-        .enumerate()
-        .map(|(i, title)| {
-            if i == fill {
-                return Constraint::Fill(1);
-            }
-            let title = title.as_ref();
-            let widest = rows
-                .iter()
-                .filter_map(|row| row.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(title.len())
-                .max(min(title));
-            Constraint::Length(u16::try_from(widest.min(cap)).unwrap_or(u16::MAX))
-        })
-        .collect()
 }
 
 pub use crate::text::sanitize;
@@ -452,15 +422,27 @@ mod tests {
 
     #[test]
     fn mouse_positions_map_to_panes_and_rows() {
-        // 80x24: crumb row 0; strip rows 1..8 (contexts x 0..48, namespaces 48..80); pods below.
+        // 80x30: crumb row 0; strip rows 1..8 (contexts x 0..48, namespaces 48..80); pods below.
+        let mut state = testing::demo_state(false);
+        let area = Rect::new(0, 0, 80, 30);
+        let at = |state: &State, x, y| pane_at(state, area, x, y);
+        assert_eq!(at(&state, 5, 3), Some((Focus::Contexts, Some(0))));
+        assert_eq!(at(&state, 5, 2), Some((Focus::Contexts, None)), "header");
+        assert_eq!(at(&state, 60, 2), Some((Focus::Namespaces, Some(0))));
+        assert_eq!(at(&state, 10, 10), Some((Focus::Pods, Some(0))));
+        assert_eq!(at(&state, 0, 10), Some((Focus::Pods, None)), "border");
+        assert_eq!(at(&state, 10, 0), None, "breadcrumb");
+        assert_eq!(at(&state, 10, 29), None, "status bar");
+        // 80x24: the panes are folded; the table starts right below the breadcrumb.
         let area = Rect::new(0, 0, 80, 24);
-        assert_eq!(pane_at(area, 5, 3), Some((Focus::Contexts, Some(0))));
-        assert_eq!(pane_at(area, 5, 2), Some((Focus::Contexts, None)), "header");
-        assert_eq!(pane_at(area, 60, 2), Some((Focus::Namespaces, Some(0))));
-        assert_eq!(pane_at(area, 10, 10), Some((Focus::Pods, Some(0))));
-        assert_eq!(pane_at(area, 0, 10), Some((Focus::Pods, None)), "border");
-        assert_eq!(pane_at(area, 10, 0), None, "breadcrumb");
-        assert_eq!(pane_at(area, 10, 23), None, "status bar");
+        let at = |state: &State, x, y| pane_at(state, area, x, y);
+        assert_eq!(at(&state, 5, 3), Some((Focus::Pods, Some(0))));
+        state.focus = Focus::Namespaces;
+        assert_eq!(
+            at(&state, 5, 2),
+            Some((Focus::Namespaces, Some(0))),
+            "full view"
+        );
     }
 
     #[test]
@@ -486,10 +468,7 @@ mod tests {
             .any(|c| c.modifier.contains(Modifier::REVERSED));
         assert!(selected_reversed, "the selection stays visible");
         let text = terminal.backend().to_string();
-        assert!(
-            text.contains("!CrashLoopBackOff"),
-            "failing states are marked"
-        );
+        assert!(text.contains("!CrashLoop"), "failing states are marked");
         insta::assert_snapshot!(text);
     }
 

@@ -130,7 +130,7 @@ fn filter_sort_yaml_describe_logs_delete_and_deployments() {
         (":svc\r", "services", "CLUSTER-IP"),
         (":nodes\r", "nodes", "ROLES"),
         (":events\r", "events", "REASON"),
-        (":ns\r", "namespaces", "STATUS"),
+        (":namespaces\r", "namespaces", "STATUS"),
     ] {
         app.send(command);
         app.wait_for(kind, WAIT, |s| {

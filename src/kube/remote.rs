@@ -203,7 +203,7 @@ mod tests {
         };
         assert_eq!(
             exec_path("default", "web-0", &params),
-            "/api/v1/namespaces/default/pods/web-0/exec?command=sh&command=-c&command=echo%20a%20b&container=app&stdout=true&stdin=true&tty=true"
+            "/api/v1/namespaces/default/pods/web-0/exec?command=sh&command=-c&command=echo+a+b&container=app&stdout=true&stdin=true&tty=true"
         );
         let plain = ExecParams {
             command: vec!["ls".into()],

@@ -1,5 +1,5 @@
-//! The `:` command line: `:ctx NAME`, `:ns NAME`, `:pods`, `:deploy`, any discovered resource
-//! name or short name, `:raw`/`:api` (the raw request pane) and `:q`. Tab completes from the
+//! The `:` command line: `:ctx NAME`, `:ns NAME` (without a name: the pane to pick from),
+//! `:pods`, `:deploy`, any discovered resource name or short name, `:raw`/`:api` (the raw request pane) and `:q`. Tab completes from the
 //! known contexts, namespaces and resource names.
 
 use super::Notify;
@@ -7,7 +7,7 @@ use super::detail;
 use super::kinds;
 use super::nav::restart_pods;
 use super::views::sync_namespace_cursor;
-use super::{Effect, State};
+use super::{Effect, Focus, State};
 use crate::kube::discovery::{completion_names, resolve_noting};
 
 /// Built-in commands, offered first by completion.
@@ -22,6 +22,8 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     let arg = words.next();
     match command {
         "q" | "q!" | "quit" => vec![Effect::Quit],
+        // Without a name: the pane to pick from (a full view when the panes are folded).
+        "ns" | "namespace" if arg.is_none() => show_pane(state, Focus::Namespaces),
         "ctx" | "context" | "contexts" => switch_context(state, arg),
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "raw" | "api" => {
@@ -33,13 +35,14 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     }
 }
 
+fn show_pane(state: &mut State, pane: Focus) -> Vec<Effect> {
+    super::panes::show(state, pane);
+    Vec::new()
+}
+
 fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     let Some(name) = arg else {
-        let names: Vec<&str> = state.contexts.iter().map(|c| c.name.as_str()).collect();
-        state
-            .flash
-            .info(format!("usage: :ctx NAME ({})", names.join(", ")));
-        return Vec::new();
+        return show_pane(state, Focus::Contexts);
     };
     let Some(info) = state.contexts.iter().find(|c| c.name == name) else {
         state
@@ -83,7 +86,7 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     effects
 }
 
-/// `:pods`, `:deploy`, `:ns` without a name ...: resolved through discovery.
+/// `:pods`, `:deploy`, `:namespaces` ...: resolved through discovery.
 fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if matches!(kind, "pods" | "pod" | "po") {
         let mut effects = kinds::close(state);

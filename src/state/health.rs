@@ -36,7 +36,8 @@ pub enum ContextHealth<'a> {
 /// On every tick: starts a round when the contexts pane is visible and the last round is
 /// [`POLL_EVERY`] seconds old. The open context is left out (the status bar polls it).
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
-    let visible = state.screen == Screen::Main && state.detail.is_none();
+    let visible =
+        state.screen == Screen::Main && state.detail.is_none() && state.contexts_visible();
     if !visible || state.fatal.is_some() {
         return Vec::new();
     }

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyEvent, KeyModifiers};
 
-use super::{Focus, Notify, Screen, State, copy, kinds, nav, raw_keys, views};
+use super::{Focus, Notify, Screen, State, copy, kinds, nav, panes, raw_keys, views};
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::Effect;
@@ -158,7 +158,14 @@ fn common(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RawRequest => raw_keys::open(state),
         Action::RequestLog => state.screen = Screen::RequestLog,
         Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
-        Action::Select if state.screen == Screen::Main => return select(state),
+        // Esc on the contexts or namespaces pane returns to the table (a full view closes).
+        Action::Close if state.focus != Focus::Pods => state.focus = Focus::Pods,
+        Action::TogglePanes if state.screen == Screen::Main => panes::toggle(state),
+        Action::Select if state.screen == Screen::Main => {
+            let effects = select(state);
+            panes::after_pick(state);
+            return effects;
+        }
         Action::Up
         | Action::Down
         | Action::PageUp

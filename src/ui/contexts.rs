@@ -3,15 +3,19 @@
 //! selected row at the bottom of the pane).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
+use super::columns::{Column, Plan, Role, SPACING, WIDE};
 use super::theme::Theme;
-use super::{is_focused, pane_block, sanitize, selected_style, title};
+use super::{MARKER, is_focused, pane_block, sanitize, selected_style, title};
 use crate::state::health::{self, ContextHealth};
 use crate::state::{Focus, State};
+
+/// Index of the HEALTH column.
+const HEALTH: usize = 3;
 
 /// Draws the contexts pane into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -33,48 +37,54 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let window = cursor.window(inner_height, state.contexts.len());
     let selected = cursor.selected().checked_sub(window.start);
     let failing = marker;
-    // Narrow panes drop USER, then CLUSTER, before NAME and HEALTH get cramped.
+    let specs = [
+        Column::new("  NAME", Role::Name, 0),
+        // Narrow panes drop USER, then CLUSTER, before NAME and HEALTH get cut.
+        Column::new("CLUSTER", Role::Fit, WIDE),
+        Column::new("USER", Role::Fit, WIDE + 1),
+        Column::new("HEALTH", Role::Fit, 0),
+    ];
+    let rows: Vec<(Vec<String>, Style, Style)> = state.contexts[window]
+        .iter()
+        .map(|ctx| {
+            let active = state.context.as_deref() == Some(ctx.name.as_str());
+            let (text, health_style) = health_cell(health::of(state, &ctx.name), failing);
+            let marker = if active { "*" } else { " " };
+            let cells = vec![
+                format!("{marker} {}", sanitize(&ctx.name)),
+                sanitize(&ctx.cluster).into_owned(),
+                sanitize(&ctx.user).into_owned(),
+                text,
+            ];
+            let style = if active {
+                Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            (cells, style, health_style)
+        })
+        .collect();
+    let texts: Vec<&Vec<String>> = rows.iter().map(|(cells, _, _)| cells).collect();
     let inner_width = block.inner(area).width;
-    let (show_cluster, show_user) = (inner_width >= 40, inner_width >= 60);
-    let health_width = if inner_width >= 90 { 24 } else { 16 };
-    let rows = state.contexts[window].iter().map(|ctx| {
-        let active = state.context.as_deref() == Some(ctx.name.as_str());
-        let marker = if active { "*" } else { " " };
-        let style = if active {
-            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        };
-        let mut cells = vec![
-            Cell::new(marker.to_string()),
-            Cell::new(sanitize(&ctx.name).into_owned()),
-        ];
-        if show_cluster {
-            cells.push(Cell::new(sanitize(&ctx.cluster).into_owned()));
-        }
-        if show_user {
-            cells.push(Cell::new(sanitize(&ctx.user).into_owned()));
-        }
-        cells.push(health_cell(health::of(state, &ctx.name), failing));
+    let plan = Plan::new(&specs, &texts, inner_width.saturating_sub(MARKER));
+    let rows = rows.into_iter().map(|(cells, style, health_style)| {
+        let cells = plan.cells(cells).into_iter().map(|(i, text)| {
+            let cell_style = if i == HEALTH {
+                health_style
+            } else {
+                Style::new()
+            };
+            Cell::new(text).style(cell_style)
+        });
         Row::new(cells).style(style)
     });
-    let mut header = vec![" ", "NAME"];
-    let mut widths = vec![Constraint::Length(1), Constraint::Fill(3)];
-    if show_cluster {
-        header.push("CLUSTER");
-        widths.push(Constraint::Fill(2));
-    }
-    if show_user {
-        header.push("USER");
-        widths.push(Constraint::Fill(2));
-    }
-    header.push("HEALTH");
-    widths.push(Constraint::Length(health_width));
-    let header =
-        Row::new(header).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let table = Table::new(rows, widths)
+    let titles = specs.into_iter().map(|c| c.title).collect();
+    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| t))
+        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let table = Table::new(rows, plan.constraints())
         .header(header)
         .block(block)
+        .column_spacing(SPACING)
         .row_highlight_style(selected_style(focused))
         .highlight_symbol("▶ ")
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
@@ -84,18 +94,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 
 /// "v1.31.0 12ms", "✗ unreachable" (the error is at the bottom of the pane), "exec: select
 /// to connect", or "…" until the first answer. `failing` marks unreachable in monochrome.
-fn health_cell(health: ContextHealth<'_>, failing: &str) -> Cell<'static> {
+fn health_cell(health: ContextHealth<'_>, failing: &str) -> (String, Style) {
+    let grey = Style::new().fg(Color::DarkGray);
     match health {
-        ContextHealth::Unknown => Cell::new("…").style(Style::new().fg(Color::DarkGray)),
-        ContextHealth::Up { version, latency } => {
-            Cell::new(format!("{} {}ms", sanitize(version), latency.as_millis()))
-        }
-        ContextHealth::Down(_) => {
-            Cell::new(format!("{failing}✗ unreachable")).style(Style::new().fg(Color::Red))
-        }
-        ContextHealth::NeedsExec => {
-            Cell::new("exec: select to connect").style(Style::new().fg(Color::DarkGray))
-        }
+        ContextHealth::Unknown => ("…".into(), grey),
+        ContextHealth::Up { version, latency } => (
+            format!("{} {}ms", sanitize(version), latency.as_millis()),
+            Style::new(),
+        ),
+        ContextHealth::Down(_) => (
+            format!("{failing}✗ unreachable"),
+            Style::new().fg(Color::Red),
+        ),
+        ContextHealth::NeedsExec => ("exec: select to connect".into(), grey),
     }
 }
 

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::sanitize;
 use crate::state::nav::{Prompt, PromptKind};
-use crate::state::{Screen, State};
+use crate::state::{Focus, Screen, State};
 
 /// The breadcrumb parts, outermost first.
 pub fn parts(state: &State) -> Vec<String> {
@@ -48,11 +48,13 @@ pub fn text(state: &State) -> String {
 
 /// Draws the top line into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let full_view = full_view(state, frame.area().height);
+    let right = flash_line(state);
+    let room = usize::from(area.width).saturating_sub(right.width());
     let left = match &state.prompt {
         Some(prompt) => prompt_line(prompt),
-        None => crumb_line(state),
+        None => crumb_line(state, full_view, room),
     };
-    let right = flash_line(state);
     let width = right.width() as u16;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
@@ -60,8 +62,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(right), right_area);
 }
 
-fn crumb_line(state: &State) -> Line<'static> {
-    let parts = parts(state);
+/// The contexts or namespaces pane shown over the whole screen (the panes are folded), if any.
+fn full_view(state: &State, rows: u16) -> Option<&'static str> {
+    let folded = !crate::state::panes::strip_shown(state.panes, rows);
+    let shown = state.screen == Screen::Main && state.detail.is_none();
+    match state.focus {
+        Focus::Contexts if folded && shown => Some("contexts"),
+        Focus::Namespaces if folded && shown => Some("namespaces"),
+        _ => None,
+    }
+}
+
+/// The breadcrumb, with "(Esc back)" when something can be closed and there is `room` for it.
+fn crumb_line(state: &State, full_view: Option<&str>, room: usize) -> Line<'static> {
+    let mut parts = parts(state);
+    if let Some(pane) = full_view {
+        parts.push(pane.to_string());
+    }
     let last = parts.len().saturating_sub(1);
     let mut spans = vec![Span::raw(" ")];
     for (i, p) in parts.iter().enumerate() {
@@ -75,13 +92,14 @@ fn crumb_line(state: &State) -> Line<'static> {
         };
         spans.push(Span::styled(sanitize(p).into_owned(), style));
     }
-    if state.detail.is_some() || state.resource.is_some() || state.screen != Screen::Main {
-        spans.push(Span::styled(
-            "  (Esc back)",
-            Style::new().fg(Color::DarkGray),
-        ));
+    let mut line = Line::from(spans);
+    let nested = state.detail.is_some() || state.resource.is_some();
+    let back = "  (Esc back)";
+    let closable = nested || full_view.is_some() || state.screen != Screen::Main;
+    if closable && line.width() + back.len() <= room {
+        line.push_span(Span::styled(back, Style::new().fg(Color::DarkGray)));
     }
-    Line::from(spans)
+    line
 }
 
 fn prompt_line(prompt: &Prompt) -> Line<'static> {

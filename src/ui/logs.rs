@@ -7,8 +7,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, List, ListState, Paragraph, Wrap};
 
+use super::columns::{fit, width};
 use super::text_view::{self, hint};
-use super::{crumb_block, group_thousands, sanitize};
+use super::{group_thousands, pane_block, sanitize, title};
 use crate::state::State;
 use crate::state::detail::{Detail, DetailView};
 use crate::state::logs::LogView;
@@ -18,10 +19,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     let DetailView::Logs(logs) = &detail.view else {
         return;
     };
-    let block = crumb_block(state, &summary(logs)).title_bottom(Line::from(vec![
-        status_span(logs),
-        hint("c container  p previous  t timestamps  T tail  w wrap  s pause  / search  Esc back"),
-    ]));
+    let room = usize::from(area.width.saturating_sub(2));
+    let status = status_span(logs);
+    let keys = if status.width() + LONG_HINT.len() + 2 <= room {
+        LONG_HINT
+    } else {
+        SHORT_HINT
+    };
+    let block = pane_block(title_line(state, detail, logs, room), !state.help_open)
+        .title_bottom(Line::from(vec![status, hint(keys)]));
     if let Some(message) = super::detail_status(detail) {
         frame.render_widget(Paragraph::new(message).block(block), area);
         return;
@@ -103,8 +109,44 @@ fn wrapped_start(logs: &LogView, height: usize, width: usize) -> usize {
     start
 }
 
-/// "container app (1/2) · previous · 1 204 lines".
-fn summary(logs: &LogView) -> String {
+/// The keys of the view, and the same in fewer words for narrow terminals.
+const LONG_HINT: &str =
+    "c container  p previous  t timestamps  T tail  w wrap  s pause  / search  Esc back";
+const SHORT_HINT: &str = "c cont  p prev  t time  T tail  w wrap  s pause  / find  Esc";
+
+/// The title in `room` cells: the breadcrumb (or just `pod › logs` when narrow) and the
+/// summary, whose least useful parts go first when it does not fit.
+fn title_line(state: &State, detail: &Detail, logs: &LogView, room: usize) -> Line<'static> {
+    let crumb = super::crumb::text(state);
+    let short = format!("{} › logs", sanitize(&detail.target.name));
+    let mut parts = summary(logs);
+    // " name " and "[summary] ".
+    let fits =
+        |name: &str, parts: &[(u8, String)]| width(name) + 2 + width(&join(parts)) + 3 <= room;
+    for name in [&crumb, &short] {
+        if fits(name, &parts) {
+            return title(name, &join(&parts));
+        }
+    }
+    while parts.len() > 1 && !fits(&short, &parts) {
+        let least = (0..parts.len()).max_by_key(|&i| (parts[i].0, i));
+        if let Some(i) = least {
+            parts.remove(i);
+        }
+    }
+    let detail = join(&parts);
+    let name_room = room.saturating_sub(width(&detail) + 5);
+    title(&fit(&short, name_room), &detail)
+}
+
+fn join(parts: &[(u8, String)]) -> String {
+    let texts: Vec<&str> = parts.iter().map(|(_, t)| t.as_str()).collect();
+    texts.join(" · ")
+}
+
+/// The summary's parts in order, each with its rank (higher goes first when narrow):
+/// `app (1/2)`, `previous`, `timestamps`, `tail 1 000`, `1 204 lines`, search matches.
+fn summary(logs: &LogView) -> Vec<(u8, String)> {
     let container = logs.options.container.as_deref().unwrap_or("-");
     let position = logs
         .containers
@@ -112,29 +154,30 @@ fn summary(logs: &LogView) -> String {
         .position(|c| Some(c.as_str()) == logs.options.container.as_deref())
         .map(|i| format!(" ({}/{})", i + 1, logs.containers.len()))
         .unwrap_or_default();
-    let mut text = format!("container {}{position}", sanitize(container));
+    let mut parts = vec![(0, format!("container {}{position}", sanitize(container)))];
     if logs.options.previous {
-        text.push_str(" · previous");
+        parts.push((1, "previous".into()));
     }
     if logs.options.timestamps {
-        text.push_str(" · timestamps");
+        parts.push((3, "timestamps".into()));
     }
     match logs.options.tail {
-        Some(n) => text.push_str(&format!(" · tail {}", group_thousands(n as usize))),
-        None => text.push_str(" · whole log"),
+        Some(n) => parts.push((4, format!("tail {}", group_thousands(n as usize)))),
+        None => parts.push((4, "whole log".into())),
     }
-    text.push_str(&format!(" · {} lines", group_thousands(logs.buffer.len())));
+    let mut lines = format!("{} lines", group_thousands(logs.buffer.len()));
     if logs.buffer.dropped() > 0 {
-        text.push_str(&format!(
+        lines.push_str(&format!(
             " (oldest {} dropped, cap {})",
             logs.buffer.dropped(),
             group_thousands(logs.buffer.cap())
         ));
     }
+    parts.push((2, lines));
     if let Some(summary) = logs.search.summary() {
-        text.push_str(&format!("  {summary}"));
+        parts.push((1, summary));
     }
-    text
+    parts
 }
 
 fn status_span(logs: &LogView) -> Span<'static> {

@@ -2,12 +2,13 @@
 //! cost no more than 30.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use super::{WIDE, group_thousands, is_focused, pane_block, sanitize, selected_style, title};
+use super::columns::{Column, Plan, Role, SPACING, WIDE};
+use super::{MARKER, group_thousands, is_focused, pane_block, sanitize, selected_style, title};
 use crate::kube::table::{PodRow, age, restarts_cell};
 use crate::state::filter::SortOrder;
 use crate::state::{Focus, PodsLoad, State};
@@ -35,8 +36,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(text, area);
         return;
     }
-    let columns = Columns::for_screen(state, frame.area().width);
-    let height = usize::from(block.inner(area).height.saturating_sub(1));
+    let columns = Columns {
+        namespace: state.namespace.is_none(),
+    };
+    let inner = block.inner(area);
+    let height = usize::from(inner.height.saturating_sub(1));
     let marker = super::theme::Theme::new(state.opts.theme).failing_marker();
     let cursor = &state.pods.cursor;
     let window = cursor.window(height, state.pods.visible_len());
@@ -50,17 +54,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             cells
         })
         .collect();
-    let widths = columns.widths(&cells);
+    let specs = columns.specs(state.pods.view().sort());
+    let plan = Plan::new(&specs, &cells, inner.width.saturating_sub(MARKER));
     let rows = visible
         .iter()
         .zip(cells)
-        .map(|(pod, cells)| styled_row(pod, cells, &columns));
-    let header = Row::new(columns.header(state.pods.view().sort()))
+        .map(|(pod, cells)| styled_row(pod, plan.cells(cells), &columns));
+    let titles = specs.into_iter().map(|c| c.title).collect();
+    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| t))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, plan.constraints())
         .header(header)
         .block(block)
-        .column_spacing(2)
+        .column_spacing(SPACING)
         .row_highlight_style(selected_style(focused))
         .highlight_symbol("▶ ")
         .highlight_spacing(HighlightSpacing::Always);
@@ -123,44 +129,39 @@ fn empty_message(state: &State) -> String {
     }
 }
 
-/// Which optional columns this draw shows.
+/// Which columns this draw has (NAMESPACE only for all namespaces).
 struct Columns {
     namespace: bool,
-    wide: bool,
 }
 
 impl Columns {
-    fn for_screen(state: &State, width: u16) -> Columns {
-        Columns {
-            namespace: state.namespace.is_none(),
-            wide: width >= WIDE,
-        }
-    }
-
-    fn titles(&self) -> Vec<&'static str> {
-        let mut titles = Vec::with_capacity(8);
-        if self.namespace {
-            titles.push("NAMESPACE");
-        }
-        titles.extend(["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-        if self.wide {
-            titles.extend(["IP", "NODE"]);
-        }
-        titles
-    }
-
-    /// Titles with an arrow on the sorted column.
-    fn header(&self, sort: SortOrder) -> Vec<String> {
+    /// Every column, the sorted one's title with an arrow; the layout rule decides which show.
+    fn specs(&self, sort: SortOrder) -> Vec<Column> {
         let arrow = if sort.descending { "↓" } else { "↑" };
         let sorted = sort.column.title();
-        self.titles()
+        let mut specs = Vec::with_capacity(8);
+        if self.namespace {
+            specs.push(("NAMESPACE", Role::Namespace, 0));
+        }
+        specs.extend([
+            ("NAME", Role::Name, 0),
+            ("READY", Role::Fit, 0),
+            ("STATUS", Role::Fit, 0),
+            // RESTARTS goes before AGE; IP and NODE are the wide ones.
+            ("RESTARTS", Role::Fit, 2),
+            ("AGE", Role::Fit, 1),
+            ("IP", Role::Fit, WIDE),
+            ("NODE", Role::Fit, WIDE + 1),
+        ]);
+        specs
             .into_iter()
-            .map(|t| {
-                if t == sorted {
+            .map(|(t, role, drop)| {
+                let title = if t == sorted {
                     format!("{t}{arrow}")
                 } else {
                     t.to_string()
-                }
+                };
+                Column::new(title, role, drop)
             })
             .collect()
     }
@@ -180,29 +181,9 @@ impl Columns {
         cells.push(sanitize(&pod.status).into_owned());
         cells.push(restarts_cell(pod, now));
         cells.push(age(pod.created, now));
-        if self.wide {
-            cells.push(or_none(&pod.ip));
-            cells.push(or_none(&pod.node));
-        }
+        cells.push(or_none(&pod.ip));
+        cells.push(or_none(&pod.node));
         cells
-    }
-
-    /// NAME takes what is left; other columns fit the visible cells, within limits.
-    fn widths(&self, cells: &[Vec<String>]) -> Vec<Constraint> {
-        let name_index = usize::from(self.namespace);
-        super::fit_widths(&self.titles(), name_index, cells, 30, min_width)
-    }
-}
-
-/// Widths that fit the common values, so columns do not jump while scrolling.
-fn min_width(title: &str) -> usize {
-    match title {
-        "NAMESPACE" => 12,
-        "STATUS" => 17,
-        "RESTARTS" => 12,
-        "AGE" => 5,
-        "IP" => 15,
-        _ => 0,
     }
 }
 
@@ -214,10 +195,10 @@ fn or_none(value: &str) -> String {
     }
 }
 
-fn styled_row(pod: &PodRow, cells: Vec<String>, columns: &Columns) -> Row<'static> {
+fn styled_row(pod: &PodRow, cells: Vec<(usize, String)>, columns: &Columns) -> Row<'static> {
     let status_index = columns.status_index();
     let ready_index = status_index - 1;
-    let cells = cells.into_iter().enumerate().map(|(i, text)| {
+    let cells = cells.into_iter().map(|(i, text)| {
         let style = match i {
             _ if i == status_index => status_style(&pod.status),
             _ if i == ready_index && !all_ready(&pod.ready) => Style::new().fg(Color::Yellow),

@@ -5,15 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::{key_for, pane_block, raw_response, sanitize, title};
 use crate::keys::Action;
 use crate::state::State;
 use crate::state::raw::{Field, LineInput, RawPane};
 
-/// Width of the field labels.
-const LABEL: usize = 10;
+/// Width of the field labels: the focus marker, the name, a space.
+const LABEL: usize = 11;
 
 /// Draws the pane over `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -85,13 +85,26 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(message_line(raw)), rows[4]);
 }
 
-fn label(name: &str) -> Span<'static> {
-    Span::styled(format!("{name:<LABEL$}"), Style::new().fg(Color::DarkGray))
+/// A field's label; the focused one is marked `▶` and bright, so focus shows without colour.
+fn label(name: &str, focused: bool) -> Span<'static> {
+    let width = LABEL - 2;
+    if focused {
+        let style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+        Span::styled(format!("▶{name:<width$} "), style)
+    } else {
+        Span::styled(
+            format!(" {name:<width$} "),
+            Style::new().fg(Color::DarkGray),
+        )
+    }
 }
 
 fn focused_style(focused: bool) -> Style {
     if focused {
-        Style::new().bg(Color::Cyan).fg(Color::Black)
+        Style::new()
+            .bg(Color::Cyan)
+            .fg(Color::Black)
+            .add_modifier(Modifier::BOLD)
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     }
@@ -100,7 +113,8 @@ fn focused_style(focused: bool) -> Style {
 /// A choice field (method, PATCH type) shown as `‹ VALUE ›`.
 fn choice(frame: &mut Frame, area: Rect, name: &str, value: &str, focused: bool) {
     let value = Span::styled(format!("‹ {value} ›"), focused_style(focused));
-    frame.render_widget(Paragraph::new(Line::from(vec![label(name), value])), area);
+    let line = Line::from(vec![label(name, focused), value]);
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// A one-line input; the focused one gets a highlight and the terminal cursor.
@@ -115,7 +129,10 @@ fn input(
     let focused = raw.focus == field;
     let width = usize::from(area.width).saturating_sub(LABEL + 1);
     let text = format!("{:<width$}", sanitize(value.text()));
-    let spans = vec![label(name), Span::styled(text, focused_style(focused))];
+    let spans = vec![
+        label(name, focused),
+        Span::styled(text, focused_style(focused)),
+    ];
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if focused {
         let column = LABEL + value.cursor().min(width);
@@ -166,16 +183,17 @@ fn render_body(frame: &mut Frame, area: Rect, raw: &RawPane) {
     } else {
         " "
     };
-    let border = if focused {
-        Color::Cyan
+    let (border, border_type, name) = if focused {
+        (Color::Cyan, BorderType::Thick, "▶ Body ")
     } else {
-        Color::DarkGray
+        (Color::DarkGray, BorderType::Plain, " Body ")
     };
     let block = Block::new()
         .borders(Borders::ALL)
+        .border_type(border_type)
         .border_style(Style::new().fg(border))
         .title(Line::from(vec![
-            Span::styled(" Body ", Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(name, Style::new().add_modifier(Modifier::BOLD)),
             Span::styled(
                 format!("JSON or YAML{note}"),
                 Style::new().fg(Color::DarkGray),
@@ -236,6 +254,36 @@ pub(crate) mod tests {
         assert_eq!(state.raw.method(), "PATCH");
         assert_eq!(state.raw.in_flight, None, "enter in the body is a newline");
         insta::assert_snapshot!(draw(100, 30, |f| crate::ui::render(f, &state)));
+    }
+
+    /// The focused field is marked `▶` (visible without colour), drawn reversed in
+    /// monochrome, and holds the terminal cursor.
+    #[test]
+    fn the_focused_field_is_marked_and_holds_the_cursor() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+        let mut state = open();
+        state.opts.theme = crate::config::ThemeName::Mono;
+        keys(&mut state, "\t");
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test backend");
+        terminal
+            .draw(|f| crate::ui::render(f, &state))
+            .expect("test backend");
+        let screen = terminal.backend().to_string();
+        let marked: Vec<&str> = screen.lines().filter(|l| l.contains('▶')).collect();
+        assert_eq!(marked.len(), 1, "{screen}");
+        assert!(marked[0].contains("▶Version   v1"), "{screen}");
+        // Version starts after the 22 cells of Method; its text after the 11-cell label.
+        let (x, y) = (1 + 22 + 11, 2);
+        let cell = &terminal.backend().buffer()[(x, y)];
+        assert_eq!(cell.symbol(), "v");
+        assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
+        terminal.backend_mut().assert_cursor_position((x + 2, y));
+        // The body: its frame turns thick and its title is marked.
+        keys(&mut state, "\t\t\t\t\t");
+        let screen = draw(100, 30, |f| crate::ui::render(f, &state));
+        assert!(screen.contains("┏▶ Body"), "{screen}");
     }
 
     #[test]

@@ -1,17 +1,18 @@
-//! A resource table as the server prints it (`as=Table`): priority-0 columns, all of them on
-//! wide terminals. Age columns (AGE, LAST SEEN) are printed again each draw from the rows'
+//! A resource table as the server prints it (`as=Table`), laid out by the rule of
+//! [`super::columns`]: priority > 0 columns when there is room. Age columns (AGE, LAST SEEN) are printed again each draw from the rows'
 //! timestamps, so they move with the clock as in the pods pane.
 
 use std::borrow::Cow;
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use super::{WIDE, crumb_block, group_thousands, is_focused, sanitize, selected_style};
+use super::columns::{Column, Plan, Role, SPACING};
+use super::{MARKER, crumb_block, group_thousands, is_focused, sanitize, selected_style};
 use crate::kube::resource_table::{AgeColumn, TableRow};
 use crate::kube::table::age;
 use crate::state::kinds::ResourceView;
@@ -48,12 +49,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         }
         (Some(t), _) => t,
     };
-    let wide = frame.area().width >= WIDE;
-    let shown: Vec<(usize, Option<AgeColumn>)> = (0..table.columns.len())
-        .filter(|&i| wide || table.columns[i].priority == 0)
-        .map(|i| (i, AgeColumn::of(&table.columns[i])))
-        .collect();
-    let height = usize::from(block.inner(area).height.saturating_sub(1));
+    let ages: Vec<Option<AgeColumn>> = table.columns.iter().map(AgeColumn::of).collect();
+    let inner = block.inner(area);
+    let height = usize::from(inner.height.saturating_sub(1));
     let visible = view.visible();
     let window = view.cursor.window(height, visible.len());
     let selected = view.cursor.selected().checked_sub(window.start);
@@ -65,29 +63,35 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
             let ns = with_ns.then(|| sanitize(&r.namespace).into_owned());
             ns.into_iter()
                 .chain(
-                    shown
-                        .iter()
-                        .map(|&(i, ages)| sanitize(&cell(r, i, ages, state.now)).into_owned()),
+                    ages.iter()
+                        .enumerate()
+                        .map(|(i, &age)| sanitize(&cell(r, i, age, state.now)).into_owned()),
                 )
                 .collect()
         })
         .collect();
-    let mut titles: Vec<String> = with_ns
-        .then(|| "NAMESPACE".to_string())
+    let mut specs: Vec<Column> = with_ns
+        .then(|| Column::new("NAMESPACE", Role::Namespace, 0))
         .into_iter()
         .collect();
-    titles.extend(
-        shown
+    specs.extend(
+        table
+            .columns
             .iter()
-            .map(|&(i, _)| sanitize(&table.columns[i].name).to_uppercase()),
+            .zip(&ages)
+            .map(|(c, age)| Column::server(&sanitize(&c.name), c.priority, age.is_some())),
     );
-    let widths = widths(&titles, with_ns, &rows);
-    let header = Row::new(titles.into_iter().map(Cell::new))
+    let plan = Plan::new(&specs, &rows, inner.width.saturating_sub(MARKER));
+    let titles = specs.into_iter().map(|c| c.title).collect();
+    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| Cell::new(t)))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let widget = Table::new(rows.into_iter().map(Row::new), widths)
+    let rows = rows
+        .into_iter()
+        .map(|r| Row::new(plan.cells(r).into_iter().map(|(_, t)| Cell::new(t))));
+    let widget = Table::new(rows, plan.constraints())
         .header(header)
         .block(block)
-        .column_spacing(2)
+        .column_spacing(SPACING)
         .row_highlight_style(selected_style(focused))
         .highlight_symbol("▶ ")
         .highlight_spacing(HighlightSpacing::Always);
@@ -116,11 +120,6 @@ fn message(
         .style(Style::new().fg(colour))
         .block(block);
     frame.render_widget(p, area);
-}
-
-/// The name column fills; others fit their visible cells up to 40.
-fn widths(titles: &[String], with_ns: bool, rows: &[Vec<String>]) -> Vec<Constraint> {
-    super::fit_widths(titles, usize::from(with_ns), rows, 40, |_| 0)
 }
 
 #[cfg(test)]

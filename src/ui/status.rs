@@ -94,9 +94,25 @@ fn version_span(state: &State) -> Span<'static> {
             sanitize(&v.version.git_version),
             v.latency.as_millis()
         )),
-        (None, Some(_)) => Span::styled("version ?", Style::new().fg(Color::Red)),
+        (None, Some(e)) => Span::styled(
+            format!("version: {}", version_problem(&e.message)),
+            Style::new().fg(Color::Red),
+        ),
         (None, None) => Span::styled("connecting…", Style::new().fg(Color::DarkGray)),
     }
+}
+
+/// Most characters of a failed `/version` the facts line gives; the message line has it all.
+const VERSION_PROBLEM: usize = 60;
+
+/// Why `/version` failed, short: the request prefix ("GET /version/: ") dropped, the server's
+/// message or the transport's words kept.
+fn version_problem(message: &str) -> String {
+    let words = message
+        .split_once(": ")
+        .filter(|(head, _)| head.contains('/'))
+        .map_or(message, |(_, rest)| rest);
+    super::columns::fit(&sanitize(words), VERSION_PROBLEM).into_owned()
 }
 
 /// A failure's words with the time left until the stream tries again, counted down from
@@ -367,6 +383,41 @@ mod tests {
         assert!(
             !up.contains("refused") && !up.contains("unreachable"),
             "{up}"
+        );
+    }
+
+    /// A failed /version says why in the facts line: the server's words, or the request's.
+    #[test]
+    fn a_failed_version_shows_its_reason() {
+        use crate::kube::{Failure, FailureKind};
+        let mut state = demo_state(false);
+        state.version = None;
+        let forbidden = Failure {
+            kind: FailureKind::Api,
+            code: Some(403),
+            reason: "Forbidden".into(),
+            message: "forbidden: User \"dev\" cannot get path \"/version/\" (403 Forbidden)".into(),
+            details: None,
+        };
+        let generation = state.context_gen;
+        let result = Err(forbidden);
+        update(&mut state, Msg::Version { generation, result });
+        let facts = |state: &crate::state::State| {
+            let screen = draw(160, 2, |f| super::render(f, f.area(), state));
+            screen.lines().next().unwrap_or_default().to_string()
+        };
+        let line = facts(&state);
+        assert!(
+            line.contains("version: forbidden: User \"dev\" cannot get path \"/version/\""),
+            "{line}"
+        );
+        assert!(!line.contains("version ?"), "{line}");
+        let result = Err(Failure::other("GET /version/: cannot decode response: EOF"));
+        update(&mut state, Msg::Version { generation, result });
+        let line = facts(&state);
+        assert!(
+            line.contains("version: cannot decode response: EOF"),
+            "{line}"
         );
     }
 
