@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod kubeconfig;
 pub mod resource_table;
+pub mod selector;
 pub mod table;
 pub mod tls;
 pub mod url;
