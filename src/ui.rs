@@ -2,6 +2,7 @@
 //! they touch is each pane's scroll window (see `state::Cursor::window`).
 
 pub mod confirm;
+pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
@@ -58,9 +59,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
                 let panes = layout_panes(main);
                 contexts::render(frame, panes.contexts, state);
                 namespaces::render(frame, panes.namespaces, state);
-                match &state.resource {
-                    Some(view) => resources::render(frame, panes.pods, state, view),
-                    None => pods::render(frame, panes.pods, state),
+                match (&state.containers, &state.resource) {
+                    (Some(view), _) => containers::render(frame, panes.pods, state, view),
+                    (None, Some(view)) => resources::render(frame, panes.pods, state, view),
+                    (None, None) => pods::render(frame, panes.pods, state),
                 }
             }
         },
