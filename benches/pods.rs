@@ -195,15 +195,38 @@ fn benches(c: &mut Criterion) {
                 .count()
         })
     });
-    // What typing "web" then erasing it does to the view over 100k rows (the app's filter).
-    g.bench_function("type_and_erase_web_100k", |b| {
+    // What typing a query then erasing it does to the view over 100k rows (the app's filter):
+    // "web" over every cell, "name:web" over names only (what the filter did before it matched
+    // every cell), and "Running", which only STATUS holds.
+    let typing = [
+        ("type_and_erase_web_100k", ""),
+        ("type_and_erase_name_web_100k", "name:"),
+    ];
+    for (bench, prefix) in typing {
+        g.bench_function(bench, |b| {
+            let rows = state.pods.rows();
+            let mut view = kr8s_tui::state::filter::View::default();
+            view.set_with_namespace(true, rows);
+            let queries = ["w", "we", "web", "we", "w", ""].map(|q| format!("{prefix}{q}"));
+            b.iter(|| {
+                for q in &queries {
+                    view.set_query(black_box(q), rows);
+                }
+                view.indices().len()
+            })
+        });
+    }
+    g.bench_function("type_and_erase_running_100k", |b| {
         let rows = state.pods.rows();
         let mut view = kr8s_tui::state::filter::View::default();
         view.set_with_namespace(true, rows);
+        let word = "Running";
+        let typed: Vec<&str> = (1..=word.len()).map(|n| &word[..n]).collect();
         b.iter(|| {
-            for q in ["w", "we", "web", "we", "w", ""] {
+            for q in typed.iter().chain(typed.iter().rev().skip(1)) {
                 view.set_query(black_box(q), rows);
             }
+            view.set_query("", rows);
             view.indices().len()
         })
     });

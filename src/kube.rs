@@ -10,6 +10,7 @@ pub mod events;
 pub mod kubeconfig;
 pub mod remote;
 pub mod resource_table;
+pub mod selector;
 pub mod table;
 pub mod tls;
 pub mod url;

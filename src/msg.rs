@@ -251,8 +251,9 @@ pub enum Effect {
         generation: u64,
         context: String,
     },
-    /// List then watch pods of `context` in `namespace` (`None` = all namespaces), with an
-    /// optional server-side label selector (`/-l app=web`). Cancels the previous pods stream.
+    /// List then watch pods of `context` in `namespace` (`None` = all namespaces), with
+    /// optional server-side label and field selectors (`/-l app=web`, a deployment's selector,
+    /// `spec.nodeName=NODE` for a node's pods). Cancels the previous pods stream.
     /// `generation` is the pods generation (bumped on every context or namespace change),
     /// separate from the context generation of `Connect`.
     WatchPods {
@@ -260,6 +261,7 @@ pub enum Effect {
         context: String,
         namespace: Option<String>,
         label_selector: Option<String>,
+        field_selector: Option<String>,
     },
     /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
     FetchObject {

@@ -1,15 +1,17 @@
 //! All UI state and the pure `update` function: messages in, effects out. No I/O, no ratatui.
 
 mod command;
+pub mod containers;
 pub mod copy;
 mod cursor;
 pub mod describe;
 pub mod detail;
+pub mod drill;
 pub mod filter;
 pub mod health;
 pub mod input;
 pub mod kinds;
-mod line_input;
+pub mod line_input;
 pub mod logs;
 mod mouse;
 pub mod nav;
@@ -28,6 +30,10 @@ mod streams;
 mod tests;
 #[cfg(test)]
 mod tests_comfort;
+#[cfg(test)]
+mod tests_drill;
+#[cfg(test)]
+mod tests_filter;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
@@ -167,8 +173,14 @@ pub struct State {
     pub pods_load: PodsLoad,
     pub pods_error: Option<Problem>,
 
-    /// Server-side label selector of the pods watch (`/-l app=web`).
+    /// Server-side label selector of the pods watch (`/-l app=web`, a workload's selector).
     pub label_selector: Option<String>,
+    /// Server-side field selector of the pods watch (a node's pods: `spec.nodeName=NODE`).
+    pub field_selector: Option<String>,
+    /// The Enter path: what Esc goes back to, and what the pods on screen were reached from.
+    pub drill: drill::Drill,
+    /// The containers of a pod (Enter on a pod), shown instead of the pods.
+    pub containers: Option<containers::ContainersView>,
     /// Namespace to return to when `a` turns all-namespaces off.
     pub last_namespace: Option<String>,
 
@@ -239,6 +251,9 @@ impl State {
             pods_load: PodsLoad::Idle,
             pods_error: None,
             label_selector: None,
+            field_selector: None,
+            drill: drill::Drill::default(),
+            containers: None,
             last_namespace: None,
             prompt: None,
             confirm: None,
@@ -329,8 +344,11 @@ impl State {
         self.namespaces_cursor = Cursor::default();
         self.namespaces_error = None;
         self.hint = None;
-        // Tables of another kind belong to the old context.
+        // Tables of another kind, and where Enter led, belong to the old context.
         self.resource = None;
+        self.containers = None;
+        self.field_selector = None;
+        self.drill = drill::Drill::default();
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
         self.raw.history.clear();
         self.raw.stop_recall();
@@ -345,7 +363,7 @@ impl State {
     }
 
     /// Restarts the pods stream for `namespace` (`None` = all) with an optional server-side
-    /// label selector.
+    /// label selector; the field selector stays (a node's pods keep to the node).
     pub(crate) fn watch_pods(
         &mut self,
         namespace: Option<String>,
@@ -363,6 +381,7 @@ impl State {
             context: self.context.clone().unwrap_or_default(),
             namespace,
             label_selector,
+            field_selector: self.field_selector.clone(),
         }
     }
 }
@@ -394,6 +413,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let context_gen = state.context_gen;
     let pods_gen = state.pods_gen;
     let detail_id = state.detail.as_ref().map(|d| d.id);
+    let drill_id = state.drill.awaited_id();
+    let containers_id = state.containers.as_ref().map(|c| c.id);
     let none = Vec::new;
     match msg {
         Msg::Key(key) => input::on_key(state, key),
@@ -449,7 +470,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Pods { generation, event } if generation == pods_gen => {
             state.dirty = true;
             streams::on_pods(state, event);
-            none()
+            containers::on_pods_changed(state)
         }
         Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {
             none()
@@ -457,6 +478,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ObjectFetched { id, result } if detail_id == Some(id) => {
             state.dirty = true;
             detail::on_object(state, result)
+        }
+        Msg::ObjectFetched { id, result } if drill_id == Some(id) => {
+            drill::on_object(state, result)
+        }
+        Msg::ObjectFetched { id, result } if containers_id == Some(id) => {
+            state.dirty = true;
+            containers::on_object(state, result);
+            none()
         }
         Msg::EventsFetched { id, result } if detail_id == Some(id) => {
             state.dirty = true;

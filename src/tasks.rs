@@ -119,7 +119,11 @@ impl Tasks {
                 context,
                 namespace,
                 label_selector,
-            } => self.watch_pods(generation, &context, namespace, label_selector),
+                field_selector,
+            } => {
+                let selectors = (label_selector, field_selector);
+                self.watch_pods(generation, &context, namespace, selectors)
+            }
             Effect::SendRaw {
                 id,
                 context,
@@ -202,7 +206,7 @@ impl Tasks {
         generation: u64,
         context: &str,
         namespace: Option<String>,
-        label_selector: Option<String>,
+        selectors: (Option<String>, Option<String>),
     ) {
         self.abort_pods();
         let client = match self.client(context) {
@@ -219,7 +223,7 @@ impl Tasks {
         };
         let tx = self.tx.clone();
         let ns = namespace.as_deref();
-        let task = feeds::pods(client, ns, label_selector, generation, &self.opts, tx);
+        let task = feeds::pods(client, ns, selectors, generation, &self.opts, tx);
         self.pods_task = Some(task);
     }
 

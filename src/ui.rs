@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod confirm;
+pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
@@ -64,9 +65,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
                     match pane {
                         Focus::Contexts => contexts::render(frame, rect, state),
                         Focus::Namespaces => namespaces::render(frame, rect, state),
-                        Focus::Pods => match &state.resource {
-                            Some(view) => resources::render(frame, rect, state, view),
-                            None => pods::render(frame, rect, state),
+                        Focus::Pods => match (&state.containers, &state.resource) {
+                            (Some(view), _) => containers::render(frame, rect, state, view),
+                            (None, Some(view)) => resources::render(frame, rect, state, view),
+                            (None, None) => pods::render(frame, rect, state),
                         },
                     }
                 }

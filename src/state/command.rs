@@ -79,6 +79,7 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
         return Vec::new();
     }
     let mut effects = detail::close(state);
+    super::drill::leave(state);
     sync_namespace_cursor(state, namespace.as_deref());
     let selector = state.label_selector.clone();
     effects.push(restart_pods(state, namespace, selector));
@@ -91,6 +92,7 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if matches!(kind, "pods" | "pod" | "po") {
         let mut effects = kinds::close(state);
         effects.extend(detail::close(state));
+        state.containers = None;
         return effects;
     }
     if !state.discovery.ready_for(state.context_gen) {
@@ -116,6 +118,7 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if resource.is_pods() {
         let mut effects = kinds::close(state);
         effects.extend(detail::close(state));
+        state.containers = None;
         return effects;
     }
     kinds::open(state, resource)
@@ -126,7 +129,7 @@ pub fn complete(state: &mut State) {
     let Some(prompt) = &state.prompt else {
         return;
     };
-    let text = prompt.text.clone();
+    let text = prompt.text().to_string();
     let (head, partial, candidates) = match text.split_once(' ') {
         Some((cmd, arg)) => (
             format!("{cmd} "),
@@ -146,7 +149,7 @@ pub fn complete(state: &mut State) {
         many => common_prefix(many),
     };
     if let Some(prompt) = state.prompt.as_mut() {
-        prompt.text = format!("{head}{completed}");
+        prompt.input.set(&format!("{head}{completed}"));
         prompt.completions = if fitting.len() > 1 {
             fitting
         } else {

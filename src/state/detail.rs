@@ -174,6 +174,15 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
     effects
 }
 
+/// Opens the logs of `pod`, of `container` when given (else the default container).
+pub fn open_logs(state: &mut State, pod: ObjectRef, container: Option<String>) -> Vec<Effect> {
+    let effects = open(state, DetailKind::Logs, pod);
+    if let Some(DetailView::Logs(logs)) = state.detail.as_mut().map(|d| &mut d.view) {
+        logs.options.container = container;
+    }
+    effects
+}
+
 /// Closes the detail view (stopping its log stream).
 pub fn close(state: &mut State) -> Vec<Effect> {
     match state.detail.take() {
@@ -219,7 +228,10 @@ pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effec
         DetailView::Logs(logs) => {
             logs.waiting_for_pod = false;
             logs.containers = container_names(&object);
-            logs.options.container = default_container(&object, &logs.containers);
+            // A container asked for (from the containers view) wins if the pod has it.
+            let asked = logs.options.container.take();
+            let asked = asked.filter(|c| logs.containers.contains(c));
+            logs.options.container = asked.or_else(|| default_container(&object, &logs.containers));
             return vec![stream(detail.id, &detail.target, &context, logs)];
         }
     }
@@ -276,9 +288,10 @@ fn rebuild_describe(
     }
 }
 
-/// Every container of the pod, init containers first (as the API orders them).
+/// Every container of the pod, init containers first (as the API orders them), ephemeral
+/// ones last.
 fn container_names(pod: &Value) -> Vec<String> {
-    ["initContainers", "containers"]
+    ["initContainers", "containers", "ephemeralContainers"]
         .iter()
         .filter_map(|k| pod["spec"][*k].as_array())
         .flatten()

@@ -1,110 +1,15 @@
-//! What the pods table shows: a filter (substring or regex) and a sort order over the rows,
-//! kept as a vector of row indices so 100 000 rows filter and re-sort without copying rows.
-//! A growing query refines the previous matches instead of scanning every row again.
+//! What the pods table shows: a filter (substring or regex, over every cell or only NAME)
+//! and a sort order over the rows, kept as a vector of row indices so 100 000 rows filter and
+//! re-sort without copying rows. A growing query refines the previous matches instead of
+//! scanning every row again.
+
+mod query;
 
 use std::cmp::Ordering;
 
-use memchr::memmem;
-use regex::Regex;
+pub use query::{LABEL_PREFIX, Matcher, NAME_PREFIX, Query, REGEX_PREFIXES, RowText};
 
 use crate::kube::table::PodRow;
-
-/// Prefixes that turn the filter into a case-insensitive regular expression.
-pub const REGEX_PREFIXES: [&str; 2] = ["~", "re:"];
-/// Prefix that turns the filter into a server-side label selector.
-pub const LABEL_PREFIX: &str = "-l ";
-
-/// How a filter query matches rows.
-#[derive(Debug, Clone, Default)]
-pub enum Matcher {
-    #[default]
-    All,
-    /// Lowercased needle, matched case-insensitively through an escaped regex: the regex crate
-    /// is built optimised even in debug builds and has fast literal search. Kubernetes names
-    /// are lowercase ASCII, so an ASCII needle is first tried as a plain byte search.
-    Substring(String, Regex, Finder),
-    Regex(Regex),
-    /// A regex that does not compile matches nothing (the prompt shows the error).
-    Invalid(String),
-}
-
-impl Matcher {
-    /// Parses what the user typed after `/`. Label selectors (`-l ...`) match everything
-    /// locally: the server does that filtering.
-    pub fn parse(query: &str) -> Matcher {
-        if query.is_empty() || query.starts_with(LABEL_PREFIX) || query == "-l" {
-            return Matcher::All;
-        }
-        if let Some(pattern) = REGEX_PREFIXES.iter().find_map(|p| query.strip_prefix(p)) {
-            return match Regex::new(&format!("(?i){pattern}")) {
-                Ok(re) => Matcher::Regex(re),
-                Err(e) => Matcher::Invalid(e.to_string()),
-            };
-        }
-        let needle = query.to_lowercase();
-        match Regex::new(&format!("(?i){}", regex::escape(&needle))) {
-            Ok(re) => {
-                let finder = Finder(Box::new(
-                    memmem::Finder::new(needle.as_bytes()).into_owned(),
-                ));
-                Matcher::Substring(needle, re, finder)
-            }
-            Err(e) => Matcher::Invalid(e.to_string()),
-        }
-    }
-
-    /// Whether `text` matches.
-    pub fn is_match(&self, text: &str) -> bool {
-        match self {
-            Matcher::All => true,
-            Matcher::Substring(needle, re, finder) => {
-                // Kubernetes names are lowercase ASCII: a byte search for the (lowercase, ASCII)
-                // needle decides, and only text with capitals or non-ASCII needs the regex.
-                if needle.is_ascii() {
-                    if finder.0.find(text.as_bytes()).is_some() {
-                        return true;
-                    }
-                    if !folds_case(text) {
-                        return false;
-                    }
-                }
-                re.is_match(text)
-            }
-            Matcher::Regex(re) => re.is_match(text),
-            Matcher::Invalid(_) => false,
-        }
-    }
-
-    /// True when every row matching `self` also matches `old`, so refining `old`'s matches
-    /// is enough (the query grew).
-    fn narrows(&self, old: &Matcher) -> bool {
-        match (self, old) {
-            (_, Matcher::All) => true,
-            (Matcher::Substring(new, ..), Matcher::Substring(old, ..)) => {
-                new.contains(old.as_str())
-            }
-            _ => false,
-        }
-    }
-}
-
-/// True when `text` has ASCII capitals or non-ASCII bytes, i.e. case folding could change it.
-/// No early exit, so the loop is vectorised (this runs for every row on every keystroke).
-fn folds_case(text: &str) -> bool {
-    text.bytes().fold(0u8, |seen, b| {
-        seen | u8::from(b.wrapping_sub(b'A') < 26) | (b >> 7)
-    }) != 0
-}
-
-/// A byte searcher built once per query (searching without one rebuilds it for every row).
-#[derive(Clone)]
-pub struct Finder(Box<memmem::Finder<'static>>);
-
-impl std::fmt::Debug for Finder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Finder")
-    }
-}
 
 /// Columns the pods table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -172,13 +77,16 @@ impl SortOrder {
 pub struct View {
     indices: Vec<u32>,
     query: String,
-    matcher: Matcher,
+    parsed: Query,
     sort: SortOrder,
     /// Match the namespace too (all-namespaces view).
     with_namespace: bool,
     /// (query, visible indices) before each refinement, so deleting a typed character restores
     /// the wider matches instead of scanning every row. Any change to the rows clears it.
     narrowed: Vec<(String, Vec<u32>)>,
+    /// Each row's cells joined for the filter, in row order; built when a query first reads
+    /// cells, kept in step with row changes, dropped when no query needs them.
+    texts: Option<Vec<RowText>>,
 }
 
 /// Most refinements remembered (a few hundred KiB each at 100 000 rows).
@@ -197,7 +105,7 @@ impl View {
 
     /// The current matcher (for the prompt to show regex errors).
     pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+        &self.parsed.matcher
     }
 
     /// The current sort order.
@@ -207,13 +115,38 @@ impl View {
 
     /// True when a local filter hides rows.
     pub fn is_filtered(&self) -> bool {
-        !matches!(self.matcher, Matcher::All)
+        !self.parsed.is_all()
     }
 
-    /// Whether `row` passes the filter.
-    pub fn matches(&self, row: &PodRow) -> bool {
-        self.matcher.is_match(&row.name)
-            || (self.with_namespace && self.matcher.is_match(&row.namespace))
+    /// Whether row `index` of `rows` passes the filter.
+    fn matches(&self, index: usize, rows: &[PodRow]) -> bool {
+        let row = &rows[index];
+        if !self.parsed.reads_cells() {
+            return self.parsed.matches_pod(row, &RowText::default(), false);
+        }
+        match self.texts.as_ref().and_then(|t| t.get(index)) {
+            Some(text) => self.parsed.matches_pod(row, text, self.with_namespace),
+            None => self
+                .parsed
+                .matches_pod(row, &RowText::of(row), self.with_namespace),
+        }
+    }
+
+    /// The filter prompt opened: the rows' texts are built now, so the first key typed only
+    /// searches them.
+    pub fn prepare_cells(&mut self, rows: &[PodRow]) {
+        if self.texts.as_ref().is_none_or(|t| t.len() != rows.len()) {
+            self.texts = Some(rows.iter().map(RowText::of).collect());
+        }
+    }
+
+    /// Builds the rows' texts when the query reads cells, drops them when it does not.
+    fn prepare_texts(&mut self, rows: &[PodRow]) {
+        if !self.parsed.reads_cells() {
+            self.texts = None;
+        } else if self.texts.as_ref().is_none_or(|t| t.len() != rows.len()) {
+            self.texts = Some(rows.iter().map(RowText::of).collect());
+        }
     }
 
     /// Sets whether the namespace column is matched too; rebuilds.
@@ -228,14 +161,14 @@ impl View {
     pub fn set_query(&mut self, query: &str, rows: &[PodRow]) {
         if self.narrowed.last().is_some_and(|(q, _)| q == query) {
             if let Some((q, indices)) = self.narrowed.pop() {
-                self.matcher = Matcher::parse(&q);
+                self.parsed = Query::parse(&q);
                 self.query = q;
                 self.indices = indices;
                 return;
             }
         }
-        let matcher = Matcher::parse(query);
-        let refine = matcher.narrows(&self.matcher);
+        let parsed = Query::parse(query);
+        let refine = parsed.narrows(&self.parsed);
         if refine && query != self.query {
             if self.narrowed.len() == NARROWED_MAX {
                 self.narrowed.remove(0);
@@ -246,13 +179,12 @@ impl View {
             self.narrowed.clear();
         }
         self.query = query.to_string();
-        self.matcher = matcher;
+        self.parsed = parsed;
         if refine {
-            let (matcher, with_ns) = (&self.matcher, self.with_namespace);
-            self.indices.retain(|&i| {
-                let row = &rows[i as usize];
-                matcher.is_match(&row.name) || (with_ns && matcher.is_match(&row.namespace))
-            });
+            self.prepare_texts(rows);
+            let mut indices = std::mem::take(&mut self.indices);
+            indices.retain(|&i| self.matches(i as usize, rows));
+            self.indices = indices;
         } else {
             self.rebuild(rows);
         }
@@ -267,15 +199,31 @@ impl View {
 
     /// Recomputes everything from the rows (after a relist or a large batch of events).
     pub fn rebuild(&mut self, rows: &[PodRow]) {
+        self.texts = None;
+        self.refilter(rows);
+    }
+
+    /// Rows from `start` were appended to rows that did not move (a later list page): only
+    /// their texts are new.
+    pub fn rebuild_appended(&mut self, start: usize, rows: &[PodRow]) {
+        if let Some(texts) = self.texts.as_mut().filter(|t| t.len() == start) {
+            texts.extend(rows[start..].iter().map(RowText::of));
+        } else {
+            self.texts = None;
+        }
+        self.refilter(rows);
+    }
+
+    fn refilter(&mut self, rows: &[PodRow]) {
         self.narrowed.clear();
-        let all = matches!(self.matcher, Matcher::All);
+        self.prepare_texts(rows);
         let mut indices = std::mem::take(&mut self.indices);
         indices.clear();
+        let all = self.parsed.is_all();
         indices.extend(
-            rows.iter()
-                .enumerate()
-                .filter(|(_, r)| all || self.matches(r))
-                .map(|(i, _)| index_u32(i)),
+            (0..rows.len())
+                .filter(|&i| all || self.matches(i, rows))
+                .map(index_u32),
         );
         self.indices = indices;
         self.sort_indices(rows);
@@ -294,6 +242,9 @@ impl View {
     /// Row `index` was inserted into the rows (already there): shift and maybe show it.
     pub fn on_insert(&mut self, index: usize, rows: &[PodRow]) {
         self.narrowed.clear();
+        if let Some(texts) = self.texts.as_mut() {
+            texts.insert(index, RowText::of(&rows[index]));
+        }
         let at = index_u32(index);
         for i in &mut self.indices {
             if *i >= at {
@@ -306,6 +257,9 @@ impl View {
     /// Row `index` changed in place: re-check the filter and its position.
     pub fn on_update(&mut self, index: usize, rows: &[PodRow]) {
         self.narrowed.clear();
+        if let Some(text) = self.texts.as_mut().and_then(|t| t.get_mut(index)) {
+            *text = RowText::of(&rows[index]);
+        }
         self.forget(index);
         self.place(index, rows);
     }
@@ -313,6 +267,9 @@ impl View {
     /// Row `index` was removed from the rows.
     pub fn on_remove(&mut self, index: usize) {
         self.narrowed.clear();
+        if let Some(texts) = self.texts.as_mut().filter(|t| index < t.len()) {
+            texts.remove(index);
+        }
         self.forget(index);
         let at = index_u32(index);
         for i in &mut self.indices {
@@ -338,7 +295,7 @@ impl View {
     /// Inserts row `index` at its sorted position when it matches.
     fn place(&mut self, index: usize, rows: &[PodRow]) {
         let row = &rows[index];
-        if !self.matches(row) {
+        if !self.matches(index, rows) {
             return;
         }
         let sort = self.sort;
@@ -366,16 +323,6 @@ mod tests {
             restarts,
             ..PodRow::default()
         }
-    }
-
-    #[test]
-    fn parse_picks_substring_regex_or_selector() {
-        assert!(matches!(Matcher::parse("Web"), Matcher::Substring(s, ..) if s == "web"));
-        assert!(Matcher::parse("a.b").is_match("A.B") && !Matcher::parse("a.b").is_match("axb"));
-        assert!(matches!(Matcher::parse("~^web-\\d"), Matcher::Regex(_)));
-        assert!(matches!(Matcher::parse("re:a|b"), Matcher::Regex(_)));
-        assert!(matches!(Matcher::parse("~("), Matcher::Invalid(_)));
-        assert!(matches!(Matcher::parse("-l app=web"), Matcher::All));
     }
 
     #[test]
@@ -433,23 +380,5 @@ mod tests {
         );
         v.set_query("", &rows);
         assert_eq!(v.indices(), [0, 1, 2]);
-    }
-
-    #[test]
-    fn byte_search_agrees_with_case_insensitive_matching() {
-        for (query, text, want) in [
-            ("web", "web-1", true),
-            ("web", "Web-1", true),
-            ("WEB", "a-web", true),
-            ("ünï", "Ünïcode", true),
-            ("s", "ſ", true),
-            ("web", "we", false),
-        ] {
-            assert_eq!(
-                Matcher::parse(query).is_match(text),
-                want,
-                "{query} in {text}"
-            );
-        }
     }
 }

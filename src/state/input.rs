@@ -1,10 +1,12 @@
 //! Who gets a key. The input mode is computed once per key, the topmost thing on screen first
-//! (Help > Confirm > Prompt > Raw > Request log > Detail > Resource > Panes), and each
-//! `(mode, action)` pair is handled in one place below.
+//! (Help > Confirm > Prompt > Raw > Request log > Detail > Containers > Resource > Panes), and
+//! each `(mode, action)` pair is handled in one place below.
 
 use crossterm::event::{KeyEvent, KeyModifiers};
 
-use super::{Focus, Notify, Screen, State, copy, kinds, nav, panes, raw_keys, views};
+use super::{
+    Focus, Notify, Screen, State, containers, copy, drill, kinds, nav, panes, raw_keys, views,
+};
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
 use crate::msg::Effect;
@@ -23,6 +25,8 @@ pub enum Mode {
     RequestLog,
     /// A YAML, describe or logs view.
     Detail,
+    /// The containers of a pod, focused.
+    Containers,
     /// The table of another kind, focused.
     Resource,
     /// Contexts, namespaces and pods.
@@ -43,6 +47,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::RequestLog
     } else if state.detail.is_some() {
         Mode::Detail
+    } else if state.containers.is_some() && state.focus == Focus::Pods {
+        Mode::Containers
     } else if state.resource.is_some() && state.focus == Focus::Pods {
         Mode::Resource
     } else {
@@ -65,9 +71,12 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.dirty = true;
             return nav::on_confirm_key(state, key.code);
         }
-        Mode::Prompt if plain => {
+        Mode::Prompt => {
             state.dirty = true;
-            return nav::on_prompt_key(state, key.code);
+            // Editing chords (ctrl-u, ctrl-w, …) are the line's; ctrl-c still quits.
+            if let Some(effects) = nav::on_prompt_key(state, &key) {
+                return effects;
+            }
         }
         _ => {}
     }
@@ -75,22 +84,28 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Detail => state.keymap.detail_action(&key),
         _ => state.keymap.action(&key),
     };
-    match action {
-        Some(action) => on_action(state, mode, action),
+    let Some(action) = action else {
+        inert(state, mode, &key, None);
+        return Vec::new();
+    };
+    match dispatch(state, mode, action) {
+        Some(effects) => effects,
         None => {
-            unbound(state, mode, &key);
+            inert(state, mode, &key, Some(action));
             Vec::new()
         }
     }
 }
 
-/// A key with no action here says so, rather than nothing happening.
-fn unbound(state: &mut State, mode: Mode, key: &KeyEvent) {
+/// A key that does nothing here says so, rather than nothing happening; a key bound elsewhere
+/// names what it does there.
+fn inert(state: &mut State, mode: Mode, key: &KeyEvent, action: Option<Action>) {
     use crossterm::event::KeyCode;
     let name = match key.code {
         KeyCode::Char(' ') => "space".to_string(),
         KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => format!("ctrl-{c}"),
         KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".to_string(),
         // Modifier presses, function keys and the like stay silent.
         _ => return,
     };
@@ -99,60 +114,75 @@ fn unbound(state: &mut State, mode: Mode, key: &KeyEvent) {
     }
     let help = state.keymap.keys_for(Action::Help).first().cloned();
     let help = help.unwrap_or_else(|| "help".into());
-    state
-        .flash
-        .info(format!("{name}: no action here · {help} for keys"));
+    let what = action
+        .and_then(|a| state.keymap.help().iter().find(|e| e.action == a))
+        .map(|entry| entry.description.clone());
+    let text = match what {
+        Some(what) => format!("{name} ({what}): not in this view · {help} for keys"),
+        None => format!("{name}: no action here · {help} for keys"),
+    };
+    state.flash.info(text);
     state.dirty = true;
 }
 
 /// An action in `mode` (also what the mouse wheel sends).
 pub fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
+    dispatch(state, mode, action).unwrap_or_else(|| {
+        state.dirty = false;
+        Vec::new()
+    })
+}
+
+/// An action in `mode`; `None` when it means nothing there.
+fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>> {
     if action == Action::Quit {
-        return vec![Effect::Quit];
+        return Some(vec![Effect::Quit]);
     }
     state.dirty = true;
     match mode {
         Mode::Help => {
             scroll_help(state, action);
-            Vec::new()
+            Some(Vec::new())
         }
         // Only ctrl chords get here; no other chord means anything over a dialog or prompt.
         Mode::Confirm | Mode::Prompt => {
             state.dirty = false;
-            Vec::new()
+            Some(Vec::new())
         }
         // Keys reach the raw pane through `on_key`, and the mouse does not scroll it.
-        Mode::Raw => Vec::new(),
+        Mode::Raw => Some(Vec::new()),
         Mode::RequestLog => common(state, action),
         Mode::Detail => {
             state.flash = None;
-            match action {
+            Some(match action {
                 a if copy::is_copy(a) => copy::on_copy(state, a),
                 Action::Help => open_help(state),
                 _ => views::on_detail_action(state, action),
-            }
+            })
         }
-        Mode::Resource | Mode::Panes => {
+        Mode::Containers | Mode::Resource | Mode::Panes => {
             state.flash = None;
             match action {
-                a if copy::is_copy(a) => copy::on_copy(state, a),
-                Action::Command => nav::open_command(state),
+                a if copy::is_copy(a) => Some(copy::on_copy(state, a)),
+                Action::Command => Some(nav::open_command(state)),
                 _ => {
                     let table = match mode {
+                        Mode::Containers => containers::on_action(state, action),
                         Mode::Resource => kinds::on_action(state, action),
                         _ => nav::on_pods_action(state, action),
                     };
-                    table.unwrap_or_else(|| common(state, action))
+                    table.or_else(|| common(state, action))
                 }
             }
         }
     }
 }
 
-/// What every screen below the overlays answers the same way.
-fn common(state: &mut State, action: Action) -> Vec<Effect> {
+/// What every screen below the overlays answers the same way; `None` for actions that mean
+/// nothing here.
+fn common(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {
-        Action::Help => return open_help(state),
+        Action::Help => return Some(open_help(state)),
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
         Action::RawRequest => raw_keys::open(state),
@@ -164,7 +194,7 @@ fn common(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Select if state.screen == Screen::Main => {
             let effects = select(state);
             panes::after_pick(state);
-            return effects;
+            return Some(effects);
         }
         Action::Up
         | Action::Down
@@ -172,9 +202,12 @@ fn common(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Top
         | Action::Bottom => move_cursor(state, action),
-        _ => state.dirty = false,
+        _ => {
+            state.dirty = false;
+            return None;
+        }
     }
-    Vec::new()
+    Some(Vec::new())
 }
 
 /// Opens the help overlay at its top.
@@ -219,7 +252,7 @@ fn move_cursor(state: &mut State, action: Action) {
     cursor.on_move(action, len);
 }
 
-/// Enter: open the context or namespace under the cursor.
+/// Enter: open the context, namespace or pod under the cursor.
 fn select(state: &mut State) -> Vec<Effect> {
     match state.focus {
         Focus::Contexts => {
@@ -235,11 +268,14 @@ fn select(state: &mut State) -> Vec<Effect> {
                 0 => None,
                 n => state.namespaces.get(n - 1).cloned(),
             };
+            drill::leave(state);
             let mut effects = vec![state.watch_pods(namespace, None)];
             // A resource table follows the namespace, like the pods do.
             effects.extend(kinds::reopen(state));
             effects
         }
+        // Enter on a pod: its containers.
+        Focus::Pods if state.resource.is_none() => containers::open(state),
         Focus::Namespaces | Focus::Pods => Vec::new(),
     }
 }
@@ -271,11 +307,7 @@ mod tests {
         assert_eq!(mode(&state), Mode::RequestLog);
         state.screen = Screen::Raw;
         assert_eq!(mode(&state), Mode::Raw);
-        state.prompt = Some(Prompt {
-            kind: PromptKind::Filter,
-            text: String::new(),
-            completions: Vec::new(),
-        });
+        state.prompt = Some(Prompt::new(PromptKind::Filter, ""));
         assert_eq!(mode(&state), Mode::Prompt);
         state.help_open = true;
         assert_eq!(mode(&state), Mode::Help);
@@ -283,7 +315,7 @@ mod tests {
         state.help_open = false;
         let q = KeyEvent::new(crossterm::event::KeyCode::Char('q'), KeyModifiers::NONE);
         assert!(on_key(&mut state, q).is_empty());
-        assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("q"));
+        assert_eq!(state.prompt.as_ref().map(|p| p.text()), Some("q"));
         let ctrl_c = KeyEvent::new(crossterm::event::KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(on_key(&mut state, ctrl_c), vec![Effect::Quit]);
     }

@@ -4,6 +4,7 @@
 use super::Notify;
 use super::cursor::Cursor;
 use super::detail::ObjectRef;
+use super::filter::Query;
 use super::{Effect, State};
 use crate::keys::Action;
 use crate::kube::Failure;
@@ -11,7 +12,11 @@ use crate::kube::discovery::ApiResource;
 use crate::kube::resource_table::{ResourceTable, TableRow};
 use crate::kube::watcher::{Change, Event};
 use crate::msg::TableFeedEvent;
-use crate::text::contains_ignore_case;
+
+/// A row's identity: (namespace, name).
+fn row_key(r: &TableRow) -> (String, String) {
+    (r.namespace.clone(), r.name.clone())
+}
 
 /// Resource types of the current context.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +51,11 @@ pub struct ResourceView {
     /// The list is complete and a watch keeps it live.
     pub live: bool,
     pub cursor: Cursor,
-    /// Local filter over names and namespaces (`/`).
+    /// Local filter over every cell (and the namespace), or NAME with `name:` (`/`).
     pub query: String,
+    /// A row to put the cursor on once a list brings it (the view was restored by Esc and is
+    /// listed again); dropped when the list is complete.
+    pub awaited: Option<(String, String)>,
 }
 
 impl ResourceView {
@@ -56,24 +64,53 @@ impl ResourceView {
         let Some(table) = &self.table else {
             return Vec::new();
         };
-        let needle = self.query.to_lowercase();
+        let query = Query::parse(&self.query);
+        if query.is_all() {
+            return table.rows.iter().collect();
+        }
+        let mut buf = String::new();
         table
             .rows
             .iter()
             .filter(|r| {
-                needle.is_empty()
-                    || contains_ignore_case(&r.name, &needle)
-                    || contains_ignore_case(&r.namespace, &needle)
+                let cells =
+                    std::iter::once(r.namespace.as_str()).chain(r.cells.iter().map(String::as_str));
+                query.matches_cells(&r.name, cells, &mut buf)
             })
             .collect()
     }
 
-    /// Changes the filter and keeps the cursor in range.
+    /// Changes the filter; the cursor stays on its row if it still matches, else goes to the
+    /// first match.
     pub fn set_query(&mut self, query: &str) {
+        let keep = self.selected_key();
         self.query = query.to_string();
-        let len = self.len();
-        let selected = self.cursor.selected();
-        self.cursor.select(selected, len);
+        let visible = self.visible();
+        let at = keep.and_then(|k| visible.iter().position(|r| row_key(r) == k));
+        let len = visible.len();
+        self.cursor.select(at.unwrap_or(0), len);
+    }
+
+    /// After list rows arrived: the cursor on the awaited row if it came, else on the row it
+    /// was on, else where it was (clamped).
+    fn reselect_listed(&mut self, keep: Option<(String, String)>) {
+        let visible = self.visible();
+        let find = |k: &(String, String)| visible.iter().position(|r| row_key(r) == *k);
+        let awaited = self.awaited.as_ref().and_then(find);
+        let at = awaited
+            .or_else(|| keep.as_ref().and_then(find))
+            .unwrap_or(self.cursor.selected());
+        let len = visible.len();
+        if awaited.is_some() {
+            self.awaited = None;
+        }
+        self.cursor.select(at, len);
+    }
+
+    /// (namespace, name) of the row under the cursor.
+    pub fn selected_key(&self) -> Option<(String, String)> {
+        let visible = self.visible();
+        visible.get(self.cursor.selected()).map(|r| row_key(r))
     }
 
     /// The object under the cursor.
@@ -149,6 +186,8 @@ pub fn on_discovered(
 /// Shows the table of `resource` in the current namespace.
 pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
     let mut effects = super::detail::close(state);
+    // A table opened over a pod's containers replaces them (Esc leads to the pods).
+    state.containers = None;
     let id = state.new_id();
     let namespace = state.namespace.clone().filter(|_| resource.namespaced);
     let path = resource.collection_path(namespace.as_deref());
@@ -161,6 +200,7 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
         live: false,
         cursor: Cursor::default(),
         query: String::new(),
+        awaited: None,
     });
     state.focus = super::Focus::Pods;
     effects.push(Effect::WatchTable {
@@ -209,14 +249,17 @@ pub fn on_table(state: &mut State, id: u64, event: TableFeedEvent) {
     state.dirty = true;
     match event {
         Event::Page { page, first, last } => {
+            let keep = view.selected_key();
             match view.table.as_mut() {
                 Some(table) if !first => table.rows.extend(page.rows),
                 _ => view.table = Some(page),
             }
             view.live = last;
             view.error = None;
-            let query = view.query.clone();
-            view.set_query(&query);
+            view.reselect_listed(keep);
+            if last {
+                view.awaited = None;
+            }
         }
         Event::Changes(changes) => apply_changes(view, changes),
         Event::Live => view.error = None,
@@ -277,6 +320,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {
         Action::Close if !view.query.is_empty() => view.set_query(""),
         Action::Close => return Some(close(state)),
+        Action::Select => return Some(super::drill::enter_resource(state)),
         Action::Refresh => return Some(refresh(state)),
         Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
@@ -287,11 +331,8 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Search => {
             let text = view.query.clone();
-            state.prompt = Some(super::nav::Prompt {
-                kind: super::nav::PromptKind::Filter,
-                text,
-                completions: Vec::new(),
-            });
+            let kind = super::nav::PromptKind::Filter;
+            state.prompt = Some(super::nav::Prompt::new(kind, &text));
         }
         _ => return None,
     }

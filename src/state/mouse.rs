@@ -18,17 +18,19 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
     let len = match pane {
         Focus::Contexts => state.contexts.len(),
         Focus::Namespaces => state.namespace_entries(),
-        Focus::Pods => match &state.resource {
-            Some(view) => view.len(),
-            None => state.pods.visible_len(),
+        Focus::Pods => match (&state.containers, &state.resource) {
+            (Some(view), _) => view.len(),
+            (None, Some(view)) => view.len(),
+            (None, None) => state.pods.visible_len(),
         },
     };
     let cursor = match pane {
         Focus::Contexts => &mut state.contexts_cursor,
         Focus::Namespaces => &mut state.namespaces_cursor,
-        Focus::Pods => match &mut state.resource {
-            Some(view) => &mut view.cursor,
-            None => &mut state.pods.cursor,
+        Focus::Pods => match (&mut state.containers, &mut state.resource) {
+            (Some(view), _) => &mut view.cursor,
+            (None, Some(view)) => &mut view.cursor,
+            (None, None) => &mut state.pods.cursor,
         },
     };
     let index = cursor.offset() + row;

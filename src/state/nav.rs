@@ -1,10 +1,11 @@
 //! The prompt (filter, command line, search), the delete dialog and one-line messages, and the
 //! pods-table actions that open them.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::detail::{self, DetailKind, ObjectRef};
 use super::kinds;
+use super::line_input::LineInput;
 use super::{Effect, Focus, State, command, filter};
 use crate::keys::Action;
 
@@ -23,9 +24,26 @@ pub enum PromptKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub text: String,
+    /// The line and its cursor.
+    pub input: LineInput,
     /// Candidates shown after Tab.
     pub completions: Vec<String>,
+}
+
+impl Prompt {
+    /// A prompt holding `text`, the cursor at its end.
+    pub fn new(kind: PromptKind, text: &str) -> Prompt {
+        Prompt {
+            kind,
+            input: LineInput::new(text),
+            completions: Vec::new(),
+        }
+    }
+
+    /// The line as typed.
+    pub fn text(&self) -> &str {
+        self.input.text()
+    }
 }
 
 /// A message for the user, shown until the next key.
@@ -83,31 +101,30 @@ pub(super) fn on_confirm_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     }
 }
 
-/// A plain key while the prompt is open: text, Tab completion, Enter or Esc.
-pub(super) fn on_prompt_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.as_mut() else {
-        return Vec::new();
-    };
+/// A key while the prompt is open: line editing (as a shell edits), Tab completion, Enter or
+/// Esc. `None` for chords the prompt leaves to the keymap (ctrl-c quits).
+pub(super) fn on_prompt_key(state: &mut State, key: &KeyEvent) -> Option<Vec<Effect>> {
+    let prompt = state.prompt.as_mut()?;
     let kind = prompt.kind;
-    match code {
-        KeyCode::Char(c) => {
-            prompt.text.push(c);
+    let before = prompt.input.text().to_string();
+    if prompt.input.input(key) {
+        if prompt.input.text() != before {
             prompt.completions.clear();
+            live_update(state);
         }
-        KeyCode::Backspace => {
-            prompt.text.pop();
-            prompt.completions.clear();
-        }
+        return Some(Vec::new());
+    }
+    let effects = match key.code {
         KeyCode::Tab if kind == PromptKind::Command => {
             command::complete(state);
-            return Vec::new();
+            Vec::new()
         }
-        KeyCode::Esc => return cancel_prompt(state),
-        KeyCode::Enter => return submit_prompt(state),
-        _ => return Vec::new(),
-    }
-    live_update(state);
-    Vec::new()
+        KeyCode::Esc => cancel_prompt(state),
+        KeyCode::Enter => submit_prompt(state),
+        _ if key.modifiers.contains(KeyModifiers::CONTROL) => return None,
+        _ => Vec::new(),
+    };
+    Some(effects)
 }
 
 /// Filter and search follow every keystroke.
@@ -115,7 +132,7 @@ fn live_update(state: &mut State) {
     let Some(prompt) = &state.prompt else {
         return;
     };
-    let text = prompt.text.clone();
+    let text = prompt.text().to_string();
     match prompt.kind {
         PromptKind::Filter => set_filter(state, &text),
         PromptKind::Search => search_detail(state, &text),
@@ -162,12 +179,13 @@ fn submit_prompt(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     match prompt.kind {
-        PromptKind::Command => command::run(state, &prompt.text),
+        PromptKind::Command => command::run(state, prompt.text()),
         PromptKind::Search => Vec::new(),
         PromptKind::Filter if state.resource.is_some() => Vec::new(),
-        PromptKind::Filter => match prompt.text.strip_prefix(filter::LABEL_PREFIX) {
+        PromptKind::Filter => match prompt.text().strip_prefix(filter::LABEL_PREFIX) {
             Some(selector) => {
                 state.pods.set_query("");
+                super::drill::selector_changed(state);
                 let selector = selector.trim();
                 let selector = (!selector.is_empty()).then(|| selector.to_string());
                 vec![restart_pods(state, state.namespace.clone(), selector)]
@@ -186,17 +204,13 @@ pub fn restart_pods(
     state.watch_pods(namespace, selector)
 }
 
-fn open_prompt(state: &mut State, kind: PromptKind, text: String) {
-    state.prompt = Some(Prompt {
-        kind,
-        text,
-        completions: Vec::new(),
-    });
+fn open_prompt(state: &mut State, kind: PromptKind, text: &str) {
+    state.prompt = Some(Prompt::new(kind, text));
 }
 
 /// `:` opens the command line (and asks for discovery, which `:kind` needs).
 pub(super) fn open_command(state: &mut State) -> Vec<Effect> {
-    open_prompt(state, PromptKind::Command, String::new());
+    open_prompt(state, PromptKind::Command, "");
     kinds::ensure_discovery(state)
 }
 
@@ -217,8 +231,9 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
     match action {
         Action::Search => {
             state.focus = Focus::Pods;
+            state.pods.prepare_filter();
             let text = state.pods.view().query().to_string();
-            open_prompt(state, PromptKind::Filter, text);
+            open_prompt(state, PromptKind::Filter, &text);
             Some(Vec::new())
         }
         Action::AllNamespaces => Some(super::views::toggle_all_namespaces(state)),
@@ -240,11 +255,15 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
     }
 }
 
-/// Esc on the pods table: drop the local filter, then the label selector.
+/// Esc on the pods table: drop the local filter, then go back where Enter came from, then
+/// drop the label selector.
 fn clear_filters(state: &mut State) -> Option<Vec<Effect>> {
     if state.pods.view().is_filtered() || !state.pods.view().query().is_empty() {
         state.pods.set_query("");
         return Some(Vec::new());
+    }
+    if let Some(effects) = super::drill::back(state) {
+        return Some(effects);
     }
     if state.label_selector.is_some() {
         return Some(vec![restart_pods(state, state.namespace.clone(), None)]);

@@ -16,6 +16,9 @@ pub struct PodTable {
     view: View,
     /// Cursor in the pods pane, over the visible rows.
     pub cursor: Cursor,
+    /// A pod to put the cursor on once a list brings it (going back to a table that is
+    /// listed again); dropped when the list is complete.
+    awaited: Option<(String, String)>,
 }
 
 /// Above this many events in one batch the view is rebuilt instead of patched per event.
@@ -75,11 +78,19 @@ impl PodTable {
         &self.view
     }
 
-    /// Changes the filter text, keeping the cursor on the same pod when it stays visible.
+    /// Changes the filter text, keeping the cursor on the same pod when it still matches, else
+    /// on the first match.
     pub fn set_query(&mut self, query: &str) {
         let keep = self.selected_key();
         self.view.set_query(query, &self.rows);
-        self.reselect(keep);
+        if !self.reselect_key(keep) {
+            self.cursor.select(0, self.visible_len());
+        }
+    }
+
+    /// The filter prompt opened: get ready to match every cell.
+    pub fn prepare_filter(&mut self) {
+        self.view.prepare_cells(&self.rows);
     }
 
     /// Changes the sort order, keeping the cursor on the same pod.
@@ -99,15 +110,54 @@ impl PodTable {
             .map(|row| (row.namespace.clone(), row.name.clone()))
     }
 
+    /// The pod under the cursor, as (namespace, name).
+    pub fn selected_pod(&self) -> Option<(String, String)> {
+        self.selected_key()
+    }
+
+    /// Puts the cursor on pod `key` as soon as a list page brings it.
+    pub fn await_cursor(&mut self, key: Option<(String, String)>) {
+        self.awaited = key;
+    }
+
+    /// The list is complete: a pod still awaited is gone.
+    pub fn list_done(&mut self) {
+        self.awaited = None;
+    }
+
+    /// After new list rows: the awaited pod if it came, else the pod the cursor was on.
+    fn reselect_listed(&mut self, keep: Option<(String, String)>) {
+        if self.awaited.is_some() && self.reselect_key(self.awaited.clone()) {
+            self.awaited = None;
+            return;
+        }
+        self.reselect(keep);
+    }
+
     /// Puts the cursor back on `key` when visible, else clamps it.
     fn reselect(&mut self, key: Option<(String, String)>) {
+        if !self.reselect_key(key) {
+            self.cursor
+                .select(self.cursor.selected(), self.visible_len());
+        }
+    }
+
+    /// Puts the cursor on `key`; false when that pod is not visible.
+    fn reselect_key(&mut self, key: Option<(String, String)>) -> bool {
         let found = key.and_then(|(ns, name)| {
             let index = self.find(&ns, &name).ok()?;
             let index = u32::try_from(index).ok()?;
             self.view.indices().iter().position(|&i| i == index)
         });
-        let target = found.unwrap_or(self.cursor.selected());
-        self.cursor.select(target, self.visible_len());
+        if let Some(at) = found {
+            self.cursor.select(at, self.visible_len());
+        }
+        found.is_some()
+    }
+
+    /// The row of pod `namespace/name`, filtered out or not.
+    pub fn get(&self, namespace: &str, name: &str) -> Option<&PodRow> {
+        self.rows.get(self.find(namespace, name).ok()?)
     }
 
     fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
@@ -129,7 +179,7 @@ impl PodTable {
         self.rows = rows;
         self.restore_order(0);
         self.view.rebuild(&self.rows);
-        self.reselect(keep);
+        self.reselect_listed(keep);
     }
 
     /// A later page of the list: appended (the apiserver lists in key order, so this is
@@ -138,20 +188,24 @@ impl PodTable {
         let start = self.rows.len();
         let keep = self.selected_key();
         self.rows.extend(rows);
-        self.restore_order(start);
-        self.view.rebuild(&self.rows);
-        self.reselect(keep);
+        if self.restore_order(start) {
+            self.view.rebuild(&self.rows);
+        } else {
+            self.view.rebuild_appended(start, &self.rows);
+        }
+        self.reselect_listed(keep);
     }
 
     /// Re-sorts only if rows from `start` broke the order; drops duplicate keys, keeping the
-    /// newest copy. A stable sort on an already sorted prefix plus one run is linear.
-    fn restore_order(&mut self, start: usize) {
+    /// newest copy. A stable sort on an already sorted prefix plus one run is linear. True
+    /// when rows moved.
+    fn restore_order(&mut self, start: usize) -> bool {
         let from = start.saturating_sub(1);
         let sorted = self.rows[from..]
             .windows(2)
             .all(|w| compare(&w[0], &w[1]) == Ordering::Less);
         if sorted {
-            return;
+            return false;
         }
         self.rows.sort_by(compare);
         // `dedup_by` passes (later, earlier): keep the later (newer) one.
@@ -162,6 +216,7 @@ impl PodTable {
             }
             same
         });
+        true
     }
 
     /// Applies watch events in order. Small batches patch the view per event; large ones

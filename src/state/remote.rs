@@ -4,7 +4,53 @@
 use super::{Notify, State};
 use crate::msg::{Effect, Foreground};
 
+/// The pod (and container, `None` = its default one) a shell or attach goes to.
+pub(super) struct Target {
+    pub namespace: String,
+    pub pod: String,
+    pub container: Option<String>,
+}
+
+/// `s`/`a` on the pods table: the selected pod's default container.
 pub(super) fn open(state: &mut State, attach: bool) -> Vec<Effect> {
+    let Some(row) = state.pods.selected() else {
+        state.flash.info("no pod selected");
+        return Vec::new();
+    };
+    // READY counts the pod's containers ("1/2"): with several, the containers view is the
+    // picker, and `s`/`a` there goes to the one under the cursor.
+    let several = row
+        .ready
+        .split_once('/')
+        .and_then(|(_, n)| n.parse::<usize>().ok())
+        .is_some_and(|n| n > 1);
+    if several && !state.opts.readonly {
+        let effects = super::containers::open(state);
+        let (what, action) = match attach {
+            true => ("attach", crate::keys::Action::Attach),
+            false => ("shell", crate::keys::Action::Shell),
+        };
+        let key = state
+            .keymap
+            .keys_for(action)
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        state
+            .flash
+            .info(format!("{what}: pick a container, then {key}"));
+        return effects;
+    }
+    let target = Target {
+        namespace: row.namespace.clone(),
+        pod: row.name.clone(),
+        container: None,
+    };
+    open_in(state, target, attach)
+}
+
+/// A shell or attach in `target`, refused under `--readonly`.
+pub(super) fn open_in(state: &mut State, target: Target, attach: bool) -> Vec<Effect> {
     let what = if attach { "attach" } else { "shell" };
     if state.opts.readonly {
         let sub = if attach { "pods/attach" } else { "pods/exec" };
@@ -13,15 +59,15 @@ pub(super) fn open(state: &mut State, attach: bool) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let (Some(row), Some(context)) = (state.pods.selected(), state.context.clone()) else {
-        state.flash.info("no pod selected");
+    let Some(context) = state.context.clone() else {
+        state.flash.info("no context open");
         return Vec::new();
     };
     vec![Effect::Foreground(Foreground::Shell {
         context,
-        namespace: row.namespace.clone(),
-        pod: row.name.clone(),
-        container: None,
+        namespace: target.namespace,
+        pod: target.pod,
+        container: target.container,
         attach,
     })]
 }

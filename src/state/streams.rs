@@ -41,6 +41,9 @@ pub fn on_pods(state: &mut State, event: PodsEvent) {
             } else {
                 state.pods.append(page);
             }
+            if last {
+                state.pods.list_done();
+            }
             state.pods_load = if last {
                 PodsLoad::Watching
             } else {

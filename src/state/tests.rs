@@ -77,6 +77,7 @@ fn selected_context_connects_and_watches() {
                 context: "dev".into(),
                 namespace: Some("shop".into()),
                 label_selector: None,
+                field_selector: None,
             },
         ]
     );
@@ -124,6 +125,7 @@ fn no_current_context_focuses_the_picker() {
                 context: "prod".into(),
                 namespace: Some("default".into()),
                 label_selector: None,
+                field_selector: None,
             },
         ]
     );
@@ -226,6 +228,7 @@ fn stale_generations_are_dropped_after_context_switch() {
                 context: "prod".into(),
                 namespace: Some("default".into()),
                 label_selector: None,
+                field_selector: None,
             },
         ]
     );
@@ -276,6 +279,7 @@ fn namespace_switch_rewatches() {
             context: "dev".into(),
             namespace: None,
             label_selector: None,
+            field_selector: None,
         }]
     );
     assert!(state.pods.is_empty());
@@ -288,6 +292,7 @@ fn namespace_switch_rewatches() {
             context: "dev".into(),
             namespace: Some("default".into()),
             label_selector: None,
+            field_selector: None,
         }]
     );
 }

@@ -127,10 +127,7 @@ fn command_line_switches_context_and_namespace_with_completion() {
     update(&mut state, key(':'));
     typed(&mut state, "ctx p");
     update(&mut state, code(KeyCode::Tab));
-    assert_eq!(
-        state.prompt.as_ref().map(|p| p.text.as_str()),
-        Some("ctx prod")
-    );
+    assert_eq!(state.prompt.as_ref().map(|p| p.text()), Some("ctx prod"));
     let effects = update(&mut state, code(KeyCode::Enter));
     assert!(
         matches!(effects.as_slice(), [Effect::Connect { context, .. }, Effect::WatchPods { .. }] if context == "prod")
@@ -312,8 +309,5 @@ fn command_line_reaches_non_preferred_versions_and_warns_about_short_names() {
     update(&mut state, key(':'));
     typed(&mut state, "cronj");
     update(&mut state, code(KeyCode::Tab));
-    assert_eq!(
-        state.prompt.as_ref().map(|p| p.text.as_str()),
-        Some("cronjob")
-    );
+    assert_eq!(state.prompt.as_ref().map(|p| p.text()), Some("cronjob"));
 }

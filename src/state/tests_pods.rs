@@ -206,6 +206,7 @@ fn label_selector_rewatches_on_the_server() {
             context: "dev".into(),
             namespace: Some("shop".into()),
             label_selector: Some("app=web".into()),
+            field_selector: None,
         }]
     );
     assert_eq!(state.label_selector.as_deref(), Some("app=web"));

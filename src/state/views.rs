@@ -20,6 +20,7 @@ pub fn toggle_all_namespaces(state: &mut State) -> Vec<Effect> {
     if state.context.is_none() {
         return Vec::new();
     }
+    super::drill::leave(state);
     let selector = state.label_selector.clone();
     let target = match &state.namespace {
         Some(ns) => {
@@ -63,11 +64,7 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Close => detail::close(state),
         Action::Search => {
-            state.prompt = Some(Prompt {
-                kind: PromptKind::Search,
-                text: String::new(),
-                completions: Vec::new(),
-            });
+            state.prompt = Some(Prompt::new(PromptKind::Search, ""));
             Vec::new()
         }
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {

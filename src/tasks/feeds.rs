@@ -37,17 +37,19 @@ fn spawn<D: Decoder>(
     tokio::spawn(engine.run(move |event| tx.send(to_msg(key, event)).is_ok()))
 }
 
-/// Pods of `namespace` (`None`: all) for pods generation `generation`.
+/// Pods of `namespace` (`None`: all) for pods generation `generation`, narrowed by the server
+/// with (label selector, field selector) on the list and the watch alike.
 pub(super) fn pods(
     client: Client,
     namespace: Option<&str>,
-    label_selector: Option<String>,
+    (label_selector, field_selector): (Option<String>, Option<String>),
     generation: u64,
     opts: &TaskOptions,
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
     let mut engine = engine(client, pods_path(namespace), PodRows, opts);
     engine.label_selector = label_selector;
+    engine.field_selector = field_selector;
     spawn(engine, tx, generation, |generation, event| Msg::Pods {
         generation,
         event,

@@ -20,16 +20,29 @@ pub fn parts(state: &State) -> Vec<String> {
         Screen::RequestLog => return with(parts, "request log"),
         Screen::Main => {}
     }
-    match (&state.detail, &state.resource) {
-        (Some(d), _) => {
+    match (&state.detail, &state.containers, &state.resource) {
+        (Some(d), _, _) => {
             parts.push(d.target.resource.plural.clone());
             parts.push(d.target.name.clone());
             parts.push(d.kind().label().to_string());
         }
-        (None, Some(view)) => parts.push(view.resource.plural.clone()),
-        (None, None) => parts.push("pods".into()),
+        (None, Some(view), _) => {
+            parts.push(pods_part(state));
+            parts.push(view.pod.name.clone());
+            parts.push("containers".into());
+        }
+        (None, None, Some(view)) => parts.push(view.resource.plural.clone()),
+        (None, None, None) => parts.push(pods_part(state)),
     }
     parts
+}
+
+/// `pods`, or `pods (deploy/hello-web)` for the pods Enter led to.
+fn pods_part(state: &State) -> String {
+    match &state.drill.origin {
+        Some(origin) => format!("pods ({origin})"),
+        None => "pods".into(),
+    }
 }
 
 fn with(mut parts: Vec<String>, last: &str) -> Vec<String> {
@@ -93,7 +106,8 @@ fn crumb_line(state: &State, full_view: Option<&str>, room: usize) -> Line<'stat
         spans.push(Span::styled(sanitize(p).into_owned(), style));
     }
     let mut line = Line::from(spans);
-    let nested = state.detail.is_some() || state.resource.is_some();
+    let drilled = state.containers.is_some() || !state.drill.frames.is_empty();
+    let nested = drilled || state.detail.is_some() || state.resource.is_some();
     let back = "  (Esc back)";
     let closable = nested || full_view.is_some() || state.screen != Screen::Main;
     if closable && line.width() + back.len() <= room {
@@ -108,10 +122,19 @@ fn prompt_line(prompt: &Prompt) -> Line<'static> {
         PromptKind::Filter | PromptKind::Search => "/",
     };
     let bold = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    // The cursor is drawn where it is: the character under it (or a space at the end) in
+    // reverse video.
+    let (before, after) = prompt.input.split();
+    let mut rest = after.chars();
+    let under = rest.next().map_or(" ".to_string(), String::from);
     let mut spans = vec![
         Span::styled(format!(" {sigil}"), bold),
-        Span::raw(sanitize(&prompt.text).into_owned()),
-        Span::styled("▏", Style::new().fg(Color::Yellow)),
+        Span::raw(sanitize(before).into_owned()),
+        Span::styled(
+            sanitize(&under).into_owned(),
+            Style::new().add_modifier(Modifier::REVERSED),
+        ),
+        Span::raw(sanitize(rest.as_str()).into_owned()),
     ];
     if !prompt.completions.is_empty() {
         let shown: Vec<String> = prompt
@@ -126,9 +149,9 @@ fn prompt_line(prompt: &Prompt) -> Line<'static> {
             text.push_str(&format!("  +{more}"));
         }
         spans.push(Span::styled(text, Style::new().fg(Color::DarkGray)));
-    } else if prompt.kind == PromptKind::Filter && prompt.text.is_empty() {
+    } else if prompt.kind == PromptKind::Filter && prompt.text().is_empty() {
         spans.push(Span::styled(
-            "   text, ~regex or -l key=value   Enter keep · Esc clear",
+            "   text, name:text, ~regex or -l key=value   Enter keep · Esc clear",
             Style::new().fg(Color::DarkGray),
         ));
     }
@@ -149,5 +172,40 @@ fn flash_line(state: &State) -> Line<'static> {
             )
         }
         None => Line::raw(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Modifier;
+
+    use crate::msg::Msg;
+    use crate::state::update;
+    use crate::ui::testing::demo_state;
+
+    /// The prompt draws its cursor where it is: the character under it in reverse video.
+    #[test]
+    fn the_prompt_cursor_is_drawn_in_place() {
+        let mut state = demo_state(false);
+        let press = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        for code in [KeyCode::Char('/'), KeyCode::Char('a'), KeyCode::Char('p')] {
+            update(&mut state, press(code));
+        }
+        update(&mut state, press(KeyCode::Char('i')));
+        update(&mut state, press(KeyCode::Left));
+        let mut term = Terminal::new(TestBackend::new(40, 1)).expect("terminal");
+        term.draw(|f| super::render(f, f.area(), &state))
+            .expect("draw");
+        let buffer = term.backend().buffer();
+        let reversed: Vec<(u16, &str)> = (0..40u16)
+            .map(|x| (x, &buffer[(x, 0)]))
+            .filter(|(_, c)| c.modifier.contains(Modifier::REVERSED))
+            .map(|(x, c)| (x, c.symbol()))
+            .collect();
+        // " /" then "ap", the cursor on "i".
+        assert_eq!(reversed, [(4, "i")]);
     }
 }

@@ -106,6 +106,12 @@ fn pods_title(state: &State) -> Line<'static> {
             Style::new().fg(Color::Magenta),
         ));
     }
+    if let Some(selector) = &state.field_selector {
+        line.push_span(Span::styled(
+            format!("--field-selector {} ", sanitize(selector)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     line
 }
 
