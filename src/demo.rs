@@ -1,9 +1,14 @@
 //! The embedded demo cluster: a real HTTPS Kubernetes API server inside the binary, seeded with
-//! believable pods, nodes, services, deployments and events, good enough for kubectl and kube-rs
-//! clients. Used by `kr8s-tui --demo`, `kr8s-tui demo-server`, integration tests and benches.
+//! believable pods and the controllers that own them (Deployments, ReplicaSets, StatefulSets,
+//! DaemonSets, CronJobs, Jobs), nodes, services, config, storage, ingresses, a custom resource
+//! and events, good enough for kubectl and kube-rs clients. Used by `kr8s-tui --demo`,
+//! `kr8s-tui demo-server`, integration tests and benches.
 
 mod api;
 mod churn;
+mod config;
+mod controller;
+mod crd;
 mod data;
 mod discovery;
 mod events;
@@ -24,6 +29,7 @@ mod store;
 mod table;
 mod tls;
 mod watch;
+mod workloads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -181,7 +187,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let token = tls::random_token()?;
     let faults = Arc::new(Faults::from_options(&opts));
     let store = Arc::new(store::Store::new());
-    let seeded = data::seed(&store, &opts);
+    data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
     let app = routes::AppState {
@@ -203,7 +209,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         listen.kubeconfig_out.as_deref(),
     )?;
     let background = vec![
-        churn::spawn(store, opts.churn, opts.seed, seeded),
+        churn::spawn(store, opts.churn, opts.seed),
         server::spawn_restarter(server.clone(), restart_rx),
     ];
     tracing::info!(%addr, pods = opts.pods, "demo server started");

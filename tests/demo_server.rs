@@ -266,15 +266,27 @@ async fn deleting_a_pod_shows_terminating_then_deleted() {
     assert_eq!(resp.status().as_u16(), 200);
     let deleted: Value = resp.json().await.unwrap();
     assert!(deleted["metadata"]["deletionTimestamp"].is_string());
-    let got: Vec<Value> = tokio::time::timeout(Duration::from_secs(8), events.take(2).collect())
+    let got: Vec<Value> = tokio::time::timeout(Duration::from_secs(8), events.take(3).collect())
         .await
         .unwrap();
     assert_eq!(got[0]["type"], "MODIFIED");
     assert!(got[0]["object"]["metadata"]["deletionTimestamp"].is_string());
-    assert_eq!(got[1]["type"], "DELETED");
-    assert_eq!(got[1]["object"]["metadata"]["name"], name.as_str());
+    // Its ReplicaSet replaces it as soon as it is terminating: a new pod, same owner and labels.
+    assert_eq!(got[1]["type"], "ADDED");
+    let (old, new) = (&list["items"][0]["metadata"], &got[1]["object"]["metadata"]);
+    assert_ne!(new["name"], name.as_str());
+    assert_eq!(new["ownerReferences"], old["ownerReferences"]);
+    assert_eq!(new["labels"], old["labels"]);
+    assert_eq!(got[2]["type"], "DELETED");
+    assert_eq!(got[2]["object"]["metadata"]["name"], name.as_str());
     let (code, _) = get(&h, &format!("/api/v1/namespaces/web/pods/{name}")).await;
     assert_eq!(code, 404);
+    let (_, after) = get(&h, "/api/v1/namespaces/web/pods").await;
+    assert_eq!(
+        names(&after).len(),
+        names(&list).len(),
+        "as many pods as before"
+    );
 }
 
 #[tokio::test]

@@ -105,9 +105,9 @@ async fn deploy_table_recovers_from_an_apiserver_restart_and_shows_the_outage() 
     let (demo, mut app) = Harness::on_demo(30).await;
     open_deploy(&mut app).await;
     let relists = app.table_relists;
-    // Deployments cannot change in the demo (no churn, only pods delete), so a pod goes away
-    // during the outage: the pods pane proves the app caught up, the deployments table must
-    // come back exactly as the server prints it.
+    // Without churn only a delete changes the demo: a pod goes away during the outage (its
+    // ReplicaSet replaces it, which may change its Deployment's READY): the pods pane proves
+    // the app caught up, the deployments table must come back exactly as the server prints it.
     let pod = app.rows()[5].clone();
     let gone = format!("{}/{}", pod.namespace, pod.name);
     let path = format!(

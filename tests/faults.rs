@@ -259,7 +259,8 @@ async fn context_switch_with_requests_in_flight_shows_no_stale_rows() {
 }
 
 /// Another kind's table (pods here, listed as a generic server Table) stays live: a delete on
-/// the server shows as Terminating, then the row goes, through the Table watch.
+/// the server shows as Terminating, then the row goes (and its replacement comes), through the
+/// Table watch.
 #[tokio::test]
 async fn resource_tables_follow_the_server_through_a_table_watch() {
     let (_demo, mut app) = watching(30, ClientOptions::default()).await;
@@ -272,11 +273,14 @@ async fn resource_tables_follow_the_server_through_a_table_watch() {
     }
     let rows = |s: &kr8s_tui::state::State| s.resource.as_ref().map_or(0, |r| r.len());
     app.until("the pods Table", WAIT, |s| rows(s) == 30).await;
+    // Row 3 is one of default's hello-web pods: its ReplicaSet replaces it at once, so the
+    // table keeps 30 rows once the deleted one is gone.
     let gone = delete_pod(&app, 3, 0).await;
     let (ns, name) = gone.split_once('/').expect("namespace/name");
+    assert_eq!(ns, "default");
     app.until("the deleted pod's row to go", WAIT, |s| {
         let view = s.resource.as_ref().expect("view");
-        rows(s) == 29
+        rows(s) == 30
             && !view
                 .visible()
                 .iter()

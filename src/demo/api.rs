@@ -14,8 +14,10 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::pods::ts;
+use super::controller;
+use super::pods::{Scenario, ts};
 use super::resources::Kind;
+use super::rng::{Rng, hash};
 use super::routes::{AppState, Params, Reject, bad_request, json_bytes, not_found, respond};
 use super::select::Selector;
 use super::store::{Obj, Store};
@@ -159,7 +161,7 @@ pub(crate) fn delete(
         Ok(g) => g.or(from_body),
         Err(reject) => return reject.into(),
     };
-    match graceful_delete(&app.store, ns, name, grace) {
+    match graceful_delete(&app.store, ns, name, grace, Scenario::Running) {
         Some(json) => json_bytes(StatusCode::OK, json),
         None => not_found(kind, name).into(),
     }
@@ -168,14 +170,20 @@ pub(crate) fn delete(
 /// Sets deletionTimestamp/deletionGracePeriodSeconds (a MODIFIED event) and schedules the
 /// removal (a DELETED event): a couple of seconds, a quarter second for grace 0. Returns the
 /// Terminating pod's JSON.
+///
+/// The pod's controller acts as a real one would: a ReplicaSet creates a replacement as soon as
+/// the pod is terminating (in the `replacement` state), a StatefulSet or DaemonSet once it is
+/// gone (see `controller`).
 pub(crate) fn graceful_delete(
     store: &Arc<Store>,
     ns: &str,
     name: &str,
     grace: Option<u64>,
+    replacement: Scenario,
 ) -> Option<Bytes> {
     let grace = grace.unwrap_or(30);
     let now = Timestamp::now();
+    let mut newly = false;
     let change = store.update(Kind::Pod, ns, name, |pod| {
         let meta = &mut pod["metadata"];
         if meta.get("deletionTimestamp").is_none() {
@@ -184,17 +192,26 @@ pub(crate) fn graceful_delete(
                 .unwrap_or(now);
             meta["deletionTimestamp"] = json!(ts(at));
             meta["deletionGracePeriodSeconds"] = json!(grace);
+            newly = true;
         }
     })?;
+    let mut rng = Rng::new(hash(&[ns, name]) ^ now.as_nanosecond() as u64);
+    if newly {
+        controller::pod_terminating(store, &change.obj.value(), replacement, &mut rng);
+    }
     let delay = if grace == 0 {
         Duration::from_millis(250)
     } else {
         Duration::from_secs(grace.min(2))
     };
+    let uid = change.obj.value()["metadata"]["uid"].clone();
     let (store, ns, name) = (store.clone(), ns.to_string(), name.to_string());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        store.delete(Kind::Pod, &ns, &name);
+        let same = |pod: &super::store::Obj| pod.value()["metadata"]["uid"] == uid;
+        if let Some(gone) = store.delete_if(Kind::Pod, &ns, &name, same) {
+            controller::pod_removed(&store, &gone.obj.value(), &mut rng);
+        }
     });
     Some(change.obj.json_bytes())
 }

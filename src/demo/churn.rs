@@ -1,6 +1,9 @@
-//! Gentle background churn: at a steady rate, a new pod appears, one is deleted gracefully or a
-//! container restarts, each a watch event. Keeps the pod count near where it started.
+//! Gentle background churn: at a steady rate a ReplicaSet's pod is deleted gracefully (and, as a
+//! ReplicaSet does, replaced at once), a container restarts, or a pod fails or passes its
+//! readiness probe, each a watch event. Pods change; controllers keep exactly their replicas and
+//! their status follows (see `controller`).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,89 +11,114 @@ use jiff::Timestamp;
 use tokio::task::JoinHandle;
 
 use super::api::graceful_delete;
-use super::data::{Controller, Seeded, plan_pod};
-use super::pods::{Scenario, pod_json, restart_container};
+use super::controller::{controller_of, set_pod_ready, sync_owner};
+use super::pods::{Scenario, restart_container};
 use super::resources::Kind;
 use super::rng::Rng;
-use super::store::Store;
+use super::store::{Obj, Store};
+use super::workloads::PodFacts;
 
 /// Starts the churn task; a rate of 0 (or less) makes it return at once.
-pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64, seeded: Seeded) -> JoinHandle<()> {
+pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64) -> JoinHandle<()> {
     tokio::spawn(async move {
         if rate <= 0.0 || !rate.is_finite() {
             return;
         }
         let every = Duration::from_secs_f64((1.0 / rate).min(3600.0));
-        let target = store.count(Kind::Pod);
-        let mut rng = Rng::new(seed.wrapping_add(1));
+        let mut churn = Churn {
+            rng: Rng::new(seed.wrapping_add(1)),
+            flaky: VecDeque::new(),
+        };
         let mut ticker = tokio::time::interval(every);
         ticker.tick().await;
         loop {
             ticker.tick().await;
-            step(&store, &seeded, target, &mut rng);
+            churn.step(&store);
         }
     })
 }
 
-fn step(store: &Arc<Store>, seeded: &Seeded, target: usize, rng: &mut Rng) {
-    let count = store.count(Kind::Pod);
-    let roll = rng.unit();
-    if count < target.saturating_sub(target / 10) || (roll < 0.35 && count <= target + target / 10)
-    {
-        create(store, seeded, rng);
-    } else if roll < 0.7 {
-        delete(store, rng);
-    } else {
-        restart(store, rng);
-    }
+struct Churn {
+    rng: Rng,
+    /// Pods churn made fail their readiness probe, oldest first: they recover in turn, so
+    /// only a few are ever not ready because of churn.
+    flaky: VecDeque<(String, String)>,
 }
 
-fn create(store: &Store, seeded: &Seeded, rng: &mut Rng) {
-    let candidates: Vec<_> = seeded
-        .workloads
-        .iter()
-        .filter(|w| w.controller() == Controller::Deployment)
-        .collect();
-    if candidates.is_empty() || seeded.nodes.len() < 2 {
-        return;
+impl Churn {
+    fn step(&mut self, store: &Arc<Store>) {
+        let roll = self.rng.unit();
+        if roll < 0.4 {
+            replace(store, &mut self.rng);
+        } else if roll < 0.75 {
+            restart(store, &mut self.rng);
+        } else {
+            self.readiness(store);
+        }
     }
-    let w = *rng.pick(&candidates);
-    let name = format!("{}-{}-{}", w.app(), w.template_hash, rng.suffix(5));
-    if store.get(Kind::Pod, &w.namespace, &name).is_some() {
-        return;
-    }
-    let node = rng.pick(&seeded.nodes[1..]).clone();
-    let index = rng.below(1 << 20) as usize;
-    let plan = plan_pod(
-        w,
-        name,
-        Scenario::Running,
-        Some(&node),
-        index,
-        Timestamp::now(),
-        rng,
-    );
-    store.put(Kind::Pod, pod_json(&plan, Timestamp::now()));
-}
 
-/// Deletes a random pod that is not already going away.
-fn delete(store: &Arc<Store>, rng: &mut Rng) {
-    let Some(pod) = store.nth(Kind::Pod, rng.next_u64()) else {
-        return;
-    };
-    if pod.value()["metadata"].get("deletionTimestamp").is_none() {
-        graceful_delete(store, pod.namespace(), pod.name(), Some(30));
-    }
-}
-
-/// Restarts the first container of a random running pod.
-fn restart(store: &Store, rng: &mut Rng) {
-    let Some(pod) = store.nth(Kind::Pod, rng.next_u64()) else {
-        return;
-    };
-    if pod.field(Kind::Pod, "status.phase") == Some("Running") {
-        store.update(Kind::Pod, pod.namespace(), pod.name(), |v| {
-            restart_container(v, Timestamp::now())
+    /// A running pod fails its readiness probe, or one that did passes it again.
+    fn readiness(&mut self, store: &Store) {
+        if self.flaky.len() >= 3 || (!self.flaky.is_empty() && self.rng.unit() < 0.5) {
+            if let Some((ns, name)) = self.flaky.pop_front() {
+                set_pod_ready(store, &ns, &name, true);
+            }
+            return;
+        }
+        let pod = pick(store, &mut self.rng, |p| {
+            p.field(Kind::Pod, "status.phase") == Some("Running")
+                && p.field(Kind::Pod, "spec.restartPolicy") != Some("Never")
         });
+        if let Some(pod) = pod
+            && set_pod_ready(store, pod.namespace(), pod.name(), false)
+        {
+            self.flaky
+                .push_back((pod.namespace().to_string(), pod.name().to_string()));
+        }
+    }
+}
+
+/// A random pod that `keep` accepts, after a few tries.
+fn pick(store: &Store, rng: &mut Rng, keep: impl Fn(&Obj) -> bool) -> Option<Arc<Obj>> {
+    (0..8)
+        .filter_map(|_| store.nth(Kind::Pod, rng.next_u64()))
+        .find(|p| keep(p))
+}
+
+/// Deletes one of a ReplicaSet's pods; the ReplicaSet replaces it with a pod that mostly runs
+/// and sometimes is still being created, cannot pull its image or is not ready yet, so the mix
+/// of states holds over a long run.
+fn replace(store: &Arc<Store>, rng: &mut Rng) {
+    let pod = pick(store, rng, |p| {
+        p.label("pod-template-hash").is_some() && PodFacts::of(p).is_some_and(|f| !f.terminating)
+    });
+    let Some(pod) = pod else {
+        return;
+    };
+    let owned = controller_of(&pod.value()).is_some_and(|o| o.kind == "ReplicaSet");
+    if !owned {
+        return;
+    }
+    let next = match rng.unit() {
+        u if u < 0.85 => Scenario::Running,
+        u if u < 0.92 => Scenario::ContainerCreating,
+        u if u < 0.95 => Scenario::ImagePullBackOff,
+        _ => Scenario::NotReady,
+    };
+    graceful_delete(store, pod.namespace(), pod.name(), Some(30), next);
+}
+
+/// Restarts the first container of a random running pod that may restart.
+fn restart(store: &Store, rng: &mut Rng) {
+    let pod = pick(store, rng, |p| {
+        p.field(Kind::Pod, "status.phase") == Some("Running")
+            && p.field(Kind::Pod, "spec.restartPolicy") != Some("Never")
+    });
+    if let Some(pod) = pod
+        && let Some(change) = store.update(Kind::Pod, pod.namespace(), pod.name(), |v| {
+            restart_container(v, Timestamp::now())
+        })
+    {
+        sync_owner(store, &change.obj.value());
     }
 }

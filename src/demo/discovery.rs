@@ -8,7 +8,7 @@ use axum::response::Response;
 use http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::resources::Kind;
+use super::resources::{GROUPS, Kind, VERSION};
 use super::routes::json_value;
 
 /// The discovery document a path names.
@@ -17,8 +17,17 @@ pub(crate) enum Doc {
     Api,
     CoreV1,
     Apis,
-    AppsGroup,
-    AppsV1,
+    /// `/apis/<group>`: one of [`GROUPS`].
+    Group(&'static str),
+    /// `/apis/<group>/v1`.
+    GroupVersion(&'static str),
+}
+
+impl Doc {
+    /// The served group named by a path segment.
+    pub fn group(name: &str) -> Option<&'static str> {
+        GROUPS.into_iter().find(|g| *g == name)
+    }
 }
 
 /// What `/version` reports.
@@ -40,10 +49,12 @@ fn resource(kind: Kind) -> Value {
         verbs.push("delete");
     }
     let mut r = json!({"name": kind.plural(), "singularName": kind.singular(),
-        "namespaced": kind.namespaced(), "kind": kind.kind(), "verbs": verbs,
-        "shortNames": kind.short_names()});
-    if matches!(kind, Kind::Pod | Kind::Service | Kind::Deployment) {
-        r["categories"] = json!(["all"]);
+        "namespaced": kind.namespaced(), "kind": kind.kind(), "verbs": verbs});
+    if !kind.short_names().is_empty() {
+        r["shortNames"] = json!(kind.short_names());
+    }
+    if !kind.categories().is_empty() {
+        r["categories"] = json!(kind.categories());
     }
     r
 }
@@ -55,35 +66,32 @@ fn resource_list(group_version: &str, kinds: &[Kind], extra: Vec<Value>) -> Valu
         "resources": resources})
 }
 
-fn apps_group() -> Value {
-    json!({"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-        "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}})
+fn group(name: &str) -> Value {
+    let gv = json!({"groupVersion": format!("{name}/{VERSION}"), "version": VERSION});
+    json!({"name": name, "versions": [gv], "preferredVersion": gv})
 }
 
 /// One discovery document as plain JSON, whatever the Accept header asked for.
 pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
-    let core = [
-        Kind::Pod,
-        Kind::Namespace,
-        Kind::Event,
-        Kind::Node,
-        Kind::Service,
-        Kind::ComponentStatus,
-    ];
     let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
         "verbs": ["get"]});
     let value = match doc {
         Doc::Api => json!({"kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
-        Doc::CoreV1 => resource_list("v1", &core, vec![log]),
-        Doc::Apis => json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [apps_group()]}),
-        Doc::AppsGroup => {
-            let mut g = apps_group();
+        Doc::CoreV1 => resource_list("v1", &Kind::of_group(""), vec![log]),
+        Doc::Apis => {
+            let groups: Vec<Value> = GROUPS.iter().map(|g| group(g)).collect();
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        }
+        Doc::Group(name) => {
+            let mut g = group(name);
             g["kind"] = json!("APIGroup");
             g["apiVersion"] = json!("v1");
             g
         }
-        Doc::AppsV1 => resource_list("apps/v1", &[Kind::Deployment], vec![]),
+        Doc::GroupVersion(name) => {
+            resource_list(&format!("{name}/{VERSION}"), &Kind::of_group(name), vec![])
+        }
     };
     json_value(&value)
 }

@@ -84,13 +84,21 @@ pub(crate) fn for_pod(plan: &PodPlan, now: Timestamp, rng: &mut Rng) -> Vec<Valu
                 .created
                 .checked_add(SignedDuration::from_secs(i as i64))
                 .unwrap_or(now);
+            // Within the last two minutes, never before the pod existed; as often as the
+            // back-off allows since.
+            let age = now.duration_since(first).as_secs().max(0);
             let last = if repeating {
-                now.checked_sub(SignedDuration::from_secs(rng.below(120) as i64))
+                let ago = rng.below(120) as i64;
+                now.checked_sub(SignedDuration::from_secs(ago.min(age)))
                     .unwrap_or(now)
             } else {
                 first
             };
-            let count = if repeating { 1 + rng.below(40) } else { 1 };
+            let count = if repeating {
+                1 + rng.below(40).min(age as u64 / 10)
+            } else {
+                1
+            };
             let name = format!(
                 "{}.{:x}{:08x}",
                 plan.name,

@@ -185,6 +185,9 @@ struct LogSource {
     lines: u64,
     end: Timestamp,
     step: i64,
+    /// The instance is running, so following it waits for more; a finished one (Completed,
+    /// Error, or crashed and waiting to restart) has written its last line.
+    running: bool,
 }
 
 fn source(
@@ -237,6 +240,7 @@ fn source(
         lines,
         end,
         step: (span / lines as i64).clamp(1, 600),
+        running: !req.previous && state.get("running").is_some(),
     })
 }
 
@@ -311,7 +315,8 @@ fn serve_inner(app: &AppState, ns: &str, name: &str, params: &Params) -> Result<
     let now = Timestamp::now();
     let src = source(ns, name, status, &req, now)?;
     let backlog = history(&src, &req, now);
-    if !req.follow || req.previous {
+    // Following a finished container gives its log and ends, as the kubelet does.
+    if !req.follow || !src.running {
         return Ok(text_response(backlog.into()));
     }
     let (tx, rx) = mpsc::channel(16);

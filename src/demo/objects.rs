@@ -1,10 +1,9 @@
-//! The cluster-level objects around the pods: namespaces, nodes, services, deployments and the
-//! (deprecated) component statuses.
+//! The cluster-level objects around the pods: namespaces, nodes, services and the (deprecated)
+//! component statuses.
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use super::data::Workload;
 use super::pods::ts;
 use super::resources::Kind;
 use super::store::Store;
@@ -27,10 +26,16 @@ pub(crate) fn node_json(name: &str, ip: &str, control_plane: bool, created: Time
         labels["node-role.kubernetes.io/control-plane"] = json!("");
     }
     let t = ts(created);
+    let mut spec = json!({"podCIDR": "10.244.0.0/24"});
+    // Only pods that tolerate it (kube-proxy) run on the control plane.
+    if control_plane {
+        spec["taints"] = json!([{"key": "node-role.kubernetes.io/control-plane",
+            "effect": "NoSchedule"}]);
+    }
     json!({"kind": "Node", "apiVersion": "v1",
         "metadata": {"name": name, "uid": format!("node-{:016x}", super::rng::hash(&[name])),
             "creationTimestamp": t, "labels": labels},
-        "spec": {"podCIDR": "10.244.0.0/24"},
+        "spec": spec,
         "status": {
             "capacity": {"cpu": "8", "memory": "32827268Ki", "pods": "110"},
             "allocatable": {"cpu": "8", "memory": "32724868Ki", "pods": "110"},
@@ -63,19 +68,6 @@ pub(crate) fn service_json(
         "metadata": {"name": name, "namespace": ns, "uid": format!("svc-{:016x}", super::rng::hash(&[ns, name])),
             "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": name}},
         "spec": spec, "status": {"loadBalancer": {}}})
-}
-
-pub(crate) fn deployment_json(w: &Workload, now: Timestamp) -> Value {
-    let app = w.app();
-    json!({"kind": "Deployment", "apiVersion": "apps/v1",
-        "metadata": {"name": app, "namespace": w.namespace, "uid": w.uid, "generation": 3,
-            "creationTimestamp": ts(after(now, -(80 * 86_400))), "labels": {"app": app}},
-        "spec": {"replicas": w.pods, "selector": {"matchLabels": {"app": app}},
-            "template": {"metadata": {"labels": {"app": app}},
-                "spec": {"containers": [{"name": app, "image": w.spec.2}]}}},
-        "status": {"observedGeneration": 3, "replicas": w.pods, "updatedReplicas": w.pods,
-            "readyReplicas": w.ready, "availableReplicas": w.ready,
-            "unavailableReplicas": w.pods - w.ready}})
 }
 
 /// `kubectl get cs` on a healthy cluster. Like the real ones, they have no uid or timestamps.

@@ -22,10 +22,27 @@ pub(crate) enum Scenario {
 }
 
 /// One container of a plan: name and image.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Container {
     pub name: String,
     pub image: String,
+}
+
+/// The controller of an object: what its `ownerReferences` entry names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Owner {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+    pub uid: String,
+}
+
+impl Owner {
+    /// The `ownerReferences` list with this controller, as controllers write it.
+    pub fn references(&self) -> Value {
+        json!([{"apiVersion": self.api_version, "kind": self.kind, "name": self.name,
+            "uid": self.uid, "controller": true, "blockOwnerDeletion": true}])
+    }
 }
 
 /// Everything needed to render one pod.
@@ -35,8 +52,8 @@ pub(crate) struct PodPlan {
     pub name: String,
     pub uid: String,
     pub labels: Vec<(String, String)>,
-    /// (kind, name, uid) of the controller, if any.
-    pub owner: Option<(&'static str, String, String)>,
+    /// The controller, if any.
+    pub owner: Option<Owner>,
     pub containers: Vec<Container>,
     pub init: Option<Container>,
     /// A restartable init container (native sidecar).
@@ -47,9 +64,18 @@ pub(crate) struct PodPlan {
     pub created: Timestamp,
     pub scenario: Scenario,
     pub restarts: u32,
+    /// When the container last exited before its restart (set when `restarts > 0`); never
+    /// before the pod was created.
+    pub last_exit: Option<Timestamp>,
+    /// How long the main container ran, for pods that finished (Completed, Error).
+    pub run_secs: i64,
     pub port: u16,
     /// Job pods never restart.
     pub restart_policy: &'static str,
+    /// A volume `name` backed by the PVC `claim` (a StatefulSet's volumeClaimTemplate).
+    pub volume: Option<(String, String)>,
+    /// Tolerates every taint (kube-proxy runs on the control plane too).
+    pub tolerate_all: bool,
 }
 
 /// RFC 3339 at whole seconds, as the apiserver writes timestamps.
@@ -85,9 +111,17 @@ fn terminated(code: i32, reason: &str, start: Timestamp, end: Timestamp) -> Valu
         "startedAt": ts(start), "finishedAt": ts(end)}})
 }
 
+/// When the main containers started: after the last restart, or just after the pod was created.
+fn main_started(plan: &PodPlan) -> Timestamp {
+    match plan.last_exit {
+        Some(exit) if plan.restarts > 0 => after(exit, 1),
+        _ => after(plan.created, 4),
+    }
+}
+
 /// The state of the plan's main containers and whether they are ready.
 fn main_state(plan: &PodPlan) -> (Value, bool) {
-    let started = after(plan.created, 4);
+    let started = main_started(plan);
     match plan.scenario {
         Scenario::Running | Scenario::Terminating => (running(started), true),
         Scenario::NotReady => (running(started), false),
@@ -112,20 +146,17 @@ fn main_state(plan: &PodPlan) -> (Value, bool) {
         }
         Scenario::Unschedulable => (Value::Null, false),
         Scenario::Completed => (
-            terminated(0, "Completed", started, after(started, 95)),
+            terminated(0, "Completed", started, after(started, plan.run_secs)),
             false,
         ),
-        Scenario::Error => (terminated(1, "Error", started, after(started, 12)), false),
+        Scenario::Error => (
+            terminated(1, "Error", started, after(started, plan.run_secs)),
+            false,
+        ),
     }
 }
 
-fn container_status(
-    plan: &PodPlan,
-    c: &Container,
-    state: &Value,
-    ready: bool,
-    now: Timestamp,
-) -> Value {
+fn container_status(plan: &PodPlan, c: &Container, state: &Value, ready: bool) -> Value {
     let restarts = plan.restarts;
     let mut status = json!({
         "name": c.name, "image": c.image, "imageID": "",
@@ -140,9 +171,16 @@ fn container_status(
             super::rng::hash(&[&c.image]) as u128
         ));
     }
-    if restarts > 0 {
-        let end = after(now, -(30 + (i64::from(restarts) * 37) % 270));
-        status["lastState"] = terminated(1, "Error", after(end, -300), end);
+    if let (Some(end), true) = (plan.last_exit, restarts > 0) {
+        // The previous instance ran from after the pod's creation (or an earlier restart) to
+        // its exit: a crash loop dies within seconds, a long runner was up for up to an hour.
+        let ran = if plan.scenario == Scenario::CrashLoop {
+            10 + i64::from(restarts) % 20
+        } else {
+            3_600
+        };
+        let start = after(end, -ran).max(after(plan.created, 4)).min(end);
+        status["lastState"] = terminated(1, "Error", start, end);
     }
     status
 }
@@ -203,32 +241,68 @@ fn spec_container(c: &Container, port: u16) -> Value {
         "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}})
 }
 
-fn spec(plan: &PodPlan) -> Value {
-    let containers: Vec<Value> = plan
-        .containers
+/// The parts of a pod spec a template fixes: containers (the i-th listens on `port + i`), init
+/// containers, restart policy, tolerations and the volume mount of `volume` (name, claim).
+pub(crate) fn template_spec(
+    containers: &[Container],
+    init: Option<&Container>,
+    sidecar: Option<&Container>,
+    port: u16,
+    restart_policy: &str,
+    tolerate_all: bool,
+    volume: Option<(&str, &str)>,
+) -> Value {
+    let mut list: Vec<Value> = containers
         .iter()
         .enumerate()
-        .map(|(i, c)| spec_container(c, plan.port + i as u16))
+        .map(|(i, c)| spec_container(c, port + i as u16))
         .collect();
-    let mut spec = json!({"containers": containers, "restartPolicy": plan.restart_policy,
+    let mut spec = json!({"restartPolicy": restart_policy,
         "serviceAccountName": "default", "terminationGracePeriodSeconds": 30});
+    if let Some((name, claim)) = volume {
+        if let Some(first) = list.first_mut() {
+            first["volumeMounts"] = json!([{"name": name, "mountPath": "/data"}]);
+        }
+        spec["volumes"] = json!([{"name": name, "persistentVolumeClaim": {"claimName": claim}}]);
+    }
+    spec["containers"] = Value::Array(list);
     let mut inits = Vec::new();
-    if let Some(c) = &plan.init {
+    if let Some(c) = init {
         inits.push(json!({"name": c.name, "image": c.image}));
     }
-    if let Some(c) = &plan.sidecar {
+    if let Some(c) = sidecar {
         inits.push(json!({"name": c.name, "image": c.image, "restartPolicy": "Always"}));
     }
     if !inits.is_empty() {
         spec["initContainers"] = Value::Array(inits);
     }
+    if tolerate_all {
+        spec["tolerations"] = json!([{"operator": "Exists"}]);
+    }
+    spec
+}
+
+fn spec(plan: &PodPlan) -> Value {
+    let volume = plan
+        .volume
+        .as_ref()
+        .map(|(name, claim)| (name.as_str(), claim.as_str()));
+    let mut spec = template_spec(
+        &plan.containers,
+        plan.init.as_ref(),
+        plan.sidecar.as_ref(),
+        plan.port,
+        plan.restart_policy,
+        plan.tolerate_all,
+        volume,
+    );
     if let Some(node) = &plan.node {
         spec["nodeName"] = json!(node);
     }
     spec
 }
 
-fn status(plan: &PodPlan, now: Timestamp) -> Value {
+fn status(plan: &PodPlan) -> Value {
     let (state, ready) = main_state(plan);
     let mut status = json!({"phase": phase(plan.scenario), "conditions": conditions(plan, ready),
         "qosClass": "Burstable"});
@@ -244,7 +318,7 @@ fn status(plan: &PodPlan, now: Timestamp) -> Value {
     let statuses: Vec<Value> = plan
         .containers
         .iter()
-        .map(|c| container_status(plan, c, &state, ready, now))
+        .map(|c| container_status(plan, c, &state, ready))
         .collect();
     status["containerStatuses"] = Value::Array(statuses);
     let inits: Vec<Value> = plan
@@ -268,14 +342,8 @@ pub(crate) fn pod_json(plan: &PodPlan, now: Timestamp) -> Value {
         .collect();
     let mut meta = json!({"name": plan.name, "namespace": plan.namespace, "uid": plan.uid,
         "creationTimestamp": ts(plan.created), "labels": labels});
-    if let Some((kind, name, uid)) = &plan.owner {
-        let api = if *kind == "Job" {
-            "batch/v1"
-        } else {
-            "apps/v1"
-        };
-        meta["ownerReferences"] = json!([{"apiVersion": api, "kind": kind, "name": name,
-            "uid": uid, "controller": true, "blockOwnerDeletion": true}]);
+    if let Some(owner) = &plan.owner {
+        meta["ownerReferences"] = owner.references();
     }
     if plan.scenario == Scenario::Terminating {
         meta["deletionTimestamp"] = json!(ts(after(now, 30)));
@@ -283,29 +351,73 @@ pub(crate) fn pod_json(plan: &PodPlan, now: Timestamp) -> Value {
         meta["finalizers"] = json!(["demo.kr8s.dev/stuck-on-purpose"]);
     }
     json!({"kind": "Pod", "apiVersion": "v1", "metadata": meta, "spec": spec(plan),
-        "status": status(plan, now)})
+        "status": status(plan)})
 }
 
-/// Marks a container restart in a stored pod: bumps restartCount, records lastState, runs again.
+/// Marks a container restart in a stored pod: bumps restartCount and records lastState. A running
+/// container runs again at once (an OOM kill), keeping its readiness; one in CrashLoopBackOff
+/// crashed once more and waits out its back-off again. Never earlier than the pod's creation.
 pub(crate) fn restart_container(pod: &mut Value, now: Timestamp) {
+    let created = pod
+        .pointer("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse::<Timestamp>().ok())
+        .unwrap_or(now);
+    let Some(c) = pod
+        .pointer_mut("/status/containerStatuses")
+        .and_then(Value::as_array_mut)
+        .and_then(|s| s.first_mut())
+    else {
+        return;
+    };
+    let count = c["restartCount"].as_u64().unwrap_or(0) + 1;
+    c["restartCount"] = json!(count);
+    if c.pointer("/state/waiting/reason").and_then(Value::as_str) == Some("CrashLoopBackOff") {
+        let started = after(now, -10).max(created);
+        c["lastState"] = terminated(1, "Error", started, now);
+        return;
+    }
+    let started = c
+        .pointer("/state/running/startedAt")
+        .cloned()
+        .unwrap_or_else(|| json!(ts(created)));
+    c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "OOMKilled",
+        "startedAt": started, "finishedAt": ts(now)}});
+    c["state"] = running(now);
+    c["started"] = json!(true);
+}
+
+/// Makes a pod whose containers all run pass or fail its readiness probe: the containers'
+/// `ready` and the Ready and ContainersReady conditions. False (and no change) when a container
+/// is not running or the pod is going away.
+pub(crate) fn set_ready(pod: &mut Value, ready: bool, now: Timestamp) -> bool {
+    if pod.pointer("/metadata/deletionTimestamp").is_some() {
+        return false;
+    }
     let Some(statuses) = pod
         .pointer_mut("/status/containerStatuses")
         .and_then(Value::as_array_mut)
     else {
-        return;
+        return false;
     };
-    let Some(c) = statuses.first_mut() else {
-        return;
-    };
-    let count = c["restartCount"].as_u64().unwrap_or(0) + 1;
-    let started = c
-        .pointer("/state/running/startedAt")
-        .cloned()
-        .unwrap_or_else(|| json!(ts(after(now, -600))));
-    c["restartCount"] = json!(count);
-    c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "OOMKilled",
-        "startedAt": started, "finishedAt": ts(now)}});
-    c["state"] = running(now);
-    c["ready"] = json!(true);
-    c["started"] = json!(true);
+    if statuses.is_empty() || statuses.iter().any(|c| c["state"].get("running").is_none()) {
+        return false;
+    }
+    for c in statuses.iter_mut() {
+        c["ready"] = json!(ready);
+    }
+    let status = if ready { "True" } else { "False" };
+    if let Some(conditions) = pod
+        .pointer_mut("/status/conditions")
+        .and_then(Value::as_array_mut)
+    {
+        for c in conditions
+            .iter_mut()
+            .filter(|c| c["type"] == "Ready" || c["type"] == "ContainersReady")
+        {
+            c["status"] = json!(status);
+            c["lastTransitionTime"] = json!(ts(now));
+        }
+    }
+    true
 }

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::faults::{FaultSettings, Faults};
 use super::forbid::Access;
-use super::resources::Kind;
+use super::resources::{Kind, VERSION};
 use super::store::Store;
 use super::{api, discovery, logs, watch};
 use crate::kube::error::Status;
@@ -100,10 +100,14 @@ pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
         ["api"] => Some(Route::Discovery(discovery::Doc::Api)),
         ["api", "v1"] => Some(Route::Discovery(discovery::Doc::CoreV1)),
         ["apis"] => Some(Route::Discovery(discovery::Doc::Apis)),
-        ["apis", "apps"] => Some(Route::Discovery(discovery::Doc::AppsGroup)),
-        ["apis", "apps", "v1"] => Some(Route::Discovery(discovery::Doc::AppsV1)),
+        ["apis", group] => Some(Route::Discovery(discovery::Doc::Group(
+            discovery::Doc::group(group)?,
+        ))),
+        ["apis", group, VERSION] => Some(Route::Discovery(discovery::Doc::GroupVersion(
+            discovery::Doc::group(group)?,
+        ))),
         ["api", "v1", rest @ ..] => resource_route("", rest),
-        ["apis", "apps", "v1", rest @ ..] => resource_route("apps", rest),
+        ["apis", group, VERSION, rest @ ..] => resource_route(discovery::Doc::group(group)?, rest),
         _ => None,
     }
 }
@@ -481,6 +485,30 @@ mod tests {
                 ns: Some("web")
             })
         );
+        assert_eq!(
+            parse_route("/apis/batch/v1/namespaces/web/cronjobs/nightly"),
+            Some(Route::Object {
+                kind: Kind::CronJob,
+                ns: "web",
+                name: "nightly"
+            })
+        );
+        assert_eq!(
+            parse_route("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"),
+            Some(Route::Collection {
+                kind: Kind::CustomResourceDefinition,
+                ns: None
+            })
+        );
+        assert_eq!(
+            parse_route("/apis/demo.kr8s.dev/v1"),
+            Some(Route::Discovery(discovery::Doc::GroupVersion(
+                "demo.kr8s.dev"
+            )))
+        );
+        assert_eq!(parse_route("/apis/demo.kr8s.dev/v2/widgets"), None);
+        assert_eq!(parse_route("/apis/apps/v1/jobs"), None);
+        assert_eq!(parse_route("/apis/nope.io/v1"), None);
         assert_eq!(parse_route("/api/v1/namespaces/web/nodes"), None);
         assert_eq!(parse_route("/api/v1/deployments"), None);
         assert_eq!(parse_route("/nope"), None);

@@ -279,12 +279,18 @@ pub(crate) fn object_key(ns: &str, name: &str) -> String {
 /// A field given as a dotted path, rendered as the apiserver compares it (strings as is,
 /// booleans as `true`/`false`, missing as "").
 fn field_text(value: &Value, dotted: &str) -> String {
-    let pointer = format!("/{}", dotted.replace('.', "/"));
+    // The one field label that is not its JSON path: a Job's `status.successful`.
+    let path = match dotted {
+        "status.successful" => "status.succeeded",
+        other => other,
+    };
+    let pointer = format!("/{}", path.replace('.', "/"));
     match value.pointer(&pointer) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Number(n)) => n.to_string(),
         _ if dotted == "spec.unschedulable" => "false".into(),
+        _ if matches!(dotted, "status.replicas" | "status.successful") => "0".into(),
         _ => String::new(),
     }
 }
@@ -385,12 +391,13 @@ impl Store {
     }
 
     /// Inserts without history or events: the initial seed. Call `finish_seed` afterwards.
-    pub fn seed(&self, kind: Kind, mut value: Value) {
+    pub fn seed(&self, kind: Kind, mut value: Value) -> Arc<Obj> {
         let mut inner = self.write();
         inner.rv += 1;
         set_rv(&mut value, inner.rv);
-        let obj = Obj::from_value(kind, &value, Some(&mut inner.slab));
-        inner.maps[kind.index()].replace(Entry(Arc::new(obj)));
+        let obj = Arc::new(Obj::from_value(kind, &value, Some(&mut inner.slab)));
+        inner.maps[kind.index()].replace(Entry(obj.clone()));
+        obj
     }
 
     /// Marks the seed as history no watch can resume into.
@@ -404,10 +411,6 @@ impl Store {
         self.read().maps[kind.index()]
             .get(object_key(ns, name).as_str())
             .map(|e| e.0.clone())
-    }
-
-    pub fn count(&self, kind: Kind) -> usize {
-        self.read().maps[kind.index()].len()
     }
 
     /// Creates or replaces an object; emits ADDED or MODIFIED.
@@ -432,17 +435,52 @@ impl Store {
         name: &str,
         change: impl FnOnce(&mut Value),
     ) -> Option<Arc<Change>> {
-        let mut value = self.get(kind, ns, name)?.value();
-        change(&mut value);
-        Some(self.put(kind, value))
+        self.update_if(kind, ns, name, |v| {
+            change(v);
+            true
+        })
     }
 
-    /// Removes an object; emits DELETED with the object at a new resourceVersion.
-    pub fn delete(&self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Change>> {
+    /// Like `update`, but stores (and emits MODIFIED) only when `change` says it changed
+    /// something. Atomic: an object deleted meanwhile is not brought back.
+    pub fn update_if(
+        &self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value) -> bool,
+    ) -> Option<Arc<Change>> {
         let mut inner = self.write();
-        let old = inner.maps[kind.index()]
-            .take(object_key(ns, name).as_str())?
-            .0;
+        let key = object_key(ns, name);
+        let mut value = inner.maps[kind.index()].get(key.as_str())?.0.value();
+        if !change(&mut value) {
+            return None;
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        set_rv(&mut value, rv);
+        let obj = Arc::new(Obj::from_value(kind, &value, None));
+        inner.maps[kind.index()].replace(Entry(obj.clone()));
+        let ty = ChangeType::Modified;
+        Some(self.record(&mut inner, Change { rv, kind, ty, obj }))
+    }
+
+    /// Removes an object if `pred` holds for it (e.g. it is still the same object: a
+    /// StatefulSet pod may have been made again under the same name); emits DELETED with the
+    /// object at a new resourceVersion.
+    pub fn delete_if(
+        &self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        pred: impl FnOnce(&Obj) -> bool,
+    ) -> Option<Arc<Change>> {
+        let mut inner = self.write();
+        let key = object_key(ns, name);
+        if !pred(&inner.maps[kind.index()].get(key.as_str())?.0) {
+            return None;
+        }
+        let old = inner.maps[kind.index()].take(key.as_str())?.0;
         inner.rv += 1;
         let rv = inner.rv;
         let mut value = old.value();

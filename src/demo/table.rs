@@ -8,6 +8,7 @@ use http::{HeaderMap, header};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::crd;
 use super::resources::Kind;
 use super::routes::json_bytes;
 use super::routes::{Params, Reject, bad_request, json_value};
@@ -48,16 +49,215 @@ pub(crate) fn requested(
 /// (name, type, format, priority, description) of a column.
 type Column = (&'static str, &'static str, &'static str, u8, &'static str);
 
-fn columns(kind: Kind) -> Vec<Column> {
-    const NAME: Column = (
-        "Name",
-        "string",
-        "name",
-        0,
-        "Name must be unique within a namespace.",
-    );
-    const AGE: Column = ("Age", "string", "", 0, "Time since the object was created.");
+const NAME: Column = (
+    "Name",
+    "string",
+    "name",
+    0,
+    "Name must be unique within a namespace.",
+);
+const AGE: Column = ("Age", "string", "", 0, "Time since the object was created.");
+const CONTAINERS: Column = (
+    "Containers",
+    "string",
+    "",
+    1,
+    "Names of each container in the template.",
+);
+const IMAGES: Column = (
+    "Images",
+    "string",
+    "",
+    1,
+    "Images referenced by each container in the template.",
+);
+const SELECTOR: Column = ("Selector", "string", "", 1, "The label selector.");
+
+/// Columns of the kinds printed like a controller: desired/current/ready counts.
+fn workload_columns(kind: Kind) -> Vec<Column> {
+    let int = |name: &'static str, description: &'static str| (name, "integer", "", 0, description);
     match kind {
+        Kind::ReplicaSet => vec![
+            NAME,
+            int("Desired", "Number of desired replicas."),
+            int("Current", "Number of replicas that exist."),
+            int("Ready", "Number of ready replicas."),
+            AGE,
+            CONTAINERS,
+            IMAGES,
+            SELECTOR,
+        ],
+        Kind::StatefulSet => vec![
+            NAME,
+            (
+                "Ready",
+                "string",
+                "",
+                0,
+                "Number of the pod with ready state",
+            ),
+            AGE,
+            CONTAINERS,
+            IMAGES,
+        ],
+        Kind::DaemonSet => vec![
+            NAME,
+            int("Desired", "Number of nodes that should run the daemon pod."),
+            int(
+                "Current",
+                "Number of nodes running at least one daemon pod.",
+            ),
+            int("Ready", "Number of nodes whose daemon pod is ready."),
+            int(
+                "Up-to-date",
+                "Number of nodes running the updated daemon pod.",
+            ),
+            int(
+                "Available",
+                "Number of nodes whose daemon pod is available.",
+            ),
+            (
+                "Node Selector",
+                "string",
+                "",
+                0,
+                "The node selector of the pod template.",
+            ),
+            AGE,
+            CONTAINERS,
+            IMAGES,
+            SELECTOR,
+        ],
+        Kind::Job => vec![
+            NAME,
+            ("Status", "string", "", 0, "Status of the job."),
+            (
+                "Completions",
+                "string",
+                "",
+                0,
+                "The number of pods which reached phase Succeeded.",
+            ),
+            (
+                "Duration",
+                "string",
+                "",
+                0,
+                "Time required to complete the job.",
+            ),
+            AGE,
+            CONTAINERS,
+            IMAGES,
+            SELECTOR,
+        ],
+        _ => vec![
+            NAME,
+            ("Schedule", "string", "", 0, "The schedule in Cron format."),
+            (
+                "Timezone",
+                "string",
+                "",
+                0,
+                "The time zone name for the given schedule.",
+            ),
+            (
+                "Suspend",
+                "boolean",
+                "",
+                0,
+                "Whether subsequent executions are suspended.",
+            ),
+            int("Active", "A list of pointers to currently running jobs."),
+            (
+                "Last Schedule",
+                "string",
+                "",
+                0,
+                "When the job was last successfully scheduled.",
+            ),
+            AGE,
+            CONTAINERS,
+            IMAGES,
+            SELECTOR,
+        ],
+    }
+}
+
+fn columns(kind: Kind) -> Vec<Column> {
+    let text = |name: &'static str, description: &'static str| (name, "string", "", 0, description);
+    match kind {
+        Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet | Kind::Job | Kind::CronJob => {
+            workload_columns(kind)
+        }
+        Kind::ConfigMap => vec![
+            NAME,
+            text("Data", "Data contains the configuration data."),
+            AGE,
+        ],
+        Kind::Secret => vec![
+            NAME,
+            text(
+                "Type",
+                "Used to facilitate programmatic handling of secret data.",
+            ),
+            text("Data", "Data contains the secret data."),
+            AGE,
+        ],
+        Kind::PersistentVolumeClaim => vec![
+            NAME,
+            text("Status", "The current phase of the claim."),
+            text(
+                "Volume",
+                "The binding reference to the volume backing this claim.",
+            ),
+            text("Capacity", "The actual resources of the underlying volume."),
+            text("Access Modes", "The actual access modes the volume has."),
+            text("StorageClass", "StorageClass of the pvc"),
+            text("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
+            AGE,
+            (
+                "VolumeMode",
+                "string",
+                "",
+                1,
+                "What type of volume is required by the claim.",
+            ),
+        ],
+        Kind::Ingress => vec![
+            NAME,
+            text(
+                "Class",
+                "The name of the IngressClass resource that should be used for additional configuration",
+            ),
+            text(
+                "Hosts",
+                "Hosts that incoming requests are matched against before the ingress rule",
+            ),
+            text(
+                "Address",
+                "Address is a list containing ingress points for the load-balancer",
+            ),
+            text("Ports", "Ports of TLS configurations that open"),
+            AGE,
+        ],
+        // The apiserver's default table convertor (no printer of its own).
+        Kind::CustomResourceDefinition => vec![
+            NAME,
+            (
+                "Created At",
+                "date",
+                "",
+                0,
+                "CreationTimestamp is a timestamp representing the server time when this object was created.",
+            ),
+        ],
+        Kind::Widget => std::iter::once(NAME)
+            .chain(
+                crd::WIDGET_COLUMNS
+                    .iter()
+                    .map(|c| (c.name, c.ty, "", c.priority, c.description)),
+            )
+            .collect(),
         Kind::Pod => POD_COLUMNS
             .iter()
             .enumerate()
@@ -398,6 +598,268 @@ fn deployment_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     ]
 }
 
+/// `metav1.FormatLabelSelector`: requirements sorted by key, `<none>` when empty.
+fn selector_text(selector: &Value) -> String {
+    let mut parts: Vec<String> = selector["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    parts.sort();
+    or_none(parts.join(","))
+}
+
+/// `labels.FormatLabels`: sorted `k=v` pairs, `<none>` when empty.
+fn sorted_labels(v: &Value) -> String {
+    let mut parts: Vec<String> = labels_text(v)
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    parts.sort();
+    or_none(parts.join(","))
+}
+
+/// The names and the images of a pod template's containers, as `layoutContainerCells`.
+fn container_cells(template: &Value) -> [Value; 2] {
+    let containers = template["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let join = |field: &str| {
+        containers
+            .iter()
+            .map(|c| s(&c[field]))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    [json!(join("name")), json!(join("image"))]
+}
+
+fn created(v: &Value) -> Option<Timestamp> {
+    time(&v["metadata"]["creationTimestamp"])
+}
+
+fn count(v: &Value) -> u64 {
+    v.as_u64().unwrap_or(0)
+}
+
+fn workload_cells(kind: Kind, v: &Value, now: Timestamp) -> Vec<Value> {
+    let (spec, st) = (&v["spec"], &v["status"]);
+    let name = json!(s(&v["metadata"]["name"]));
+    let since = |t: Option<Timestamp>| age(t, now);
+    let age = json!(since(created(v)));
+    let [names, images] = container_cells(&spec["template"]);
+    match kind {
+        Kind::ReplicaSet => vec![
+            name,
+            json!(count(&spec["replicas"])),
+            json!(count(&st["replicas"])),
+            json!(count(&st["readyReplicas"])),
+            age,
+            names,
+            images,
+            json!(selector_text(&spec["selector"])),
+        ],
+        Kind::StatefulSet => vec![
+            name,
+            json!(format!(
+                "{}/{}",
+                count(&st["readyReplicas"]),
+                count(&spec["replicas"])
+            )),
+            age,
+            names,
+            images,
+        ],
+        Kind::DaemonSet => vec![
+            name,
+            json!(count(&st["desiredNumberScheduled"])),
+            json!(count(&st["currentNumberScheduled"])),
+            json!(count(&st["numberReady"])),
+            json!(count(&st["updatedNumberScheduled"])),
+            json!(count(&st["numberAvailable"])),
+            json!(sorted_labels(&spec["template"]["spec"]["nodeSelector"])),
+            age,
+            names,
+            images,
+            json!(selector_text(&spec["selector"])),
+        ],
+        Kind::Job => job_cells(v, now),
+        _ => {
+            let job_template = &spec["jobTemplate"]["spec"];
+            let [names, images] = container_cells(&job_template["template"]);
+            let last = time(&st["lastScheduleTime"]).map_or("<none>".into(), |t| since(Some(t)));
+            let suspend = match spec["suspend"].as_bool() {
+                Some(true) => "True",
+                Some(false) => "False",
+                None => "<unset>",
+            };
+            vec![
+                name,
+                json!(s(&spec["schedule"])),
+                json!(spec["timeZone"].as_str().unwrap_or("<none>")),
+                json!(suspend),
+                json!(st["active"].as_array().map_or(0, Vec::len)),
+                json!(last),
+                age,
+                names,
+                images,
+                json!(selector_text(&job_template["selector"])),
+            ]
+        }
+    }
+}
+
+/// printJob: the first true condition of Complete, Failed (or a deletion), Suspended,
+/// FailureTarget decides the status; the duration runs until completion.
+fn job_cells(v: &Value, now: Timestamp) -> Vec<Value> {
+    let (spec, st) = (&v["spec"], &v["status"]);
+    let has = |ty: &str| {
+        st["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == ty))
+            .is_some_and(|c| c["status"] == "True")
+    };
+    let status = if has("Complete") {
+        "Complete"
+    } else if has("Failed") {
+        "Failed"
+    } else if v["metadata"].get("deletionTimestamp").is_some() {
+        "Terminating"
+    } else if has("Suspended") {
+        "Suspended"
+    } else if has("FailureTarget") {
+        "FailureTarget"
+    } else {
+        "Running"
+    };
+    let succeeded = count(&st["succeeded"]);
+    let completions = match spec["completions"].as_u64() {
+        Some(c) => format!("{succeeded}/{c}"),
+        None => match spec["parallelism"].as_u64() {
+            Some(p) if p > 1 => format!("{succeeded}/1 of {p}"),
+            _ => format!("{succeeded}/1"),
+        },
+    };
+    let duration = match (time(&st["startTime"]), time(&st["completionTime"])) {
+        (None, _) => String::new(),
+        (Some(start), None) => age(Some(start), now),
+        (Some(start), Some(done)) => age(Some(start), done),
+    };
+    let [names, images] = container_cells(&spec["template"]);
+    vec![
+        json!(s(&v["metadata"]["name"])),
+        json!(status),
+        json!(completions),
+        json!(duration),
+        json!(age(created(v), now)),
+        names,
+        images,
+        json!(selector_text(&spec["selector"])),
+    ]
+}
+
+/// `helper.GetAccessModesAsString`.
+fn access_modes(modes: &Value) -> String {
+    let has = |m: &str| modes.as_array().is_some_and(|ms| ms.iter().any(|x| x == m));
+    [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ]
+    .iter()
+    .filter(|(m, _)| has(m))
+    .map(|(_, short)| *short)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+fn claim_cells(v: &Value, now: Timestamp) -> Vec<Value> {
+    let (spec, st) = (&v["spec"], &v["status"]);
+    let phase = if v["metadata"].get("deletionTimestamp").is_some() {
+        "Terminating".to_string()
+    } else {
+        s(&st["phase"])
+    };
+    let volume = s(&spec["volumeName"]);
+    let (capacity, modes) = if volume.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            s(&st["capacity"]["storage"]),
+            access_modes(&st["accessModes"]),
+        )
+    };
+    let class = spec["storageClassName"]
+        .as_str()
+        .or(v["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str())
+        .unwrap_or_default();
+    vec![
+        json!(s(&v["metadata"]["name"])),
+        json!(phase),
+        json!(volume),
+        json!(capacity),
+        json!(modes),
+        json!(class),
+        json!(
+            spec["volumeAttributesClassName"]
+                .as_str()
+                .unwrap_or("<unset>")
+        ),
+        json!(age(created(v), now)),
+        json!(spec["volumeMode"].as_str().unwrap_or("<unset>")),
+    ]
+}
+
+/// printIngress: up to three hosts (`*` for none), the load balancer's addresses, 80 or
+/// `80, 443` with TLS.
+fn ingress_cells(v: &Value, now: Timestamp) -> Vec<Value> {
+    let spec = &v["spec"];
+    let rules = spec["rules"].as_array().cloned().unwrap_or_default();
+    let hosts: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r["host"].as_str().filter(|h| !h.is_empty()))
+        .take(3)
+        .map(str::to_string)
+        .collect();
+    let hosts = match hosts.len() {
+        0 => "*".to_string(),
+        3 if rules.len() > 3 => format!("{} + {} more...", hosts.join(","), rules.len() - 3),
+        _ => hosts.join(","),
+    };
+    let mut addresses: Vec<String> = v["status"]["loadBalancer"]["ingress"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|i| i["ip"].as_str().or(i["hostname"].as_str()))
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    addresses.sort();
+    addresses.dedup();
+    let tls = spec["tls"].as_array().is_some_and(|t| !t.is_empty());
+    vec![
+        json!(s(&v["metadata"]["name"])),
+        json!(spec["ingressClassName"].as_str().unwrap_or("<none>")),
+        json!(hosts),
+        json!(addresses.join(",")),
+        json!(if tls { "80, 443" } else { "80" }),
+        json!(age(created(v), now)),
+    ]
+}
+
+fn data_count(v: &Value) -> usize {
+    let len = |k: &str| v[k].as_object().map_or(0, serde_json::Map::len);
+    len("data") + len("binaryData")
+}
+
 fn event_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     let io = &v["involvedObject"];
     let object = format!("{}/{}", s(&io["kind"]).to_lowercase(), s(&io["name"]));
@@ -425,6 +887,29 @@ fn cells(kind: Kind, obj: &Obj, v: &Value, now: Timestamp) -> Vec<Value> {
         Kind::Deployment => deployment_cells(v, now),
         Kind::Event => event_cells(v, now),
         Kind::ComponentStatus => component_status_cells(v),
+        Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet | Kind::Job | Kind::CronJob => {
+            workload_cells(kind, v, now)
+        }
+        Kind::ConfigMap => vec![
+            json!(s(&v["metadata"]["name"])),
+            json!(data_count(v)),
+            json!(age(created(v), now)),
+        ],
+        Kind::Secret => vec![
+            json!(s(&v["metadata"]["name"])),
+            json!(s(&v["type"])),
+            json!(data_count(v)),
+            json!(age(created(v), now)),
+        ],
+        Kind::PersistentVolumeClaim => claim_cells(v, now),
+        Kind::Ingress => ingress_cells(v, now),
+        Kind::CustomResourceDefinition => vec![
+            json!(s(&v["metadata"]["name"])),
+            json!(s(&v["metadata"]["creationTimestamp"])),
+        ],
+        Kind::Widget => std::iter::once(json!(s(&v["metadata"]["name"])))
+            .chain(crd::widget_cells(v, now))
+            .collect(),
     }
 }
 
