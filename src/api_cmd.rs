@@ -10,23 +10,12 @@ use http::Method;
 use crate::cli::{ApiArgs, GlobalArgs, OutputFormat};
 use crate::kube::kubeconfig::{LoadOptions, discover};
 use crate::kube::warning::warning_texts;
-use crate::kube::{ApiCache, ApiRequest, ClientOptions, KubeError};
+use crate::kube::{ApiCache, ApiRequest, Client, ClientOptions, KubeError};
 
 /// Sends the request and prints the body; exit code 1 on an error status, like kubectl.
 pub async fn run(global: &GlobalArgs, args: ApiArgs) -> anyhow::Result<ExitCode> {
     let req = build_request(global, &args)?;
-    let source = discover(&LoadOptions {
-        kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
-        namespace: global.namespace.clone(),
-    })?;
-    let opts = ClientOptions {
-        request_timeout: global.request_timeout.0,
-        readonly: global.readonly,
-        ..ClientOptions::default()
-    };
-    let cache = ApiCache::new(source, global.namespace.clone(), opts);
-    let client = cache.api(global.context.as_deref(), None)?;
+    let client = client_for(global)?;
     let resp = client.send(&req).await?;
     if args.verbose {
         eprintln!(
@@ -52,6 +41,23 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> anyhow::Result<ExitCode>
     }
     print_body(&resp.body, args.output)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The client the subcommands (`api`, `exec`, `port-forward`) use: kubeconfig, context,
+/// namespace, timeout and `--readonly` from the global flags, as the UI resolves them.
+pub fn client_for(global: &GlobalArgs) -> anyhow::Result<Client> {
+    let source = discover(&LoadOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+    })?;
+    let opts = ClientOptions {
+        request_timeout: global.request_timeout.0,
+        readonly: global.readonly,
+        ..ClientOptions::default()
+    };
+    let cache = ApiCache::new(source, global.namespace.clone(), opts);
+    Ok(cache.api(global.context.as_deref(), None)?)
 }
 
 fn build_request(global: &GlobalArgs, args: &ApiArgs) -> anyhow::Result<ApiRequest> {

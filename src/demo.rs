@@ -28,6 +28,7 @@ mod shell;
 mod store;
 mod table;
 mod tls;
+mod upgrade;
 mod watch;
 mod workloads;
 

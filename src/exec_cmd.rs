@@ -7,26 +7,14 @@ use std::process::ExitCode;
 use tokio::io::AsyncReadExt;
 
 use crate::cli::{ExecArgs, GlobalArgs};
-use crate::kube::kubeconfig::{LoadOptions, discover};
+use crate::kube::KubeError;
 use crate::kube::remote::{
     EXEC_PROTOCOLS, ExecParams, ExitStatus, Input, Output, Session, exec_path,
 };
-use crate::kube::{ApiCache, ClientOptions, KubeError};
 use crate::session::{Ended, run_on_terminal};
 
 pub async fn run(global: &GlobalArgs, args: ExecArgs) -> anyhow::Result<ExitCode> {
-    let source = discover(&LoadOptions {
-        kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
-        namespace: global.namespace.clone(),
-    })?;
-    let opts = ClientOptions {
-        request_timeout: global.request_timeout.0,
-        readonly: global.readonly,
-        ..ClientOptions::default()
-    };
-    let cache = ApiCache::new(source, global.namespace.clone(), opts);
-    let client = cache.api(global.context.as_deref(), None)?;
+    let client = crate::api_cmd::client_for(global)?;
     let params = ExecParams {
         container: args.container.clone(),
         command: args.command.clone(),

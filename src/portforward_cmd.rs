@@ -10,10 +10,9 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::cli::{GlobalArgs, PortForwardArgs};
-use crate::kube::kubeconfig::{LoadOptions, discover};
+use crate::kube::Client;
 use crate::kube::remote::target::resolve;
 use crate::kube::remote::{ForwardStats, forward_connection};
-use crate::kube::{ApiCache, Client, ClientOptions};
 
 /// A line on stdout; a closed stdout (`| head`) is no reason to stop forwarding.
 fn say(line: &str) {
@@ -37,18 +36,7 @@ fn parse_mapping(text: &str) -> anyhow::Result<(u16, u16)> {
 }
 
 pub async fn run(global: &GlobalArgs, args: PortForwardArgs) -> anyhow::Result<ExitCode> {
-    let source = discover(&LoadOptions {
-        kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
-        namespace: global.namespace.clone(),
-    })?;
-    let opts = ClientOptions {
-        request_timeout: global.request_timeout.0,
-        readonly: global.readonly,
-        ..ClientOptions::default()
-    };
-    let client = ApiCache::new(source, global.namespace.clone(), opts)
-        .api(global.context.as_deref(), None)?;
+    let client = crate::api_cmd::client_for(global)?;
     if client.readonly() {
         eprintln!(
             "error: refused: port-forward is create on pods/portforward, not allowed in --readonly mode"

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use bytes::Bytes;
-use kr8s_tui::demo::{self, DemoHandle, DemoOptions, ServeOptions};
+use kr8s_tui::demo::DemoHandle;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::remote::{
     EXEC_PROTOCOLS, ExecParams, ExitStatus, Input, Output, Session, exec_path,
@@ -15,16 +15,6 @@ use kr8s_tui::kube::remote::{
 use kr8s_tui::kube::{ApiCache, Client, ClientOptions, KubeError};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-async fn quiet_demo() -> DemoHandle {
-    let opts = DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
-    };
-    demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo starts")
-}
 
 fn client(demo: &DemoHandle, readonly: bool) -> Client {
     let source = discover(&LoadOptions {
@@ -115,7 +105,7 @@ fn tty_shell(container: &str) -> ExecParams {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_terminal_shell_echoes_sees_resizes_and_reports_its_exit_code() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     for protocols in [&EXEC_PROTOCOLS[..], &EXEC_PROTOCOLS[1..]] {
@@ -144,7 +134,7 @@ async fn a_terminal_shell_echoes_sees_resizes_and_reports_its_exit_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_carry_the_servers_words_and_readonly_sends_nothing() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     let mut params = tty_shell(&container);
@@ -192,7 +182,7 @@ fn client_readonly_counting(demo: &DemoHandle) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_connection_ends_the_session_with_a_message_not_a_hang() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     demo.faults.set_drop_after(Some(Duration::from_millis(700)));
@@ -211,7 +201,7 @@ async fn a_dropped_connection_ends_the_session_with_a_message_not_a_hang() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_shell_fails_with_the_runtimes_words() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     let params = ExecParams {
@@ -243,7 +233,7 @@ fn kubectl_available() -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_exec_and_our_cli_agree_on_output_and_exit_codes() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, _) = running_pod(&client, "default").await;
     let kubeconfig = demo.kubeconfig_path.clone();
@@ -313,7 +303,7 @@ async fn kubectl_exec_and_our_cli_agree_on_output_and_exit_codes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attach_reaches_the_containers_main_process() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     let params = ExecParams {

@@ -2,22 +2,14 @@
 //! through the forward, two connections at once each get their own stream, a service maps its
 //! port to the pod's target port, and 1 GiB goes through with the forwarder's memory bounded.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kr8s_tui::demo::{self, DemoHandle, DemoOptions, ServeOptions};
-
-async fn quiet_demo() -> DemoHandle {
-    let opts = DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
-    };
-    demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo starts")
-}
+use kr8s_tui::demo::DemoHandle;
 
 /// A running `kr8s-tui port-forward` and the local port it listens on.
 struct Forward {
@@ -120,7 +112,7 @@ fn first_pod(demo: &DemoHandle) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forward_serves_the_pods_page_to_two_connections_at_once() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let pod = first_pod(&demo);
     let (pod2, demo_ref) = (pod.clone(), &demo);
     let forward = Forward::start(demo_ref, &[&format!("pod/{pod2}"), ":8080"]);
@@ -146,7 +138,7 @@ async fn a_forward_serves_the_pods_page_to_two_connections_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gibibyte_goes_through_with_memory_bounded() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let pod = first_pod(&demo);
     let forward = Forward::start(&demo, &[&format!("pod/{pod}"), ":8080"]);
     let size: u64 = 1 << 30;
@@ -182,7 +174,7 @@ async fn a_gibibyte_goes_through_with_memory_bounded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_nothing_listens_on_says_so_and_readonly_refuses() {
-    let demo = quiet_demo().await;
+    let demo = common::demo::quiet().await;
     let pod = first_pod(&demo);
     let mut forward = Forward::start(&demo, &[&format!("pod/{pod}"), ":9999"]);
     let mut tcp = TcpStream::connect(("127.0.0.1", forward.port)).expect("connects");

@@ -6,15 +6,10 @@ mod session;
 
 use axum::response::Response;
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::resources::Kind;
-use super::routes::{AppState, Reject, bad_request, not_found, status};
+use super::routes::{AppState, Reject, bad_request, not_found};
 use super::shell::{Shell, program};
 
 /// The protocols served, best first.
@@ -65,63 +60,10 @@ pub(crate) fn upgrade(
         Ok(shell) => shell,
         Err(reject) => return reject.into(),
     };
-    let Some(key) = parts.headers.get(header::SEC_WEBSOCKET_KEY).cloned() else {
-        return status(
-            400,
-            "BadRequest",
-            "exec and attach are served over WebSocket only (no SPDY)",
-        );
-    };
-    let offered = parts
-        .headers
-        .get(header::SEC_WEBSOCKET_PROTOCOL)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let Some(protocol) = PROTOCOLS
-        .into_iter()
-        .find(|p| offered.split(',').any(|o| o.trim() == *p))
-    else {
-        return status(
-            400,
-            "BadRequest",
-            format!(
-                "none of the offered subprotocols [{offered}] is supported; use one of {PROTOCOLS:?}"
-            ),
-        );
-    };
-    let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
-        return status(
-            400,
-            "BadRequest",
-            "the connection cannot be upgraded (HTTP/2?)",
-        );
-    };
     let drop_after = app.faults.drop_after();
-    tokio::spawn(async move {
-        let Ok(upgraded) = on_upgrade.await else {
-            return;
-        };
-        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+    super::upgrade::accept(parts, &PROTOCOLS, "exec", move |ws, protocol| async move {
         session::run(ws, protocol.starts_with("v5."), req, shell, drop_after).await;
-    });
-    switching(&key, protocol)
-}
-
-fn switching(key: &HeaderValue, protocol: &'static str) -> Response {
-    let mut resp = Response::new(axum::body::Body::empty());
-    *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = resp.headers_mut();
-    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    }
-    headers.insert(
-        header::SEC_WEBSOCKET_PROTOCOL,
-        HeaderValue::from_static(protocol),
-    );
-    resp
+    })
 }
 
 /// The refusals the apiserver and kubelet give before any stream starts.

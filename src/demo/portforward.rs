@@ -7,13 +7,9 @@ use axum::response::Response;
 use bytes::{BufMut, Bytes, BytesMut};
 use futures::{SinkExt, StreamExt};
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
-use hyper_util::rt::TokioIo;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
 
 use super::resources::Kind;
 use super::routes::{AppState, not_found, status};
@@ -22,7 +18,7 @@ const PROTOCOLS: [&str; 2] = ["v4.channel.k8s.io", "portforward.k8s.io"];
 /// Bytes per message of a `/bytes/N` answer.
 const CHUNK: usize = 64 * 1024;
 
-type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+use super::upgrade::Ws;
 
 /// Answers a port-forward: a refusal, or 101 with the connection served on its own task.
 pub(crate) fn upgrade(app: &AppState, ns: &str, name: &str, parts: &mut Parts) -> Response {
@@ -48,57 +44,14 @@ pub(crate) fn upgrade(app: &AppState, ns: &str, name: &str, parts: &mut Parts) -
             format!("pod {name} is not running (phase {phase})"),
         );
     }
-    let (Some(key), Some(on_upgrade)) = (
-        parts.headers.get(header::SEC_WEBSOCKET_KEY).cloned(),
-        parts.extensions.remove::<hyper::upgrade::OnUpgrade>(),
-    ) else {
-        return status(
-            400,
-            "BadRequest",
-            "port-forward is served over WebSocket only (no SPDY)",
-        );
-    };
-    let offered = parts
-        .headers
-        .get(header::SEC_WEBSOCKET_PROTOCOL)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let Some(protocol) = PROTOCOLS
-        .into_iter()
-        .find(|p| offered.split(',').any(|o| o.trim() == *p))
-    else {
-        return status(
-            400,
-            "BadRequest",
-            format!("none of [{offered}] is a port-forward protocol"),
-        );
-    };
     let listening = declared(&pod, port);
     let page = Page {
         pod: format!("{ns}/{name}"),
         port,
     };
-    tokio::spawn(async move {
-        let Ok(upgraded) = on_upgrade.await else {
-            return;
-        };
-        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
-        serve(ws, page, listening).await;
-    });
-    let mut resp = Response::new(axum::body::Body::empty());
-    *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = resp.headers_mut();
-    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    }
-    headers.insert(
-        header::SEC_WEBSOCKET_PROTOCOL,
-        HeaderValue::from_static(protocol),
-    );
-    resp
+    super::upgrade::accept(parts, &PROTOCOLS, "port-forward", move |ws, _| {
+        serve(ws, page, listening)
+    })
 }
 
 /// Whether a container of `pod` declares `port`.

@@ -228,8 +228,9 @@ impl Client {
         self.authorize(rb).await
     }
 
-    /// Sends an upgrade request; only the wait for the answer is time-limited.
-    pub(super) async fn send_upgrade(
+    /// Sends a GET whose answer streams on (a watch, a log, an upgrade): only the wait for the
+    /// headers is time-limited.
+    pub(super) async fn send_streaming(
         &self,
         rb: reqwest::RequestBuilder,
         path: &str,

@@ -124,7 +124,7 @@ impl Client {
                 .header(header::SEC_WEBSOCKET_VERSION, "13")
                 .header(header::SEC_WEBSOCKET_KEY, &key)
                 .header(header::SEC_WEBSOCKET_PROTOCOL, protocols.join(", "));
-            let resp = self.send_upgrade(rb, path).await?;
+            let resp = self.send_streaming(rb, path).await?;
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED && !refreshed && self.invalidate_auth().await {
                 refreshed = true;

@@ -13,3 +13,14 @@ pub async fn start(pods: usize) -> DemoHandle {
         .await
         .expect("demo server starts")
 }
+
+/// The default demo (its 60 pods in 6 namespaces) without churn.
+pub async fn quiet() -> DemoHandle {
+    let opts = DemoOptions {
+        churn: 0.0,
+        ..DemoOptions::default()
+    };
+    demo::start(opts, ServeOptions::default())
+        .await
+        .expect("demo server starts")
+}

@@ -6,9 +6,7 @@ use std::time::Duration;
 use bytes::{BufMut, Bytes, BytesMut};
 use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
-use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -17,7 +15,7 @@ use super::{Request, missing_binary};
 use crate::demo::shell::{Shell, Step, program};
 use crate::kube::remote::channel;
 
-type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+use crate::demo::upgrade::Ws;
 
 /// What the client sent.
 #[derive(Debug)]

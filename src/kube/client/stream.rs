@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::{Answered, Client, ListParams, LogParams, WatchEvent, decode_watch_event, transport};
 use crate::kube::error::KubeError;
-use crate::kube::url::{encode_query_value, strip_query, with_query};
+use crate::kube::url::{encode_query_value, with_query};
 use crate::kube::wire::{JSON, lines};
 
 impl Client {
@@ -105,21 +105,8 @@ impl Client {
     ) -> Result<reqwest::Response, KubeError> {
         let mut refreshed = false;
         loop {
-            let send = self
-                .request_accept(&Method::GET, path, accept)
-                .await?
-                .send();
-            let resp = match self.inner.opts.request_timeout {
-                Some(t) => tokio::time::timeout(t, send)
-                    .await
-                    .map_err(|_| KubeError::Timeout {
-                        method: "GET".into(),
-                        path: strip_query(path),
-                        timeout: t,
-                    })?,
-                None => send.await,
-            }
-            .map_err(|e| self.map_err(&Method::GET, path, &e))?;
+            let rb = self.request_accept(&Method::GET, path, accept).await?;
+            let resp = self.send_streaming(rb, path).await?;
             let code = resp.status().as_u16();
             if code == 401 && !refreshed && self.inner.auth.invalidate().await {
                 refreshed = true;
