@@ -58,19 +58,70 @@ pub async fn run(global: &GlobalArgs, args: PortForwardArgs) -> anyhow::Result<E
         let addr: SocketAddr = format!("{}:{local}", args.address)
             .parse()
             .with_context(|| format!("invalid --address {:?}", args.address))?;
-        let listener = TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("unable to listen on {addr}"))?;
+        let listener = match TcpListener::bind(addr).await {
+            Ok(listener) => listener,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                let free = next_free(addr).await;
+                let offer = free.map_or(String::new(), |p| format!("; {p} is free ({p}:{remote})"));
+                eprintln!("error: unable to listen on {addr}: the port is in use{offer}");
+                return Ok(ExitCode::from(1));
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!("unable to listen on {addr}")));
+            }
+        };
         let bound = listener.local_addr()?;
         say(&format!("Forwarding from {bound} -> {}", target.port));
         listeners.push((listener, target, bound));
     }
+    let pods: Vec<String> = listeners.iter().map(|(_, t, _)| t.pod.clone()).collect();
     for (listener, target, bound) in listeners {
         let (client, namespace) = (client.clone(), namespace.clone());
         tokio::spawn(accept(listener, client, namespace, target, bound));
     }
-    tokio::signal::ctrl_c().await?;
-    Ok(ExitCode::SUCCESS)
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => {
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
+        gone = pod_gone(&client, &namespace, &pods) => {
+            eprintln!("error: pod {namespace}/{gone} is gone; the forward ends");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// How often a forward checks that its pod still exists.
+const POD_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Returns the first of `pods` the server no longer has (checked every [`POD_CHECK`]); other
+/// errors (an unreachable server) are not a reason to stop forwarding.
+async fn pod_gone(client: &Client, namespace: &str, pods: &[String]) -> String {
+    loop {
+        tokio::time::sleep(POD_CHECK).await;
+        for pod in pods {
+            let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}");
+            if let Err(e) = client.get_accept(&path, "application/json").await
+                && e.code() == Some(404)
+            {
+                return pod.clone();
+            }
+        }
+    }
+}
+
+/// The next port after `addr`'s that can be bound, if one of the next hundred can.
+async fn next_free(addr: SocketAddr) -> Option<u16> {
+    let start = addr.port().checked_add(1)?;
+    for port in start..start.saturating_add(100) {
+        if TcpListener::bind(SocketAddr::new(addr.ip(), port))
+            .await
+            .is_ok()
+        {
+            return Some(port);
+        }
+    }
+    None
 }
 
 async fn accept(

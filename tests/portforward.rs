@@ -215,3 +215,72 @@ async fn a_port_nothing_listens_on_says_so_and_readonly_refuses() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--readonly"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_port_in_use_is_named_with_a_free_one_offered() {
+    let demo = common::demo::quiet().await;
+    let pod = first_pod(&demo);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("addr").port();
+    let out = Command::new(env!("CARGO_BIN_EXE_kr8s-tui"))
+        .arg("--kubeconfig")
+        .arg(&demo.kubeconfig_path)
+        .args([
+            "port-forward",
+            "-n",
+            "default",
+            &format!("pod/{pod}"),
+            &format!("{port}:8080"),
+        ])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}: the port is in use;")),
+        "{err}"
+    );
+    assert!(err.contains(" is free ("), "a free port is offered: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forward_ends_with_a_message_when_its_pod_goes_away() {
+    let demo = common::demo::quiet().await;
+    let pod = first_pod(&demo);
+    let mut forward = Forward::start(&demo, &[&format!("pod/{pod}"), ":8080"]);
+    let deleted = Command::new(env!("CARGO_BIN_EXE_kr8s-tui"))
+        .arg("--kubeconfig")
+        .arg(&demo.kubeconfig_path)
+        .args([
+            "api",
+            "DELETE",
+            "--url",
+            &format!("pods/{pod}"),
+            "-n",
+            "default",
+        ])
+        .args(["--query", "gracePeriodSeconds=0"])
+        .output()
+        .expect("api runs");
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = forward.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the forward did not end");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut err = String::new();
+    let mut stderr = forward.child.stderr.take().expect("stderr");
+    stderr.read_to_string(&mut err).expect("stderr text");
+    assert!(
+        err.contains(&format!("pod default/{pod} is gone; the forward ends")),
+        "{err}"
+    );
+}
