@@ -59,6 +59,8 @@ pub enum Action {
     Shell,
     /// Attach to the selected pod's main process.
     Attach,
+    /// Forward a local port to the selected pod's container.
+    PortForward,
     /// Toggle all namespaces.
     AllNamespaces,
     SortName,

@@ -73,6 +73,13 @@ impl Focus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A port-forward's state (sent when it starts, every second while it carries traffic,
+    /// and when it ends).
+    Forward(ForwardRow),
+    /// A forward was stopped and is gone.
+    ForwardStopped {
+        id: u64,
+    },
     /// A foreground job (shell, attach) gave the terminal back: what to tell the user, as an
     /// error when it failed.
     ForegroundEnded(Result<String, String>),
@@ -245,6 +252,20 @@ pub enum Effect {
     /// Hand the terminal to a job (a shell in a container, an attach) until it ends; the app
     /// loop runs it, then redraws and answers `Msg::ForegroundEnded`.
     Foreground(Foreground),
+    /// Forward `local` (127.0.0.1; the next free port when taken) to `remote` of `pod` in the
+    /// background until stopped; answers `Msg::Forward` with `id`.
+    StartForward {
+        id: u64,
+        context: String,
+        namespace: String,
+        pod: String,
+        local: u16,
+        remote: u16,
+    },
+    /// Stop forward `id`.
+    StopForward {
+        id: u64,
+    },
     /// Build (or fetch from the cache) the client of `context`, then start polling `/version`
     /// and listing namespaces. Cancels everything of older generations.
     Connect {
@@ -397,4 +418,21 @@ pub enum Foreground {
         container: Option<String>,
         attach: bool,
     },
+}
+
+/// One port-forward as the `:pf` list shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForwardRow {
+    pub id: u64,
+    /// `127.0.0.1:8080`, once listening.
+    pub local: String,
+    /// `namespace/pod:port`.
+    pub target: String,
+    pub open: u64,
+    pub total: u64,
+    pub sent: u64,
+    pub received: u64,
+    /// The last connection's error, or why the forward ended.
+    pub error: Option<String>,
+    pub ended: bool,
 }

@@ -8,6 +8,7 @@ pub mod describe;
 pub mod detail;
 pub mod drill;
 pub mod filter;
+pub mod forwards;
 pub mod health;
 pub mod input;
 pub mod kinds;
@@ -87,6 +88,8 @@ pub enum Screen {
     Raw,
     /// Every API call the app made, newest first.
     RequestLog,
+    /// The port-forwards (`:pf`).
+    Forwards,
 }
 
 /// The latest `/version` answer.
@@ -204,6 +207,8 @@ pub struct State {
     next_id: u64,
     pub raw: RawPane,
     pub request_log: RequestLog,
+    /// Port-forwards running in the background (`:pf`), and where `F` points the next one.
+    pub forwards: forwards::Forwards,
     /// Version and latency of the other contexts (contexts pane).
     pub health: health::Health,
     /// The window title last asked for (`Effect::SetTitle` only when it changes).
@@ -266,6 +271,7 @@ impl State {
             next_id: 0,
             raw: RawPane::default(),
             request_log: RequestLog::default(),
+            forwards: forwards::Forwards::default(),
             title: String::new(),
             health: health::Health::default(),
         }
@@ -418,6 +424,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let none = Vec::new;
     match msg {
         Msg::Key(key) => input::on_key(state, key),
+        Msg::Forward(row) => forwards::on_row(state, row),
+        Msg::ForwardStopped { id } => forwards::on_stopped(state, id),
         Msg::ForegroundEnded(outcome) => remote::ended(state, outcome),
         Msg::Resize { height, .. } => {
             state.screen_rows = Some(height);

@@ -2,6 +2,7 @@
 //! the generation they were started for. A new generation aborts the older tasks.
 
 mod feeds;
+mod forwards;
 mod health;
 mod raw;
 
@@ -57,6 +58,8 @@ pub struct Tasks {
     /// The list-then-watch of the open resource table.
     table_task: Option<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
+    /// Port-forwards, running until stopped (they outlive every view).
+    forwards: HashMap<u64, JoinHandle<()>>,
     clipboard: Clipboard,
     /// Where `Effect::SetTitle` goes (main: crossterm `SetTitle`).
     title: Clipboard,
@@ -71,7 +74,7 @@ impl Drop for Tasks {
         self.abort_pods();
         self.stop_logs();
         self.stop_table();
-        for (_, t) in self.raw_tasks.drain() {
+        for (_, t) in self.raw_tasks.drain().chain(self.forwards.drain()) {
             t.abort();
         }
     }
@@ -89,6 +92,7 @@ impl Tasks {
             logs_task: None,
             table_task: None,
             raw_tasks: HashMap::new(),
+            forwards: HashMap::new(),
             clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
             title: Box::new(|_| {}),
         }
@@ -142,6 +146,15 @@ impl Tasks {
             Effect::Copy { text } => (self.clipboard)(&text),
             Effect::SetTitle { title } => (self.title)(&title),
             Effect::CheckHealth { contexts } => self.check_health(contexts),
+            Effect::StartForward {
+                id,
+                context,
+                namespace,
+                pod,
+                local,
+                remote,
+            } => self.start_forward(id, &context, namespace, pod, local, remote),
+            Effect::StopForward { id } => self.stop_forward(id),
             other => self.run_work(other),
         }
     }

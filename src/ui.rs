@@ -7,6 +7,7 @@ pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
+mod forwards;
 pub mod help;
 pub mod logs;
 pub mod namespaces;
@@ -76,6 +77,7 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         },
         Screen::Raw => raw::render(frame, main, state),
         Screen::RequestLog => request_log::render(frame, main, state),
+        Screen::Forwards => forwards::render(frame, main, state),
     }
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.confirm {

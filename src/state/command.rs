@@ -26,6 +26,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ns" | "namespace" if arg.is_none() => show_pane(state, Focus::Namespaces),
         "ctx" | "context" | "contexts" => switch_context(state, arg),
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
+        "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
         "raw" | "api" => {
             // The raw-request pane (also on R), prefilled from the selected pod.
             super::raw_keys::open(state);

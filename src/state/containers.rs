@@ -208,6 +208,13 @@ pub fn on_action(state: &mut State, action: crate::keys::Action) -> Option<Vec<E
         Action::Yaml | Action::Describe | Action::Delete => {
             return Some(super::nav::act_on(state, action, pod));
         }
+        Action::PortForward => {
+            let ports: Vec<u16> = view_ports(state);
+            let namespace = pod.namespace.clone().unwrap_or_default();
+            return Some(super::forwards::prompt(
+                state, &namespace, &pod.name, &ports,
+            ));
+        }
         // The container picker of a shell or an attach.
         Action::Shell | Action::Attach => {
             let namespace = pod.namespace.clone().unwrap_or_default();
@@ -234,6 +241,21 @@ pub fn on_action(state: &mut State, action: crate::keys::Action) -> Option<Vec<E
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// The declared ports of the container under the cursor.
+fn view_ports(state: &State) -> Vec<u16> {
+    let Some(view) = state.containers.as_ref() else {
+        return Vec::new();
+    };
+    let ports = view
+        .selected()
+        .map(|c| c.ports.as_slice())
+        .unwrap_or_default();
+    ports
+        .iter()
+        .filter_map(|p| u16::try_from(p.number).ok())
+        .collect()
 }
 
 /// Every container of `pod`: init containers (as declared), app containers, ephemeral ones.

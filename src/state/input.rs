@@ -23,6 +23,8 @@ pub enum Mode {
     /// The raw-request pane: typing goes to its fields first.
     Raw,
     RequestLog,
+    /// The port-forwards list (`:pf`).
+    Forwards,
     /// A YAML, describe or logs view.
     Detail,
     /// The containers of a pod, focused.
@@ -45,6 +47,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::Raw
     } else if state.screen == Screen::RequestLog {
         Mode::RequestLog
+    } else if state.screen == Screen::Forwards {
+        Mode::Forwards
     } else if state.detail.is_some() {
         Mode::Detail
     } else if state.containers.is_some() && state.focus == Focus::Pods {
@@ -152,6 +156,9 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         // Keys reach the raw pane through `on_key`, and the mouse does not scroll it.
         Mode::Raw => Some(Vec::new()),
         Mode::RequestLog => common(state, action),
+        Mode::Forwards => {
+            super::forwards::on_action(state, action).or_else(|| common(state, action))
+        }
         Mode::Detail => {
             state.flash = None;
             Some(match action {

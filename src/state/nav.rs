@@ -204,7 +204,7 @@ pub fn restart_pods(
     state.watch_pods(namespace, selector)
 }
 
-fn open_prompt(state: &mut State, kind: PromptKind, text: &str) {
+pub(super) fn open_prompt(state: &mut State, kind: PromptKind, text: &str) {
     state.prompt = Some(Prompt::new(kind, text));
 }
 
@@ -245,6 +245,12 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
         Action::Shell | Action::Attach if state.focus == Focus::Pods => {
             Some(super::remote::open(state, action == Action::Attach))
         }
+        // The containers view is the picker: it lists each container's ports.
+        Action::PortForward if state.focus == Focus::Pods => Some(super::remote::pick_container(
+            state,
+            "port-forward",
+            Action::PortForward,
+        )),
         Action::Close if state.focus == Focus::Pods => clear_filters(state),
         // Ctrl-R lists the pods again (a fresh list repairs anything the watch missed).
         Action::Refresh => {

@@ -25,21 +25,11 @@ pub(super) fn open(state: &mut State, attach: bool) -> Vec<Effect> {
         .and_then(|(_, n)| n.parse::<usize>().ok())
         .is_some_and(|n| n > 1);
     if several && !state.opts.readonly {
-        let effects = super::containers::open(state);
         let (what, action) = match attach {
             true => ("attach", crate::keys::Action::Attach),
             false => ("shell", crate::keys::Action::Shell),
         };
-        let key = state
-            .keymap
-            .keys_for(action)
-            .first()
-            .cloned()
-            .unwrap_or_default();
-        state
-            .flash
-            .info(format!("{what}: pick a container, then {key}"));
-        return effects;
+        return pick_container(state, what, action);
     }
     let target = Target {
         namespace: row.namespace.clone(),
@@ -47,6 +37,25 @@ pub(super) fn open(state: &mut State, attach: bool) -> Vec<Effect> {
         container: None,
     };
     open_in(state, target, attach)
+}
+
+/// Opens the selected pod's containers view as the picker for `what`, saying which key acts.
+pub(super) fn pick_container(
+    state: &mut State,
+    what: &str,
+    action: crate::keys::Action,
+) -> Vec<Effect> {
+    let effects = super::containers::open(state);
+    let key = state
+        .keymap
+        .keys_for(action)
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    state
+        .flash
+        .info(format!("{what}: pick a container, then {key}"));
+    effects
 }
 
 /// A shell or attach in `target`, refused under `--readonly`.

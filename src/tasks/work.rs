@@ -87,6 +87,8 @@ impl Tasks {
             Effect::StopTable => self.stop_table(),
             Effect::Quit
             | Effect::Foreground(_)
+            | Effect::StartForward { .. }
+            | Effect::StopForward { .. }
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
             | Effect::SendRaw { .. }

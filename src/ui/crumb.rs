@@ -18,6 +18,7 @@ pub fn parts(state: &State) -> Vec<String> {
     match state.screen {
         Screen::Raw => return with(parts, "raw request"),
         Screen::RequestLog => return with(parts, "request log"),
+        Screen::Forwards => return with(parts, "port-forwards"),
         Screen::Main => {}
     }
     match (&state.detail, &state.containers, &state.resource) {

@@ -161,6 +161,13 @@ fn hints(state: &State) -> String {
             (&[A::Help], "help"),
             (&[A::Quit], "quit"),
         ],
+        Screen::Forwards => &[
+            (&[A::Down, A::Up], "move"),
+            (&[A::Delete], "stop"),
+            (&[A::Close], "back"),
+            (&[A::Help], "help"),
+            (&[A::Quit], "quit"),
+        ],
     };
     let mut line = String::new();
     for (actions, label) in hints {
