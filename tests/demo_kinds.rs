@@ -9,45 +9,20 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use kr8s_tui::demo::{self, DemoHandle, DemoOptions, ServeOptions};
+use kr8s_tui::demo::{DemoHandle, DemoOptions};
 use serde_json::Value;
 
 use common::harness::Harness;
+use common::kubectl::{client, quiet, send, server};
 use kr8s_tui::kube::ListParams;
 use kr8s_tui::kube::resource_table::parse_table;
-
-async fn server(opts: DemoOptions) -> DemoHandle {
-    demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo server starts")
-}
-
-fn quiet() -> DemoOptions {
-    DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
-    }
-}
-
-fn client(h: &DemoHandle) -> reqwest::Client {
-    let tls = h.client_tls_config().expect("client TLS config");
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .expect("client builds")
-}
 
 async fn get(h: &DemoHandle, path: &str) -> Value {
     get_with(&client(h), h, path).await
 }
 
 async fn get_with(c: &reqwest::Client, h: &DemoHandle, path: &str) -> Value {
-    let resp = c
-        .get(format!("{}{path}", h.base_url()))
-        .bearer_auth(&h.token)
-        .send()
-        .await
-        .expect("request succeeds");
+    let resp = send(c, h, path).await;
     assert_eq!(resp.status().as_u16(), 200, "{path}");
     resp.json().await.expect("JSON")
 }
@@ -819,15 +794,12 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
         "/apis/apps/v1/namespaces/data/statefulsets?labelSelector=app%20in%20(postgres,kafka)";
     assert_eq!(items(&get(&h, sets).await).len(), 2);
     let c = client(&h);
-    let bad = c
-        .get(format!(
-            "{}/apis/batch/v1/cronjobs?fieldSelector=spec.schedule%3Dx",
-            h.base_url()
-        ))
-        .bearer_auth(&h.token)
-        .send()
-        .await
-        .unwrap();
+    let bad = send(
+        &c,
+        &h,
+        "/apis/batch/v1/cronjobs?fieldSelector=spec.schedule%3Dx",
+    )
+    .await;
     assert_eq!(bad.status().as_u16(), 400);
 
     // A watch of ReplicaSets sees the status follow the pods: deleting a pod that is not ready
@@ -884,18 +856,15 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
     );
 
     // Too old a resourceVersion is 410 Gone for them as for pods.
-    let old = c
-        .get(format!(
-            "{}/apis/batch/v1/cronjobs?watch=true&resourceVersion=2",
-            h.base_url()
-        ))
-        .bearer_auth(&h.token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let old = send(
+        &c,
+        &h,
+        "/apis/batch/v1/cronjobs?watch=true&resourceVersion=2",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     let first: Value = serde_json::from_str(old.lines().next().unwrap()).unwrap();
     assert_eq!(
         (first["type"].as_str(), first["object"]["code"].as_u64()),

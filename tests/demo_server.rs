@@ -1,42 +1,20 @@
 //! The demo API server over real HTTPS, trusting only its generated CA.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use kr8s_tui::demo::{self, DemoHandle, DemoOptions, ServeOptions};
+use kr8s_tui::demo::{DemoHandle, DemoOptions};
 use serde_json::Value;
+
+use common::kubectl::{client, quiet, send, server};
 
 const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
-async fn server(opts: DemoOptions) -> DemoHandle {
-    demo::start(opts, ServeOptions::default())
-        .await
-        .expect("demo server starts")
-}
-
-fn quiet() -> DemoOptions {
-    DemoOptions {
-        churn: 0.0,
-        ..DemoOptions::default()
-    }
-}
-
-fn client(h: &DemoHandle) -> reqwest::Client {
-    let tls = h.client_tls_config().expect("client TLS config");
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .expect("client builds")
-}
-
 async fn get(h: &DemoHandle, path: &str) -> (u16, Value) {
-    let resp = client(h)
-        .get(format!("{}{path}", h.base_url()))
-        .bearer_auth(&h.token)
-        .send()
-        .await
-        .expect("request succeeds");
+    let resp = send(&client(h), h, path).await;
     let code = resp.status().as_u16();
     (code, resp.json().await.unwrap_or(Value::Null))
 }
@@ -218,12 +196,7 @@ async fn pods_as_table_have_kubectl_columns_and_metadata() {
 }
 
 async fn watch_lines(h: &DemoHandle, path: &str) -> impl futures::Stream<Item = Value> + use<> {
-    let resp = client(h)
-        .get(format!("{}{path}", h.base_url()))
-        .bearer_auth(&h.token)
-        .send()
-        .await
-        .unwrap();
+    let resp = send(&client(h), h, path).await;
     assert_eq!(resp.status().as_u16(), 200);
     let mut buf = Vec::new();
     resp.bytes_stream().flat_map(move |chunk| {

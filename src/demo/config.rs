@@ -229,44 +229,39 @@ pub(crate) fn seed(
         );
         store.seed(Kind::Ingress, ing);
     }
-    if runs("web", "frontend") {
-        store.seed(Kind::Secret, tls("web", "shop-example-com-tls"));
-        let hosts = ["shop.example.com", "www.shop.example.com"];
-        let ing = ingress(
+    // The ingresses served over TLS: each with the cert-manager Secret it names, seeded
+    // just before it. (namespace, app and Service, hosts, Secret, age in days)
+    let tls_ingresses: [(&str, &str, &[&str], &str, i64); 3] = [
+        (
             "web",
             "frontend",
-            &hosts,
-            "frontend",
-            Some("shop-example-com-tls"),
-            at(78),
-        );
-        store.seed(Kind::Ingress, ing);
-    }
-    if runs("web", "api-gateway") {
-        store.seed(Kind::Secret, tls("web", "api-example-com-tls"));
-        let hosts = ["api.example.com"];
-        let ing = ingress(
+            &["shop.example.com", "www.shop.example.com"],
+            "shop-example-com-tls",
+            78,
+        ),
+        (
             "web",
             "api-gateway",
-            &hosts,
-            "api-gateway",
-            Some("api-example-com-tls"),
-            at(78),
-        );
-        store.seed(Kind::Ingress, ing);
-    }
-    if runs("monitoring", "grafana") {
-        store.seed(Kind::Secret, tls("monitoring", "grafana-example-com-tls"));
-        let hosts = ["grafana.example.com"];
-        let ing = ingress(
+            &["api.example.com"],
+            "api-example-com-tls",
+            78,
+        ),
+        (
             "monitoring",
             "grafana",
-            &hosts,
-            "grafana",
-            Some("grafana-example-com-tls"),
-            at(60),
-        );
-        store.seed(Kind::Ingress, ing);
+            &["grafana.example.com"],
+            "grafana-example-com-tls",
+            60,
+        ),
+    ];
+    for (ns, app, hosts, secret_name, days) in tls_ingresses {
+        if runs(ns, app) {
+            store.seed(Kind::Secret, tls(ns, secret_name));
+            let ing = ingress(ns, app, hosts, app, Some(secret_name), at(days));
+            store.seed(Kind::Ingress, ing);
+        }
+    }
+    if runs("monitoring", "grafana") {
         let pvc = claim_json(
             "monitoring",
             "grafana",

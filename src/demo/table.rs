@@ -571,17 +571,7 @@ fn service_cells(v: &Value, now: Timestamp) -> Vec<Value> {
 
 fn deployment_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     let st = &v["status"];
-    let containers = v["spec"]["template"]["spec"]["containers"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let join = |field: &str| {
-        containers
-            .iter()
-            .map(|c| s(&c[field]))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let [names, images] = container_cells(&v["spec"]["template"]);
     vec![
         json!(s(&v["metadata"]["name"])),
         json!(format!(
@@ -592,8 +582,8 @@ fn deployment_cells(v: &Value, now: Timestamp) -> Vec<Value> {
         json!(st["updatedReplicas"].as_u64().unwrap_or(0)),
         json!(st["availableReplicas"].as_u64().unwrap_or(0)),
         json!(age(time(&v["metadata"]["creationTimestamp"]), now)),
-        json!(join("name")),
-        json!(join("image")),
+        names,
+        images,
         json!(labels_text(&v["spec"]["selector"]["matchLabels"])),
     ]
 }

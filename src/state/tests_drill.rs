@@ -107,6 +107,38 @@ fn fetched_id(effects: &[Effect]) -> u64 {
     }
 }
 
+/// A started state showing the table of `resource` with `names` (see `showing`).
+fn started_on(resource: ApiResource, names: &[&str]) -> State {
+    let mut state = started(false);
+    showing(&mut state, resource, names);
+    state
+}
+
+/// Enter on a row whose pods need its object read first: the id of that one GET.
+fn enter_fetching(state: &mut State) -> u64 {
+    fetched_id(&update(state, code(KeyCode::Enter)))
+}
+
+/// The answer to the GET `id`, as the client reports it.
+fn answer(state: &mut State, id: u64, object: serde_json::Value) -> Vec<Effect> {
+    update(
+        state,
+        Msg::ObjectFetched {
+            id,
+            result: Ok(object),
+        },
+    )
+}
+
+/// What a drill does once it knows the selector: the table stops, the pods are watched.
+fn drilled(namespace: Option<&str>, label: Option<&str>, field: Option<&str>) -> Vec<Effect> {
+    vec![Effect::StopTable, watch_pods(namespace, label, field)]
+}
+
+fn flash(state: &State) -> Option<&str> {
+    state.flash.as_ref().map(|f| f.text.as_str())
+}
+
 #[test]
 fn a_deployment_leads_to_the_pods_its_selector_picks_and_esc_comes_back() {
     let mut state = started(false);
@@ -124,21 +156,9 @@ fn a_deployment_leads_to_the_pods_its_selector_picks_and_esc_comes_back() {
     let object = json!({"spec": {"selector": {
         "matchLabels": {"app": "web"},
         "matchExpressions": [{"key": "tier", "operator": "In", "values": ["front", "edge"]}]}}});
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
+    let effects = answer(&mut state, id, object);
     let selector = "app=web,tier in (edge,front)";
-    assert_eq!(
-        plain(effects),
-        vec![
-            Effect::StopTable,
-            watch_pods(Some("shop"), Some(selector), None)
-        ]
-    );
+    assert_eq!(plain(effects), drilled(Some("shop"), Some(selector), None));
     assert!(state.resource.is_none());
     assert_eq!(crumb(&state), "dev › shop › pods (deploy/web)");
     let rows = vec![pod("web-1"), pod("web-2")];
@@ -184,26 +204,15 @@ fn a_deployment_leads_to_the_pods_its_selector_picks_and_esc_comes_back() {
 
 #[test]
 fn a_late_selector_answer_after_leaving_the_table_is_dropped() {
-    let mut state = started(false);
-    showing(
-        &mut state,
+    let mut state = started_on(
         resource("apps", "statefulsets", "statefulset", true),
         &["db"],
     );
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
-    assert_eq!(
-        state.flash.as_ref().map(|f| f.text.as_str()),
-        Some("sts/db: reading its selector…")
-    );
+    let id = enter_fetching(&mut state);
+    assert_eq!(flash(&state), Some("sts/db: reading its selector…"));
     update(&mut state, code(KeyCode::Esc)); // back to the pods
     let object = json!({"spec": {"selector": {"matchLabels": {"app": "db"}}}});
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
+    let effects = answer(&mut state, id, object);
     assert!(effects.is_empty());
     assert_eq!(state.label_selector, None);
     assert_eq!(crumb(&state), "dev › shop › pods");
@@ -211,87 +220,45 @@ fn a_late_selector_answer_after_leaving_the_table_is_dropped() {
 
 #[test]
 fn a_job_uses_its_controller_uid_selector() {
-    let mut state = started(false);
-    showing(
-        &mut state,
-        resource("batch", "jobs", "job", true),
-        &["report-29145600"],
-    );
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
+    let mut state = started_on(resource("batch", "jobs", "job", true), &["report-29145600"]);
+    let id = enter_fetching(&mut state);
     let uid = "batch.kubernetes.io/controller-uid=6f1c";
     let object = json!({"spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "6f1c"}}}});
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
-    assert_eq!(
-        plain(effects),
-        vec![Effect::StopTable, watch_pods(Some("shop"), Some(uid), None)]
-    );
+    let effects = answer(&mut state, id, object);
+    assert_eq!(plain(effects), drilled(Some("shop"), Some(uid), None));
     assert_eq!(crumb(&state), "dev › shop › pods (job/report-29145600)");
 }
 
 #[test]
 fn a_service_leads_to_its_pods_or_says_it_has_no_selector() {
-    let mut state = started(false);
-    showing(
-        &mut state,
+    let mut state = started_on(
         resource("", "services", "service", true),
         &["external", "web"],
     );
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
+    let id = enter_fetching(&mut state);
     let object = json!({"spec": {"type": "ExternalName", "externalName": "db.example.com"}});
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
+    let effects = answer(&mut state, id, object);
     assert!(effects.is_empty());
-    assert_eq!(
-        state.flash.as_ref().map(|f| f.text.as_str()),
-        Some("svc/external has no selector: no pods")
-    );
+    assert_eq!(flash(&state), Some("svc/external has no selector: no pods"));
     assert!(state.resource.is_some(), "still on the services");
 
     update(&mut state, key('j'));
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
+    let id = enter_fetching(&mut state);
     let object = json!({"spec": {"selector": {"app": "web"}}});
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
-    assert_eq!(
-        plain(effects),
-        vec![
-            Effect::StopTable,
-            watch_pods(Some("shop"), Some("app=web"), None)
-        ]
-    );
+    let effects = answer(&mut state, id, object);
+    assert_eq!(plain(effects), drilled(Some("shop"), Some("app=web"), None));
     assert_eq!(crumb(&state), "dev › shop › pods (svc/web)");
 }
 
 #[test]
 fn a_node_leads_to_its_pods_in_every_namespace() {
-    let mut state = started(false);
-    showing(
-        &mut state,
-        resource("", "nodes", "node", false),
-        &["cp-1", "worker-1"],
-    );
+    let mut state = started_on(resource("", "nodes", "node", false), &["cp-1", "worker-1"]);
     update(&mut state, key('j'));
     let effects = update(&mut state, code(KeyCode::Enter));
     let field = "spec.nodeName=worker-1";
     assert_eq!(
         plain(effects),
-        vec![Effect::StopTable, watch_pods(None, None, Some(field))],
+        drilled(None, None, Some(field)),
         "no fetch: the node's name is the selector"
     );
     assert_eq!(crumb(&state), "dev › all › pods (node/worker-1)");
@@ -307,17 +274,12 @@ fn a_node_leads_to_its_pods_in_every_namespace() {
 
 #[test]
 fn a_namespace_leads_to_its_pods_and_the_panes_follow() {
-    let mut state = started(false);
-    showing(
-        &mut state,
+    let mut state = started_on(
         resource("", "namespaces", "namespace", false),
         &["default", "shop"],
     );
     let effects = update(&mut state, code(KeyCode::Enter));
-    assert_eq!(
-        plain(effects),
-        vec![Effect::StopTable, watch_pods(Some("default"), None, None)]
-    );
+    assert_eq!(plain(effects), drilled(Some("default"), None, None));
     assert_eq!(crumb(&state), "dev › default › pods (ns/default)");
     assert_eq!(
         state.namespaces_cursor.selected(),
@@ -332,37 +294,21 @@ fn a_namespace_leads_to_its_pods_and_the_panes_follow() {
 
 #[test]
 fn kinds_without_pods_say_so() {
-    let mut state = started(false);
-    showing(
-        &mut state,
-        resource("", "configmaps", "configmap", true),
-        &["settings"],
-    );
+    let mut state = started_on(resource("", "configmaps", "configmap", true), &["settings"]);
     let effects = update(&mut state, code(KeyCode::Enter));
     assert!(effects.is_empty());
     assert_eq!(
-        state.flash.as_ref().map(|f| f.text.as_str()),
+        flash(&state),
         Some("enter: configmaps have no pods to open · y shows the YAML")
     );
 }
 
 #[test]
 fn choosing_another_namespace_leaves_the_drill_and_its_selector() {
-    let mut state = started(false);
-    showing(
-        &mut state,
-        resource("", "services", "service", true),
-        &["web"],
-    );
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
+    let mut state = started_on(resource("", "services", "service", true), &["web"]);
+    let id = enter_fetching(&mut state);
     let object = json!({"spec": {"selector": {"app": "web"}}});
-    update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(object),
-        },
-    );
+    answer(&mut state, id, object);
     assert_eq!(state.label_selector.as_deref(), Some("app=web"));
     let effects = plain(update(&mut state, key('0')));
     assert_eq!(effects, vec![watch_pods(None, None, None)]);
@@ -404,13 +350,7 @@ fn a_pod_leads_to_its_containers_and_a_container_to_its_logs() {
     );
     assert_eq!(crumb(&state), "dev › shop › pods › api-1 › containers");
     let id = fetched_id(&effects);
-    update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(pod_object("5")),
-        },
-    );
+    answer(&mut state, id, pod_object("5"));
     let view = state.containers.as_ref().expect("the containers view");
     let rows = view.rows.as_ref().expect("rows");
     let summary: Vec<_> = rows.iter().map(|r| (r.name.as_str(), r.kind)).collect();
@@ -448,13 +388,7 @@ fn a_pod_leads_to_its_containers_and_a_container_to_its_logs() {
     let effects = update(&mut state, code(KeyCode::Enter));
     let logs_id = fetched_id(&effects);
     assert_eq!(crumb(&state), "dev › shop › pods › api-1 › logs");
-    let effects = update(
-        &mut state,
-        Msg::ObjectFetched {
-            id: logs_id,
-            result: Ok(pod_object("5")),
-        },
-    );
+    let effects = answer(&mut state, logs_id, pod_object("5"));
     match effects.as_slice() {
         [Effect::StreamLogs { request, .. }] => {
             assert_eq!(request.container.as_deref(), Some("envoy"))
@@ -480,7 +414,7 @@ fn a_pod_leads_to_its_containers_and_a_container_to_its_logs() {
 fn the_containers_follow_the_pods_watch() {
     let mut state = started(false);
     let generation = state.pods_gen;
-    let id = fetched_id(&update(&mut state, code(KeyCode::Enter)));
+    let id = enter_fetching(&mut state);
     // The watch reports a change while the first read is under way: nothing more is asked.
     let mut changed = pod("api-1");
     changed.resource_version = "6".into();
@@ -490,24 +424,12 @@ fn the_containers_follow_the_pods_watch() {
         Msg::pod_changes(generation, change(changed.clone())),
     );
     assert!(effects.is_empty());
-    update(
-        &mut state,
-        Msg::ObjectFetched {
-            id,
-            result: Ok(pod_object("5")),
-        },
-    );
+    answer(&mut state, id, pod_object("5"));
     // A newer version in the watch: the pod is read again, the cursor stays.
     update(&mut state, key('j'));
     let effects = update(&mut state, Msg::pod_changes(generation, change(changed)));
     let again = fetched_id(&effects);
-    update(
-        &mut state,
-        Msg::ObjectFetched {
-            id: again,
-            result: Ok(pod_object("6")),
-        },
-    );
+    answer(&mut state, again, pod_object("6"));
     let view = state.containers.as_ref().expect("the view");
     assert_eq!(view.selected().map(|c| c.name.as_str()), Some("api"));
     // Another pod changing reads nothing; this pod leaving says so.
@@ -526,12 +448,9 @@ fn a_key_bound_elsewhere_names_its_action() {
     let mut state = started(false);
     update(&mut state, key('m'));
     assert_eq!(
-        state.flash.as_ref().map(|f| f.text.as_str()),
+        flash(&state),
         Some("m (YAML: show/hide managedFields): not in this view · ? for keys")
     );
     update(&mut state, key('x'));
-    assert_eq!(
-        state.flash.as_ref().map(|f| f.text.as_str()),
-        Some("x: no action here · ? for keys")
-    );
+    assert_eq!(flash(&state), Some("x: no action here · ? for keys"));
 }

@@ -19,6 +19,8 @@
 use std::borrow::Cow;
 
 use ratatui::layout::Constraint;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Cell, HighlightSpacing, Row, Table};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Blank cells between two columns.
@@ -180,6 +182,26 @@ impl Plan {
                 Some((i, text))
             })
             .collect()
+    }
+
+    /// The table widget of `rows` under the header `titles` (cut like any row), drawn the same
+    /// way in every pane that lists objects so they look and select alike.
+    pub fn table<'a>(
+        &self,
+        titles: Vec<String>,
+        rows: impl IntoIterator<Item = Row<'a>>,
+        block: Block<'a>,
+        focused: bool,
+    ) -> Table<'a> {
+        let header = Row::new(self.cells(titles).into_iter().map(|(_, t)| Cell::new(t)))
+            .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+        Table::new(rows, self.constraints())
+            .header(header)
+            .block(block)
+            .column_spacing(SPACING)
+            .row_highlight_style(super::selected_style(focused))
+            .highlight_symbol("▶ ")
+            .highlight_spacing(HighlightSpacing::Always)
     }
 }
 

@@ -2,12 +2,13 @@
 //! the pods table. Enter opens the logs of the container under the cursor.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Cell, Row, TableState};
 
-use super::columns::{Column, Plan, Role, SPACING};
-use super::{MARKER, crumb_block, is_focused, sanitize, selected_style};
+use super::columns::{Column, Plan, Role};
+use super::resources::message;
+use super::{MARKER, crumb_block, is_focused, sanitize};
 use crate::state::containers::{ContainerKind, ContainerRow, ContainerState, ContainersView};
 use crate::state::{Focus, State};
 
@@ -58,15 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ContainersVie
         .zip(cells)
         .map(|(row, cells)| styled(row, plan.cells(cells)));
     let titles = TITLES.iter().map(|t| t.to_string()).collect();
-    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| Cell::new(t)))
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let table = Table::new(table_rows, plan.constraints())
-        .header(header)
-        .block(block)
-        .column_spacing(SPACING)
-        .row_highlight_style(selected_style(focused))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
+    let table = plan.table(titles, table_rows, block, focused);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
 }
@@ -150,20 +143,6 @@ fn styled(row: &ContainerRow, cells: Vec<(usize, String)>) -> Row<'static> {
         Cell::new(text).style(style)
     });
     Row::new(cells)
-}
-
-fn message(
-    frame: &mut Frame,
-    area: Rect,
-    block: ratatui::widgets::Block<'static>,
-    text: &str,
-    colour: Color,
-) {
-    let p = Paragraph::new(text.to_string())
-        .alignment(Alignment::Center)
-        .style(Style::new().fg(colour))
-        .block(block);
-    frame.render_widget(p, area);
 }
 
 #[cfg(test)]

@@ -3,12 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState};
 
-use super::columns::{Column, Plan, Role, SPACING, WIDE};
-use super::{MARKER, group_thousands, is_focused, pane_block, sanitize, selected_style, title};
+use super::columns::{Column, Plan, Role, WIDE};
+use super::{MARKER, group_thousands, is_focused, pane_block, sanitize, title};
 use crate::kube::table::{PodRow, age, restarts_cell};
 use crate::state::filter::SortOrder;
 use crate::state::{Focus, PodsLoad, State};
@@ -61,15 +61,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .zip(cells)
         .map(|(pod, cells)| styled_row(pod, plan.cells(cells), &columns));
     let titles = specs.into_iter().map(|c| c.title).collect();
-    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| t))
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let table = Table::new(rows, plan.constraints())
-        .header(header)
-        .block(block)
-        .column_spacing(SPACING)
-        .row_highlight_style(selected_style(focused))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
+    let table = plan.table(titles, rows, block, focused);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState};
 
-use super::columns::{Column, Plan, Role, SPACING};
-use super::{MARKER, crumb_block, group_thousands, is_focused, sanitize, selected_style};
+use super::columns::{Column, Plan, Role};
+use super::{MARKER, crumb_block, group_thousands, is_focused, sanitize};
 use crate::kube::resource_table::{AgeColumn, TableRow};
 use crate::kube::table::age;
 use crate::state::kinds::ResourceView;
@@ -83,18 +83,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     );
     let plan = Plan::new(&specs, &rows, inner.width.saturating_sub(MARKER));
     let titles = specs.into_iter().map(|c| c.title).collect();
-    let header = Row::new(plan.cells(titles).into_iter().map(|(_, t)| Cell::new(t)))
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let rows = rows
         .into_iter()
         .map(|r| Row::new(plan.cells(r).into_iter().map(|(_, t)| Cell::new(t))));
-    let widget = Table::new(rows, plan.constraints())
-        .header(header)
-        .block(block)
-        .column_spacing(SPACING)
-        .row_highlight_style(selected_style(focused))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
+    let widget = plan.table(titles, rows, block, focused);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(widget, area, &mut table_state);
 }
@@ -108,7 +100,8 @@ fn cell(row: &TableRow, index: usize, ages: Option<AgeColumn>, now: Timestamp) -
     }
 }
 
-fn message(
+/// `text` alone in the middle of the pane: what stands where a table has nothing to show.
+pub(super) fn message(
     frame: &mut Frame,
     area: Rect,
     block: ratatui::widgets::Block<'static>,

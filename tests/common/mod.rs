@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod garbage;
 pub mod harness;
+pub mod kubectl;
 pub mod proxy;
 pub mod pty;
 pub mod real;
