@@ -80,6 +80,12 @@ pub enum Msg {
     ForwardStopped {
         id: u64,
     },
+    /// An `:exec` ended: its output lines and how it ended (an error text when it failed).
+    ExecOutput {
+        id: u64,
+        lines: Vec<String>,
+        outcome: Result<String, String>,
+    },
     /// A foreground job (shell, attach) gave the terminal back: what to tell the user, as an
     /// error when it failed.
     ForegroundEnded(Result<String, String>),
@@ -265,6 +271,15 @@ pub enum Effect {
     /// Stop forward `id`.
     StopForward {
         id: u64,
+    },
+    /// Run `command` once without a terminal (`:exec`); answers `Msg::ExecOutput` with `id`.
+    ExecOnce {
+        id: u64,
+        context: String,
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        command: Vec<String>,
     },
     /// Build (or fetch from the cache) the client of `context`, then start polling `/version`
     /// and listing namespaces. Cancels everything of older generations.

@@ -7,6 +7,7 @@ mod cursor;
 pub mod describe;
 pub mod detail;
 pub mod drill;
+mod exec;
 pub mod filter;
 pub mod forwards;
 pub mod health;
@@ -426,6 +427,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => input::on_key(state, key),
         Msg::Forward(row) => forwards::on_row(state, row),
         Msg::ForwardStopped { id } => forwards::on_stopped(state, id),
+        Msg::ExecOutput { id, lines, outcome } => exec::on_output(state, id, lines, outcome),
         Msg::ForegroundEnded(outcome) => remote::ended(state, outcome),
         Msg::Resize { height, .. } => {
             state.screen_rows = Some(height);

@@ -1,6 +1,7 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod exec;
 mod feeds;
 mod forwards;
 mod health;
@@ -155,6 +156,33 @@ impl Tasks {
                 remote,
             } => self.start_forward(id, &context, namespace, pod, local, remote),
             Effect::StopForward { id } => self.stop_forward(id),
+            Effect::ExecOnce {
+                id,
+                context,
+                namespace,
+                pod,
+                container,
+                command,
+            } => {
+                let tx = self.tx.clone();
+                match self.client(&context) {
+                    Ok(client) => {
+                        let run = exec::exec_once(client, namespace, pod, container, command);
+                        tokio::spawn(async move {
+                            let (lines, outcome) = run.await;
+                            let _ = tx.send(Msg::ExecOutput { id, lines, outcome });
+                        });
+                    }
+                    Err(e) => {
+                        let outcome = Err(e.to_string());
+                        let _ = tx.send(Msg::ExecOutput {
+                            id,
+                            lines: Vec::new(),
+                            outcome,
+                        });
+                    }
+                }
+            }
             other => self.run_work(other),
         }
     }

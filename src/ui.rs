@@ -7,6 +7,7 @@ pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
+mod exec_output;
 mod forwards;
 pub mod help;
 pub mod logs;
@@ -124,6 +125,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
         DetailKind::Yaml => yaml::render(frame, area, state, detail),
         DetailKind::Describe => describe::render(frame, area, state, detail),
         DetailKind::Logs => logs::render(frame, area, state, detail),
+        DetailKind::Exec => exec_output::render(frame, area, state, detail),
     }
 }
 

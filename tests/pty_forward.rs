@@ -15,7 +15,10 @@ const WAIT: Duration = Duration::from_secs(30);
 /// The local port in the `:pf` list's first row (`127.0.0.1:PORT`).
 fn listed_port(screen: &str) -> Option<u16> {
     let at = screen.find("127.0.0.1:")? + "127.0.0.1:".len();
-    let digits: String = screen[at..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -41,14 +44,20 @@ fn a_forward_from_the_ui_reaches_the_pod_and_stops() {
     tcp.write_all(b"GET / HTTP/1.1\r\n\r\n").expect("request");
     let mut answer = String::new();
     tcp.read_to_string(&mut answer).expect("answer");
-    assert!(answer.contains("kr8s-tui demo: pod default/hello-web-"), "{answer}");
+    assert!(
+        answer.contains("kr8s-tui demo: pod default/hello-web-"),
+        "{answer}"
+    );
     assert!(answer.contains("port 8080"), "{answer}");
     app.wait_text("0/1", WAIT);
 
     app.send("\x04");
     app.wait_text("stopped the forward", WAIT);
     app.wait_for("the row gone", WAIT, |s| listed_port(s).is_none());
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is closed");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the port is closed"
+    );
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }

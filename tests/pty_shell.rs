@@ -60,3 +60,29 @@ fn readonly_refuses_shell_and_attach_before_sending() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+#[test]
+fn exec_shows_a_commands_output_and_exit_code_in_a_view() {
+    let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0", "-n", "default"], 120, 30);
+    app.wait_text("Running", WAIT);
+    app.send(":exec cat /etc/hostname\r");
+    let screen = app.wait_text("exited with code 0", WAIT);
+    assert!(
+        screen.contains("exec"),
+        "the breadcrumb names the view:\n{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("hello-web-") && !l.contains("exited")),
+        "the pod's hostname is the output:\n{screen}"
+    );
+    app.send("\x1b");
+    // An escape followed at once by `:` would read as alt-:.
+    app.wait_text("Pods(default)", WAIT);
+    std::thread::sleep(Duration::from_millis(100));
+    app.send(":exec false\r");
+    app.wait_text("exited with code 1", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

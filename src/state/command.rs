@@ -27,6 +27,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ctx" | "context" | "contexts" => switch_context(state, arg),
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
+        "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
         "raw" | "api" => {
             // The raw-request pane (also on R), prefilled from the selected pod.
             super::raw_keys::open(state);

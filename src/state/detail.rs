@@ -52,6 +52,8 @@ pub enum DetailKind {
     Yaml,
     Describe,
     Logs,
+    /// The output of one `:exec` command.
+    Exec,
 }
 
 impl DetailKind {
@@ -61,6 +63,7 @@ impl DetailKind {
             DetailKind::Yaml => "yaml",
             DetailKind::Describe => "describe",
             DetailKind::Logs => "logs",
+            DetailKind::Exec => "exec",
         }
     }
 }
@@ -79,6 +82,12 @@ pub enum DetailView {
         events: Option<Vec<Value>>,
     },
     Logs(Box<LogView>),
+    /// `:exec CMD`: its output, then how it ended.
+    Exec {
+        pane: TextPane,
+        command: String,
+        done: bool,
+    },
 }
 
 /// An open detail view.
@@ -98,13 +107,16 @@ impl Detail {
             DetailView::Yaml { .. } => DetailKind::Yaml,
             DetailView::Describe { .. } => DetailKind::Describe,
             DetailView::Logs(_) => DetailKind::Logs,
+            DetailView::Exec { .. } => DetailKind::Exec,
         }
     }
 
     /// The scrollable text of YAML and describe views.
     pub fn pane_mut(&mut self) -> Option<&mut TextPane> {
         match &mut self.view {
-            DetailView::Yaml { pane, .. } | DetailView::Describe { pane, .. } => Some(pane),
+            DetailView::Yaml { pane, .. }
+            | DetailView::Describe { pane, .. }
+            | DetailView::Exec { pane, .. } => Some(pane),
             DetailView::Logs(_) => None,
         }
     }
@@ -116,6 +128,7 @@ impl Detail {
                 DetailView::Yaml { object, .. } => object.is_none(),
                 DetailView::Describe { object, events, .. } => object.is_none() || events.is_none(),
                 DetailView::Logs(logs) => logs.waiting_for_pod,
+                DetailView::Exec { done, .. } => !done,
             }
     }
 }
@@ -151,6 +164,12 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
             events: None,
         },
         DetailKind::Logs => DetailView::Logs(Box::new(LogView::new(state.log_cap))),
+        // Opened by `exec::run`, which sends its own effect.
+        DetailKind::Exec => DetailView::Exec {
+            pane: TextPane::default(),
+            command: String::new(),
+            done: false,
+        },
     };
     effects.push(Effect::FetchObject {
         id,
@@ -234,6 +253,7 @@ pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effec
             logs.options.container = asked.or_else(|| default_container(&object, &logs.containers));
             return vec![stream(detail.id, &detail.target, &context, logs)];
         }
+        DetailView::Exec { .. } => {}
     }
     Vec::new()
 }

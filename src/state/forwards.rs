@@ -145,7 +145,7 @@ mod tests {
         let mut state = state();
         prompt(&mut state, "shop", "web-0", &[8080, 9090]);
         let prompt_text = state.prompt.as_ref().map(|p| p.text());
-        assert_eq!(prompt_text.as_deref(), Some("pf 8080:8080"));
+        assert_eq!(prompt_text, Some("pf 8080:8080"));
         let effects = command(&mut state, Some("18080:8080"));
         let [
             Effect::StartForward {

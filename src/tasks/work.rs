@@ -88,6 +88,7 @@ impl Tasks {
             Effect::Quit
             | Effect::Foreground(_)
             | Effect::StartForward { .. }
+            | Effect::ExecOnce { .. }
             | Effect::StopForward { .. }
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
