@@ -329,3 +329,55 @@ async fn attach_reaches_the_containers_main_process() {
     let exit = exit_of(&mut session).await;
     assert!(exit.is_ok(), "closing stdin ends the attach: {exit:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resize_storm_ends_at_the_last_size_and_a_printing_shell_stays_bounded() {
+    let demo = common::demo::quiet().await;
+    let client = client(&demo, false);
+    let (pod, container) = running_pod(&client, "default").await;
+    let path = exec_path("default", &pod, &tty_shell(&container));
+    let upgrade = client.upgrade(&path, &EXEC_PROTOCOLS).await.expect("upgrade");
+    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut seen = String::new();
+    read_until(&mut session, &mut seen, |s| s.ends_with("$ ")).await;
+    // 500 resizes as fast as a window manager could send them; the last one wins.
+    for i in 0..500u16 {
+        let resize = Input::Resize {
+            width: 40 + i % 200,
+            height: 10 + i % 50,
+        };
+        session.input.send(resize).await.expect("resize");
+    }
+    let last = Input::Resize {
+        width: 132,
+        height: 43,
+    };
+    session.input.send(last).await.expect("resize");
+    send(&session, "stty size\r").await;
+    read_until(&mut session, &mut seen, |s| s.contains("43 132")).await;
+
+    // `yes` prints as fast as the pod can: the session holds a bounded queue, so reading
+    // slowly for a while costs no memory; ^C stops it and the shell answers again.
+    send(&session, "yes kr8s\r").await;
+    let mut printed = 0usize;
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(3) {
+        if let Some(Output::Stdout(b)) = session.output.recv().await {
+            printed += b.len();
+        }
+    }
+    assert!(printed > 1 << 20, "only {printed} bytes printed");
+    send(&session, "\u{3}").await;
+    // Drain what was already on its way, up to the interrupt.
+    loop {
+        match tokio::time::timeout(WAIT, session.output.recv()).await {
+            Ok(Some(Output::Stdout(b))) if String::from_utf8_lossy(&b).contains("^C") => break,
+            Ok(Some(_)) => {}
+            other => panic!("no ^C echoed: {other:?}"),
+        }
+    }
+    let mut tail = String::new();
+    read_until(&mut session, &mut tail, |s| s.ends_with("$ ")).await;
+    send(&session, "exit 0\r").await;
+    assert_eq!(exit_of(&mut session).await.expect("exit"), ExitStatus::Code(0));
+}
