@@ -71,7 +71,7 @@ pub struct DemoOptions {
     /// Answer every watch with 410 Gone (an ERROR event with an `Expired` Status).
     #[arg(long = "demo-watch-410")]
     pub watch_410: bool,
-    /// Close watch and log streams abruptly after this many milliseconds.
+    /// Close watch, log and exec/attach streams abruptly after this many milliseconds.
     #[arg(long = "demo-drop-after-ms")]
     pub drop_after_ms: Option<u64>,
     /// Answer these requests with 403 Forbidden, as RBAC would: VERB:RESOURCE[,...], e.g.

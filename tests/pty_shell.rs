@@ -86,3 +86,34 @@ fn exec_shows_a_commands_output_and_exit_code_in_a_view() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+#[test]
+fn a_connection_dropped_mid_shell_restores_the_terminal_with_a_message() {
+    // The demo cuts every stream (watches too, which the app resumes) 2.5 s after it starts.
+    let args = [
+        "--demo",
+        "--demo-churn",
+        "0",
+        "-n",
+        "default",
+        "--demo-drop-after-ms",
+        "2500",
+    ];
+    let mut app = PtyApp::spawn(&args, 120, 30);
+    app.wait_text("Running", WAIT);
+    app.send("s");
+    app.wait_for("the prompt", WAIT, |s| s.contains(":/# $"));
+    let screen = app.wait_text("ended: the connection to the server broke", WAIT);
+    assert!(app.alternate_screen(), "the UI is back:\n{screen}");
+    assert!(screen.contains("Pods(default)"), "{screen}");
+    // The screen is back; keys are the UI's again. (A key sent within about a second of a
+    // dropped session has been seen to go missing here, not in tmux: an open question, noted
+    // on the issue; the pause keeps this test about the restore.)
+    std::thread::sleep(Duration::from_millis(1500));
+    app.send("j");
+    app.wait_for("the cursor moved", WAIT, |s| {
+        !s.contains("ended: the connection")
+    });
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
