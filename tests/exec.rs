@@ -336,7 +336,10 @@ async fn a_resize_storm_ends_at_the_last_size_and_a_printing_shell_stays_bounded
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     let path = exec_path("default", &pod, &tty_shell(&container));
-    let upgrade = client.upgrade(&path, &EXEC_PROTOCOLS).await.expect("upgrade");
+    let upgrade = client
+        .upgrade(&path, &EXEC_PROTOCOLS)
+        .await
+        .expect("upgrade");
     let mut session = Session::start(upgrade.socket, &upgrade.protocol);
     let mut seen = String::new();
     read_until(&mut session, &mut seen, |s| s.ends_with("$ ")).await;
@@ -379,5 +382,8 @@ async fn a_resize_storm_ends_at_the_last_size_and_a_printing_shell_stays_bounded
     let mut tail = String::new();
     read_until(&mut session, &mut tail, |s| s.ends_with("$ ")).await;
     send(&session, "exit 0\r").await;
-    assert_eq!(exit_of(&mut session).await.expect("exit"), ExitStatus::Code(0));
+    assert_eq!(
+        exit_of(&mut session).await.expect("exit"),
+        ExitStatus::Code(0)
+    );
 }
