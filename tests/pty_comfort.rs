@@ -42,6 +42,9 @@ fn key_override_copy_and_title() {
     let screen = app.wait_text("x quit", WAIT);
     assert!(!screen.contains("q quit"), "{screen}");
     app.send("?");
+    // The copy keys are at the end of the help, below a 30-row screen: scroll there.
+    app.wait_text("Help", WAIT);
+    app.send("G");
     app.wait_text("ctrl-y", WAIT);
     app.send("\u{1b}");
     std::thread::sleep(Duration::from_millis(300));
