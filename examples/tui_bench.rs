@@ -603,9 +603,10 @@ fn filter_key(chars: &[char], i: usize, typed: &mut String) -> (Vec<u8>, String)
     (c.to_string().into_bytes(), format!("+{c}"))
 }
 
-/// The top line is the filter prompt holding exactly `typed` (the cursor "▏" follows it).
+/// The top line is the filter prompt holding exactly `typed` (the cursor, a reverse-video cell,
+/// reads as a space after it).
 fn prompt_shows(typed: String, before: Option<String>) -> Cond {
-    let want = format!(" /{typed}▏");
+    let want = format!(" /{typed} ");
     Box::new(move |s: &str| {
         s.lines().next().is_some_and(|l| l.starts_with(&want)) && before.as_deref() != Some(s)
     })
