@@ -283,6 +283,23 @@ pub(crate) mod testing {
     use crate::msg::{ConnectionInfo, Msg, ServerVersion};
     use crate::state::{StartOptions, State, update};
 
+    /// Opens the `:kind` view of `plural` (a core kind unless `group`) on `state`; its view id.
+    pub fn open_kind(state: &mut State, group: &str, plural: &str) -> u64 {
+        let resource = crate::kube::discovery::ApiResource {
+            group: group.into(),
+            version: "v1".into(),
+            plural: plural.into(),
+            namespaced: true,
+            ..Default::default()
+        };
+        crate::state::kinds::open(state, resource);
+        state
+            .resource
+            .as_ref()
+            .map(|r| r.id)
+            .expect("a resource view")
+    }
+
     /// The fixed clock of every snapshot.
     pub fn now() -> jiff::Timestamp {
         "2026-11-20T12:00:00Z".parse().expect("valid fixture time")

@@ -94,6 +94,15 @@ async fn send(session: &Session, text: &str) {
         .expect("session takes input");
 }
 
+/// Opens `path` (exec or attach) with the best protocol of `EXEC_PROTOCOLS` and starts the session.
+async fn session_at(client: &Client, path: &str) -> Session {
+    let upgrade = client
+        .upgrade(path, &EXEC_PROTOCOLS)
+        .await
+        .expect("upgrade");
+    Session::start(upgrade.socket, &upgrade.protocol)
+}
+
 fn tty_shell(container: &str) -> ExecParams {
     ExecParams {
         container: Some(container.to_string()),
@@ -187,11 +196,7 @@ async fn a_dropped_connection_ends_the_session_with_a_message_not_a_hang() {
     let (pod, container) = running_pod(&client, "default").await;
     demo.faults.set_drop_after(Some(Duration::from_millis(700)));
     let path = exec_path("default", &pod, &tty_shell(&container));
-    let upgrade = client
-        .upgrade(&path, &EXEC_PROTOCOLS)
-        .await
-        .expect("upgrade");
-    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut session = session_at(&client, &path).await;
     let err = exit_of(&mut session).await.expect_err("the stream broke");
     assert!(
         err.to_string().contains("connection") || err.to_string().contains("exit status"),
@@ -208,11 +213,7 @@ async fn a_missing_shell_fails_with_the_runtimes_words() {
         command: vec!["/bin/zsh".into()],
         ..tty_shell(&container)
     };
-    let upgrade = client
-        .upgrade(&exec_path("default", &pod, &params), &EXEC_PROTOCOLS)
-        .await
-        .expect("upgrade");
-    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut session = session_at(&client, &exec_path("default", &pod, &params)).await;
     match exit_of(&mut session).await {
         Ok(ExitStatus::Failed(why)) => {
             assert!(
@@ -311,11 +312,7 @@ async fn attach_reaches_the_containers_main_process() {
         ..tty_shell(&container)
     };
     let path = kr8s_tui::kube::remote::attach_path("default", &pod, &params);
-    let upgrade = client
-        .upgrade(&path, &EXEC_PROTOCOLS)
-        .await
-        .expect("upgrade");
-    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut session = session_at(&client, &path).await;
     let mut seen = String::new();
     // The demo container's main process is its shell.
     read_until(&mut session, &mut seen, |s| s.ends_with("$ ")).await;
@@ -336,11 +333,7 @@ async fn a_resize_storm_ends_at_the_last_size_and_a_printing_shell_stays_bounded
     let client = client(&demo, false);
     let (pod, container) = running_pod(&client, "default").await;
     let path = exec_path("default", &pod, &tty_shell(&container));
-    let upgrade = client
-        .upgrade(&path, &EXEC_PROTOCOLS)
-        .await
-        .expect("upgrade");
-    let mut session = Session::start(upgrade.socket, &upgrade.protocol);
+    let mut session = session_at(&client, &path).await;
     let mut seen = String::new();
     read_until(&mut session, &mut seen, |s| s.ends_with("$ ")).await;
     // 500 resizes as fast as a window manager could send them; the last one wins.

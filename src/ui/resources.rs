@@ -119,7 +119,6 @@ pub(super) fn message(
 mod tests {
     use jiff::{SignedDuration, Timestamp};
 
-    use crate::kube::discovery::ApiResource;
     use crate::kube::resource_table::parse_table;
     use crate::msg::Msg;
     use crate::state::{State, update};
@@ -129,19 +128,7 @@ mod tests {
     /// The demo state showing `plural` (a core kind unless `group`) with the Table `body`.
     fn showing(group: &str, plural: &str, body: &[u8]) -> State {
         let mut state = demo_state(false);
-        let resource = ApiResource {
-            group: group.into(),
-            version: "v1".into(),
-            plural: plural.into(),
-            namespaced: true,
-            ..ApiResource::default()
-        };
-        crate::state::kinds::open(&mut state, resource);
-        let id = state
-            .resource
-            .as_ref()
-            .map(|r| r.id)
-            .expect("a resource view");
+        let id = crate::ui::testing::open_kind(&mut state, group, plural);
         let table = parse_table(body).expect("a table");
         update(&mut state, Msg::table_listed(id, table));
         state

@@ -4,7 +4,6 @@
 
 use serde_json::{Value, json};
 
-use crate::kube::discovery::ApiResource;
 use crate::kube::resource_table::parse_table;
 use crate::kube::table::PodRow;
 use crate::msg::Msg;
@@ -179,19 +178,7 @@ fn table_state(
     rows: Vec<(&str, &str, Value)>,
 ) -> State {
     let mut state = pods_state(namespace);
-    let resource = ApiResource {
-        group: group.into(),
-        version: "v1".into(),
-        plural: plural.into(),
-        namespaced: true,
-        ..ApiResource::default()
-    };
-    crate::state::kinds::open(&mut state, resource);
-    let id = state
-        .resource
-        .as_ref()
-        .map(|r| r.id)
-        .expect("a resource view");
+    let id = crate::ui::testing::open_kind(&mut state, group, plural);
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|(ns, name, cells)| {
