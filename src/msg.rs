@@ -441,6 +441,8 @@ pub struct ForwardRow {
     pub id: u64,
     /// `127.0.0.1:8080`, once listening.
     pub local: String,
+    /// The local port asked for (0 = any); when taken, `local` is the next free one.
+    pub wanted: u16,
     /// `namespace/pod:port`.
     pub target: String,
     pub open: u64,

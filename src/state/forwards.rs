@@ -61,6 +61,7 @@ pub(super) fn command(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     let id = state.new_id();
     state.forwards.rows.push(ForwardRow {
         id,
+        wanted: local,
         target: format!("{namespace}/{pod}:{remote}"),
         ..ForwardRow::default()
     });
@@ -97,10 +98,28 @@ pub(super) fn on_row(state: &mut State, row: ForwardRow) -> Vec<Effect> {
             .error(format!("forward to {} ended: {why}", row.target));
     }
     match state.forwards.rows.iter_mut().find(|r| r.id == row.id) {
-        Some(slot) => *slot = row,
+        Some(slot) => {
+            if slot.local.is_empty() {
+                if let Some(instead) = moved(&row) {
+                    state.flash.info(instead);
+                }
+            }
+            *slot = row;
+        }
         None => state.forwards.rows.push(row),
     }
     Vec::new()
+}
+
+/// The words for a forward that listens on another port than the one asked for (it was taken).
+fn moved(row: &ForwardRow) -> Option<String> {
+    let port = row.local.rsplit_once(':')?.1.parse::<u16>().ok()?;
+    (row.wanted != 0 && port != row.wanted).then(|| {
+        format!(
+            "127.0.0.1:{} is in use: forwarding from {} to {} instead",
+            row.wanted, row.local, row.target
+        )
+    })
 }
 
 pub(super) fn on_stopped(state: &mut State, id: u64) -> Vec<Effect> {
@@ -164,6 +183,27 @@ mod tests {
             ("shop", "web-0", 18080, 8080)
         );
         assert_eq!(state.forwards.rows[0].target, "shop/web-0:8080");
+
+        // The task found 18080 taken and listens on the next free port: the user is told.
+        let id = state.forwards.rows[0].id;
+        let listening = ForwardRow {
+            id,
+            wanted: 18080,
+            local: "127.0.0.1:18081".into(),
+            target: "shop/web-0:8080".into(),
+            ..ForwardRow::default()
+        };
+        on_row(&mut state, listening.clone());
+        let flash = state.flash.take().map(|f| f.text);
+        assert_eq!(
+            flash.as_deref(),
+            Some(
+                "127.0.0.1:18080 is in use: forwarding from 127.0.0.1:18081 to shop/web-0:8080 instead"
+            )
+        );
+        // Later counts say nothing more.
+        on_row(&mut state, listening);
+        assert_eq!(state.flash, None);
     }
 
     #[test]

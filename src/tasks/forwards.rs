@@ -30,6 +30,7 @@ impl Tasks {
         self.forwards.retain(|_, t| !t.is_finished());
         let mut row = ForwardRow {
             id,
+            wanted: local,
             target: format!("{namespace}/{pod}:{remote}"),
             ..ForwardRow::default()
         };
