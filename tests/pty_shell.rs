@@ -62,6 +62,34 @@ fn readonly_refuses_shell_and_attach_before_sending() {
 }
 
 #[test]
+fn rbac_refusing_exec_shows_the_servers_words_and_the_table_stays() {
+    let args = [
+        "--demo",
+        "--demo-churn",
+        "0",
+        "-n",
+        "default",
+        "--demo-forbid",
+        "create:pods/exec",
+    ];
+    // Wide enough for the server's whole message on the status line.
+    let mut app = PtyApp::spawn(&args, 220, 30);
+    app.wait_text("Running", WAIT);
+    app.send("s");
+    let screen = app.wait_text(r#"cannot create resource "pods/exec""#, WAIT);
+    assert!(screen.contains("forbidden"), "{screen}");
+    assert!(app.alternate_screen(), "the UI kept the screen");
+    assert!(screen.contains("Pods(default)"), "{screen}");
+    // Attach is another subresource: not refused.
+    app.send("a");
+    app.wait_text("ctrl-p ctrl-q", WAIT);
+    app.send("\x10\x11");
+    app.wait_text("Pods(default)", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+#[test]
 fn exec_shows_a_commands_output_and_exit_code_in_a_view() {
     let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0", "-n", "default"], 120, 30);
     app.wait_text("Running", WAIT);

@@ -29,7 +29,7 @@ const VERBS: [&str; 8] = [
 ];
 
 /// Subresources the demo serves, named as RBAC names them.
-const SUBRESOURCES: [&str; 1] = ["pods/log"];
+const SUBRESOURCES: [&str; 4] = ["pods/log", "pods/exec", "pods/attach", "pods/portforward"];
 
 /// One refused verb on one resource, as in an RBAC rule; `*` stands for any verb or resource.
 /// Spelt `VERB:RESOURCE`, e.g. `list:namespaces` or `get:pods/log`.
