@@ -2,6 +2,8 @@
 //! through our client, the `kr8s-tui exec` CLI, and kubectl 1.33's own exec as the referee.
 
 mod common;
+#[path = "exec/credentials.rs"]
+mod credentials;
 
 use std::process::Command;
 use std::time::Duration;
