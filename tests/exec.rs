@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use bytes::Bytes;
-use kr8s_tui::demo::DemoHandle;
+use kr8s_tui::demo::{DemoHandle, FaultSettings};
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::remote::{
     EXEC_PROTOCOLS, ExecParams, ExitStatus, Input, Output, Session, exec_path,
@@ -184,6 +184,40 @@ async fn refusals_carry_the_servers_words_and_readonly_sends_nothing() {
     assert!(
         err.to_string().contains("pods/") && err.to_string().contains("/exec"),
         "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_our_websocket_protocols_is_named_with_its_version() {
+    let demo = common::demo::quiet().await;
+    let client = client(&demo, false);
+    let (pod, container) = running_pod(&client, "default").await;
+    // As a server from before v4.channel.k8s.io would: only the first channel protocol.
+    demo.faults.apply(&FaultSettings {
+        streaming_protocols: Some(vec!["channel.k8s.io".into()]),
+        ..FaultSettings::default()
+    });
+    let err = client
+        .upgrade(
+            &exec_path("default", &pod, &tty_shell(&container)),
+            &EXEC_PROTOCOLS,
+        )
+        .await
+        .err()
+        .expect("refused");
+    let text = err.to_string();
+    let version = client.version().await.expect("version").0.git_version;
+    assert!(
+        text.contains(&format!("the server (Kubernetes {version})")),
+        "{text}"
+    );
+    assert!(
+        text.contains("it must accept one of v5.channel.k8s.io, v4.channel.k8s.io"),
+        "{text}"
+    );
+    assert!(
+        text.contains("it said: none of the offered subprotocols"),
+        "{text}"
     );
 }
 

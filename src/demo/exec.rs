@@ -61,7 +61,8 @@ pub(crate) fn upgrade(
         Err(reject) => return reject.into(),
     };
     let drop_after = app.faults.drop_after();
-    super::upgrade::accept(parts, &PROTOCOLS, "exec", move |ws, protocol| async move {
+    let protocols = app.faults.speaks(&PROTOCOLS);
+    super::upgrade::accept(parts, &protocols, "exec", move |ws, protocol| async move {
         session::run(ws, protocol.starts_with("v5."), req, shell, drop_after).await;
     })
 }

@@ -21,6 +21,8 @@ pub struct Faults {
     /// 0 = never drop.
     drop_after_ms: AtomicU64,
     forbid: RwLock<Vec<ForbidRule>>,
+    /// Empty = every subprotocol the demo speaks.
+    streaming: RwLock<Vec<String>>,
     requests: AtomicU64,
     errors: AtomicU64,
 }
@@ -36,6 +38,9 @@ pub struct FaultSettings {
     pub drop_after_ms: Option<u64>,
     /// `VERB:RESOURCE` rules answered with 403; an empty list refuses nothing.
     pub forbid: Option<Vec<ForbidRule>>,
+    /// The only WebSocket subprotocols exec, attach and port-forward accept, as a server older
+    /// than the client would; an empty list accepts all the demo speaks.
+    pub streaming_protocols: Option<Vec<String>>,
 }
 
 impl Faults {
@@ -47,6 +52,7 @@ impl Faults {
             watch_410: Some(opts.watch_410),
             drop_after_ms: opts.drop_after_ms,
             forbid: Some(opts.forbid.clone()),
+            streaming_protocols: None,
         });
         faults
     }
@@ -68,6 +74,12 @@ impl Faults {
         if let Some(rules) = &settings.forbid {
             self.set_forbid(rules.clone());
         }
+        if let Some(protocols) = &settings.streaming_protocols {
+            *self
+                .streaming
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = protocols.clone();
+        }
     }
 
     /// The current settings, every field present.
@@ -78,7 +90,28 @@ impl Faults {
             watch_410: Some(self.watch_410()),
             drop_after_ms: Some(self.drop_after_ms.load(Ordering::Relaxed)),
             forbid: Some(self.forbid()),
+            streaming_protocols: Some(self.streaming_protocols()),
         }
+    }
+
+    pub fn streaming_protocols(&self) -> Vec<String> {
+        self.streaming
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Those of `protocols` a client may use now (see `streaming_protocols`).
+    pub(crate) fn speaks(&self, protocols: &[&'static str]) -> Vec<&'static str> {
+        let only = self
+            .streaming
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        protocols
+            .iter()
+            .copied()
+            .filter(|p| only.is_empty() || only.iter().any(|o| o == p))
+            .collect()
     }
 
     /// Delay added before every API request is answered.

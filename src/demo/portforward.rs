@@ -49,7 +49,8 @@ pub(crate) fn upgrade(app: &AppState, ns: &str, name: &str, parts: &mut Parts) -
         pod: format!("{ns}/{name}"),
         port,
     };
-    super::upgrade::accept(parts, &PROTOCOLS, "port-forward", move |ws, _| {
+    let protocols = app.faults.speaks(&PROTOCOLS);
+    super::upgrade::accept(parts, &protocols, "port-forward", move |ws, _| {
         serve(ws, page, listening)
     })
 }

@@ -131,7 +131,13 @@ impl Client {
                 continue;
             }
             if status != StatusCode::SWITCHING_PROTOCOLS {
-                return Err(self.refused(path, resp).await);
+                let refused = self.refused(path, resp).await;
+                if !about_protocols(&refused) {
+                    return Err(refused);
+                }
+                return Err(self
+                    .unsupported(path, protocols, &refused.to_string())
+                    .await);
             }
             let accepted = resp.headers().get(header::SEC_WEBSOCKET_ACCEPT);
             if accepted
@@ -144,14 +150,10 @@ impl Client {
                     strip_query(path)
                 )));
             }
-            let protocol = chosen(&resp, protocols).ok_or_else(|| {
-                KubeError::Streaming(format!(
-                    "{}: the server agreed to none of {} (it is too old for WebSocket streaming: \
-                     exec over WebSocket needs Kubernetes 1.29 or later)",
-                    strip_query(path),
-                    protocols.join(", ")
-                ))
-            })?;
+            let Some(protocol) = chosen(&resp, protocols) else {
+                let said = "it switched protocols but agreed to none of them";
+                return Err(self.unsupported(path, protocols, said).await);
+            };
             let upgraded = resp
                 .upgrade()
                 .await
@@ -165,6 +167,21 @@ impl Client {
         }
     }
 
+    /// The server does not speak the subprotocols offered: an older server, or a proxy in the
+    /// way. The message names the server's version (when `/version` answers) and what is needed.
+    async fn unsupported(&self, path: &str, protocols: &[&str], said: &str) -> KubeError {
+        let version = match tokio::time::timeout(VERSION_WAIT, self.version()).await {
+            Ok(Ok((info, _))) => format!("Kubernetes {}", info.git_version),
+            _ => "version unknown".to_string(),
+        };
+        KubeError::Streaming(format!(
+            "{}: the server ({version}) does not stream over WebSocket as kr8s-tui needs: \
+             it must accept one of {}; it said: {said}",
+            strip_query(path),
+            protocols.join(", ")
+        ))
+    }
+
     /// A non-101 answer: the server's Status (403 from RBAC, 404 pod, 400 container not found…).
     async fn refused(&self, path: &str, resp: reqwest::Response) -> KubeError {
         let status = resp.status();
@@ -174,6 +191,16 @@ impl Client {
             Err(e) => KubeError::Streaming(format!("{}: {e}", strip_query(path))),
         }
     }
+}
+
+/// How long an upgrade refused for its protocols waits for `/version` to name the server.
+const VERSION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A 400 about the subprotocols (the kubelet's and apiserver's words, and the demo's).
+fn about_protocols(err: &KubeError) -> bool {
+    let text = err.to_string();
+    err.code() == Some(400)
+        && (text.contains("protocol(s) are not supported") || text.contains("subprotocols"))
 }
 
 /// The subprotocol the server picked, if it is one we offered.
