@@ -45,7 +45,13 @@ pub fn restore() {
 
 /// Gives the screen to a foreground job (a shell in a container): the normal screen, the
 /// cursor shown, no mouse capture. Raw mode stays on: the job's keys go to the pod untouched.
+///
+/// The UI's input stream was just dropped, which wakes crossterm's poller even when nothing
+/// waits on it; that wake-up stays pending. Left there, the first poll after the job could see
+/// it together with the next key and drop the key's (edge-triggered) readiness, so the key
+/// would wait for another one. Polling once now takes the wake-up while no key is due.
 pub fn suspend() -> io::Result<()> {
+    let _ = crossterm::event::poll(std::time::Duration::ZERO);
     execute!(
         io::stdout(),
         LeaveAlternateScreen,
