@@ -175,7 +175,7 @@ pub(crate) fn graceful_delete(
     })?;
     let mut rng = Rng::new(hash(&[ns, name]) ^ now.as_nanosecond() as u64);
     if newly {
-        controller::pod_terminating(store, &change.obj.value(), replacement, &mut rng);
+        controller::pod_terminating(store, &change.obj.value(), replacement);
     }
     let delay = if grace == 0 {
         Duration::from_millis(250)
