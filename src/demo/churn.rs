@@ -105,7 +105,7 @@ fn replace(store: &Arc<Store>, rng: &mut Rng) {
         u if u < 0.95 => Scenario::ImagePullBackOff,
         _ => Scenario::NotReady,
     };
-    graceful_delete(store, pod.namespace(), pod.name(), Some(30), next);
+    graceful_delete(store, pod.namespace(), pod.name(), Some(30), Some(next));
 }
 
 /// Restarts the first container of a random running pod that may restart.

@@ -174,14 +174,14 @@ fn successor(store: &Store, old: &Value, owner: &Owner, rng: &mut Rng) -> Option
 }
 
 /// A pod has just been marked for deletion: its ReplicaSet creates a replacement (in state
-/// `scenario`) at once.
-pub(crate) fn pod_terminating(store: &Arc<Store>, pod: &Value, scenario: Scenario) {
+/// `scenario`, or Pending then Running for None) at once.
+pub(crate) fn pod_terminating(store: &Arc<Store>, pod: &Value, scenario: Option<Scenario>) {
     let Some(owner) = controller_of(pod) else {
         return;
     };
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
     if owner.kind == "ReplicaSet" && owner_object(store, ns, &owner).is_some() {
-        let job = Job::ReplicaSet(ns.to_string(), owner.name.clone(), Some(scenario));
+        let job = Job::ReplicaSet(ns.to_string(), owner.name.clone(), scenario);
         run(store, job);
     }
     sync_owner(store, pod);

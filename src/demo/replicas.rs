@@ -10,7 +10,9 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::api::graceful_delete;
-use super::controller::{controller_of, owner_ref, pod_for_replicaset, sync_controller, workers};
+use super::controller::{
+    controller_of, owner_ref, pod_for_replicaset, set_pod_ready, sync_controller, workers,
+};
 use super::pods::{PodPlan, Scenario, pod_json};
 use super::resources::Kind;
 use super::rng::Rng;
@@ -18,8 +20,10 @@ use super::rollout::hash_seed;
 use super::store::Store;
 use super::workloads::{PodFacts, Spot, Template, plan_pod};
 
-/// How long a new pod stays Pending before it runs: about what a warm node takes.
-const START_MS: u64 = 1_200;
+/// How long a new pod stays Pending (ContainerCreating) before its containers run.
+const START_MS: u64 = 1_000;
+/// How long after that its readiness probe first passes.
+const READY_MS: u64 = 1_500;
 
 /// The pods `uid` controls in `ns`, with their facts (None = not a pod row).
 fn owned_pods(store: &Store, ns: &str, uid: &str) -> Vec<(Value, Option<PodFacts>)> {
@@ -44,15 +48,16 @@ fn create(store: &Arc<Store>, plan: PodPlan, start: bool) {
     }
 }
 
-/// After [`START_MS`] (plus a little jitter) the pod runs and is ready, unless it was deleted
-/// or is already going.
+/// A new pod's containers start about [`START_MS`] after it was made; its readiness probe
+/// passes [`READY_MS`] later (so a replacement is Ready a little after the pod it replaces
+/// is gone, as on a real cluster). Nothing happens to a pod deleted or going meanwhile.
 fn start_later(store: &Arc<Store>, plan: PodPlan) {
     let store = store.clone();
     let jitter = super::rng::hash(&[&plan.uid]) % 400;
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(START_MS + jitter)).await;
         let running = PodPlan {
-            scenario: Scenario::Running,
+            scenario: Scenario::NotReady,
             ..plan.clone()
         };
         let fresh = pod_json(&running, Timestamp::now());
@@ -64,8 +69,16 @@ fn start_later(store: &Arc<Store>, plan: PodPlan) {
             v["status"] = fresh["status"].clone();
             true
         });
-        if let Some(change) = change {
-            super::controller::sync_owner(&store, &change.obj.value());
+        let Some(change) = change else {
+            return;
+        };
+        super::controller::sync_owner(&store, &change.obj.value());
+        tokio::time::sleep(Duration::from_millis(READY_MS)).await;
+        let same = store
+            .get(Kind::Pod, &plan.namespace, &plan.name)
+            .is_some_and(|p| p.value()["metadata"]["uid"] == plan.uid.as_str());
+        if same {
+            set_pod_ready(&store, &plan.namespace, &plan.name, true);
         }
     });
 }
@@ -112,7 +125,7 @@ pub(crate) fn reconcile_rs(store: &Arc<Store>, ns: &str, name: &str, given: Opti
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
-            graceful_delete(store, ns, &victim, Some(30), Scenario::Running);
+            graceful_delete(store, ns, &victim, Some(30), Some(Scenario::Running));
         } else {
             break;
         }
@@ -163,7 +176,7 @@ pub(crate) fn reconcile_sts(store: &Arc<Store>, ns: &str, name: &str) {
         .collect();
     extra.sort();
     for (_, pod) in extra.iter().rev() {
-        graceful_delete(store, ns, pod, Some(30), Scenario::Running);
+        graceful_delete(store, ns, pod, Some(30), Some(Scenario::Running));
     }
     sync_controller(store, ns, &owner_ref(Kind::StatefulSet, &sts));
 }
