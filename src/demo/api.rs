@@ -145,41 +145,19 @@ pub(crate) fn get(
     }
 }
 
-/// `DELETE` of a pod: marks it Terminating now and removes it after a short grace period.
-pub(crate) fn delete(
-    app: &AppState,
-    kind: Kind,
-    ns: &str,
-    name: &str,
-    params: &Params,
-    body: &[u8],
-) -> Response {
-    let from_body = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v["gracePeriodSeconds"].as_u64());
-    let grace = match params.number("gracePeriodSeconds") {
-        Ok(g) => g.or(from_body),
-        Err(reject) => return reject.into(),
-    };
-    match graceful_delete(&app.store, ns, name, grace, Scenario::Running) {
-        Some(json) => json_bytes(StatusCode::OK, json),
-        None => not_found(kind, name).into(),
-    }
-}
-
 /// Sets deletionTimestamp/deletionGracePeriodSeconds (a MODIFIED event) and schedules the
 /// removal (a DELETED event): a couple of seconds, a quarter second for grace 0. Returns the
 /// Terminating pod's JSON.
 ///
 /// The pod's controller acts as a real one would: a ReplicaSet creates a replacement as soon as
-/// the pod is terminating (in the `replacement` state), a StatefulSet or DaemonSet once it is
+/// the pod is terminating (in the `replacement` state, or Pending then Running for None), a StatefulSet or DaemonSet once it is
 /// gone (see `controller`).
 pub(crate) fn graceful_delete(
     store: &Arc<Store>,
     ns: &str,
     name: &str,
     grace: Option<u64>,
-    replacement: Scenario,
+    replacement: Option<Scenario>,
 ) -> Option<Bytes> {
     let grace = grace.unwrap_or(30);
     let now = Timestamp::now();
@@ -197,7 +175,7 @@ pub(crate) fn graceful_delete(
     })?;
     let mut rng = Rng::new(hash(&[ns, name]) ^ now.as_nanosecond() as u64);
     if newly {
-        controller::pod_terminating(store, &change.obj.value(), replacement, &mut rng);
+        controller::pod_terminating(store, &change.obj.value(), replacement);
     }
     let delay = if grace == 0 {
         Duration::from_millis(250)

@@ -1,23 +1,22 @@
 //! Request dispatch: authentication, RBAC-like refusals, fault injection, path parsing (with the apiserver's 404 and
 //! 405 answers) and the small response helpers every handler shares.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
-use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use tokio::sync::mpsc;
 
 use super::faults::{FaultSettings, Faults};
 use super::forbid::Access;
+pub(crate) use super::reply::{
+    Params, Reject, bad_request, json_bytes, json_value, not_found, respond, status, text,
+};
 use super::resources::{Kind, VERSION};
 use super::store::Store;
-use super::{api, discovery, logs, watch};
-use crate::kube::error::Status;
+use super::{api, discovery, logs, openapi, watch, write};
 
 /// Shared by every request.
 #[derive(Clone)]
@@ -53,6 +52,13 @@ pub(crate) enum Route<'a> {
         ns: &'a str,
         name: &'a str,
     },
+    /// A subresource of one object: `scale`, `status` or a pod's `eviction`.
+    Sub {
+        kind: Kind,
+        ns: &'a str,
+        name: &'a str,
+        sub: Sub,
+    },
     Log {
         ns: &'a str,
         name: &'a str,
@@ -68,16 +74,48 @@ pub(crate) enum Route<'a> {
         name: &'a str,
         attach: bool,
     },
+    /// `/openapi/v3` (None) or one group version's document (its group, "" = core).
+    OpenApi(Option<&'static str>),
     Faults,
     Restart,
+}
+
+/// The subresources the demo serves besides log, exec, attach and portforward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sub {
+    Scale,
+    Status,
+    Eviction,
+}
+
+impl Sub {
+    pub fn name(self) -> &'static str {
+        match self {
+            Sub::Scale => "scale",
+            Sub::Status => "status",
+            Sub::Eviction => "eviction",
+        }
+    }
+}
+
+/// Methods that change an object.
+fn is_write(method: &Method) -> bool {
+    [Method::PUT, Method::PATCH, Method::DELETE].contains(method)
 }
 
 impl Route<'_> {
     fn allows(&self, method: &Method) -> bool {
         match self {
             Route::Object { kind, .. } => {
-                method == Method::GET || (method == Method::DELETE && kind.can_delete())
+                method == Method::GET || (is_write(method) && kind.writable())
             }
+            Route::Collection { kind, .. } => {
+                method == Method::GET || (method == Method::POST && kind.writable())
+            }
+            Route::Sub {
+                sub: Sub::Eviction, ..
+            } => method == Method::POST,
+            Route::Sub { .. } => [Method::GET, Method::PUT, Method::PATCH].contains(method),
             Route::Faults => method == Method::GET || method == Method::POST,
             Route::Restart => method == Method::POST,
             // kubectl's WebSocket upgrade is a GET; older clients POST.
@@ -95,6 +133,8 @@ pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
     match segs.as_slice() {
         ["version"] => Some(Route::Version),
         ["healthz" | "livez" | "readyz"] => Some(Route::Health),
+        ["openapi", "v3"] => Some(Route::OpenApi(None)),
+        ["openapi", "v3", rest @ ..] => Some(Route::OpenApi(Some(openapi::group_of(rest)?))),
         ["demo", "faults"] => Some(Route::Faults),
         ["demo", "restart"] => Some(Route::Restart),
         ["api"] => Some(Route::Discovery(discovery::Doc::Api)),
@@ -136,9 +176,23 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
                 attach: sub == "attach",
             })
         }
+        ["namespaces", ns, "pods", name, "eviction"] if group.is_empty() => Some(Route::Sub {
+            kind: Kind::Pod,
+            ns,
+            name,
+            sub: Sub::Eviction,
+        }),
         ["namespaces", ns, plural, name] => {
             let kind = kind_of(plural).filter(|k| k.namespaced())?;
             Some(Route::Object { kind, ns, name })
+        }
+        ["namespaces", ns, plural, name, sub @ ("scale" | "status")] => {
+            let kind = kind_of(plural).filter(|k| k.namespaced())?;
+            sub_route(kind, ns, name, sub)
+        }
+        [plural, name, "status"] => {
+            let kind = kind_of(plural).filter(|k| !k.namespaced())?;
+            sub_route(kind, "", name, "status")
         }
         [plural, name] => {
             let kind = kind_of(plural).filter(|k| !k.namespaced())?;
@@ -148,105 +202,18 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
     }
 }
 
-/// Query parameters of one request.
-pub(crate) struct Params(HashMap<String, String>);
-
-impl Params {
-    pub fn parse(query: Option<&str>) -> Params {
-        let pairs = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes());
-        Params(pairs.into_owned().collect())
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
-    }
-
-    pub fn str(&self, name: &str) -> &str {
-        self.get(name).unwrap_or_default()
-    }
-
-    /// `true`/`1` or `false`/`0`/absent; anything else is a 400.
-    pub fn flag(&self, name: &str) -> Result<bool, Reject> {
-        match self.get(name) {
-            None | Some("" | "false" | "0") => Ok(false),
-            Some("true" | "1") => Ok(true),
-            Some(v) => Err(bad_request(format!("invalid value for {name}: {v:?}"))),
-        }
-    }
-
-    /// A non-negative integer or absent; anything else is a 400.
-    pub fn number(&self, name: &str) -> Result<Option<u64>, Reject> {
-        match self.get(name) {
-            None | Some("") => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| bad_request(format!("invalid value for {name}: {v:?}"))),
-        }
-    }
-}
-
-/// A Status response.
-pub(crate) fn status(code: u16, reason: &str, message: impl Into<String>) -> Response {
-    let body = Status::failure(code, reason, message);
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    let code = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    json_bytes(code, Bytes::from(bytes))
-}
-
-/// A request refused with a Status; boxed so `Result`s stay small.
-pub(crate) struct Reject(Box<Status>);
-
-impl From<Reject> for Response {
-    fn from(r: Reject) -> Response {
-        status(r.0.code, &r.0.reason, r.0.message)
-    }
-}
-
-/// Either outcome of a handler is a response.
-pub(crate) fn respond(result: Result<Response, Reject>) -> Response {
-    result.unwrap_or_else(Response::from)
-}
-
-impl Reject {
-    /// A 500 with the server's words (what the kubelet's refusals become).
-    pub(crate) fn internal(message: impl Into<String>) -> Reject {
-        Reject(Box::new(Status::failure(500, "InternalError", message)))
-    }
-}
-
-pub(crate) fn bad_request(message: impl Into<String>) -> Reject {
-    Reject(Box::new(Status::failure(400, "BadRequest", message)))
-}
-
-pub(crate) fn not_found(kind: Kind, name: &str) -> Reject {
-    let what = match kind.group() {
-        "" => kind.plural().to_string(),
-        g => format!("{}.{g}", kind.plural()),
+fn sub_route<'a>(kind: Kind, ns: &'a str, name: &'a str, sub: &str) -> Option<Route<'a>> {
+    let sub = match sub {
+        "scale" if kind.scalable() => Sub::Scale,
+        "status" if kind.has_status() => Sub::Status,
+        _ => return None,
     };
-    Reject(Box::new(Status::failure(
-        404,
-        "NotFound",
-        format!("{what} \"{name}\" not found"),
-    )))
-}
-
-/// A JSON body with the right content type.
-pub(crate) fn json_bytes(code: StatusCode, body: impl Into<Body>) -> Response {
-    let mut resp = Response::new(body.into());
-    *resp.status_mut() = code;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    resp
-}
-
-pub(crate) fn json_value(value: &serde_json::Value) -> Response {
-    json_bytes(
-        StatusCode::OK,
-        serde_json::to_vec(value).unwrap_or_default(),
-    )
+    Some(Route::Sub {
+        kind,
+        ns,
+        name,
+        sub,
+    })
 }
 
 /// Whether the connection presented a client certificate the TLS layer verified against the CA.
@@ -334,7 +301,9 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
 /// The real apiserver's `Warning: 299 - "<text>"` on every request that reaches a deprecated
 /// kind's handler.
 fn warn_if_deprecated(route: Route<'_>, resp: &mut Response) {
-    let (Route::Collection { kind, .. } | Route::Object { kind, .. }) = route else {
+    let (Route::Collection { kind, .. } | Route::Object { kind, .. } | Route::Sub { kind, .. }) =
+        route
+    else {
         return;
     };
     let Some(text) = kind.deprecation() else {
@@ -403,16 +372,6 @@ async fn inject_faults(faults: &Faults) -> Option<Response> {
     }
 }
 
-pub(crate) fn text(code: StatusCode, body: &'static str) -> Response {
-    let mut resp = Response::new(Body::from(body));
-    *resp.status_mut() = code;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        http::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    resp
-}
-
 fn serve(
     app: &AppState,
     route: Route<'_>,
@@ -423,7 +382,12 @@ fn serve(
 ) -> Response {
     match route {
         Route::Version => discovery::version(),
+        Route::OpenApi(None) => json_value(&openapi::root()),
+        Route::OpenApi(Some(group)) => json_value(&openapi::document(group)),
         Route::Discovery(doc) => discovery::document(doc, headers),
+        Route::Collection { kind, ns } if method == Method::POST => {
+            write::create(app, kind, ns.unwrap_or_default(), params, body)
+        }
         Route::Collection { kind, ns } => match params.flag("watch") {
             Ok(true) if !kind.can_watch() => status(
                 405,
@@ -438,9 +402,46 @@ fn serve(
             Err(reject) => reject.into(),
         },
         Route::Object { kind, ns, name } if method == Method::DELETE => {
-            api::delete(app, kind, ns, name, params, body)
+            write::delete(app, kind, ns, name, params, body)
         }
-        Route::Object { kind, ns, name } => api::get(app, kind, ns, name, headers, params),
+        Route::Object { kind, ns, name } if method == Method::GET => {
+            api::get(app, kind, ns, name, headers, params)
+        }
+        Route::Object { kind, ns, name } => {
+            let target = write::Target {
+                kind,
+                ns,
+                name,
+                sub: None,
+            };
+            write::update(app, target, method, params, headers, body)
+        }
+        Route::Sub {
+            ns,
+            name,
+            sub: Sub::Eviction,
+            ..
+        } => super::eviction::evict(app, ns, name, params, body),
+        Route::Sub {
+            kind,
+            ns,
+            name,
+            sub,
+        } if method == Method::GET => write::get_sub(app, kind, ns, name, sub),
+        Route::Sub {
+            kind,
+            ns,
+            name,
+            sub,
+        } => {
+            let target = write::Target {
+                kind,
+                ns,
+                name,
+                sub: Some(sub),
+            };
+            write::update(app, target, method, params, headers, body)
+        }
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
         Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
         // Upgrades are answered in `dispatch`, which still holds the connection.
