@@ -396,3 +396,6 @@ pub fn on_action(state: &mut State, action: Action) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests;

@@ -102,3 +102,55 @@ pub fn diff_line(text: &str) -> Line<'static> {
     };
     Line::styled(text.to_string(), style)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::kube::discovery::ApiResource;
+    use crate::msg::Msg;
+    use crate::msg::edit::EditEvent;
+    use crate::state::detail::ObjectRef;
+    use crate::state::{State, edit, update};
+    use crate::ui::render;
+    use crate::ui::testing::{demo_state, draw};
+
+    fn send(state: &mut State, event: EditEvent) {
+        let id = state.edit.as_ref().map(|e| e.id).expect("an edit");
+        update(state, Msg::Edit { id, event });
+    }
+
+    /// The dry-run diff before an apply: the added label and the server's own change
+    /// (generation) side by side with the live object.
+    #[test]
+    fn diff_view_before_apply() {
+        let mut state = demo_state(false);
+        let target = ObjectRef {
+            resource: ApiResource {
+                group: "apps".into(),
+                version: "v1".into(),
+                plural: "deployments".into(),
+                singular: "deployment".into(),
+                namespaced: true,
+                ..ApiResource::default()
+            },
+            namespace: Some("shop".into()),
+            name: "hello-web".into(),
+        };
+        edit::start(&mut state, target);
+        let live = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "hello-web", "namespace": "shop", "generation": 1,
+                "resourceVersion": "812", "labels": {"app": "hello-web"}},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "hello-web"}},
+                "template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}});
+        send(&mut state, EditEvent::Fetched(Ok(live.clone())));
+        let mut stored = live.clone();
+        stored["metadata"]["labels"]["team"] = json!("blue");
+        stored["metadata"]["generation"] = json!(2);
+        let text = crate::state::edit::text::yaml(&stored);
+        send(&mut state, EditEvent::Edited(Ok(text)));
+        send(&mut state, EditEvent::DryRun(Ok(stored)));
+        let screen = draw(100, 24, |f| render(f, &state));
+        insta::assert_snapshot!(screen);
+    }
+}
