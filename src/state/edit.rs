@@ -48,8 +48,11 @@ pub struct Edit {
     /// The object as read, managedFields stripped: one side of the diff, the base of the
     /// carry-over after a 409, and its resourceVersion is the apply's precondition.
     pub original: Value,
-    /// The file last handed to the editor, to tell an unchanged save.
+    /// The file last handed to the editor.
     handed: String,
+    /// A save equal to this (comments aside) is "no changes": the handed text, or after a 409
+    /// the server's latest version (the carried-over change is a change).
+    baseline: String,
     /// The user's last saved text without comments, and the object it parses to.
     text: String,
     edited: Option<Value>,
@@ -108,6 +111,7 @@ pub fn start(state: &mut State, target: ObjectRef) -> Vec<Effect> {
         context: context.clone(),
         original: Value::Null,
         handed: String::new(),
+        baseline: String::new(),
         text: String::new(),
         edited: None,
         step: Step::Reading,
@@ -150,7 +154,16 @@ pub fn on_event(state: &mut State, id: u64, event: EditEvent) -> Vec<Effect> {
         EditEvent::Applied(Ok(_)) => {
             let done = format!("{} edited", kubectl_name(&edit.target));
             end(state, &mut edit, done, false);
-            super::kinds::refresh(state)
+            let mut effects = super::kinds::refresh(state);
+            // A YAML or describe view of the object shows the stored version.
+            if let Some(detail) = state.detail.as_ref().filter(|d| d.target == edit.target) {
+                effects.push(Effect::FetchObject {
+                    id: detail.id,
+                    context: edit.context.clone(),
+                    path: edit.target.path(),
+                });
+            }
+            effects
         }
         EditEvent::Kept(kept) => match &edit.step {
             Step::Failed { message } => {
@@ -227,6 +240,7 @@ fn on_fetched(state: &mut State, edit: &mut Edit, result: Result<Value, Failure>
 /// Hands `body` (with `reasons` as comments on top) to the editor.
 fn open_editor(state: &mut State, edit: &mut Edit, reasons: &[Reason], body: &str) -> Vec<Effect> {
     edit.handed = text::file_text(reasons, body);
+    edit.baseline = text::strip_comments(body);
     edit.step = Step::Editing;
     edit.note.clear();
     state.flash = None;
@@ -250,7 +264,7 @@ fn on_saved(state: &mut State, edit: &mut Edit, saved: &str) -> Vec<Effect> {
             false,
         );
     }
-    if stripped == text::strip_comments(&edit.handed) {
+    if stripped == edit.baseline {
         return end(state, edit, "edit cancelled, no changes".into(), false);
     }
     let parsed = serde_saphyr::from_str::<Value>(&stripped);
@@ -376,7 +390,9 @@ fn carry_over(state: &mut State, edit: &mut Edit, latest: Value) -> Vec<Effect> 
         items: Vec::new(),
     };
     let body = text::yaml(&carried);
-    open_editor(state, edit, &[reason], &body)
+    let effects = open_editor(state, edit, &[reason], &body);
+    edit.baseline = text::yaml(&edit.original);
+    effects
 }
 
 /// Scrolling the diff (keys and the mouse wheel).

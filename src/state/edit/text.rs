@@ -56,7 +56,8 @@ pub fn strip_comments(text: &str) -> String {
 }
 
 /// The reasons of a server refusal, worded as kubectl edit words them: for a 422,
-/// `deployments.apps "web" was not valid:` and one `field: message` item per cause.
+/// `deployments.apps "web" was not valid:` and one `field: message` item per cause. Other
+/// refusals (a 400 for an unknown field) are the server's message.
 pub fn refusal(failure: &Failure, resource: &str, name: &str) -> Reason {
     let details = failure.details.as_deref();
     let causes: Vec<String> = details
@@ -69,17 +70,8 @@ pub fn refusal(failure: &Failure, resource: &str, name: &str) -> Reason {
         })
         .collect();
     if failure.code == Some(422) && !causes.is_empty() {
-        let resource = details
-            .filter(|d| !d.kind.is_empty())
-            .map(|d| match d.group.as_str() {
-                "" => d.kind.clone(),
-                group => format!("{}.{group}", d.kind),
-            })
-            .unwrap_or_else(|| resource.to_string());
-        let name = details
-            .map(|d| d.name.as_str())
-            .filter(|n| !n.is_empty())
-            .unwrap_or(name);
+        // kubectl names the resource as it mapped it (`deployments.apps`), not the Status's
+        // kind (`Deployment`).
         return Reason {
             head: format!("{resource} \"{name}\" was not valid"),
             items: causes,
