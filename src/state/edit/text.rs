@@ -49,7 +49,7 @@ pub fn strip_comments(text: &str) -> String {
         .split('\n')
         .filter(|line| {
             let t = line.trim();
-            !(t.starts_with('#') && !t.starts_with("#!"))
+            !t.starts_with('#') || t.starts_with("#!")
         })
         .collect();
     kept.join("\n")
