@@ -120,11 +120,7 @@ mod tests {
         update(state, Msg::Edit { id, event });
     }
 
-    /// The dry-run diff before an apply: the added label and the server's own change
-    /// (generation) side by side with the live object.
-    #[test]
-    fn diff_view_before_apply() {
-        let mut state = demo_state(false);
+    fn hello_web() -> (ObjectRef, serde_json::Value) {
         let target = ObjectRef {
             resource: ApiResource {
                 group: "apps".into(),
@@ -137,12 +133,52 @@ mod tests {
             namespace: Some("shop".into()),
             name: "hello-web".into(),
         };
-        edit::start(&mut state, target);
         let live = json!({"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": "hello-web", "namespace": "shop", "generation": 1,
                 "resourceVersion": "812", "labels": {"app": "hello-web"}},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "hello-web"}},
                 "template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}});
+        (target, live)
+    }
+
+    /// A 409 on the apply: the server's message on top, then what changed on the server.
+    #[test]
+    fn conflict_view() {
+        let mut state = demo_state(false);
+        let (target, live) = hello_web();
+        edit::start(&mut state, target);
+        send(&mut state, EditEvent::Fetched(Ok(live.clone())));
+        let mut edited = live.clone();
+        edited["metadata"]["labels"]["team"] = json!("blue");
+        let text = crate::state::edit::text::yaml(&edited);
+        send(&mut state, EditEvent::Edited(Ok(text)));
+        send(&mut state, EditEvent::DryRun(Ok(edited)));
+        let y = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('y'),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        update(&mut state, Msg::Key(y));
+        let message = "Operation cannot be fulfilled on deployments.apps \"hello-web\": the object has been modified; please apply your changes to the latest version and try again";
+        let conflict = crate::kube::Failure {
+            code: Some(409),
+            ..crate::kube::Failure::other(message)
+        };
+        send(&mut state, EditEvent::Applied(Err(conflict)));
+        let mut latest = live;
+        latest["metadata"]["resourceVersion"] = json!("815");
+        latest["metadata"]["annotations"] = json!({"owner": "ops"});
+        send(&mut state, EditEvent::Fetched(Ok(latest)));
+        let screen = draw(100, 24, |f| render(f, &state));
+        insta::assert_snapshot!(screen);
+    }
+
+    /// The dry-run diff before an apply: the added label and the server's own change
+    /// (generation) side by side with the live object.
+    #[test]
+    fn diff_view_before_apply() {
+        let mut state = demo_state(false);
+        let (target, live) = hello_web();
+        edit::start(&mut state, target);
         send(&mut state, EditEvent::Fetched(Ok(live.clone())));
         let mut stored = live.clone();
         stored["metadata"]["labels"]["team"] = json!("blue");

@@ -314,3 +314,46 @@ fn other_failures_keep_the_text() {
     );
     assert!(state.edit.is_none());
 }
+
+/// `e` in a YAML view edits its object; after the apply the view reads it again.
+#[test]
+fn e_in_a_yaml_view_edits_that_object_and_refreshes_it() {
+    let mut state = demo_state(false);
+    update(&mut state, key('y'));
+    let detail = state.detail.as_ref().map(|d| (d.id, d.target.clone()));
+    let (detail_id, target) = detail.expect("a YAML view");
+    let effects = update(&mut state, key('e'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Edit(EditEffect::Fetch { path, .. })] if *path == target.path()),
+        "{effects:?}"
+    );
+    let pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": target.name, "namespace": "shop", "resourceVersion": "3"}});
+    let text = handed_any(&event(&mut state, EditEvent::Fetched(Ok(pod.clone()))));
+    event(
+        &mut state,
+        EditEvent::Edited(Ok(
+            text.replace("resourceVersion", "labels:\n    a: b\n  resourceVersion")
+        )),
+    );
+    event(&mut state, EditEvent::DryRun(Ok(pod.clone())));
+    update(&mut state, key('y'));
+    let effects = event(&mut state, EditEvent::Applied(Ok(pod)));
+    assert!(
+        effects.contains(&Effect::FetchObject {
+            id: detail_id,
+            context: "kind-dev".into(),
+            path: target.path()
+        }),
+        "{effects:?}"
+    );
+    assert!(flash(&state).starts_with("pod/"), "{}", flash(&state));
+    assert!(flash(&state).ends_with(" edited"));
+}
+
+fn handed_any(effects: &[Effect]) -> String {
+    match effects {
+        [Effect::Foreground(Foreground::Edit { text, .. })] => text.clone(),
+        other => panic!("expected the editor, got {other:?}"),
+    }
+}
