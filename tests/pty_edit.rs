@@ -217,6 +217,33 @@ fn an_invalid_edit_reopens_the_editor_with_the_errors() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// An unknown field is refused by the dry run (`fieldValidation=Strict`), not dropped: the
+/// editor comes back with the server's words.
+#[test]
+fn an_unknown_field_is_an_error_not_dropped() {
+    let Some(fx) = Fixture::start() else {
+        return;
+    };
+    let editor = fx.editor(
+        "if grep -q '^# strict decoding error' \"$f\"; then cp \"$f\" \"$OUT/second.yaml\"; \
+         else sed -i 's/^spec:$/spec:\\n  replicaz: 3/' \"$f\"; fi",
+    );
+    let version = fx.hello_web("{.metadata.resourceVersion}");
+    let mut app = fx.app_on_hello_web(&editor, &[]);
+    app.send("e");
+    app.wait_text("edit cancelled, no changes", WAIT);
+    let second = std::fs::read_to_string(fx.dir.path().join("second.yaml"))
+        .expect("the editor ran a second time");
+    assert!(
+        second.contains("# strict decoding error: unknown field \"spec.replicaz\""),
+        "{second}"
+    );
+    assert!(second.contains("\n  replicaz: 3\n"), "your text is kept");
+    assert_eq!(fx.hello_web("{.metadata.resourceVersion}"), version);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
 #[test]
 fn an_unchanged_file_cancels() {
     let Some(fx) = Fixture::start() else {
