@@ -2,6 +2,7 @@
 //! else `vi`, on a private temporary file that is always removed afterwards.
 
 use std::io::Write;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -141,13 +142,23 @@ fn run((args, shell): &(Vec<String>, bool), path: &Path) -> Result<(), EditorErr
             status: "no command".into(),
         });
     };
-    let status = Command::new(program)
-        .args(rest)
-        .status()
-        .map_err(|source| EditorError::Spawn {
-            command: command.clone(),
-            source,
-        })?;
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    // In cooked mode ctrl-c reaches the whole foreground group: it may stop the editor, never
+    // the app behind it (as git does while its editor runs). The editor gets the defaults back.
+    let _ignored = IgnoreInterrupts::new();
+    // SAFETY: between fork and exec only async-signal-safe calls (signal(2)) are made.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let status = cmd.status().map_err(|source| EditorError::Spawn {
+        command: command.clone(),
+        source,
+    })?;
     if status.success() {
         Ok(())
     } else {
@@ -155,6 +166,34 @@ fn run((args, shell): &(Vec<String>, bool), path: &Path) -> Result<(), EditorErr
             command,
             status: status.to_string(),
         })
+    }
+}
+
+/// SIGINT and SIGQUIT ignored by this process until dropped.
+struct IgnoreInterrupts {
+    int: libc::sighandler_t,
+    quit: libc::sighandler_t,
+}
+
+impl IgnoreInterrupts {
+    fn new() -> IgnoreInterrupts {
+        // SAFETY: signal(2) with SIG_IGN installs no handler code.
+        unsafe {
+            IgnoreInterrupts {
+                int: libc::signal(libc::SIGINT, libc::SIG_IGN),
+                quit: libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+            }
+        }
+    }
+}
+
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        // SAFETY: puts back the dispositions signal(2) returned.
+        unsafe {
+            libc::signal(libc::SIGINT, self.int);
+            libc::signal(libc::SIGQUIT, self.quit);
+        }
     }
 }
 

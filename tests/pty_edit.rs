@@ -260,6 +260,27 @@ fn an_unchanged_file_cancels() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// ctrl-c while the editor runs stops the editor, not the app; nothing is sent.
+#[test]
+fn ctrl_c_in_the_editor_stops_only_the_editor() {
+    let Some(fx) = Fixture::start() else {
+        return;
+    };
+    let editor = fx.editor("sleep 30");
+    let version = fx.hello_web("{.metadata.resourceVersion}");
+    let mut app = fx.app_on_hello_web(&editor, &[]);
+    app.send("e");
+    app.wait_for("the editor has the screen", WAIT, |_| fx.runs() == 1);
+    std::thread::sleep(Duration::from_millis(300));
+    app.send("\u{3}");
+    let screen = app.wait_text("edit deployments/hello-web: the editor", WAIT);
+    assert!(screen.contains("signal"), "{screen}");
+    assert!(app.running());
+    assert_eq!(fx.hello_web("{.metadata.resourceVersion}"), version);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
 #[test]
 fn readonly_refuses_before_the_editor() {
     let Some(fx) = Fixture::start() else {
