@@ -206,3 +206,25 @@ spec:
         assert!(diff_lines(old, old, "a", "b").is_empty());
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    use serde_json::{Value, json};
+
+    /// What the editor is handed reads back as the same object: strings that look like other
+    /// types stay strings, numbers stay numbers.
+    #[test]
+    fn the_yaml_handed_to_the_editor_reads_back_the_same() {
+        let object = json!({
+            "metadata": {"labels": {"a": "true", "b": "yes", "c": "1.0", "d": "0x10", "e": "null",
+                "f": "~", "g": "", "h": "on", "i": "a: b", "j": "- x", "k": "#not a comment",
+                "l": "007", "m": "1e3", "n": " padded "},
+                "annotations": {"multi": "line one\nline two\n", "json": "{\"a\":[1,2]}"}},
+            "spec": {"replicas": 3, "ratio": 0.5, "big": 9007199254740993_u64, "neg": -1,
+                "flag": false, "none": null, "list": [], "map": {}, "nested": [{"x": [1, "2"]}]}
+        });
+        let text = super::yaml(&object);
+        let back: Value = serde_saphyr::from_str(&text).expect("parses");
+        assert_eq!(back, object, "{text}");
+    }
+}
