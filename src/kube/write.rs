@@ -11,8 +11,9 @@ use super::error::KubeError;
 use super::wire::JSON;
 
 /// Query of every replace: unknown or duplicate fields are errors, as kubectl asks
-/// (`--validate=strict`, its default), rather than silently dropped.
-const STRICT: &str = "fieldValidation=Strict";
+/// (`--validate=strict`, its default), rather than silently dropped; managedFields name us
+/// (kubectl edit is `kubectl-edit`).
+const STRICT: &str = "fieldManager=kr8s-tui&fieldValidation=Strict";
 
 /// `GET path` as JSON: the object to edit.
 pub async fn get_for_edit(client: &Client, path: &str) -> Result<Value, KubeError> {
