@@ -23,7 +23,7 @@ use super::workloads::{PodFacts, Spot, Template, plan_pod};
 /// How long a new pod stays Pending (ContainerCreating) before its containers run.
 const START_MS: u64 = 1_000;
 /// How long after that its readiness probe first passes.
-const READY_MS: u64 = 1_500;
+const READY_MS: u64 = 2_000;
 
 /// The pods `uid` controls in `ns`, with their facts (None = not a pod row).
 fn owned_pods(store: &Store, ns: &str, uid: &str) -> Vec<(Value, Option<PodFacts>)> {
