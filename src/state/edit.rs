@@ -127,7 +127,10 @@ pub fn start(state: &mut State, target: ObjectRef) -> Vec<Effect> {
 
 /// The answer to a step of edit `id` (dropped when that edit is over).
 pub fn on_event(state: &mut State, id: u64, event: EditEvent) -> Vec<Effect> {
-    let Some(mut edit) = state.edit.take().filter(|e| e.id == id) else {
+    if state.edit.as_ref().map(|e| e.id) != Some(id) {
+        return Vec::new();
+    }
+    let Some(mut edit) = state.edit.take() else {
         return Vec::new();
     };
     state.dirty = true;

@@ -157,6 +157,30 @@ fn a_label_goes_through_a_dry_run_and_its_diff_before_the_apply() {
     assert_eq!(flash(&state), "deployment.apps/web edited");
 }
 
+/// A late answer for an edit that was replaced by another leaves the new one alone.
+#[test]
+fn answers_of_an_older_edit_are_dropped() {
+    let mut state = demo_state(false);
+    opened(&mut state);
+    let old = id(&state);
+    opened(&mut state);
+    let current = id(&state);
+    assert_ne!(old, current);
+    let stale = EditEvent::DryRun(Ok(live()));
+    assert!(
+        update(
+            &mut state,
+            Msg::Edit {
+                id: old,
+                event: stale
+            }
+        )
+        .is_empty()
+    );
+    let edit = state.edit.as_ref().expect("the current edit stays");
+    assert_eq!((edit.id, &edit.step), (current, &Step::Editing));
+}
+
 #[test]
 fn an_unchanged_or_empty_file_cancels_and_esc_discards() {
     let mut state = demo_state(false);
