@@ -11,6 +11,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::kube::{Client, Failure};
+use crate::msg::edit::EditEvent;
 use crate::msg::{Effect, Foreground, Msg};
 use crate::state::{self, State};
 use crate::tasks::Tasks;
@@ -42,7 +43,8 @@ pub trait Console {
     /// A fresh input stream (the old one is dropped while a job has the terminal, so it does
     /// not read the job's keys).
     fn events(&mut self) -> Self::Events;
-    /// Runs `job` with the terminal and says how it ended (an error text when it failed).
+    /// Runs `job` with the terminal and says how it ended (an error text when it failed); an
+    /// edit answers the text the editor saved.
     fn foreground(
         &mut self,
         job: Foreground,
@@ -91,23 +93,32 @@ where
     if apply(&mut state, &mut tasks, size, &mut Vec::new()) {
         return Ok(());
     }
+    // A job asked for by the previous job's answer (the editor reopened on an error).
+    let mut pending: Option<Foreground> = None;
     loop {
-        let mut events = console.events();
-        let stop = serve(
-            terminal,
-            &mut state,
-            &mut events,
-            &mut tasks,
-            &mut rx,
-            &mut tick,
-        )
-        .await?;
-        drop(events);
-        let Stop::Job(job) = stop else {
-            return Ok(());
+        let job = match pending.take() {
+            Some(job) => job,
+            None => {
+                let mut events = console.events();
+                let stop = serve(
+                    terminal,
+                    &mut state,
+                    &mut events,
+                    &mut tasks,
+                    &mut rx,
+                    &mut tick,
+                )
+                .await?;
+                drop(events);
+                let Stop::Job(job) = stop else {
+                    return Ok(());
+                };
+                job
+            }
         };
-        let context = match &job {
-            Foreground::Shell { context, .. } => context.clone(),
+        let (context, edit) = match &job {
+            Foreground::Shell { context, .. } => (context.clone(), None),
+            Foreground::Edit { id, context, .. } => (context.clone(), Some(*id)),
         };
         let outcome = console.foreground(job, tasks.client(&context)).await;
         // The screen is blank now; a blank frame makes ratatui's idea of it blank too, so the
@@ -115,15 +126,18 @@ where
         // cursor is, and the answer could end up in the shell's input.)
         terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
         state.dirty = true;
+        let ended = match edit {
+            Some(id) => Msg::Edit {
+                id,
+                event: EditEvent::Edited(outcome),
+            },
+            None => Msg::ForegroundEnded(outcome),
+        };
         let mut jobs = Vec::new();
-        if apply(
-            &mut state,
-            &mut tasks,
-            Msg::ForegroundEnded(outcome),
-            &mut jobs,
-        ) {
+        if apply(&mut state, &mut tasks, ended, &mut jobs) {
             return Ok(());
         }
+        pending = jobs.pop();
     }
 }
 

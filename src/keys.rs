@@ -55,6 +55,8 @@ pub enum Action {
     Describe,
     Logs,
     Delete,
+    /// Edit the object in `$EDITOR`, with a dry-run diff before applying.
+    Edit,
     /// A shell in the selected pod's container.
     Shell,
     /// Attach to the selected pod's main process.

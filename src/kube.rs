@@ -17,6 +17,7 @@ pub mod url;
 pub mod warning;
 pub mod watcher;
 pub mod wire;
+pub mod write;
 
 pub use cache::ApiCache;
 pub use client::{

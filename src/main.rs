@@ -14,7 +14,9 @@ use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
 use kr8s_tui::msg::{Foreground, Msg};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
-use kr8s_tui::{api_cmd, app, config, demo, exec_cmd, logging, portforward_cmd, session, terminal};
+use kr8s_tui::{
+    api_cmd, app, config, demo, editor, exec_cmd, logging, portforward_cmd, session, terminal,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -164,15 +166,20 @@ impl app::Console for TerminalConsole {
         job: Foreground,
         client: Result<kr8s_tui::kube::Client, kr8s_tui::kube::Failure>,
     ) -> Result<String, String> {
+        let (namespace, pod, container, attach) = match job {
+            Foreground::Shell {
+                namespace,
+                pod,
+                container,
+                attach,
+                ..
+            } => (namespace, pod, container, attach),
+            Foreground::Edit { name, text, .. } => {
+                return editor::edit_on_terminal(text, name, self.mouse).await;
+            }
+        };
         let client = client.map_err(|e| e.to_string())?;
         terminal::suspend().map_err(|e| format!("terminal: {e}"))?;
-        let Foreground::Shell {
-            namespace,
-            pod,
-            container,
-            attach,
-            ..
-        } = job;
         let outcome =
             session::shell_in_pod(&client, &namespace, &pod, container, attach, &self.shells).await;
         terminal::resume(self.mouse).map_err(|e| format!("terminal: {e}"))?;

@@ -3,6 +3,7 @@
 //! `Connected`, `Namespaces`, `Version` and `Discovered` carry the context generation, `Pods` the
 //! pods generation, view results the id of their view.
 
+pub mod edit;
 pub mod history;
 
 use std::time::Duration;
@@ -189,6 +190,11 @@ pub enum Msg {
     },
     /// An API call the app made (any task), for the request log pane.
     RequestLogged(RequestRecord),
+    /// A step of edit `id` finished (see `edit::EditEvent`).
+    Edit {
+        id: u64,
+        event: edit::EditEvent,
+    },
 }
 
 /// Options of a log stream an effect starts.
@@ -369,6 +375,8 @@ pub enum Effect {
     SetTitle {
         title: String,
     },
+    /// A step of an edit (read, dry run, apply, keep the text); answers `Msg::Edit`.
+    Edit(edit::EditEffect),
 }
 
 /// Short constructors for the stream messages (tests, benches and harnesses build many).
@@ -432,6 +440,14 @@ pub enum Foreground {
         pod: String,
         container: Option<String>,
         attach: bool,
+    },
+    /// `$KUBE_EDITOR`/`$EDITOR` on `text` (a private temp file named after `name`); the app
+    /// loop answers `Msg::Edit { id, event: EditEvent::Edited(..) }` with the saved text.
+    Edit {
+        id: u64,
+        context: String,
+        name: String,
+        text: String,
     },
 }
 

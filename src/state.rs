@@ -7,6 +7,7 @@ mod cursor;
 pub mod describe;
 pub mod detail;
 pub mod drill;
+pub mod edit;
 mod exec;
 pub mod filter;
 pub mod forwards;
@@ -198,6 +199,8 @@ pub struct State {
     pub warning: Option<String>,
     /// The open YAML, describe or logs view.
     pub detail: Option<detail::Detail>,
+    /// The edit in progress (`e`), and its diff view once the editor closed.
+    pub edit: Option<edit::Edit>,
     /// The table of another kind (`:deploy`), shown instead of the pods.
     pub resource: Option<kinds::ResourceView>,
     /// Resource types of the context, for `:kind`.
@@ -266,6 +269,7 @@ impl State {
             flash: None,
             warning: None,
             detail: None,
+            edit: None,
             resource: None,
             discovery: kinds::Discovery::default(),
             log_cap,
@@ -533,6 +537,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             raw_keys::on_history(state, context, entries);
             none()
         }
+        Msg::Edit { id, event } => edit::on_event(state, id, event),
         Msg::RequestLogged(record) => {
             if let Some(warning) = record.warnings.last() {
                 state.warning = Some(warning.clone());

@@ -1,6 +1,7 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod edit;
 mod exec;
 mod feeds;
 mod forwards;
@@ -156,6 +157,7 @@ impl Tasks {
                 remote,
             } => self.start_forward(id, &context, namespace, pod, local, remote),
             Effect::StopForward { id } => self.stop_forward(id),
+            Effect::Edit(step) => self.run_edit(step),
             Effect::ExecOnce {
                 id,
                 context,

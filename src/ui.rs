@@ -7,6 +7,7 @@ pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
+pub mod diff;
 mod exec_output;
 mod forwards;
 pub mod help;
@@ -60,9 +61,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
-        Screen::Main => match &state.detail {
-            Some(detail) => render_detail(frame, main, state, detail),
-            None => {
+        Screen::Main => match (&state.edit, &state.detail) {
+            (Some(edit), _) if edit.shown() => diff::render(frame, main, state, edit),
+            (_, Some(detail)) => render_detail(frame, main, state, detail),
+            _ => {
                 for (pane, rect) in layout_panes(main, state, area.height) {
                     match pane {
                         Focus::Contexts => contexts::render(frame, rect, state),

@@ -1,11 +1,11 @@
 //! Who gets a key. The input mode is computed once per key, the topmost thing on screen first
-//! (Help > Confirm > Prompt > Raw > Request log > Detail > Containers > Resource > Panes), and
-//! each `(mode, action)` pair is handled in one place below.
+//! (Help > Confirm > Edit diff > Prompt > Raw > Request log > Detail > Containers > Resource >
+//! Panes), and each `(mode, action)` pair is handled in one place below.
 
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{
-    Focus, Notify, Screen, State, containers, copy, drill, kinds, nav, panes, raw_keys, views,
+    Focus, Notify, Screen, State, containers, copy, drill, edit, kinds, nav, panes, raw_keys, views,
 };
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
@@ -18,6 +18,8 @@ pub enum Mode {
     Help,
     /// The delete dialog: y/n.
     Confirm,
+    /// An edit's diff: apply, edit again, discard; movement scrolls.
+    Edit,
     /// The one-line editor (filter, command line, search): printable keys are text.
     Prompt,
     /// The raw-request pane: typing goes to its fields first.
@@ -41,6 +43,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::Help
     } else if state.confirm.is_some() {
         Mode::Confirm
+    } else if state.screen == Screen::Main && state.edit.as_ref().is_some_and(|e| e.shown()) {
+        Mode::Edit
     } else if state.prompt.is_some() {
         Mode::Prompt
     } else if state.screen == Screen::Raw {
@@ -74,6 +78,11 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Confirm if plain => {
             state.dirty = true;
             return nav::on_confirm_key(state, key.code);
+        }
+        Mode::Edit if plain => {
+            if let Some(effects) = edit::on_key(state, &key) {
+                return effects;
+            }
         }
         Mode::Prompt => {
             state.dirty = true;
@@ -155,6 +164,10 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         }
         // Keys reach the raw pane through `on_key`, and the mouse does not scroll it.
         Mode::Raw => Some(Vec::new()),
+        Mode::Edit => match action {
+            Action::Help => Some(open_help(state)),
+            _ => Some(Vec::new()).filter(|_| edit::on_action(state, action)),
+        },
         Mode::RequestLog => common(state, action),
         Mode::Forwards => {
             super::forwards::on_action(state, action).or_else(|| common(state, action))

@@ -323,7 +323,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Select => return Some(super::drill::enter_resource(state)),
         Action::Refresh => return Some(refresh(state)),
         Action::AllNamespaces => return Some(super::views::toggle_all_namespaces(state)),
-        Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
+        Action::Yaml | Action::Describe | Action::Logs | Action::Delete | Action::Edit => {
             let Some(target) = view.selected() else {
                 return Some(Vec::new());
             };

@@ -237,7 +237,7 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
             Some(Vec::new())
         }
         Action::AllNamespaces => Some(super::views::toggle_all_namespaces(state)),
-        Action::Yaml | Action::Describe | Action::Logs | Action::Delete
+        Action::Yaml | Action::Describe | Action::Logs | Action::Delete | Action::Edit
             if state.focus == Focus::Pods =>
         {
             Some(on_selected_pod(state, action))
@@ -286,7 +286,7 @@ fn on_selected_pod(state: &mut State, action: Action) -> Vec<Effect> {
     act_on(state, action, target)
 }
 
-/// YAML, describe, logs or delete on `target`.
+/// YAML, describe, logs, delete or edit on `target`.
 pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effect> {
     let is_pod = target.resource.is_pods();
     match action {
@@ -301,6 +301,7 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
             Vec::new()
         }
         Action::Delete => ask_delete(state, target),
+        Action::Edit => super::edit::start(state, target),
         _ => Vec::new(),
     }
 }

@@ -67,7 +67,7 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.prompt = Some(Prompt::new(PromptKind::Search, ""));
             Vec::new()
         }
-        Action::Yaml | Action::Describe | Action::Logs | Action::Delete => {
+        Action::Yaml | Action::Describe | Action::Logs | Action::Delete | Action::Edit => {
             switch_view(state, action)
         }
         Action::Container | Action::Previous | Action::Timestamps | Action::TailLines => {

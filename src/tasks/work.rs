@@ -97,7 +97,8 @@ impl Tasks {
             | Effect::SaveHistory { .. }
             | Effect::Copy { .. }
             | Effect::SetTitle { .. }
-            | Effect::CheckHealth { .. } => {}
+            | Effect::CheckHealth { .. }
+            | Effect::Edit(_) => {}
         }
     }
 

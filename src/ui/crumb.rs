@@ -21,6 +21,11 @@ pub fn parts(state: &State) -> Vec<String> {
         Screen::Forwards => return with(parts, "port-forwards"),
         Screen::Main => {}
     }
+    if let Some(edit) = state.edit.as_ref().filter(|e| e.shown()) {
+        parts.push(edit.target.resource.plural.clone());
+        parts.push(edit.target.name.clone());
+        return with(parts, "edit");
+    }
     match (&state.detail, &state.containers, &state.resource) {
         (Some(d), _, _) => {
             parts.push(d.target.resource.plural.clone());
