@@ -146,7 +146,7 @@ pub(crate) fn get(
 }
 
 /// Sets deletionTimestamp/deletionGracePeriodSeconds (a MODIFIED event) and schedules the
-/// removal (a DELETED event): a couple of seconds, a quarter second for grace 0. Returns the
+/// removal (a DELETED event): a couple of seconds later, at once for grace 0. Returns the
 /// Terminating pod's JSON.
 ///
 /// The pod's controller acts as a real one would: a ReplicaSet creates a replacement as soon as
@@ -177,16 +177,20 @@ pub(crate) fn graceful_delete(
     if newly {
         controller::pod_terminating(store, &change.obj.value(), replacement);
     }
-    let delay = if grace == 0 {
-        Duration::from_millis(250)
-    } else {
-        Duration::from_secs(grace.min(2))
-    };
     let uid = change.obj.value()["metadata"]["uid"].clone();
+    let same = move |pod: &super::store::Obj| pod.value()["metadata"]["uid"] == uid;
+    // Grace 0 (a force delete) removes the pod at once, as the apiserver does, right after
+    // the MODIFIED event that marks it.
+    if grace == 0 {
+        if let Some(gone) = store.delete_if(Kind::Pod, ns, name, same) {
+            controller::pod_removed(store, &gone.obj.value(), &mut rng);
+        }
+        return Some(change.obj.json_bytes());
+    }
+    let delay = Duration::from_secs(grace.min(2));
     let (store, ns, name) = (store.clone(), ns.to_string(), name.to_string());
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        let same = |pod: &super::store::Obj| pod.value()["metadata"]["uid"] == uid;
         if let Some(gone) = store.delete_if(Kind::Pod, &ns, &name, same) {
             controller::pod_removed(&store, &gone.obj.value(), &mut rng);
         }
