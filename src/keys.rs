@@ -86,6 +86,18 @@ pub enum Action {
     CopyName,
     CopyPath,
     CopyYaml,
+    /// Scale the selected Deployment, StatefulSet or ReplicaSet (a dialog).
+    Scale,
+    /// Rollout restart of the selected Deployment, StatefulSet or DaemonSet.
+    Restart,
+    /// Cordon / uncordon / drain the selected node.
+    Cordon,
+    Uncordon,
+    Drain,
+    /// Mark or unmark the selected row (for a bulk delete).
+    Mark,
+    /// Secret YAML/describe: decode `data` or show it as stored.
+    Decode,
 }
 
 /// Why a keymap could not be loaded.
@@ -143,6 +155,9 @@ pub struct Keymap {
     /// Actions of the detail views only (logs, YAML): their keys may also mean something on a
     /// table (`s` follows logs there, opens a shell on a pod), as in k9s.
     detail: HashMap<Chord, Action>,
+    /// Actions of a `:kind` table only (scale, restart, node actions): their keys may mean
+    /// something else on the pods table (`s` is the shell there).
+    kinds: HashMap<Chord, Action>,
     help: Vec<HelpEntry>,
 }
 
@@ -158,6 +173,15 @@ impl Action {
                 | Action::Wrap
                 | Action::Follow
                 | Action::ManagedFields
+                | Action::Decode
+        )
+    }
+
+    /// True for actions that only mean something on a `:kind` table (deployments, nodes, …).
+    pub fn kind_only(self) -> bool {
+        matches!(
+            self,
+            Action::Scale | Action::Restart | Action::Cordon | Action::Uncordon | Action::Drain
         )
     }
 }
@@ -181,6 +205,7 @@ impl Keymap {
             toml::from_str(text).map_err(|e| KeymapError::Parse(e.to_string()))?;
         let mut chords = HashMap::new();
         let mut detail = HashMap::new();
+        let mut kinds = HashMap::new();
         let mut help = Vec::with_capacity(file.binding.len());
         for binding in file.binding {
             for key in &binding.keys {
@@ -190,6 +215,8 @@ impl Keymap {
                 })?;
                 let map = if binding.action.detail_only() {
                     &mut detail
+                } else if binding.action.kind_only() {
+                    &mut kinds
                 } else {
                     &mut chords
                 };
@@ -212,6 +239,7 @@ impl Keymap {
         Ok(Keymap {
             chords,
             detail,
+            kinds,
             help,
         })
     }
@@ -226,6 +254,18 @@ impl Keymap {
         self.lookup(key, true)
     }
 
+    /// The action of `key` on a `:kind` table: its kind-only action first.
+    pub fn kind_action(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let chord = chord_of(key);
+        self.kinds
+            .get(&chord)
+            .copied()
+            .or_else(|| self.lookup(key, false))
+    }
+
     fn lookup(&self, key: &KeyEvent, in_detail: bool) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
@@ -236,7 +276,9 @@ impl Keymap {
         } else {
             (&self.chords, &self.detail)
         };
-        first.get(&chord).or_else(|| then.get(&chord)).copied()
+        // Kind-only keys last: elsewhere they only name what they do on a table.
+        let found = first.get(&chord).or_else(|| then.get(&chord));
+        found.or_else(|| self.kinds.get(&chord)).copied()
     }
 
     /// Every binding with its keys and description, in keymap order.

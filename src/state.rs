@@ -6,6 +6,7 @@ pub mod copy;
 mod cursor;
 pub mod describe;
 pub mod detail;
+pub mod drain;
 pub mod drill;
 mod exec;
 pub mod filter;
@@ -15,8 +16,10 @@ pub mod input;
 pub mod kinds;
 pub mod line_input;
 pub mod logs;
+pub mod marks;
 mod mouse;
 pub mod nav;
+pub mod ops;
 pub mod panes;
 mod pods;
 pub mod raw;
@@ -27,6 +30,7 @@ pub mod raw_response;
 mod raw_tests;
 mod remote;
 pub mod request_log;
+pub mod secret;
 mod streams;
 #[cfg(test)]
 mod tests;
@@ -192,6 +196,12 @@ pub struct State {
     pub prompt: Option<nav::Prompt>,
     /// The delete confirmation dialog.
     pub confirm: Option<nav::Confirm>,
+    /// The scale, restart, drain or bulk-delete dialog.
+    pub ops_dialog: Option<ops::Dialog>,
+    /// Marked rows of the table on screen (Space).
+    pub marks: marks::Marks,
+    /// The drain view, while a drain runs or until Esc closes it.
+    pub drain: Option<drain::DrainView>,
     /// A message shown until the next key.
     pub flash: Option<nav::Flash>,
     /// The server's latest `Warning` header (a deprecation), shown until the next key.
@@ -263,6 +273,9 @@ impl State {
             last_namespace: None,
             prompt: None,
             confirm: None,
+            ops_dialog: None,
+            marks: marks::Marks::default(),
+            drain: None,
             flash: None,
             warning: None,
             detail: None,
@@ -479,6 +492,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Pods { generation, event } if generation == pods_gen => {
             state.dirty = true;
+            marks::on_pods_event(state, &event);
             streams::on_pods(state, event);
             containers::on_pods_changed(state)
         }
@@ -522,6 +536,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Discovered { generation, result } => kinds::on_discovered(state, generation, result),
         Msg::Table { id, event } => {
+            marks::on_table_event(state, id, &event);
             kinds::on_table(state, id, event);
             none()
         }
@@ -531,6 +546,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::HistoryLoaded { context, entries } => {
             raw_keys::on_history(state, context, entries);
+            none()
+        }
+        Msg::Operated { what, op, result } => {
+            ops::on_operated(state, what, op, result);
+            none()
+        }
+        Msg::Drain { id, event } => {
+            drain::on_event(state, id, event);
             none()
         }
         Msg::RequestLogged(record) => {

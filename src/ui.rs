@@ -7,10 +7,13 @@ pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
+pub mod dialog;
+pub mod drain;
 mod exec_output;
 mod forwards;
 pub mod help;
 pub mod logs;
+mod marks;
 pub mod namespaces;
 pub mod pods;
 pub mod raw;
@@ -60,9 +63,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
-        Screen::Main => match &state.detail {
-            Some(detail) => render_detail(frame, main, state, detail),
-            None => {
+        Screen::Main => match (&state.drain, &state.detail) {
+            (Some(view), _) => drain::render(frame, main, state, view),
+            (None, Some(detail)) => render_detail(frame, main, state, detail),
+            (None, None) => {
                 for (pane, rect) in layout_panes(main, state, area.height) {
                     match pane {
                         Focus::Contexts => contexts::render(frame, rect, state),
@@ -83,6 +87,9 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.confirm {
         confirm::render(frame, area, confirm);
+    }
+    if let Some(dialog) = &state.ops_dialog {
+        dialog::render(frame, area, dialog);
     }
     if state.help_open {
         help::render(frame, area, state);

@@ -5,7 +5,8 @@
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{
-    Focus, Notify, Screen, State, containers, copy, drill, kinds, nav, panes, raw_keys, views,
+    Focus, Notify, Screen, State, containers, copy, drain, drill, kinds, nav, ops, panes, raw_keys,
+    views,
 };
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
@@ -18,6 +19,8 @@ pub enum Mode {
     Help,
     /// The delete dialog: y/n.
     Confirm,
+    /// The scale, restart, drain or bulk-delete dialog.
+    Dialog,
     /// The one-line editor (filter, command line, search): printable keys are text.
     Prompt,
     /// The raw-request pane: typing goes to its fields first.
@@ -25,6 +28,8 @@ pub enum Mode {
     RequestLog,
     /// The port-forwards list (`:pf`).
     Forwards,
+    /// The progress of a drain.
+    Drain,
     /// A YAML, describe or logs view.
     Detail,
     /// The containers of a pod, focused.
@@ -41,6 +46,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::Help
     } else if state.confirm.is_some() {
         Mode::Confirm
+    } else if state.ops_dialog.is_some() {
+        Mode::Dialog
     } else if state.prompt.is_some() {
         Mode::Prompt
     } else if state.screen == Screen::Raw {
@@ -49,6 +56,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::RequestLog
     } else if state.screen == Screen::Forwards {
         Mode::Forwards
+    } else if state.drain.is_some() {
+        Mode::Drain
     } else if state.detail.is_some() {
         Mode::Detail
     } else if state.containers.is_some() && state.focus == Focus::Pods {
@@ -75,6 +84,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.dirty = true;
             return nav::on_confirm_key(state, key.code);
         }
+        Mode::Dialog if plain => return ops::on_dialog_key(state, key.code),
         Mode::Prompt => {
             state.dirty = true;
             // Editing chords (ctrl-u, ctrl-w, …) are the line's; ctrl-c still quits.
@@ -86,6 +96,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     let action = match mode {
         Mode::Detail => state.keymap.detail_action(&key),
+        Mode::Resource => state.keymap.kind_action(&key),
         _ => state.keymap.action(&key),
     };
     let Some(action) = action else {
@@ -113,7 +124,10 @@ fn inert(state: &mut State, mode: Mode, key: &KeyEvent, action: Option<Action>) 
         // Modifier presses, function keys and the like stay silent.
         _ => return,
     };
-    if matches!(mode, Mode::Help | Mode::Confirm | Mode::Prompt) {
+    if matches!(
+        mode,
+        Mode::Help | Mode::Confirm | Mode::Dialog | Mode::Prompt
+    ) {
         return;
     }
     let help = state.keymap.keys_for(Action::Help).first().cloned();
@@ -149,7 +163,7 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
             Some(Vec::new())
         }
         // Only ctrl chords get here; no other chord means anything over a dialog or prompt.
-        Mode::Confirm | Mode::Prompt => {
+        Mode::Confirm | Mode::Dialog | Mode::Prompt => {
             state.dirty = false;
             Some(Vec::new())
         }
@@ -158,6 +172,10 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         Mode::RequestLog => common(state, action),
         Mode::Forwards => {
             super::forwards::on_action(state, action).or_else(|| common(state, action))
+        }
+        Mode::Drain => {
+            state.flash = None;
+            drain::on_action(state, action).or_else(|| common(state, action))
         }
         Mode::Detail => {
             state.flash = None;
@@ -173,6 +191,9 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
                 a if copy::is_copy(a) => Some(copy::on_copy(state, a)),
                 Action::Command => Some(nav::open_command(state)),
                 _ => {
+                    if let Some(effects) = ops::on_action(state, action) {
+                        return Some(effects);
+                    }
                     let table = match mode {
                         Mode::Containers => containers::on_action(state, action),
                         Mode::Resource => kinds::on_action(state, action),

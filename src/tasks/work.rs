@@ -97,13 +97,20 @@ impl Tasks {
             | Effect::SaveHistory { .. }
             | Effect::Copy { .. }
             | Effect::SetTitle { .. }
-            | Effect::CheckHealth { .. } => {}
+            | Effect::CheckHealth { .. }
+            | Effect::Operate { .. }
+            | Effect::Drain { .. }
+            | Effect::StopDrain { .. } => {}
         }
     }
 
     /// Spawns `work` with a client of `context`. Without a client (no kubeconfig) nothing runs:
     /// the connect step already reported why, and the views keep showing their loading state.
-    fn spawn_with<F, Fut>(&self, context: &str, work: F) -> Option<tokio::task::JoinHandle<()>>
+    pub(super) fn spawn_with<F, Fut>(
+        &self,
+        context: &str,
+        work: F,
+    ) -> Option<tokio::task::JoinHandle<()>>
     where
         F: FnOnce(Client, UnboundedSender<Msg>) -> Fut,
         Fut: std::future::Future<Output = ()> + Send + 'static,
