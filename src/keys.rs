@@ -403,7 +403,7 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(map.action(&event), Some(action), "{event:?}");
         }
-        assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
+        assert_eq!(map.action(&key(KeyCode::Char('v'), none)), None);
     }
 
     #[test]

@@ -43,6 +43,8 @@ mod tests_filter;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
+mod tests_ops;
+#[cfg(test)]
 mod tests_pods;
 pub mod text_pane;
 mod views;

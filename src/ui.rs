@@ -31,6 +31,8 @@ mod tests_columns;
 mod tests_detail;
 #[cfg(test)]
 mod tests_layout;
+#[cfg(test)]
+mod tests_ops;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};

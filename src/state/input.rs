@@ -352,10 +352,10 @@ mod tests {
     #[test]
     fn an_inert_key_says_so() {
         let mut state = State::new(StartOptions::default());
-        let x = KeyEvent::new(crossterm::event::KeyCode::Char('x'), KeyModifiers::NONE);
+        let x = KeyEvent::new(crossterm::event::KeyCode::Char('v'), KeyModifiers::NONE);
         assert!(on_key(&mut state, x).is_empty());
         let flash = state.flash.clone().map(|f| f.text);
-        assert_eq!(flash.as_deref(), Some("x: no action here · ? for keys"));
+        assert_eq!(flash.as_deref(), Some("v: no action here · ? for keys"));
         // The next key clears it.
         let j = KeyEvent::new(crossterm::event::KeyCode::Char('j'), KeyModifiers::NONE);
         on_key(&mut state, j);

@@ -55,7 +55,8 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {
         Action::Mark => Some(marks::toggle(state)),
         Action::Delete if marks::count(state) > 0 => Some(marks::ask_delete(state)),
-        Action::Close if marks::count(state) > 0 => {
+        // Esc peels one layer at a time: the filter first, then the marks.
+        Action::Close if marks::count(state) > 0 && !filtered(state) => {
             marks::clear(state);
             state.flash.info("marks cleared");
             Some(Vec::new())
@@ -72,6 +73,14 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         ),
         Action::Cordon | Action::Uncordon | Action::Drain => on_kind(state, action, &["nodes"]),
         _ => None,
+    }
+}
+
+/// True while the table on screen is filtered.
+fn filtered(state: &State) -> bool {
+    match &state.resource {
+        Some(view) => !view.query.is_empty(),
+        None => state.pods.view().is_filtered() || !state.pods.view().query().is_empty(),
     }
 }
 
@@ -123,7 +132,10 @@ fn desired_replicas(state: &State) -> Option<u32> {
         .iter()
         .find(|r| r.namespace == ns && r.name == name)?;
     let cell = |title: &str| {
-        let at = table.columns.iter().position(|c| c.name == title)?;
+        let at = table
+            .columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(title))?;
         row.cells.get(at)
     };
     if let Some(desired) = cell("DESIRED") {

@@ -127,11 +127,11 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "  blob: <3 bytes>",
+                "  user: admin",
                 "  cert: |",
                 "    line one",
                 "    line two",
-                "  user: admin"
+                "  blob: <3 bytes>",
             ]
         );
         let yaml = vec![

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{crumb_block, sanitize};
 use crate::kube::ops::drain::{PodProgress, Skip};
@@ -41,7 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &DrainView) {
             .skip(view.offset)
             .map(|pod| pod_line(pod, width, state.now)),
     );
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let text = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    frame.render_widget(text, area);
 }
 
 /// The line above the pods, and its colour.
