@@ -145,28 +145,6 @@ pub(crate) fn get(
     }
 }
 
-/// `DELETE` of a pod: marks it Terminating now and removes it after a short grace period.
-pub(crate) fn delete(
-    app: &AppState,
-    kind: Kind,
-    ns: &str,
-    name: &str,
-    params: &Params,
-    body: &[u8],
-) -> Response {
-    let from_body = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v["gracePeriodSeconds"].as_u64());
-    let grace = match params.number("gracePeriodSeconds") {
-        Ok(g) => g.or(from_body),
-        Err(reject) => return reject.into(),
-    };
-    match graceful_delete(&app.store, ns, name, grace, Scenario::Running) {
-        Some(json) => json_bytes(StatusCode::OK, json),
-        None => not_found(kind, name).into(),
-    }
-}
-
 /// Sets deletionTimestamp/deletionGracePeriodSeconds (a MODIFIED event) and schedules the
 /// removal (a DELETED event): a couple of seconds, a quarter second for grace 0. Returns the
 /// Terminating pod's JSON.

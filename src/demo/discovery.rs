@@ -45,8 +45,11 @@ fn resource(kind: Kind) -> Value {
     if kind.can_watch() {
         verbs.push("watch");
     }
-    if kind.can_delete() {
-        verbs.push("delete");
+    if kind.writable() {
+        verbs = vec!["create", "delete", "get", "list", "patch", "update"];
+        if kind.can_watch() {
+            verbs.push("watch");
+        }
     }
     let mut r = json!({"name": kind.plural(), "singularName": kind.singular(),
         "namespaced": kind.namespaced(), "kind": kind.kind(), "verbs": verbs});
@@ -59,8 +62,32 @@ fn resource(kind: Kind) -> Value {
     r
 }
 
+/// The `status` and `scale` subresources the demo serves for `kind`.
+fn subresources(kind: Kind) -> Vec<Value> {
+    let mut subs = Vec::new();
+    if kind.scalable() {
+        subs.push(
+            json!({"name": format!("{}/scale", kind.plural()), "singularName": "",
+            "namespaced": true, "group": "autoscaling", "version": "v1", "kind": "Scale",
+            "verbs": ["get", "patch", "update"]}),
+        );
+    }
+    if kind.has_status() {
+        subs.push(
+            json!({"name": format!("{}/status", kind.plural()), "singularName": "",
+            "namespaced": kind.namespaced(), "kind": kind.kind(),
+            "verbs": ["get", "patch", "update"]}),
+        );
+    }
+    subs
+}
+
 fn resource_list(group_version: &str, kinds: &[Kind], extra: Vec<Value>) -> Value {
-    let mut resources: Vec<Value> = kinds.iter().map(|k| resource(*k)).collect();
+    let mut resources: Vec<Value> = Vec::new();
+    for k in kinds {
+        resources.push(resource(*k));
+        resources.extend(subresources(*k));
+    }
     resources.extend(extra);
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version,
         "resources": resources})
@@ -75,10 +102,13 @@ fn group(name: &str) -> Value {
 pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
     let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
         "verbs": ["get"]});
+    // kubectl drain looks for exactly this entry before it uses the Eviction API.
+    let eviction = json!({"name": "pods/eviction", "singularName": "", "namespaced": true,
+        "group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]});
     let value = match doc {
         Doc::Api => json!({"kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
-        Doc::CoreV1 => resource_list("v1", &Kind::of_group(""), vec![log]),
+        Doc::CoreV1 => resource_list("v1", &Kind::of_group(""), vec![log, eviction]),
         Doc::Apis => {
             let groups: Vec<Value> = GROUPS.iter().map(|g| group(g)).collect();
             json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})

@@ -29,7 +29,20 @@ const VERBS: [&str; 8] = [
 ];
 
 /// Subresources the demo serves, named as RBAC names them.
-const SUBRESOURCES: [&str; 1] = ["pods/log"];
+const SUBRESOURCES: [&str; 12] = [
+    "pods/log",
+    "pods/eviction",
+    "pods/status",
+    "nodes/status",
+    "deployments/scale",
+    "deployments/status",
+    "replicasets/scale",
+    "replicasets/status",
+    "statefulsets/scale",
+    "statefulsets/status",
+    "daemonsets/status",
+    "poddisruptionbudgets/status",
+];
 
 /// One refused verb on one resource, as in an RBAC rule; `*` stands for any verb or resource.
 /// Spelt `VERB:RESOURCE`, e.g. `list:namespaces` or `get:pods/log`.
@@ -125,6 +138,12 @@ impl<'a> Access<'a> {
             } => (Kind::Namespace, None, name, name),
             Route::Object { kind, ns, name } => (kind, None, ns, name),
             Route::Log { ns, name } => (Kind::Pod, Some("log"), ns, name),
+            Route::Sub {
+                kind,
+                ns,
+                name,
+                sub,
+            } => (kind, Some(sub.name()), ns, name),
             // A WebSocket upgrade is a GET, authorized as `create` on the subresource.
             Route::Exec { ns, name, attach } => {
                 let sub = if attach { "attach" } else { "exec" };

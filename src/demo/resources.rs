@@ -186,8 +186,31 @@ impl Kind {
         }
     }
 
-    pub fn can_delete(self) -> bool {
-        self == Kind::Pod
+    /// ComponentStatus is read-only (get and list); every other kind takes create, update,
+    /// patch and delete.
+    pub fn writable(self) -> bool {
+        self != Kind::ComponentStatus
+    }
+
+    /// Whether `status` is a subresource: writes to the object itself leave it alone.
+    pub fn has_status(self) -> bool {
+        !matches!(
+            self,
+            Kind::Event
+                | Kind::ComponentStatus
+                | Kind::ConfigMap
+                | Kind::Secret
+                | Kind::CustomResourceDefinition
+                | Kind::Widget
+        )
+    }
+
+    /// Whether it has `spec.replicas` and a `scale` subresource.
+    pub fn scalable(self) -> bool {
+        matches!(
+            self,
+            Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet
+        )
     }
 
     /// ComponentStatus has no watch; the apiserver answers a watch with 405.

@@ -16,7 +16,7 @@ use super::faults::{FaultSettings, Faults};
 use super::forbid::Access;
 use super::resources::{Kind, VERSION};
 use super::store::Store;
-use super::{api, discovery, logs, watch};
+use super::{api, discovery, logs, watch, write};
 use crate::kube::error::Status;
 
 /// Shared by every request.
@@ -53,6 +53,13 @@ pub(crate) enum Route<'a> {
         ns: &'a str,
         name: &'a str,
     },
+    /// A subresource of one object: `scale`, `status` or a pod's `eviction`.
+    Sub {
+        kind: Kind,
+        ns: &'a str,
+        name: &'a str,
+        sub: Sub,
+    },
     Log {
         ns: &'a str,
         name: &'a str,
@@ -72,12 +79,42 @@ pub(crate) enum Route<'a> {
     Restart,
 }
 
+/// The subresources the demo serves besides log, exec, attach and portforward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sub {
+    Scale,
+    Status,
+    Eviction,
+}
+
+impl Sub {
+    pub fn name(self) -> &'static str {
+        match self {
+            Sub::Scale => "scale",
+            Sub::Status => "status",
+            Sub::Eviction => "eviction",
+        }
+    }
+}
+
+/// Methods that change an object.
+fn is_write(method: &Method) -> bool {
+    [Method::PUT, Method::PATCH, Method::DELETE].contains(method)
+}
+
 impl Route<'_> {
     fn allows(&self, method: &Method) -> bool {
         match self {
             Route::Object { kind, .. } => {
-                method == Method::GET || (method == Method::DELETE && kind.can_delete())
+                method == Method::GET || (is_write(method) && kind.writable())
             }
+            Route::Collection { kind, .. } => {
+                method == Method::GET || (method == Method::POST && kind.writable())
+            }
+            Route::Sub {
+                sub: Sub::Eviction, ..
+            } => method == Method::POST,
+            Route::Sub { .. } => [Method::GET, Method::PUT, Method::PATCH].contains(method),
             Route::Faults => method == Method::GET || method == Method::POST,
             Route::Restart => method == Method::POST,
             // kubectl's WebSocket upgrade is a GET; older clients POST.
@@ -136,9 +173,23 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
                 attach: sub == "attach",
             })
         }
+        ["namespaces", ns, "pods", name, "eviction"] if group.is_empty() => Some(Route::Sub {
+            kind: Kind::Pod,
+            ns,
+            name,
+            sub: Sub::Eviction,
+        }),
         ["namespaces", ns, plural, name] => {
             let kind = kind_of(plural).filter(|k| k.namespaced())?;
             Some(Route::Object { kind, ns, name })
+        }
+        ["namespaces", ns, plural, name, sub @ ("scale" | "status")] => {
+            let kind = kind_of(plural).filter(|k| k.namespaced())?;
+            sub_route(kind, ns, name, sub)
+        }
+        [plural, name, "status"] => {
+            let kind = kind_of(plural).filter(|k| !k.namespaced())?;
+            sub_route(kind, "", name, "status")
         }
         [plural, name] => {
             let kind = kind_of(plural).filter(|k| !k.namespaced())?;
@@ -146,6 +197,20 @@ fn resource_route<'a>(group: &str, rest: &[&'a str]) -> Option<Route<'a>> {
         }
         _ => None,
     }
+}
+
+fn sub_route<'a>(kind: Kind, ns: &'a str, name: &'a str, sub: &str) -> Option<Route<'a>> {
+    let sub = match sub {
+        "scale" if kind.scalable() => Sub::Scale,
+        "status" if kind.has_status() => Sub::Status,
+        _ => return None,
+    };
+    Some(Route::Sub {
+        kind,
+        ns,
+        name,
+        sub,
+    })
 }
 
 /// Query parameters of one request.
@@ -199,7 +264,9 @@ pub(crate) struct Reject(Box<Status>);
 
 impl From<Reject> for Response {
     fn from(r: Reject) -> Response {
-        status(r.0.code, &r.0.reason, r.0.message)
+        let bytes = serde_json::to_vec(&r.0).unwrap_or_default();
+        let code = StatusCode::from_u16(r.0.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        json_bytes(code, Bytes::from(bytes))
     }
 }
 
@@ -209,6 +276,15 @@ pub(crate) fn respond(result: Result<Response, Reject>) -> Response {
 }
 
 impl Reject {
+    pub(crate) fn from_status(status: Status) -> Reject {
+        Reject(Box::new(status))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn status(&self) -> &Status {
+        &self.0
+    }
+
     /// A 500 with the server's words (what the kubelet's refusals become).
     pub(crate) fn internal(message: impl Into<String>) -> Reject {
         Reject(Box::new(Status::failure(500, "InternalError", message)))
@@ -334,7 +410,9 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
 /// The real apiserver's `Warning: 299 - "<text>"` on every request that reaches a deprecated
 /// kind's handler.
 fn warn_if_deprecated(route: Route<'_>, resp: &mut Response) {
-    let (Route::Collection { kind, .. } | Route::Object { kind, .. }) = route else {
+    let (Route::Collection { kind, .. } | Route::Object { kind, .. } | Route::Sub { kind, .. }) =
+        route
+    else {
         return;
     };
     let Some(text) = kind.deprecation() else {
@@ -424,6 +502,9 @@ fn serve(
     match route {
         Route::Version => discovery::version(),
         Route::Discovery(doc) => discovery::document(doc, headers),
+        Route::Collection { kind, ns } if method == Method::POST => {
+            write::create(app, kind, ns.unwrap_or_default(), params, body)
+        }
         Route::Collection { kind, ns } => match params.flag("watch") {
             Ok(true) if !kind.can_watch() => status(
                 405,
@@ -438,9 +519,46 @@ fn serve(
             Err(reject) => reject.into(),
         },
         Route::Object { kind, ns, name } if method == Method::DELETE => {
-            api::delete(app, kind, ns, name, params, body)
+            write::delete(app, kind, ns, name, params, body)
         }
-        Route::Object { kind, ns, name } => api::get(app, kind, ns, name, headers, params),
+        Route::Object { kind, ns, name } if method == Method::GET => {
+            api::get(app, kind, ns, name, headers, params)
+        }
+        Route::Object { kind, ns, name } => {
+            let target = write::Target {
+                kind,
+                ns,
+                name,
+                sub: None,
+            };
+            write::update(app, target, method, params, headers, body)
+        }
+        Route::Sub {
+            ns,
+            name,
+            sub: Sub::Eviction,
+            ..
+        } => super::eviction::evict(app, ns, name, params, body),
+        Route::Sub {
+            kind,
+            ns,
+            name,
+            sub,
+        } if method == Method::GET => write::get_sub(app, kind, ns, name, sub),
+        Route::Sub {
+            kind,
+            ns,
+            name,
+            sub,
+        } => {
+            let target = write::Target {
+                kind,
+                ns,
+                name,
+                sub: Some(sub),
+            };
+            write::update(app, target, method, params, headers, body)
+        }
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
         Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
         // Upgrades are answered in `dispatch`, which still holds the connection.

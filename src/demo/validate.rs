@@ -1,0 +1,514 @@
+//! What the apiserver checks before it stores a write, with its words: 409 Conflict, 422
+//! Invalid with field causes, and the unknown fields that `fieldValidation` reports (Strict: a
+//! 400, Warn: a `Warning` header; either way the field is dropped, as decoding drops it).
+
+use serde_json::{Value, json};
+
+use super::resources::Kind;
+use super::routes::Reject;
+use crate::kube::error::{Status, StatusCause, StatusDetails};
+
+/// `deployments.apps`, or `pods`: how 404/409 messages name a resource.
+pub(crate) fn group_resource(kind: Kind) -> String {
+    match kind.group() {
+        "" => kind.plural().to_string(),
+        g => format!("{}.{g}", kind.plural()),
+    }
+}
+
+fn reject(code: u16, reason: &str, message: String, details: StatusDetails) -> Reject {
+    let mut status = Status::failure(code, reason, message);
+    status.details = Some(Box::new(details));
+    Reject::from_status(status)
+}
+
+/// The 409 of a write carrying a stale resourceVersion.
+pub(crate) fn conflict(kind: Kind, resource: &str, name: &str) -> Reject {
+    let message = format!(
+        "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+    );
+    let details = StatusDetails {
+        name: name.into(),
+        group: kind.group().into(),
+        kind: kind.plural().into(),
+        ..StatusDetails::default()
+    };
+    reject(409, "Conflict", message, details)
+}
+
+/// The 409 of a create whose name is taken.
+pub(crate) fn already_exists(kind: Kind, name: &str) -> Reject {
+    let message = format!("{} \"{name}\" already exists", group_resource(kind));
+    let details = StatusDetails {
+        name: name.into(),
+        group: kind.group().into(),
+        kind: kind.plural().into(),
+        ..StatusDetails::default()
+    };
+    reject(409, "AlreadyExists", message, details)
+}
+
+/// One field error: (reason, field, body) as `field.Error` prints them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldError {
+    pub reason: &'static str,
+    pub field: String,
+    pub body: String,
+}
+
+impl FieldError {
+    pub fn invalid(field: &str, value: &str, detail: &str) -> FieldError {
+        FieldError {
+            reason: "FieldValueInvalid",
+            field: field.into(),
+            body: format!("Invalid value: {value}: {detail}"),
+        }
+    }
+
+    pub fn required(field: &str) -> FieldError {
+        FieldError {
+            reason: "FieldValueRequired",
+            field: field.into(),
+            body: "Required value".into(),
+        }
+    }
+}
+
+/// The 422 `<Kind>.<group> "<name>" is invalid: <field>: <error>` (errors in brackets when
+/// there are several), `kind_name` as the message names the kind.
+pub(crate) fn invalid_as(kind_name: &str, group: &str, name: &str, errs: &[FieldError]) -> Reject {
+    let list: Vec<String> = errs
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.body))
+        .collect();
+    let all = match list.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    let qualified = match group {
+        "" => kind_name.to_string(),
+        g => format!("{kind_name}.{g}"),
+    };
+    let details = StatusDetails {
+        name: name.into(),
+        group: group.into(),
+        kind: kind_name.into(),
+        causes: errs
+            .iter()
+            .map(|e| StatusCause {
+                reason: e.reason.into(),
+                message: e.body.clone(),
+                field: e.field.clone(),
+            })
+            .collect(),
+        retry_after_seconds: None,
+    };
+    reject(
+        422,
+        "Invalid",
+        format!("{qualified} \"{name}\" is invalid: {all}"),
+        details,
+    )
+}
+
+pub(crate) fn invalid(kind: Kind, name: &str, errs: &[FieldError]) -> Reject {
+    invalid_as(kind.kind(), kind.group(), name, errs)
+}
+
+/// Go's `%#v` of a `map[string]string`, as the apiserver prints label maps.
+fn go_map(labels: &Value) -> String {
+    let pairs: Vec<String> = labels
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k:?}:{v}")).collect())
+        .unwrap_or_default();
+    format!("map[string]string{{{}}}", pairs.join(", "))
+}
+
+/// Go's `%#v` of a `v1.LabelSelector`.
+fn go_selector(sel: &Value) -> String {
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}",
+        go_map(&sel["matchLabels"])
+    )
+}
+
+/// Whether `kind` has `spec.replicas` and a scale subresource.
+pub(crate) fn scalable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet
+    )
+}
+
+/// `spec.replicas`: a non-negative integer.
+pub(crate) fn check_replicas(field: &str, value: &Value) -> Option<FieldError> {
+    match value {
+        Value::Null => None,
+        Value::Number(n) if n.as_u64().is_some_and(|r| r <= i32::MAX as u64) => None,
+        Value::Number(n) => Some(FieldError::invalid(
+            field,
+            &n.to_string(),
+            "must be greater than or equal to 0",
+        )),
+        other => Some(FieldError::invalid(
+            field,
+            &other.to_string(),
+            "must be an integer",
+        )),
+    }
+}
+
+/// The apiserver's validation of an update of `old` to `new` (or of a create when `old` is
+/// None), reduced to the checks users run into.
+pub(crate) fn check(kind: Kind, old: Option<&Value>, new: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(old) = old
+        && old["metadata"]["name"] != new["metadata"]["name"]
+    {
+        let name = new["metadata"]["name"].to_string();
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            &name,
+            "field is immutable",
+        ));
+    }
+    if new["metadata"]["name"].as_str().is_none_or(str::is_empty) {
+        errs.push(FieldError::required("metadata.name"));
+    }
+    if scalable(kind) {
+        errs.extend(check_replicas("spec.replicas", &new["spec"]["replicas"]));
+    }
+    let workload = matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet
+    );
+    if workload {
+        let sel = &new["spec"]["selector"];
+        if let Some(old) = old
+            && old["spec"]["selector"] != *sel
+        {
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                &go_selector(sel),
+                "field is immutable",
+            ));
+        }
+        let labels = &new["spec"]["template"]["metadata"]["labels"];
+        let matches = sel["matchLabels"]
+            .as_object()
+            .is_some_and(|m| m.iter().all(|(k, v)| labels.get(k) == Some(v)));
+        if !matches {
+            errs.push(FieldError::invalid(
+                "spec.template.metadata.labels",
+                &go_map(labels),
+                "`selector` does not match template `labels`",
+            ));
+        }
+    }
+    let (containers, at) = match kind {
+        Kind::Pod => (&new["spec"]["containers"], "spec.containers"),
+        _ if workload => (
+            &new["spec"]["template"]["spec"]["containers"],
+            "spec.template.spec.containers",
+        ),
+        _ => (&Value::Null, ""),
+    };
+    for (i, c) in containers.as_array().into_iter().flatten().enumerate() {
+        if c["image"].as_str().is_none_or(|s| s.trim().is_empty()) {
+            errs.push(FieldError::required(&format!("{at}[{i}].image")));
+        }
+    }
+    errs
+}
+
+const META: &[&str] = &[
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+];
+const POD_SPEC: &[&str] = &[
+    "volumes",
+    "initContainers",
+    "containers",
+    "ephemeralContainers",
+    "restartPolicy",
+    "terminationGracePeriodSeconds",
+    "activeDeadlineSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "serviceAccount",
+    "automountServiceAccountToken",
+    "nodeName",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "shareProcessNamespace",
+    "securityContext",
+    "imagePullSecrets",
+    "hostname",
+    "subdomain",
+    "affinity",
+    "schedulerName",
+    "tolerations",
+    "hostAliases",
+    "priorityClassName",
+    "priority",
+    "dnsConfig",
+    "readinessGates",
+    "runtimeClassName",
+    "enableServiceLinks",
+    "preemptionPolicy",
+    "overhead",
+    "topologySpreadConstraints",
+    "setHostnameAsFQDN",
+    "os",
+    "hostUsers",
+    "schedulingGates",
+    "resourceClaims",
+    "resources",
+];
+const CONTAINER: &[&str] = &[
+    "name",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "envFrom",
+    "env",
+    "resources",
+    "resizePolicy",
+    "restartPolicy",
+    "volumeMounts",
+    "volumeDevices",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
+];
+const TEMPLATE: &[&str] = &["metadata", "spec"];
+
+/// The fields the API types define at `path` (`[]` stands for any list item); None = not
+/// modelled here, so anything is accepted.
+fn known(kind: Kind, path: &str) -> Option<&'static [&'static str]> {
+    let workload = matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet
+    );
+    Some(match path {
+        "" => match kind {
+            Kind::ConfigMap => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "data",
+                "binaryData",
+                "immutable",
+            ],
+            Kind::Secret => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "data",
+                "stringData",
+                "type",
+                "immutable",
+            ],
+            Kind::Event | Kind::ComponentStatus => return None,
+            _ => &["apiVersion", "kind", "metadata", "spec", "status"],
+        },
+        "metadata" | "spec.template.metadata" => META,
+        "spec" => match kind {
+            Kind::Deployment => &[
+                "replicas",
+                "selector",
+                "template",
+                "strategy",
+                "minReadySeconds",
+                "revisionHistoryLimit",
+                "paused",
+                "progressDeadlineSeconds",
+            ],
+            Kind::ReplicaSet => &["replicas", "minReadySeconds", "selector", "template"],
+            Kind::StatefulSet => &[
+                "replicas",
+                "selector",
+                "template",
+                "volumeClaimTemplates",
+                "serviceName",
+                "podManagementPolicy",
+                "updateStrategy",
+                "revisionHistoryLimit",
+                "minReadySeconds",
+                "persistentVolumeClaimRetentionPolicy",
+                "ordinals",
+            ],
+            Kind::DaemonSet => &[
+                "selector",
+                "template",
+                "updateStrategy",
+                "minReadySeconds",
+                "revisionHistoryLimit",
+            ],
+            Kind::Node => &[
+                "podCIDR",
+                "podCIDRs",
+                "providerID",
+                "unschedulable",
+                "taints",
+                "configSource",
+                "externalID",
+            ],
+            Kind::Pod => POD_SPEC,
+            _ => return None,
+        },
+        "spec.template" if workload => TEMPLATE,
+        "spec.template.spec" if workload => POD_SPEC,
+        "spec.template.spec.containers[]" | "spec.template.spec.initContainers[]" if workload => {
+            CONTAINER
+        }
+        "spec.containers[]" | "spec.initContainers[]" if kind == Kind::Pod => CONTAINER,
+        _ => return None,
+    })
+}
+
+/// Removes from `new` the fields the API types do not define (that `old` did not already
+/// have) and returns their paths as the apiserver names them (`spec.template.spec.foo`).
+pub(crate) fn prune_unknown(kind: Kind, old: Option<&Value>, new: &mut Value) -> Vec<String> {
+    let mut found = Vec::new();
+    walk(kind, old, new, "", "", &mut found);
+    found
+}
+
+fn walk(
+    kind: Kind,
+    old: Option<&Value>,
+    new: &mut Value,
+    pattern: &str,
+    shown: &str,
+    found: &mut Vec<String>,
+) {
+    let join = |base: &str, k: &str| {
+        if base.is_empty() {
+            k.to_string()
+        } else {
+            format!("{base}.{k}")
+        }
+    };
+    match new {
+        Value::Object(map) => {
+            let allowed = known(kind, pattern);
+            let keys: Vec<String> = map.keys().cloned().collect();
+            for k in keys {
+                let had = old.and_then(|o| o.get(&k));
+                if let Some(allowed) = allowed
+                    && !allowed.contains(&k.as_str())
+                    && had.is_none()
+                {
+                    map.remove(&k);
+                    found.push(join(shown, &k));
+                    continue;
+                }
+                if let Some(child) = map.get_mut(&k) {
+                    walk(
+                        kind,
+                        had,
+                        child,
+                        &join(pattern, &k),
+                        &join(shown, &k),
+                        found,
+                    );
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let had = old.and_then(|o| o.get(i));
+                let shown = format!("{shown}[{i}]");
+                walk(kind, had, item, &format!("{pattern}[]"), &shown, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The 400 of `fieldValidation=Strict` with unknown fields.
+pub(crate) fn strict_error(fields: &[String]) -> Reject {
+    let list: Vec<String> = fields
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    let message = format!("strict decoding error: {}", list.join(", "));
+    Reject::from_status(Status::failure(400, "BadRequest", message))
+}
+
+/// The warnings of `fieldValidation=Warn`, one per field.
+pub(crate) fn warnings(fields: &[String]) -> Vec<String> {
+    fields
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect()
+}
+
+/// A Status body of a successful call (an eviction's 201).
+pub(crate) fn success(code: u16) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+        "code": code})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_replicas_read_like_the_apiserver() {
+        let new = json!({"metadata": {"name": "hello-web"}, "spec": {"replicas": -1,
+            "selector": {"matchLabels": {"app": "hello-web"}},
+            "template": {"metadata": {"labels": {"app": "hello-web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+        let errs = check(Kind::Deployment, Some(&new), &new);
+        assert_eq!(
+            errs,
+            [FieldError::invalid(
+                "spec.replicas",
+                "-1",
+                "must be greater than or equal to 0"
+            )]
+        );
+        let reject = invalid(Kind::Deployment, "hello-web", &errs);
+        assert_eq!(
+            reject.status().message,
+            "Deployment.apps \"hello-web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_found_where_the_types_are_known() {
+        let old = json!({"metadata": {"name": "a"}, "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "c"}]}}}});
+        let mut new = json!({"metadata": {"name": "a", "labels": {"x": "y"}}, "spec": {"replicas": 1, "foo": 1,
+            "template": {"spec": {"containers": [{"name": "c", "bar": 2}]}}}});
+        let found = prune_unknown(Kind::Deployment, Some(&old), &mut new);
+        assert_eq!(found, ["spec.foo", "spec.template.spec.containers[0].bar"]);
+        assert!(new["spec"].get("foo").is_none());
+    }
+}
