@@ -13,6 +13,17 @@ use crate::state::ops::{Dialog, kubectl_name};
 /// Names a bulk delete lists before "and N more".
 const NAMED: usize = 3;
 
+/// Width of a dialog (less on a narrow screen).
+const WIDTH: u16 = 72;
+
+/// Rows `lines` take wrapped inside a bordered box `width` wide (long names wrap; the buttons
+/// must stay on screen).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// Draws `dialog` over `area`.
 pub fn render(frame: &mut Frame, area: Rect, dialog: &Dialog) {
     let (title, colour, lines) = match dialog {
@@ -28,8 +39,8 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Dialog) {
         }
         Dialog::BulkDelete { targets } => (" Confirm delete ", Color::Red, bulk(targets)),
     };
-    let height = u16::try_from(lines.len()).unwrap_or(8) + 2;
-    let popup = super::centred(area, 64, height);
+    let width = WIDTH.min(area.width);
+    let popup = super::centred(area, width, wrapped_height(&lines, width) + 2);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let block = Block::new()
         .borders(Borders::ALL)

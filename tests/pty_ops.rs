@@ -1,0 +1,12 @@
+//! The real binary in a pty changing things on an in-process demo server, each result checked
+//! afterwards with kubectl against the same server: scale, rollout restart, cordon/uncordon,
+//! drain past a PodDisruptionBudget, marks with a bulk delete, and `--readonly` refusing each.
+
+mod common;
+
+#[path = "pty_ops/kubectl.rs"]
+mod kubectl;
+#[path = "pty_ops/nodes.rs"]
+mod nodes;
+#[path = "pty_ops/workloads.rs"]
+mod workloads;
