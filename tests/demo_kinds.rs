@@ -80,6 +80,8 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
             .into_iter()
             .flatten()
             .map(|r| r["name"].as_str().unwrap_or_default().to_string())
+            // The kinds, not their subresources (`deployments/scale`).
+            .filter(|name| !name.contains('/'))
             .collect()
     };
     let core = resources(&get(&h, "/api/v1").await);
@@ -99,6 +101,7 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
             "apps",
             "batch",
             "networking.k8s.io",
+            "policy",
             "apiextensions.k8s.io",
             "demo.kr8s.dev"
         ]
@@ -110,6 +113,7 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
         ),
         ("batch", &["jobs", "cronjobs"]),
         ("networking.k8s.io", &["ingresses"]),
+        ("policy", &["poddisruptionbudgets"]),
         ("apiextensions.k8s.io", &["customresourcedefinitions"]),
         ("demo.kr8s.dev", &["widgets"]),
     ] {

@@ -161,8 +161,16 @@ async fn missing_objects_unknown_paths_and_wrong_methods() {
     assert_eq!(body["message"], "pods \"nope\" not found");
     let (code, body) = get(&h, "/api/v1/frobs").await;
     assert_eq!((code, body["reason"].as_str()), (404, Some("NotFound")));
+    // Collections take GET and POST (create) but not PUT; componentstatuses are read-only.
     let resp = client(&h)
-        .post(format!("{}/api/v1/namespaces/default/pods", h.base_url()))
+        .put(format!("{}/api/v1/namespaces/default/pods", h.base_url()))
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let resp = client(&h)
+        .delete(format!("{}/api/v1/componentstatuses/etcd-0", h.base_url()))
         .bearer_auth(&h.token)
         .send()
         .await

@@ -150,14 +150,14 @@ pub(crate) fn get(
 /// Terminating pod's JSON.
 ///
 /// The pod's controller acts as a real one would: a ReplicaSet creates a replacement as soon as
-/// the pod is terminating (in the `replacement` state), a StatefulSet or DaemonSet once it is
+/// the pod is terminating (in the `replacement` state, or Pending then Running for None), a StatefulSet or DaemonSet once it is
 /// gone (see `controller`).
 pub(crate) fn graceful_delete(
     store: &Arc<Store>,
     ns: &str,
     name: &str,
     grace: Option<u64>,
-    replacement: Scenario,
+    replacement: Option<Scenario>,
 ) -> Option<Bytes> {
     let grace = grace.unwrap_or(30);
     let now = Timestamp::now();
@@ -175,7 +175,7 @@ pub(crate) fn graceful_delete(
     })?;
     let mut rng = Rng::new(hash(&[ns, name]) ^ now.as_nanosecond() as u64);
     if newly {
-        controller::pod_terminating(store, &change.obj.value(), replacement, &mut rng);
+        controller::pod_terminating(store, &change.obj.value(), replacement);
     }
     let delay = if grace == 0 {
         Duration::from_millis(250)

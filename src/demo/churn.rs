@@ -58,7 +58,7 @@ impl Churn {
     }
 
     /// A running pod fails its readiness probe, or one that did passes it again.
-    fn readiness(&mut self, store: &Store) {
+    fn readiness(&mut self, store: &Arc<Store>) {
         if self.flaky.len() >= 3 || (!self.flaky.is_empty() && self.rng.unit() < 0.5) {
             if let Some((ns, name)) = self.flaky.pop_front() {
                 set_pod_ready(store, &ns, &name, true);
@@ -105,11 +105,11 @@ fn replace(store: &Arc<Store>, rng: &mut Rng) {
         u if u < 0.95 => Scenario::ImagePullBackOff,
         _ => Scenario::NotReady,
     };
-    graceful_delete(store, pod.namespace(), pod.name(), Some(30), next);
+    graceful_delete(store, pod.namespace(), pod.name(), Some(30), Some(next));
 }
 
 /// Restarts the first container of a random running pod that may restart.
-fn restart(store: &Store, rng: &mut Rng) {
+fn restart(store: &Arc<Store>, rng: &mut Rng) {
     let pod = pick(store, rng, |p| {
         p.field(Kind::Pod, "status.phase") == Some("Running")
             && p.field(Kind::Pod, "spec.restartPolicy") != Some("Never")

@@ -3,8 +3,8 @@
 //! and a DaemonSet its node's pod once the old one is gone, and every controller's status is
 //! counted again from its pods. A Job's pods are not replaced (its Job has finished or failed).
 //!
-//! Pods are made from the controller's stored template ([`pod_for_replicaset`]), so scaling or
-//! a rollout could later build on the same functions.
+//! Pods are made from the controller's stored template ([`pod_for_replicaset`]); scaling and
+//! rollouts (`rollout`, `replicas`) build on the same functions.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::pods::{Owner, PodPlan, Scenario, pod_json};
 use super::resources::Kind;
 use super::rng::Rng;
+use super::rollout::{Job, run};
 use super::select::Selector;
 use super::store::{Obj, Store};
 use super::workloads::{
@@ -42,7 +43,7 @@ fn owner_object(store: &Store, ns: &str, owner: &Owner) -> Option<Value> {
 }
 
 /// A reference to the stored controller `obj` of `kind`.
-fn owner_ref(kind: Kind, obj: &Value) -> Owner {
+pub(crate) fn owner_ref(kind: Kind, obj: &Value) -> Owner {
     let text = |key: &str| {
         obj["metadata"][key]
             .as_str()
@@ -57,11 +58,13 @@ fn owner_ref(kind: Kind, obj: &Value) -> Owner {
     }
 }
 
-/// The worker nodes (those without the control plane's taint): (name, internal IP).
-fn workers(store: &Store) -> Vec<(String, String)> {
+/// The worker nodes that take new pods (no control plane taint, not cordoned): (name,
+/// internal IP).
+pub(crate) fn workers(store: &Store) -> Vec<(String, String)> {
     store
         .page(Kind::Node, None, None, 0, |n| {
             n.label("node-role.kubernetes.io/control-plane").is_none()
+                && n.field(Kind::Node, "spec.unschedulable") != Some("true")
         })
         .items
         .iter()
@@ -171,27 +174,30 @@ fn successor(store: &Store, old: &Value, owner: &Owner, rng: &mut Rng) -> Option
 }
 
 /// A pod has just been marked for deletion: its ReplicaSet creates a replacement (in state
-/// `scenario`) at once.
-pub(crate) fn pod_terminating(store: &Store, pod: &Value, scenario: Scenario, rng: &mut Rng) {
+/// `scenario`, or Pending then Running for None) at once.
+pub(crate) fn pod_terminating(store: &Arc<Store>, pod: &Value, scenario: Option<Scenario>) {
     let Some(owner) = controller_of(pod) else {
         return;
     };
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
-    if owner.kind == "ReplicaSet"
-        && let Some(rs) = owner_object(store, ns, &owner)
-        && let Some(plan) = pod_for_replicaset(store, &rs, None, scenario, rng)
-    {
-        store.put(Kind::Pod, pod_json(&plan, Timestamp::now()));
+    if owner.kind == "ReplicaSet" && owner_object(store, ns, &owner).is_some() {
+        let job = Job::ReplicaSet(ns.to_string(), owner.name.clone(), scenario);
+        run(store, job);
     }
     sync_owner(store, pod);
 }
 
-/// A pod is gone: a StatefulSet makes it again, a DaemonSet makes its node's pod again.
-pub(crate) fn pod_removed(store: &Store, pod: &Value, rng: &mut Rng) {
+/// A pod is gone: a StatefulSet makes it again (if its ordinal is still wanted), a DaemonSet
+/// makes its node's pod again.
+pub(crate) fn pod_removed(store: &Arc<Store>, pod: &Value, rng: &mut Rng) {
     let Some(owner) = controller_of(pod) else {
         return;
     };
-    if matches!(owner.kind, "StatefulSet" | "DaemonSet")
+    let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
+    if owner.kind == "StatefulSet" && owner_object(store, ns, &owner).is_some() {
+        run(store, Job::StatefulSet(ns.to_string(), owner.name.clone()));
+    }
+    if owner.kind == "DaemonSet"
         && let Some(plan) = successor(store, pod, &owner, rng)
         && store.get(Kind::Pod, &plan.namespace, &plan.name).is_none()
     {
@@ -234,14 +240,19 @@ fn set_status(store: &Store, kind: Kind, obj: &Value, status: Value) {
     store.update(kind, ns, name, |v| v["status"] = status);
 }
 
-/// Counts the status of the controller of `pod` again (and of the Deployment above a
-/// ReplicaSet), as the controllers do after every pod event.
-pub(crate) fn sync_owner(store: &Store, pod: &Value) {
-    let Some(owner) = controller_of(pod) else {
-        return;
-    };
+/// Counts the status of the controller of `pod` again (and lets the Deployment above a
+/// ReplicaSet take its next step), as the controllers do after every pod event.
+pub(crate) fn sync_owner(store: &Arc<Store>, pod: &Value) {
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
-    let Some(obj) = owner_object(store, ns, &owner) else {
+    super::eviction::sync_budgets(store, ns);
+    if let Some(owner) = controller_of(pod) {
+        sync_controller(store, ns, &owner);
+    }
+}
+
+/// Counts the status of `owner` from its pods.
+pub(crate) fn sync_controller(store: &Arc<Store>, ns: &str, owner: &Owner) {
+    let Some(obj) = owner_object(store, ns, owner) else {
         return;
     };
     let t = tally(store, ns, &obj["spec"]["selector"]);
@@ -255,7 +266,7 @@ pub(crate) fn sync_owner(store: &Store, pod: &Value) {
                 replicaset_status(&t, generation),
             );
             if let Some(deploy) = controller_of(&obj) {
-                sync_deployment(store, ns, &deploy);
+                run(store, Job::Deployment(ns.to_string(), deploy.name));
             }
         }
         "StatefulSet" => {
@@ -280,19 +291,14 @@ pub(crate) fn sync_owner(store: &Store, pod: &Value) {
 
 /// A Deployment's status from its ReplicaSets (the one whose revision matches its own is the
 /// current one).
-fn sync_deployment(store: &Store, ns: &str, owner: &Owner) {
-    let Some(deploy) = owner_object(store, ns, owner) else {
+pub(crate) fn sync_deployment_status(store: &Store, ns: &str, name: &str) {
+    let Some(deploy) = store.get(Kind::Deployment, ns, name).map(|o| o.value()) else {
         return;
     };
+    let owner = owner_ref(Kind::Deployment, &deploy);
     let revision = &deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"];
-    let sel = format!("app={}", owner.name);
-    let Ok(sel) = Selector::parse(Kind::ReplicaSet, &sel, "") else {
-        return;
-    };
     let sets: Vec<Arc<Obj>> = store
-        .page(Kind::ReplicaSet, Some(ns), None, 0, |o| {
-            sel.matches(Kind::ReplicaSet, o)
-        })
+        .page(Kind::ReplicaSet, Some(ns), None, 0, |_| true)
         .items;
     let (mut current, mut old, mut new_rs, mut since) =
         ((0, 0, 0), Vec::new(), String::new(), None);
@@ -329,7 +335,7 @@ fn sync_deployment(store: &Store, ns: &str, owner: &Owner) {
 
 /// Makes a running pod pass or fail its readiness probe and counts its controller again; false
 /// when it cannot (not all containers running, terminating, or already so).
-pub(crate) fn set_pod_ready(store: &Store, ns: &str, name: &str, ready: bool) -> bool {
+pub(crate) fn set_pod_ready(store: &Arc<Store>, ns: &str, name: &str, ready: bool) -> bool {
     let change = store.update_if(Kind::Pod, ns, name, |pod| {
         let was = pod["status"]["containerStatuses"]
             .as_array()

@@ -43,9 +43,11 @@ pub(crate) fn delete(
                 serde_json::to_vec(&terminating(obj.value(), grace)).unwrap_or_default()
             }
             (_, true) => obj.json().to_vec(),
-            (Kind::Pod, false) => graceful_delete(&app.store, ns, name, grace, Scenario::Running)
-                .ok_or_else(|| not_found(kind, name))?
-                .to_vec(),
+            (Kind::Pod, false) => {
+                graceful_delete(&app.store, ns, name, grace, Some(Scenario::Running))
+                    .ok_or_else(|| not_found(kind, name))?
+                    .to_vec()
+            }
             (Kind::Namespace, false) => {
                 delete_namespace(&app.store, name).ok_or_else(|| not_found(kind, name))?
             }
@@ -90,7 +92,7 @@ pub(crate) fn cascade(store: &Arc<Store>, ns: &str, owner: &Value) {
                 continue;
             }
             if kind == Kind::Pod {
-                graceful_delete(store, ns, obj.name(), None, Scenario::Running);
+                graceful_delete(store, ns, obj.name(), None, Some(Scenario::Running));
             } else if let Some(gone) = store.delete_if(kind, ns, obj.name(), |_| true) {
                 cascade(store, ns, &gone.obj.value());
             }

@@ -2,10 +2,11 @@
 
 /// The API groups the demo serves under `/apis`, in the order `/apis` lists them (each serves
 /// one version, `v1`). The core group ("") is under `/api`.
-pub(crate) const GROUPS: [&str; 5] = [
+pub(crate) const GROUPS: [&str; 6] = [
     "apps",
     "batch",
     "networking.k8s.io",
+    "policy",
     "apiextensions.k8s.io",
     "demo.kr8s.dev",
 ];
@@ -33,13 +34,14 @@ pub(crate) enum Kind {
     Job,
     CronJob,
     Ingress,
+    PodDisruptionBudget,
     CustomResourceDefinition,
     /// The custom resource of the CRD `widgets.demo.kr8s.dev`.
     Widget,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -56,6 +58,7 @@ impl Kind {
         Kind::Job,
         Kind::CronJob,
         Kind::Ingress,
+        Kind::PodDisruptionBudget,
         Kind::CustomResourceDefinition,
         Kind::Widget,
     ];
@@ -83,6 +86,7 @@ impl Kind {
             Kind::Job => "jobs",
             Kind::CronJob => "cronjobs",
             Kind::Ingress => "ingresses",
+            Kind::PodDisruptionBudget => "poddisruptionbudgets",
             Kind::CustomResourceDefinition => "customresourcedefinitions",
             Kind::Widget => "widgets",
         }
@@ -111,6 +115,7 @@ impl Kind {
             Kind::Job => "Job",
             Kind::CronJob => "CronJob",
             Kind::Ingress => "Ingress",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::CustomResourceDefinition => "CustomResourceDefinition",
             Kind::Widget => "Widget",
         }
@@ -122,6 +127,7 @@ impl Kind {
             "apps" => "apps/v1",
             "batch" => "batch/v1",
             "networking.k8s.io" => "networking.k8s.io/v1",
+            "policy" => "policy/v1",
             "apiextensions.k8s.io" => "apiextensions.k8s.io/v1",
             "demo.kr8s.dev" => "demo.kr8s.dev/v1",
             _ => VERSION,
@@ -134,6 +140,7 @@ impl Kind {
             Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet => "apps",
             Kind::Job | Kind::CronJob => "batch",
             Kind::Ingress => "networking.k8s.io",
+            Kind::PodDisruptionBudget => "policy",
             Kind::CustomResourceDefinition => "apiextensions.k8s.io",
             Kind::Widget => "demo.kr8s.dev",
             _ => "",
@@ -164,6 +171,7 @@ impl Kind {
             Kind::DaemonSet => &["ds"],
             Kind::CronJob => &["cj"],
             Kind::Ingress => &["ing"],
+            Kind::PodDisruptionBudget => &["pdb"],
             Kind::CustomResourceDefinition => &["crd", "crds"],
             Kind::Widget => &["wdg"],
         }
@@ -255,6 +263,7 @@ impl Kind {
             ],
             "batch" => &[Kind::Job, Kind::CronJob],
             "networking.k8s.io" => &[Kind::Ingress],
+            "policy" => &[Kind::PodDisruptionBudget],
             "apiextensions.k8s.io" => &[Kind::CustomResourceDefinition],
             "demo.kr8s.dev" => &[Kind::Widget],
             _ => &[],

@@ -115,6 +115,20 @@ fn cells(kind: Kind, obj: &Obj, v: &Value, now: Timestamp) -> Vec<Value> {
         ],
         Kind::PersistentVolumeClaim => claim_cells(v, now),
         Kind::Ingress => ingress_cells(v, now),
+        Kind::PodDisruptionBudget => {
+            let or_na = |x: &Value| match x {
+                Value::Null => "N/A".to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            vec![
+                json!(s(&v["metadata"]["name"])),
+                json!(or_na(&v["spec"]["minAvailable"])),
+                json!(or_na(&v["spec"]["maxUnavailable"])),
+                json!(v["status"]["disruptionsAllowed"].as_u64().unwrap_or(0)),
+                json!(age(created(v), now)),
+            ]
+        }
         Kind::CustomResourceDefinition => vec![
             json!(s(&v["metadata"]["name"])),
             json!(s(&v["metadata"]["creationTimestamp"])),

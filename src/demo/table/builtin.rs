@@ -7,6 +7,16 @@ use super::{created, labels_text, or_none, s, time};
 use crate::kube::resource_table::event_seen;
 use crate::kube::table::age;
 
+/// STATUS as kubectl prints it: a cordoned node is `Ready,SchedulingDisabled`.
+fn node_status(ready: bool, cordoned: bool) -> String {
+    let ready = if ready { "Ready" } else { "NotReady" };
+    if cordoned {
+        format!("{ready},SchedulingDisabled")
+    } else {
+        ready.to_string()
+    }
+}
+
 pub(super) fn node_cells(v: &Value, now: Timestamp) -> Vec<Value> {
     let ready = v["status"]["conditions"]
         .as_array()
@@ -28,7 +38,7 @@ pub(super) fn node_cells(v: &Value, now: Timestamp) -> Vec<Value> {
         .unwrap_or_default();
     vec![
         json!(s(&v["metadata"]["name"])),
-        json!(if ready { "Ready" } else { "NotReady" }),
+        json!(node_status(ready, v["spec"]["unschedulable"] == true)),
         json!(or_none(roles.join(","))),
         json!(age(time(&v["metadata"]["creationTimestamp"]), now)),
         json!(s(&info["kubeletVersion"])),

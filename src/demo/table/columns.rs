@@ -301,6 +301,31 @@ pub(super) fn columns(kind: Kind) -> Vec<Column> {
             ("Object", "string", "", 0, "The object the event is about."),
             ("Message", "string", "", 0, "What happened."),
         ],
+        Kind::PodDisruptionBudget => vec![
+            NAME,
+            (
+                "Min Available",
+                "string",
+                "",
+                0,
+                "The minimum number of pods that must be available.",
+            ),
+            (
+                "Max Unavailable",
+                "string",
+                "",
+                0,
+                "The maximum number of pods that may be unavailable.",
+            ),
+            (
+                "Allowed Disruptions",
+                "integer",
+                "",
+                0,
+                "Calculated number of pods that may be disrupted at this time.",
+            ),
+            AGE,
+        ],
         Kind::ComponentStatus => vec![
             NAME,
             (
