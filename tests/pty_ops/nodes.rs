@@ -23,6 +23,10 @@ fn cordon_and_uncordon_a_node() {
     s.app.send("c");
     s.app.wait_text("node/demo-worker-1 cordoned", WAIT);
     assert!(cordoned(&s.kubeconfig, "demo-worker-1"));
+    let nodes = kubectl(&s.kubeconfig, &["get", "nodes"]);
+    assert!(nodes.contains("Ready,SchedulingDisabled"), "{nodes}");
+    // The table is a watch: the node's row says so too.
+    s.app.wait_text("Ready,SchedulingDisabled", WAIT);
     s.app.send("u");
     s.app.wait_text("node/demo-worker-1 uncordoned", WAIT);
     assert!(!cordoned(&s.kubeconfig, "demo-worker-1"));
@@ -60,7 +64,8 @@ fn drain_waits_out_a_disruption_budget_then_the_node_is_empty() {
     let Some(mut s) = setup(&[]) else {
         return;
     };
-    let node = "demo-worker-2";
+    // grafana's two pods run on demo-worker-3; its budget allows one disruption at a time.
+    let node = "demo-worker-3";
     assert!(!non_daemonset_pods(&s.kubeconfig, node).is_empty());
     s.app.send(&format!(":drain {node}\r"));
     s.app.wait_text(&format!("Drain node {node}?"), WAIT);
@@ -72,6 +77,13 @@ fn drain_waits_out_a_disruption_budget_then_the_node_is_empty() {
     s.app
         .wait_text(&format!("node/{node} drained"), Duration::from_secs(90));
     assert!(cordoned(&s.kubeconfig, node));
+    let nodes = kubectl(&s.kubeconfig, &["get", "nodes"]);
+    assert!(
+        nodes
+            .lines()
+            .any(|l| l.starts_with(node) && l.contains("SchedulingDisabled")),
+        "{nodes}"
+    );
     let left = kubectl_until(
         &s.kubeconfig,
         &[
@@ -85,9 +97,7 @@ fn drain_waits_out_a_disruption_budget_then_the_node_is_empty() {
         |_| non_daemonset_pods(&s.kubeconfig, node).is_empty(),
     );
     assert!(left.is_ok(), "only DaemonSet pods are left: {left:?}");
-    s.app.send("\x1b");
-    s.app.send("q");
-    assert!(s.app.wait_exit(WAIT));
+    close_drain_and_quit(&mut s.app);
 }
 
 #[test]
@@ -95,16 +105,27 @@ fn esc_stops_a_drain_and_leaves_the_node_cordoned() {
     let Some(mut s) = setup(&[]) else {
         return;
     };
-    let node = "demo-worker-2";
+    let node = "demo-worker-3";
     s.app.send(&format!(":drain {node}\r"));
     s.app.wait_text(&format!("Drain node {node}?"), WAIT);
+    s.app.send("e");
+    s.app.wait_text("[x] also pods with emptyDir data", WAIT);
     s.app.send("y");
     s.app.wait_text("retrying in", WAIT);
     s.app.send("\x1b");
     s.app
         .wait_text(&format!("drain stopped: node/{node} left cordoned"), WAIT);
     assert!(cordoned(&s.kubeconfig, node));
-    s.app.send("\x1b");
-    s.app.send("q");
-    assert!(s.app.wait_exit(WAIT));
+    close_drain_and_quit(&mut s.app);
+}
+
+/// Esc closes the finished (or stopped) drain view, then q quits; the two keys go apart, as
+/// Esc and q at once read as alt-q.
+fn close_drain_and_quit(app: &mut crate::common::pty::PtyApp) {
+    app.send("\x1b");
+    app.wait_for("the drain view closed", WAIT, |screen| {
+        !screen.contains("[drain ")
+    });
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
 }
