@@ -43,8 +43,6 @@ mod tests_filter;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
-mod tests_ops;
-#[cfg(test)]
 mod tests_pods;
 pub mod text_pane;
 mod views;
@@ -198,12 +196,8 @@ pub struct State {
     pub prompt: Option<nav::Prompt>,
     /// The delete confirmation dialog.
     pub confirm: Option<nav::Confirm>,
-    /// The scale, restart, drain or bulk-delete dialog.
-    pub ops_dialog: Option<ops::Dialog>,
-    /// Marked rows of the table on screen (Space).
-    pub marks: marks::Marks,
-    /// The drain view, while a drain runs or until Esc closes it.
-    pub drain: Option<drain::DrainView>,
+    /// Dialogs of scale, restart, drain and bulk delete; marks; the drain view.
+    pub ops: ops::Ops,
     /// A message shown until the next key.
     pub flash: Option<nav::Flash>,
     /// The server's latest `Warning` header (a deprecation), shown until the next key.
@@ -275,9 +269,7 @@ impl State {
             last_namespace: None,
             prompt: None,
             confirm: None,
-            ops_dialog: None,
-            marks: marks::Marks::default(),
-            drain: None,
+            ops: ops::Ops::default(),
             flash: None,
             warning: None,
             detail: None,
@@ -550,14 +542,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             raw_keys::on_history(state, context, entries);
             none()
         }
-        Msg::Operated { what, op, result } => {
-            ops::on_operated(state, what, op, result);
-            none()
-        }
-        Msg::Drain { id, event } => {
-            drain::on_event(state, id, event);
-            none()
-        }
+        Msg::Operated { what, op, result } => ops::on_operated(state, what, op, result),
+        Msg::Drain { id, event } => drain::on_event(state, id, event),
         Msg::RequestLogged(record) => {
             if let Some(warning) = record.warnings.last() {
                 state.warning = Some(warning.clone());

@@ -65,7 +65,7 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
-        Screen::Main => match (&state.drain, &state.detail) {
+        Screen::Main => match (&state.ops.drain, &state.detail) {
             (Some(view), _) => drain::render(frame, main, state, view),
             (None, Some(detail)) => render_detail(frame, main, state, detail),
             (None, None) => {
@@ -90,7 +90,7 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     if let Some(confirm) = &state.confirm {
         confirm::render(frame, area, confirm);
     }
-    if let Some(dialog) = &state.ops_dialog {
+    if let Some(dialog) = &state.ops.dialog {
         dialog::render(frame, area, dialog);
     }
     if state.help_open {

@@ -77,7 +77,7 @@ impl DrainView {
 /// Starts draining `node` (the dialog said yes).
 pub fn start(state: &mut State, node: String, options: DrainOptions) -> Vec<Effect> {
     let id = state.new_id();
-    state.drain = Some(DrainView {
+    state.ops.drain = Some(DrainView {
         id,
         node: node.clone(),
         options,
@@ -95,9 +95,14 @@ pub fn start(state: &mut State, node: String, options: DrainOptions) -> Vec<Effe
 }
 
 /// Progress of drain `id` (a stopped or closed drain ignores late news).
-pub fn on_event(state: &mut State, id: u64, event: DrainEvent) {
-    let Some(view) = state.drain.as_mut().filter(|d| d.id == id && d.running()) else {
-        return;
+pub fn on_event(state: &mut State, id: u64, event: DrainEvent) -> Vec<Effect> {
+    let Some(view) = state
+        .ops
+        .drain
+        .as_mut()
+        .filter(|d| d.id == id && d.running())
+    else {
+        return Vec::new();
     };
     state.dirty = true;
     match event {
@@ -133,11 +138,12 @@ pub fn on_event(state: &mut State, id: u64, event: DrainEvent) {
         }
         DrainEvent::Failed(e) => view.phase = Phase::Failed(e),
     }
+    Vec::new()
 }
 
 /// Keys in the drain view: Esc stops a running drain, else closes; j/k scroll.
 pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let view = state.drain.as_mut()?;
+    let view = state.ops.drain.as_mut()?;
     match action {
         Action::Close if view.running() => {
             view.phase = Phase::Stopped;
@@ -150,7 +156,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             Some(vec![Effect::StopDrain { id: view.id }])
         }
         Action::Close => {
-            state.drain = None;
+            state.ops.drain = None;
             Some(Vec::new())
         }
         Action::Down | Action::PageDown | Action::Bottom => {

@@ -46,7 +46,7 @@ pub fn mode(state: &State) -> Mode {
         Mode::Help
     } else if state.confirm.is_some() {
         Mode::Confirm
-    } else if state.ops_dialog.is_some() {
+    } else if state.ops.dialog.is_some() {
         Mode::Dialog
     } else if state.prompt.is_some() {
         Mode::Prompt
@@ -56,7 +56,7 @@ pub fn mode(state: &State) -> Mode {
         Mode::RequestLog
     } else if state.screen == Screen::Forwards {
         Mode::Forwards
-    } else if state.drain.is_some() {
+    } else if state.ops.drain.is_some() {
         Mode::Drain
     } else if state.detail.is_some() {
         Mode::Detail

@@ -62,7 +62,7 @@ pub fn scope(state: &State) -> Option<String> {
 /// Marks on the table on screen.
 pub fn count(state: &State) -> usize {
     match scope(state) {
-        Some(scope) if scope == state.marks.scope => state.marks.keys.len(),
+        Some(scope) if scope == state.ops.marks.scope => state.ops.marks.keys.len(),
         _ => 0,
     }
 }
@@ -82,7 +82,7 @@ pub fn toggle(state: &mut State) -> Vec<Effect> {
     let Some(key) = key else {
         return Vec::new();
     };
-    let marks = &mut state.marks;
+    let marks = &mut state.ops.marks;
     if marks.scope != scope {
         marks.scope = scope;
         marks.keys.clear();
@@ -105,12 +105,12 @@ pub fn toggle(state: &mut State) -> Vec<Effect> {
 
 /// Unmarks everything.
 pub fn clear(state: &mut State) {
-    state.marks.keys.clear();
+    state.ops.marks.keys.clear();
 }
 
 /// The marked objects of the table on screen.
 fn targets(state: &State) -> Vec<ObjectRef> {
-    let keys = state.marks.keys.iter();
+    let keys = state.ops.marks.keys.iter();
     match &state.resource {
         Some(view) => keys
             .map(|(ns, name)| ObjectRef {
@@ -137,14 +137,14 @@ pub fn ask_delete(state: &mut State) -> Vec<Effect> {
         state.flash.error(format!("{plural} cannot be deleted"));
         return Vec::new();
     }
-    state.ops_dialog = Some(Dialog::BulkDelete { targets });
+    state.ops.dialog = Some(Dialog::BulkDelete { targets });
     Vec::new()
 }
 
 /// Deletes `targets` (the marks go: the rows show Terminating, then leave).
 pub fn delete(state: &mut State, targets: Vec<ObjectRef>) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
-    let marks = &mut state.marks;
+    let marks = &mut state.ops.marks;
     marks.keys.clear();
     marks.failed.clear();
     marks.asked = targets.len();
@@ -173,7 +173,7 @@ pub fn delete(state: &mut State, targets: Vec<ObjectRef>) -> Vec<Effect> {
 /// A delete finished. True when it was part of a bulk delete (this module words the result:
 /// one summary when the last answer is in).
 pub fn on_deleted(state: &mut State, what: &str, result: &Result<(), Failure>) -> bool {
-    let marks = &mut state.marks;
+    let marks = &mut state.ops.marks;
     if !marks.deleting.remove(what) {
         return false;
     }
@@ -197,14 +197,14 @@ pub fn on_deleted(state: &mut State, what: &str, result: &Result<(), Failure>) -
 
 /// Rows the pods watch deleted lose their marks.
 pub fn on_pods_event(state: &mut State, event: &crate::msg::PodsEvent) {
-    if state.marks.scope.is_empty()
+    if state.ops.marks.scope.is_empty()
         && let Event::Changes(changes) = event
     {
         let gone = changes.iter().filter_map(|c| match c {
             Change::Deleted(row) => Some((row.namespace.as_str(), row.name.as_str())),
             _ => None,
         });
-        state.marks.forget(gone);
+        state.ops.marks.forget(gone);
     }
 }
 
@@ -213,7 +213,7 @@ pub fn on_table_event(state: &mut State, id: u64, event: &crate::msg::TableFeedE
     let Some(view) = state.resource.as_ref().filter(|v| v.id == id) else {
         return;
     };
-    if state.marks.scope != view.resource.qualified_name() {
+    if state.ops.marks.scope != view.resource.qualified_name() {
         return;
     }
     if let Event::Changes(changes) = event {
@@ -221,6 +221,6 @@ pub fn on_table_event(state: &mut State, id: u64, event: &crate::msg::TableFeedE
             Change::Deleted(row) => Some((row.namespace.as_str(), row.name.as_str())),
             _ => None,
         });
-        state.marks.forget(gone);
+        state.ops.marks.forget(gone);
     }
 }

@@ -347,7 +347,7 @@ pub(super) fn on_deleted(
     result: Result<(), crate::kube::Failure>,
 ) -> Vec<Effect> {
     if super::marks::on_deleted(state, &what, &result) {
-        return match state.marks.deleting_any() {
+        return match state.ops.marks.deleting_any() {
             true => Vec::new(),
             false => kinds::refresh(state),
         };

@@ -14,6 +14,17 @@ use crate::msg::Op;
 /// Longest replica count the scale dialog takes (digits).
 const MAX_DIGITS: usize = 6;
 
+/// What these operations keep in the state.
+#[derive(Debug, Clone, Default)]
+pub struct Ops {
+    /// The scale, restart, drain or bulk-delete dialog.
+    pub dialog: Option<Dialog>,
+    /// Marked rows of the table on screen (Space).
+    pub marks: marks::Marks,
+    /// The drain view, while a drain runs or until Esc closes it.
+    pub drain: Option<drain::DrainView>,
+}
+
 /// A dialog of these operations, over everything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
@@ -102,7 +113,7 @@ fn on_kind(state: &mut State, action: Action, kinds: &[&str]) -> Option<Vec<Effe
     let effects = match action {
         Action::Scale if !refused(state, "scale") => {
             let input = current.map(|n| n.to_string()).unwrap_or_default();
-            state.ops_dialog = Some(Dialog::Scale {
+            state.ops.dialog = Some(Dialog::Scale {
                 target,
                 current,
                 input,
@@ -110,7 +121,7 @@ fn on_kind(state: &mut State, action: Action, kinds: &[&str]) -> Option<Vec<Effe
             Vec::new()
         }
         Action::Restart if !refused(state, "rollout restart") => {
-            state.ops_dialog = Some(Dialog::Restart { target });
+            state.ops.dialog = Some(Dialog::Restart { target });
             Vec::new()
         }
         Action::Cordon if !refused(state, "cordon") => operate(state, &target, Op::Cordon),
@@ -148,7 +159,7 @@ fn desired_replicas(state: &State) -> Option<u32> {
 /// Opens the drain dialog for `node` (also `:drain NODE`), or refuses under `--readonly`.
 pub fn ask_drain(state: &mut State, node: String) -> Vec<Effect> {
     if !refused(state, "drain") {
-        state.ops_dialog = Some(Dialog::Drain {
+        state.ops.dialog = Some(Dialog::Drain {
             node,
             options: DrainOptions::default(),
         });
@@ -180,7 +191,7 @@ fn verb(op: Op) -> &'static str {
 /// A plain key while one of these dialogs is open.
 pub fn on_dialog_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     state.dirty = true;
-    let Some(dialog) = state.ops_dialog.as_mut() else {
+    let Some(dialog) = state.ops.dialog.as_mut() else {
         return Vec::new();
     };
     let yes = matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
@@ -201,7 +212,7 @@ pub fn on_dialog_key(state: &mut State, code: KeyCode) -> Vec<Effect> {
         _ if !yes && !no => return Vec::new(),
         _ => {}
     }
-    let Some(dialog) = state.ops_dialog.take() else {
+    let Some(dialog) = state.ops.dialog.take() else {
         return Vec::new();
     };
     if no {
@@ -260,7 +271,12 @@ fn confirm(state: &mut State, dialog: Dialog) -> Vec<Effect> {
 }
 
 /// An operation finished: kubectl's words, or the server's.
-pub fn on_operated(state: &mut State, what: String, op: Op, result: Result<(), Failure>) {
+pub fn on_operated(
+    state: &mut State,
+    what: String,
+    op: Op,
+    result: Result<(), Failure>,
+) -> Vec<Effect> {
     state.dirty = true;
     match result {
         Ok(()) => {
@@ -282,4 +298,9 @@ pub fn on_operated(state: &mut State, what: String, op: Op, result: Result<(), F
             state.flash.error(format!("{doing} {what}: {e}"));
         }
     }
+    Vec::new()
 }
+
+#[cfg(test)]
+#[path = "tests_ops.rs"]
+mod tests;

@@ -3,8 +3,8 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests_pods::{code, ctrl, key, started, typed};
-use super::*;
+use super::super::tests_pods::{code, ctrl, key, started, typed};
+use super::super::*;
 use crate::kube::discovery::ApiResource;
 use crate::kube::ops::drain::{DrainEvent, DrainOptions, PlannedPod, PodProgress, Skip};
 use crate::kube::resource_table::parse_table;
@@ -99,8 +99,8 @@ fn flash(state: &State) -> String {
 fn scale_asks_for_the_replicas_then_patches_and_says_so() {
     let mut state = deployments(false);
     assert!(update(&mut state, key('s')).is_empty());
-    let Some(ops::Dialog::Scale { current, input, .. }) = &state.ops_dialog else {
-        panic!("scale dialog: {:?}", state.ops_dialog);
+    let Some(ops::Dialog::Scale { current, input, .. }) = &state.ops.dialog else {
+        panic!("scale dialog: {:?}", state.ops.dialog);
     };
     assert_eq!((*current, input.as_str()), (Some(3), "3"), "api wants 3");
     update(&mut state, key('+'));
@@ -117,7 +117,7 @@ fn scale_asks_for_the_replicas_then_patches_and_says_so() {
             op: Op::Scale(4),
         }]
     );
-    assert_eq!(state.ops_dialog, None);
+    assert_eq!(state.ops.dialog, None);
     update(
         &mut state,
         Msg::Operated {
@@ -141,7 +141,7 @@ fn s_on_the_pods_table_is_still_the_shell() {
         matches!(effects.as_slice(), [Effect::Foreground(_)]),
         "{effects:?}"
     );
-    assert_eq!(state.ops_dialog, None);
+    assert_eq!(state.ops.dialog, None);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn restart_confirms_then_patches() {
     update(&mut state, key('j'));
     assert!(update(&mut state, key('r')).is_empty());
     assert!(matches!(
-        state.ops_dialog,
+        state.ops.dialog,
         Some(ops::Dialog::Restart { .. })
     ));
     let effects = update(&mut state, key('y'));
@@ -211,7 +211,7 @@ fn node_keys_cordon_uncordon_and_ask_before_draining() {
     update(&mut state, key('D'));
     update(&mut state, key('f'));
     let effects = update(&mut state, code(KeyCode::Enter));
-    let id = state.drain.as_ref().map(|d| d.id).expect("drain view");
+    let id = state.ops.drain.as_ref().map(|d| d.id).expect("drain view");
     assert_eq!(
         effects,
         vec![Effect::Drain {
@@ -233,7 +233,7 @@ fn drain_progress_and_esc_stops_leaving_the_node_cordoned() {
     typed(&mut state, "drain worker-2");
     update(&mut state, code(KeyCode::Enter));
     let effects = update(&mut state, key('y'));
-    let id = state.drain.as_ref().map(|d| d.id).expect("drain view");
+    let id = state.ops.drain.as_ref().map(|d| d.id).expect("drain view");
     assert!(matches!(effects.as_slice(), [Effect::Drain { node, .. }] if node == "worker-2"));
     let pod = |name: &str, skip| PlannedPod {
         namespace: "shop".into(),
@@ -258,7 +258,7 @@ fn drain_progress_and_esc_stops_leaving_the_node_cordoned() {
     for event in events {
         update(&mut state, Msg::Drain { id, event });
     }
-    let view = state.drain.as_ref().expect("view");
+    let view = state.ops.drain.as_ref().expect("view");
     assert_eq!(view.counts(), (0, 1, 1, 0));
     // Esc stops the task and says the node stays cordoned; a second Esc closes.
     let effects = update(&mut state, code(KeyCode::Esc));
@@ -273,12 +273,12 @@ fn drain_progress_and_esc_stops_leaving_the_node_cordoned() {
     };
     update(&mut state, Msg::Drain { id, event: late });
     assert_eq!(
-        state.drain.as_ref().map(|d| d.counts().0),
+        state.ops.drain.as_ref().map(|d| d.counts().0),
         Some(0),
         "ignored"
     );
     update(&mut state, code(KeyCode::Esc));
-    assert_eq!(state.drain, None);
+    assert_eq!(state.ops.drain, None);
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn a_finished_drain_says_drained() {
     let mut state = nodes(false);
     update(&mut state, key('D'));
     update(&mut state, key('y'));
-    let id = state.drain.as_ref().map(|d| d.id).expect("drain view");
+    let id = state.ops.drain.as_ref().map(|d| d.id).expect("drain view");
     let planned = vec![PlannedPod {
         namespace: "shop".into(),
         name: "web-1".into(),
@@ -337,7 +337,7 @@ fn marks_survive_the_filter_and_updates_and_bulk_delete_asks_once() {
     assert_eq!(marks::count(&state), 2, "{gone:?}");
     // Ctrl-D asks once, naming the count and the names.
     assert!(update(&mut state, ctrl('d')).is_empty());
-    let Some(ops::Dialog::BulkDelete { targets }) = &state.ops_dialog else {
+    let Some(ops::Dialog::BulkDelete { targets }) = &state.ops.dialog else {
         panic!("bulk dialog");
     };
     assert_eq!(
@@ -385,7 +385,7 @@ fn readonly_refuses_every_operation_before_sending() {
     let mut state = deployments(true);
     let check = |state: &mut State, msg: Msg, what: &str| {
         assert!(update(state, msg).is_empty(), "{what}: nothing sent");
-        assert_eq!(state.ops_dialog, None, "{what}: no dialog");
+        assert_eq!(state.ops.dialog, None, "{what}: no dialog");
         assert_eq!(
             flash(state),
             format!("read-only mode (--readonly): {what} refused")
@@ -402,7 +402,7 @@ fn readonly_refuses_every_operation_before_sending() {
     update(&mut state, key(':'));
     typed(&mut state, "drain worker-1");
     check(&mut state, code(KeyCode::Enter), "drain");
-    assert_eq!(state.drain, None);
+    assert_eq!(state.ops.drain, None);
 }
 
 #[test]

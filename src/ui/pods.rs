@@ -66,7 +66,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_stateful_widget(table, area, &mut table_state);
     let marked = visible
         .iter()
-        .map(|p| state.marks.contains("", &p.namespace, &p.name));
+        .map(|p| state.ops.marks.contains("", &p.namespace, &p.name));
     super::marks::paint(frame, inner, marked);
 }
 

@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let scope = view.resource.qualified_name();
     let marked: Vec<bool> = visible[window.clone()]
         .iter()
-        .map(|r| state.marks.contains(&scope, &r.namespace, &r.name))
+        .map(|r| state.ops.marks.contains(&scope, &r.namespace, &r.name))
         .collect();
     let rows: Vec<Vec<String>> = visible[window]
         .iter()

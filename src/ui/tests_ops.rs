@@ -18,7 +18,7 @@ fn key(c: char) -> Msg {
 #[test]
 fn scale_dialog() {
     let mut state = demo_state(false);
-    state.ops_dialog = Some(ops::Dialog::Scale {
+    state.ops.dialog = Some(ops::Dialog::Scale {
         target: ObjectRef {
             resource: ApiResource {
                 group: "apps".into(),
@@ -42,7 +42,7 @@ fn drain_progress_view() {
     let effects =
         crate::state::drain::start(&mut state, "worker-2".into(), DrainOptions::default());
     assert_eq!(effects.len(), 1);
-    let id = state.drain.as_ref().map(|d| d.id).expect("drain");
+    let id = state.ops.drain.as_ref().map(|d| d.id).expect("drain");
     let pod = |ns: &str, name: &str, skip| PlannedPod {
         namespace: ns.into(),
         name: name.into(),
