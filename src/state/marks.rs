@@ -21,8 +21,9 @@ pub struct Marks {
     deleting: BTreeSet<String>,
     /// ... and what failed so far, with the server's words.
     failed: Vec<String>,
-    /// How many the bulk delete asked for.
+    /// How many the bulk delete asked for, and of which kind (`pods`).
     asked: usize,
+    plural: String,
 }
 
 impl Marks {
@@ -152,6 +153,7 @@ pub fn delete(state: &mut State, targets: Vec<ObjectRef>) -> Vec<Effect> {
         .first()
         .map(|t| t.resource.plural.clone())
         .unwrap_or_default();
+    marks.plural.clone_from(&plural);
     let effects: Vec<Effect> = targets
         .into_iter()
         .map(|target| {
@@ -184,10 +186,13 @@ pub fn on_deleted(state: &mut State, what: &str, result: &Result<(), Failure>) -
         let asked = marks.asked;
         let failed = std::mem::take(&mut marks.failed);
         match failed.len() {
-            0 => state.flash.info(format!("deleted {asked} objects")),
+            0 => state
+                .flash
+                .info(format!("deleted {asked} {}", marks.plural)),
             n => state.flash.error(format!(
-                "deleted {} of {asked}; failed: {}",
+                "deleted {} of {asked} {}; failed: {}",
                 asked - n,
+                marks.plural,
                 failed.join("; ")
             )),
         }

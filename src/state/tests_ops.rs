@@ -365,7 +365,7 @@ fn marks_survive_the_filter_and_updates_and_bulk_delete_asks_once() {
     );
     assert_eq!(
         flash(&state),
-        "deleted 1 of 2; failed: pod shop/api-1: forbidden"
+        "deleted 1 of 2 pods; failed: pod shop/api-1: forbidden"
     );
 }
 

@@ -129,7 +129,7 @@ fn marks_and_one_confirmation_delete_them_all() {
         "{screen}"
     );
     s.app.send("y");
-    s.app.wait_text("deleted 3 objects", WAIT);
+    s.app.wait_text("deleted 3 pods", WAIT);
     let gone = until(WAIT, || {
         let now = hello_web_pods(&s.kubeconfig);
         marked.iter().all(|p| !now.contains(p))
