@@ -158,8 +158,14 @@ fn successor(store: &Store, old: &Value, owner: &Owner, rng: &mut Rng) -> Option
             )
         }
     };
-    // The pod's own labels (pod name, index, revision) on top of the template's.
+    // The pod's own labels (pod name, index, revision) on top of the template's, at the
+    // controller's current template revision.
     template.labels = label_pairs(&old["metadata"]["labels"]);
+    for (k, v) in &mut template.labels {
+        if k == "pod-template-generation" {
+            *v = super::replicas::ds_generation(&controller).to_string();
+        }
+    }
     let now = Timestamp::now();
     let spot = Spot {
         name,
@@ -247,6 +253,15 @@ pub(crate) fn sync_owner(store: &Arc<Store>, pod: &Value) {
     super::eviction::sync_budgets(store, ns);
     if let Some(owner) = controller_of(pod) {
         sync_controller(store, ns, &owner);
+        // A pod event may let a StatefulSet or DaemonSet roll its next pod.
+        let job = match owner.kind {
+            "StatefulSet" => Some(Job::StatefulSet(ns.to_string(), owner.name)),
+            "DaemonSet" => Some(Job::DaemonSet(ns.to_string(), owner.name)),
+            _ => None,
+        };
+        if let Some(job) = job {
+            run(store, job);
+        }
     }
 }
 
@@ -271,18 +286,16 @@ pub(crate) fn sync_controller(store: &Arc<Store>, ns: &str, owner: &Owner) {
         }
         "StatefulSet" => {
             let revision = obj["status"]["updateRevision"].as_str().unwrap_or_default();
-            set_status(
-                store,
-                Kind::StatefulSet,
-                &obj,
-                statefulset_status(&t, revision),
-            );
+            let mut status = statefulset_status(&t, revision);
+            super::replicas::sts_progress(store, &obj, &mut status);
+            set_status(store, Kind::StatefulSet, &obj, status);
         }
         "DaemonSet" => {
             let desired = obj["status"]["desiredNumberScheduled"]
                 .as_u64()
                 .unwrap_or(0);
-            let status = daemonset_status(&t, desired as u32);
+            let mut status = daemonset_status(&t, desired as u32);
+            super::replicas::ds_progress(store, &obj, &mut status);
             set_status(store, Kind::DaemonSet, &obj, status);
         }
         _ => {}

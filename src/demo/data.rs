@@ -217,7 +217,7 @@ pub(crate) fn seed(store: &Store, opts: &DemoOptions) {
     super::config::seed(store, &namespaces, &all, now, &mut rng);
     super::crd::seed(store, &namespaces, now, &mut rng);
     super::objects::seed_component_statuses(store);
-    super::eviction::seed_budget(store, now);
+    super::eviction::seed_budgets(store, now);
     store.finish_seed();
 }
 

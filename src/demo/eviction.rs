@@ -2,12 +2,14 @@
 //! counted from its pods after every pod event, as the disruption controller does, and an
 //! eviction that would take a budget below its healthy minimum is refused with a 429.
 //!
-//! The seeded budget ([`seed_budget`]) guards the first Deployment whose pods are all ready
-//! and which has two or more of them on one worker, with `maxUnavailable: 1`. Draining that
-//! worker evicts the first of those pods; the next one is refused (429) until the
-//! ReplicaSet's replacement, made on another node, is Running and Ready (about 1.5 s), and
-//! kubectl's retry (every 5 s) then goes through. With the default demo (seed 42, 60 pods)
-//! that is `default/hello-web-pdb` over `hello-web`, which has pods on `demo-worker-2`.
+//! Seeded budgets ([`seed_budgets`]): `<app>-pdb` with `maxUnavailable: 1` for (up to three)
+//! Deployments whose pods are all ready and which have two or more of them on one worker.
+//! Draining that worker evicts the first of those pods; the next one is refused (429) until
+//! the ReplicaSet's replacement, made on another node, is Ready (about 3 s after the
+//! eviction, while the evicted pod is gone after 2 s), and the drain's retry then goes
+//! through. With the default demo (seed 42, 60 pods) these are `monitoring/grafana-pdb`
+//! (both grafana pods on `demo-worker-3`) and `payments/fraud-detector-pdb` (both
+//! fraud-detector pods on `demo-worker-2`).
 
 use std::sync::{Arc, Mutex};
 
@@ -230,43 +232,44 @@ fn check_budgets(store: &Store, ns: &str, pod: &Obj) -> Result<(), Reject> {
     Ok(())
 }
 
-/// Seeds the one budget described in the module comment, if some Deployment fits.
-pub(crate) fn seed_budget(store: &Store, now: Timestamp) {
-    let Some((ns, app)) = budget_target(store) else {
-        return;
-    };
-    let name = format!("{app}-pdb");
-    let created = super::workloads::after(now, -(30 * 86_400));
-    let mut pdb = json!({"kind": "PodDisruptionBudget", "apiVersion": "policy/v1",
-        "metadata": {"name": name, "namespace": ns, "generation": 1,
-            "uid": format!("pdb-{:016x}", super::rng::hash(&[&ns, &name])),
-            "creationTimestamp": ts(created), "labels": {"app": app}},
-        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": app}}}});
-    pdb["status"] = budget_status(store, &pdb, now);
-    store.seed(Kind::PodDisruptionBudget, pdb);
+/// Seeds the budgets described in the module comment.
+pub(crate) fn seed_budgets(store: &Store, now: Timestamp) {
+    for (ns, app) in budget_targets(store).into_iter().take(3) {
+        let name = format!("{app}-pdb");
+        let created = super::workloads::after(now, -(30 * 86_400));
+        let mut pdb = json!({"kind": "PodDisruptionBudget", "apiVersion": "policy/v1",
+            "metadata": {"name": name, "namespace": ns, "generation": 1,
+                "uid": format!("pdb-{:016x}", super::rng::hash(&[&ns, &name])),
+                "creationTimestamp": ts(created), "labels": {"app": app}},
+            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": app}}}});
+        pdb["status"] = budget_status(store, &pdb, now);
+        store.seed(Kind::PodDisruptionBudget, pdb);
+    }
 }
 
-/// (namespace, app) of the first Deployment whose pods are all ready, two or more on one
-/// worker.
-fn budget_target(store: &Store) -> Option<(String, String)> {
+/// (namespace, app) of the Deployments whose pods are all ready, two or more on one worker.
+fn budget_targets(store: &Store) -> Vec<(String, String)> {
     let deployments = store.page(Kind::Deployment, None, None, 0, |_| true).items;
-    deployments.iter().find_map(|d| {
-        let ns = d.namespace();
-        let app = d.label("app")?;
-        let pods = store
-            .page(Kind::Pod, Some(ns), None, 0, |p| {
-                p.label("app") == Some(app)
-            })
-            .items;
-        let all_ready = pods
-            .iter()
-            .all(|p| PodFacts::of(p).is_some_and(|f| f.ready && !f.terminating));
-        let mut nodes: Vec<&str> = pods
-            .iter()
-            .filter_map(|p| p.field(Kind::Pod, "spec.nodeName"))
-            .collect();
-        nodes.sort_unstable();
-        let shared = nodes.windows(2).any(|w| w[0] == w[1]);
-        (all_ready && shared && pods.len() >= 2).then(|| (ns.to_string(), app.to_string()))
-    })
+    deployments
+        .iter()
+        .filter_map(|d| {
+            let ns = d.namespace();
+            let app = d.label("app")?;
+            let pods = store
+                .page(Kind::Pod, Some(ns), None, 0, |p| {
+                    p.label("app") == Some(app)
+                })
+                .items;
+            let all_ready = pods
+                .iter()
+                .all(|p| PodFacts::of(p).is_some_and(|f| f.ready && !f.terminating));
+            let mut nodes: Vec<&str> = pods
+                .iter()
+                .filter_map(|p| p.field(Kind::Pod, "spec.nodeName"))
+                .collect();
+            nodes.sort_unstable();
+            let shared = nodes.windows(2).any(|w| w[0] == w[1]);
+            (all_ready && shared).then(|| (ns.to_string(), app.to_string()))
+        })
+        .collect()
 }

@@ -23,7 +23,7 @@ use super::workloads::{PodFacts, Spot, Template, plan_pod};
 /// How long a new pod stays Pending (ContainerCreating) before its containers run.
 const START_MS: u64 = 1_000;
 /// How long after that its readiness probe first passes.
-const READY_MS: u64 = 1_500;
+const READY_MS: u64 = 2_000;
 
 /// The pods `uid` controls in `ns`, with their facts (None = not a pod row).
 fn owned_pods(store: &Store, ns: &str, uid: &str) -> Vec<(Value, Option<PodFacts>)> {
@@ -147,8 +147,9 @@ fn store_value(store: &Store, kind: Kind, ns: &str, name: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A StatefulSet has `<name>-0` … `<name>-(replicas-1)`: makes the missing ones and deletes
-/// those above, highest first.
+/// A StatefulSet has `<name>-0` … `<name>-(replicas-1)`: makes the missing ones, deletes
+/// those above (highest first), and after a template change replaces one outdated pod at a
+/// time, highest ordinal first, once every pod is Ready (RollingUpdate).
 pub(crate) fn reconcile_sts(store: &Arc<Store>, ns: &str, name: &str) {
     let Some(sts) = store.get(Kind::StatefulSet, ns, name).map(|o| o.value()) else {
         return;
@@ -178,7 +179,122 @@ pub(crate) fn reconcile_sts(store: &Arc<Store>, ns: &str, name: &str) {
     for (_, pod) in extra.iter().rev() {
         graceful_delete(store, ns, pod, Some(30), Some(Scenario::Running));
     }
+    let revision = sts["status"]["updateRevision"].as_str().unwrap_or_default();
+    let label = "controller-revision-hash";
+    if extra.is_empty() && pods.len() == want {
+        roll_one(store, ns, &pods, |v| {
+            v["metadata"]["labels"][label] != revision
+        });
+    }
     sync_controller(store, ns, &owner_ref(Kind::StatefulSet, &sts));
+}
+
+/// When no pod is going, deletes one outdated pod (its controller makes it again from the new
+/// template once it is gone): a not-ready one first (it is unavailable anyway), else the last
+/// one once every pod is Ready.
+fn roll_one(
+    store: &Arc<Store>,
+    ns: &str,
+    pods: &[(Value, Option<PodFacts>)],
+    outdated: impl Fn(&Value) -> bool,
+) {
+    if pods.iter().any(terminating) {
+        return;
+    }
+    let ready = |p: &(Value, Option<PodFacts>)| p.1.is_some_and(|f| f.ready);
+    let mut old: Vec<(bool, &str)> = pods
+        .iter()
+        .filter(|p| outdated(&p.0))
+        .filter_map(|p| Some((ready(p), p.0["metadata"]["name"].as_str()?)))
+        .collect();
+    old.sort_by_key(|(r, n)| (std::cmp::Reverse(*r), n.len(), n.to_string()));
+    let all_ready = pods.iter().all(ready);
+    match old.last() {
+        Some((false, name)) => {
+            graceful_delete(store, ns, name, Some(30), Some(Scenario::Running));
+        }
+        Some((true, name)) if all_ready => {
+            graceful_delete(store, ns, name, Some(30), Some(Scenario::Running));
+        }
+        _ => {}
+    }
+}
+
+/// A DaemonSet replaces its pods of an older template generation one at a time.
+pub(crate) fn reconcile_ds(store: &Arc<Store>, ns: &str, name: &str) {
+    let Some(ds) = store.get(Kind::DaemonSet, ns, name).map(|o| o.value()) else {
+        return;
+    };
+    let uid = ds["metadata"]["uid"].as_str().unwrap_or_default();
+    let generation = ds_generation(&ds).to_string();
+    let pods = owned_pods(store, ns, uid);
+    roll_one(store, ns, &pods, |v| {
+        v["metadata"]["labels"]["pod-template-generation"] != generation.as_str()
+    });
+    sync_controller(store, ns, &owner_ref(Kind::DaemonSet, &ds));
+}
+
+/// A DaemonSet's template generation (its pods' `pod-template-generation`).
+pub(crate) fn ds_generation(ds: &Value) -> u64 {
+    ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"]
+        .as_str()
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(1)
+}
+
+/// A StatefulSet's or DaemonSet's pod template changed: a new update revision (StatefulSet)
+/// or template generation (DaemonSet), which its pods are then rolled to.
+pub(crate) fn new_template_revision(store: &Store, kind: Kind, obj: &Value) {
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    match kind {
+        Kind::StatefulSet => {
+            let hash = super::rollout::template_hash(&obj["spec"]["template"]);
+            let revision = format!("{name}-{hash}");
+            store.update(kind, ns, name, |v| {
+                v["status"]["updateRevision"] = revision.into()
+            });
+        }
+        Kind::DaemonSet => {
+            let next = (ds_generation(obj) + 1).to_string();
+            store.update(kind, ns, name, |v| {
+                v["metadata"]["annotations"]["deprecated.daemonset.template.generation"] =
+                    next.into();
+            });
+        }
+        _ => {}
+    }
+}
+
+fn count_labelled(store: &Store, obj: &Value, key: &str, value: &str) -> usize {
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+    let uid = obj["metadata"]["uid"].as_str().unwrap_or_default();
+    owned_pods(store, ns, uid)
+        .iter()
+        .filter(|p| !terminating(p) && p.0["metadata"]["labels"][key] == value)
+        .count()
+}
+
+/// A StatefulSet's status during a rolling update: updatedReplicas counts pods at the update
+/// revision; currentRevision catches up when all are; observedGeneration is its generation.
+pub(crate) fn sts_progress(store: &Store, sts: &Value, status: &mut Value) {
+    let revision = sts["status"]["updateRevision"].as_str().unwrap_or_default();
+    let updated = count_labelled(store, sts, "controller-revision-hash", revision);
+    let replicas = status["replicas"].as_u64().unwrap_or(0) as usize;
+    status["updatedReplicas"] = updated.into();
+    if updated < replicas {
+        status["currentRevision"] = sts["status"]["currentRevision"].clone();
+    }
+    status["observedGeneration"] = sts["metadata"]["generation"].clone();
+}
+
+/// A DaemonSet's status during a rolling update: updatedNumberScheduled counts pods of the
+/// current template generation; observedGeneration is its generation.
+pub(crate) fn ds_progress(store: &Store, ds: &Value, status: &mut Value) {
+    let generation = ds_generation(ds).to_string();
+    let updated = count_labelled(store, ds, "pod-template-generation", &generation);
+    status["updatedNumberScheduled"] = updated.into();
+    status["observedGeneration"] = ds["metadata"]["generation"].clone();
 }
 
 /// Pod `ordinal` of a StatefulSet, Pending (or unscheduled when no worker takes pods).

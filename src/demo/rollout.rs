@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::controller::controller_of;
 use super::pods::{Owner, Scenario, ts};
-use super::replicas::{reconcile_rs, reconcile_sts};
+use super::replicas::{new_template_revision, reconcile_ds, reconcile_rs, reconcile_sts};
 use super::resources::Kind;
 use super::rng::{Rng, hash};
 use super::store::Store;
@@ -26,6 +26,7 @@ pub(crate) enum Job {
     /// A ReplicaSet; replacements (if any) start in this state, else Pending then Running.
     ReplicaSet(String, String, Option<Scenario>),
     StatefulSet(String, String),
+    DaemonSet(String, String),
 }
 
 thread_local! {
@@ -54,6 +55,7 @@ pub(crate) fn run(store: &Arc<Store>, job: Job) {
             Job::Deployment(ns, name) => reconcile_deployment(store, &ns, &name),
             Job::ReplicaSet(ns, name, scenario) => reconcile_rs(store, &ns, &name, scenario),
             Job::StatefulSet(ns, name) => reconcile_sts(store, &ns, &name),
+            Job::DaemonSet(ns, name) => reconcile_ds(store, &ns, &name),
         }
     }
     QUEUE.with(|q| {
@@ -76,10 +78,14 @@ pub(crate) fn on_write(store: &Arc<Store>, kind: Kind, old: &Value, new: &Value)
         .as_str()
         .unwrap_or_default()
         .to_string();
+    if old["spec"]["template"] != new["spec"]["template"] {
+        new_template_revision(store, kind, new);
+    }
     match kind {
         Kind::Deployment => run(store, Job::Deployment(ns, name)),
         Kind::ReplicaSet => run(store, Job::ReplicaSet(ns, name, None)),
         Kind::StatefulSet => run(store, Job::StatefulSet(ns, name)),
+        Kind::DaemonSet => run(store, Job::DaemonSet(ns, name)),
         _ => {}
     }
 }

@@ -106,7 +106,7 @@ impl Edit {
             Reject::from_status(crate::kube::error::Status::failure(
                 415,
                 "UnsupportedMediaType",
-                format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"),
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
             ))
         })?;
         Ok(Edit::Patch(ty, value))

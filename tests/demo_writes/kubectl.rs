@@ -353,3 +353,82 @@ async fn kubectl_cordon_and_a_drain_that_waits_for_the_disruption_budget() {
         "{grafana}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_rollout_restart_of_a_statefulset_and_a_daemonset() {
+    let Some(h) = demo().await else {
+        return;
+    };
+    let names = |out: String| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    let ds_pods = [
+        "get",
+        "pods",
+        "-n",
+        "monitoring",
+        "-l",
+        "app=node-exporter",
+        "--no-headers",
+    ];
+    let before = names(ok(&h, &ds_pods).await);
+    ok(
+        &h,
+        &["rollout", "restart", "ds/node-exporter", "-n", "monitoring"],
+    )
+    .await;
+    ok(&h, &["rollout", "restart", "sts/redis", "-n", "data"]).await;
+    let ds = ok(
+        &h,
+        &[
+            "rollout",
+            "status",
+            "ds/node-exporter",
+            "-n",
+            "monitoring",
+            "--timeout=25s",
+        ],
+    )
+    .await;
+    assert!(ds.contains("successfully rolled out"), "{ds}");
+    let after = names(ok(&h, &ds_pods).await);
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after.iter().all(|p| !before.contains(p)),
+        "{before:?} → {after:?}"
+    );
+    let sts = ok(
+        &h,
+        &[
+            "rollout",
+            "status",
+            "sts/redis",
+            "-n",
+            "data",
+            "--timeout=25s",
+        ],
+    )
+    .await;
+    assert!(sts.contains("roll out complete"), "{sts}");
+    let redis = ok(
+        &h,
+        &[
+            "get",
+            "pods",
+            "-n",
+            "data",
+            "-l",
+            "app=redis",
+            "--no-headers",
+        ],
+    )
+    .await;
+    assert!(
+        redis
+            .lines()
+            .all(|l| l.contains(" 1/1 ") && l.contains("Running")),
+        "{redis}"
+    );
+}
