@@ -40,6 +40,17 @@ impl Marks {
         !self.deleting.is_empty()
     }
 
+    /// Keeps only the marks of `listed` rows (a whole new list arrived).
+    fn keep_only<'a>(&mut self, listed: impl Iterator<Item = (&'a str, &'a str)>) {
+        // Cheap when nothing is marked (a relist of 100 000 pods).
+        if self.keys.is_empty() {
+            return;
+        }
+        let listed: BTreeSet<(&str, &str)> = listed.collect();
+        self.keys
+            .retain(|(ns, name)| listed.contains(&(ns.as_str(), name.as_str())));
+    }
+
     /// Drops the marks of rows the server deleted.
     fn forget<'a>(&mut self, gone: impl Iterator<Item = (&'a str, &'a str)>) {
         for (ns, name) in gone {
@@ -200,17 +211,35 @@ pub fn on_deleted(state: &mut State, what: &str, result: &Result<(), Failure>) -
     true
 }
 
-/// Rows the pods watch deleted lose their marks.
+/// Rows the pods watch deleted, or a whole new list left out, lose their marks.
 pub fn on_pods_event(state: &mut State, event: &crate::msg::PodsEvent) {
-    if state.ops.marks.scope.is_empty()
-        && let Event::Changes(changes) = event
-    {
-        let gone = changes.iter().filter_map(|c| match c {
-            Change::Deleted(row) => Some((row.namespace.as_str(), row.name.as_str())),
-            _ => None,
-        });
-        state.ops.marks.forget(gone);
+    if !state.ops.marks.scope.is_empty() {
+        return;
     }
+    let marks = &mut state.ops.marks;
+    match event {
+        Event::Changes(changes) => marks.forget(deleted(changes, |r| (&r.namespace, &r.name))),
+        Event::Page {
+            page,
+            first: true,
+            last: true,
+        } => marks.keep_only(page.iter().map(|r| (r.namespace.as_str(), r.name.as_str()))),
+        _ => {}
+    }
+}
+
+/// (namespace, name) of the deleted rows of `changes`.
+fn deleted<'a, T>(
+    changes: &'a [Change<T>],
+    key: impl Fn(&'a T) -> (&'a String, &'a String),
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    changes.iter().filter_map(move |c| match c {
+        Change::Deleted(row) => {
+            let (ns, name) = key(row);
+            Some((ns.as_str(), name.as_str()))
+        }
+        _ => None,
+    })
 }
 
 /// Rows a resource table's watch deleted lose their marks.
@@ -221,11 +250,18 @@ pub fn on_table_event(state: &mut State, id: u64, event: &crate::msg::TableFeedE
     if state.ops.marks.scope != view.resource.qualified_name() {
         return;
     }
-    if let Event::Changes(changes) = event {
-        let gone = changes.iter().filter_map(|c| match c {
-            Change::Deleted(row) => Some((row.namespace.as_str(), row.name.as_str())),
-            _ => None,
-        });
-        state.ops.marks.forget(gone);
+    let marks = &mut state.ops.marks;
+    match event {
+        Event::Changes(changes) => marks.forget(deleted(changes, |r| (&r.namespace, &r.name))),
+        Event::Page {
+            page,
+            first: true,
+            last: true,
+        } => marks.keep_only(
+            page.rows
+                .iter()
+                .map(|r| (r.namespace.as_str(), r.name.as_str())),
+        ),
+        _ => {}
     }
 }

@@ -370,6 +370,20 @@ fn marks_survive_the_filter_and_updates_and_bulk_delete_asks_once() {
 }
 
 #[test]
+fn a_relist_without_a_marked_row_drops_its_mark() {
+    let mut state = deployments(false);
+    update(&mut state, key(' '));
+    update(&mut state, key(' '));
+    assert_eq!(marks::count(&state), 2);
+    let id = state.resource.as_ref().map(|r| r.id).expect("view");
+    let Msg::Table { event, .. } = table_of("shop", &["Name"], &[("web", &["web"])]) else {
+        unreachable!()
+    };
+    update(&mut state, Msg::Table { id, event });
+    assert_eq!(marks::count(&state), 1, "api is gone, web stays marked");
+}
+
+#[test]
 fn esc_clears_marks_before_anything_else() {
     let mut state = deployments(false);
     update(&mut state, key(' '));
@@ -447,4 +461,36 @@ fn x_decodes_a_secret_and_y_copies_it_as_stored() {
     );
     update(&mut state, key('x'));
     assert!(!text(&state).contains("hunter2"));
+    // The describe view decodes into a section of its own.
+    update(&mut state, key('d'));
+    let id = state.detail.as_ref().map(|d| d.id).expect("detail");
+    let secret = serde_json::json!({"kind": "Secret", "metadata": {"name": "db"},
+        "data": {"password": "aHVudGVyMg=="}});
+    update(
+        &mut state,
+        Msg::ObjectFetched {
+            id,
+            result: Ok(secret),
+        },
+    );
+    update(
+        &mut state,
+        Msg::EventsFetched {
+            id,
+            result: Ok(Vec::new()),
+        },
+    );
+    let lines = |state: &State| match &state.detail.as_ref().expect("detail").view {
+        detail::DetailView::Describe { pane, .. } => pane.lines.join("\n"),
+        _ => String::new(),
+    };
+    assert!(!lines(&state).contains("hunter2"));
+    update(&mut state, key('x'));
+    assert!(
+        lines(&state).contains("  password: hunter2"),
+        "{}",
+        lines(&state)
+    );
+    update(&mut state, key('x'));
+    assert!(!lines(&state).contains("hunter2"));
 }
