@@ -153,6 +153,24 @@ pub async fn evict(client: &Client, namespace: &str, pod: &str) -> Result<(), Ku
     client.call_api(&req).await.map(|_| ())
 }
 
+/// The uid of pod `namespace/pod`; `None` once it is gone (404).
+pub async fn pod_uid(
+    client: &Client,
+    namespace: &str,
+    pod: &str,
+) -> Result<Option<String>, KubeError> {
+    let path = format!("/api/v1/namespaces/{namespace}/pods/{pod}");
+    match client.get_accept(&path, super::wire::JSON).await {
+        Ok(resp) => {
+            let pod = decode(&path, &resp.body)?;
+            let uid = pod.pointer("/metadata/uid").and_then(Value::as_str);
+            Ok(Some(uid.unwrap_or_default().to_string()))
+        }
+        Err(e) if e.code() == Some(404) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Every pod scheduled on `node`, in all namespaces (full objects, for drain's checks).
 pub async fn pods_on_node(client: &Client, node: &str) -> Result<Vec<Value>, KubeError> {
     let path = "/api/v1/pods";

@@ -238,6 +238,7 @@ fn drain_progress_and_esc_stops_leaving_the_node_cordoned() {
     let pod = |name: &str, skip| PlannedPod {
         namespace: "shop".into(),
         name: name.into(),
+        uid: String::new(),
         skip,
     };
     let events = [
@@ -290,6 +291,7 @@ fn a_finished_drain_says_drained() {
     let planned = vec![PlannedPod {
         namespace: "shop".into(),
         name: "web-1".into(),
+        uid: String::new(),
         skip: None,
     }];
     let events = [

@@ -8,9 +8,12 @@ use futures::future::join_all;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::kube::ops::drain::{DrainEvent, DrainOptions, PlannedPod, PodProgress, plan};
-use crate::kube::ops::{cordon, evict, pods_on_node};
+use crate::kube::ops::{cordon, evict, pod_uid, pods_on_node};
 use crate::kube::{Client, Failure, KubeError};
 use crate::msg::Msg;
+
+/// How often a terminating pod is looked at.
+const GONE_POLL: Duration = Duration::from_secs(1);
 
 /// First wait after a 429, and the longest.
 const FIRST_RETRY: Duration = Duration::from_secs(1);
@@ -57,7 +60,11 @@ async fn evict_one(client: &Client, index: usize, pod: &PlannedPod, send: &impl 
     let mut attempt = 0;
     loop {
         let progress = match evict(client, &pod.namespace, &pod.name).await {
-            Ok(()) => PodProgress::Evicted,
+            Ok(()) => {
+                report(PodProgress::Terminating);
+                wait_gone(client, pod).await;
+                PodProgress::Evicted
+            }
             Err(e) if e.code() == Some(404) => PodProgress::Gone,
             Err(e) if e.code() == Some(429) => {
                 attempt += 1;
@@ -76,6 +83,18 @@ async fn evict_one(client: &Client, index: usize, pod: &PlannedPod, send: &impl 
             Err(e) => PodProgress::Failed(server_message(&e)),
         };
         return report(progress);
+    }
+}
+
+/// Waits until the pod is deleted, or replaced by one of the same name (a new uid), as
+/// `kubectl drain` waits; a failed look is tried again (Esc stops the drain).
+async fn wait_gone(client: &Client, pod: &PlannedPod) {
+    loop {
+        match pod_uid(client, &pod.namespace, &pod.name).await {
+            Ok(None) => return,
+            Ok(Some(uid)) if uid != pod.uid => return,
+            Ok(Some(_)) | Err(_) => tokio::time::sleep(GONE_POLL).await,
+        }
     }
 }
 

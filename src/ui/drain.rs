@@ -98,6 +98,9 @@ fn pod_line(pod: &DrainPod, width: usize, now: jiff::Timestamp) -> Line<'static>
         PodState::Skipped(Skip::DaemonSet) => ("skipped (DaemonSet)".into(), Color::DarkGray),
         PodState::Skipped(Skip::Mirror) => ("skipped (mirror pod)".into(), Color::DarkGray),
         PodState::Progress(PodProgress::Evicting) => ("evicting".into(), Color::Yellow),
+        PodState::Progress(PodProgress::Terminating) => {
+            ("evicted, terminating".into(), Color::Yellow)
+        }
         PodState::Progress(PodProgress::Waiting {
             attempt,
             retry_at,

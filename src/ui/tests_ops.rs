@@ -46,6 +46,7 @@ fn drain_progress_view() {
     let pod = |ns: &str, name: &str, skip| PlannedPod {
         namespace: ns.into(),
         name: name.into(),
+        uid: String::new(),
         skip,
     };
     let retry_at = state.now + jiff::SignedDuration::from_secs(3);

@@ -31,6 +31,8 @@ pub enum Skip {
 pub struct PlannedPod {
     pub namespace: String,
     pub name: String,
+    /// Its uid: a StatefulSet's replacement has the same name, not the same uid.
+    pub uid: String,
     /// `None`: evict it.
     pub skip: Option<Skip>,
 }
@@ -69,13 +71,15 @@ impl std::fmt::Display for Refusal {
 pub enum PodProgress {
     /// The Eviction was sent.
     Evicting,
+    /// The server accepted it; the pod is terminating.
+    Terminating,
     /// A PodDisruptionBudget forbids it now (429): tried `attempt` times, next at `retry_at`.
     Waiting {
         attempt: u32,
         retry_at: jiff::Timestamp,
         message: String,
     },
-    /// The server accepted the eviction.
+    /// The pod is gone (as `kubectl drain` says "evicted" once it is deleted).
     Evicted,
     /// The pod was already gone (404).
     Gone,
@@ -157,6 +161,9 @@ pub fn plan(pods: &[Value], opts: DrainOptions) -> Result<Vec<PlannedPod>, Refus
         planned.push(PlannedPod {
             namespace: namespace.to_string(),
             name: name.to_string(),
+            uid: str_at(pod, &["metadata", "uid"])
+                .unwrap_or_default()
+                .to_string(),
             skip,
         });
     }
