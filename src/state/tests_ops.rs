@@ -283,6 +283,22 @@ fn drain_progress_and_esc_stops_leaving_the_node_cordoned() {
 }
 
 #[test]
+fn the_mouse_leaves_the_tables_under_a_dialog_or_the_drain_view_alone() {
+    let mut state = nodes(false);
+    update(&mut state, key('D'));
+    let click = Msg::Click {
+        pane: Focus::Contexts,
+        row: Some(1),
+    };
+    update(&mut state, click.clone());
+    assert_eq!(state.focus, Focus::Pods, "the dialog is on top");
+    update(&mut state, key('y'));
+    update(&mut state, click);
+    assert_eq!(state.focus, Focus::Pods, "the drain view is on top");
+    assert_eq!(state.contexts_cursor.selected(), 0);
+}
+
+#[test]
 fn a_finished_drain_says_drained() {
     let mut state = nodes(false);
     update(&mut state, key('D'));
