@@ -25,10 +25,17 @@ const START_MS: u64 = 1_000;
 /// How long after that its readiness probe first passes.
 const READY_MS: u64 = 2_000;
 
-/// The pods `uid` controls in `ns`, with their facts (None = not a pod row).
-fn owned_pods(store: &Store, ns: &str, uid: &str) -> Vec<(Value, Option<PodFacts>)> {
+/// The pods the controller `owner` controls, with their facts (None = not a pod row). Only
+/// pods its selector's labels pick are parsed: a namespace can hold many thousands.
+fn owned_pods(store: &Store, owner: &Value) -> Vec<(Value, Option<PodFacts>)> {
+    let ns = owner["metadata"]["namespace"].as_str().unwrap_or_default();
+    let uid = owner["metadata"]["uid"].as_str().unwrap_or_default();
+    let labels = owner["spec"]["selector"]["matchLabels"].as_object();
+    let picked = |o: &super::store::Obj| {
+        labels.is_none_or(|m| m.iter().all(|(k, v)| o.label(k) == v.as_str()))
+    };
     store
-        .page(Kind::Pod, Some(ns), None, 0, |_| true)
+        .page(Kind::Pod, Some(ns), None, 0, picked)
         .items
         .iter()
         .map(|o| (o.value(), PodFacts::of(o)))
@@ -100,8 +107,7 @@ pub(crate) fn reconcile_rs(store: &Arc<Store>, ns: &str, name: &str, given: Opti
             return;
         };
         let want = rs["spec"]["replicas"].as_u64().unwrap_or(0) as usize;
-        let uid = rs["metadata"]["uid"].as_str().unwrap_or_default();
-        let mut live: Vec<(Value, Option<PodFacts>)> = owned_pods(store, ns, uid)
+        let mut live: Vec<(Value, Option<PodFacts>)> = owned_pods(store, &rs)
             .into_iter()
             .filter(|p| !terminating(p))
             .collect();
@@ -155,8 +161,7 @@ pub(crate) fn reconcile_sts(store: &Arc<Store>, ns: &str, name: &str) {
         return;
     };
     let want = sts["spec"]["replicas"].as_u64().unwrap_or(0) as usize;
-    let uid = sts["metadata"]["uid"].as_str().unwrap_or_default();
-    let pods = owned_pods(store, ns, uid);
+    let pods = owned_pods(store, &sts);
     let mut rng = Rng::new(hash_seed(ns, name, Timestamp::now()));
     for ordinal in 0..want {
         let pod = format!("{name}-{ordinal}");
@@ -225,9 +230,8 @@ pub(crate) fn reconcile_ds(store: &Arc<Store>, ns: &str, name: &str) {
     let Some(ds) = store.get(Kind::DaemonSet, ns, name).map(|o| o.value()) else {
         return;
     };
-    let uid = ds["metadata"]["uid"].as_str().unwrap_or_default();
     let generation = ds_generation(&ds).to_string();
-    let pods = owned_pods(store, ns, uid);
+    let pods = owned_pods(store, &ds);
     roll_one(store, ns, &pods, |v| {
         v["metadata"]["labels"]["pod-template-generation"] != generation.as_str()
     });
@@ -267,9 +271,7 @@ pub(crate) fn new_template_revision(store: &Store, kind: Kind, obj: &Value) {
 }
 
 fn count_labelled(store: &Store, obj: &Value, key: &str, value: &str) -> usize {
-    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
-    let uid = obj["metadata"]["uid"].as_str().unwrap_or_default();
-    owned_pods(store, ns, uid)
+    owned_pods(store, obj)
         .iter()
         .filter(|p| !terminating(p) && p.0["metadata"]["labels"][key] == value)
         .count()

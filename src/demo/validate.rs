@@ -158,6 +158,33 @@ pub(crate) fn check_replicas(field: &str, value: &Value) -> Option<FieldError> {
     }
 }
 
+/// The apiserver's refusal of a pod spec change beyond the few mutable fields (it adds a
+/// diff of the two specs, left out here).
+const POD_UPDATE: &str = "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// Whether a pod spec changed in a field a running pod cannot change.
+fn pod_spec_changed(old: &Value, new: &Value) -> bool {
+    let masked = |spec: &Value| {
+        let mut spec = spec.clone();
+        for list in ["containers", "initContainers"] {
+            for c in spec[list].as_array_mut().into_iter().flatten() {
+                c["image"] = Value::Null;
+            }
+        }
+        if let Some(m) = spec.as_object_mut() {
+            for key in [
+                "activeDeadlineSeconds",
+                "tolerations",
+                "terminationGracePeriodSeconds",
+            ] {
+                m.remove(key);
+            }
+        }
+        spec
+    };
+    masked(old) != masked(new)
+}
+
 /// The apiserver's validation of an update of `old` to `new` (or of a create when `old` is
 /// None), reduced to the checks users run into.
 pub(crate) fn check(kind: Kind, old: Option<&Value>, new: &Value) -> Vec<FieldError> {
@@ -204,6 +231,16 @@ pub(crate) fn check(kind: Kind, old: Option<&Value>, new: &Value) -> Vec<FieldEr
                 "`selector` does not match template `labels`",
             ));
         }
+    }
+    if kind == Kind::Pod
+        && let Some(old) = old
+        && pod_spec_changed(&old["spec"], &new["spec"])
+    {
+        errs.push(FieldError {
+            reason: "FieldValueForbidden",
+            field: "spec".into(),
+            body: POD_UPDATE.into(),
+        });
     }
     let (containers, at) = match kind {
         Kind::Pod => (&new["spec"]["containers"], "spec.containers"),
@@ -271,6 +308,21 @@ mod tests {
             reject.status().message,
             "Deployment.apps \"hello-web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
         );
+    }
+
+    #[test]
+    fn a_pod_takes_a_new_image_but_no_other_spec_change() {
+        let old = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "a"}]}});
+        let image = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "b"}]}});
+        assert_eq!(check(Kind::Pod, Some(&old), &image), []);
+        let renamed = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "d", "image": "a"}]}});
+        let errs = check(Kind::Pod, Some(&old), &renamed);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].reason, "FieldValueForbidden");
+        let reject = invalid(Kind::Pod, "p", &errs);
+        assert!(reject.status().message.starts_with(
+            "Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than"
+        ));
     }
 
     #[test]
