@@ -88,6 +88,18 @@ pub enum Action {
     CopyName,
     CopyPath,
     CopyYaml,
+    /// Scale the selected Deployment, StatefulSet or ReplicaSet (a dialog).
+    Scale,
+    /// Rollout restart of the selected Deployment, StatefulSet or DaemonSet.
+    Restart,
+    /// Cordon / uncordon / drain the selected node.
+    Cordon,
+    Uncordon,
+    Drain,
+    /// Mark or unmark the selected row (for a bulk delete).
+    Mark,
+    /// Secret YAML/describe: decode `data` or show it as stored.
+    Decode,
 }
 
 /// Why a keymap could not be loaded.
@@ -145,6 +157,9 @@ pub struct Keymap {
     /// Actions of the detail views only (logs, YAML): their keys may also mean something on a
     /// table (`s` follows logs there, opens a shell on a pod), as in k9s.
     detail: HashMap<Chord, Action>,
+    /// Actions of a `:kind` table only (scale, restart, node actions): their keys may mean
+    /// something else on the pods table (`s` is the shell there).
+    kinds: HashMap<Chord, Action>,
     help: Vec<HelpEntry>,
 }
 
@@ -160,6 +175,15 @@ impl Action {
                 | Action::Wrap
                 | Action::Follow
                 | Action::ManagedFields
+                | Action::Decode
+        )
+    }
+
+    /// True for actions that only mean something on a `:kind` table (deployments, nodes, …).
+    pub fn kind_only(self) -> bool {
+        matches!(
+            self,
+            Action::Scale | Action::Restart | Action::Cordon | Action::Uncordon | Action::Drain
         )
     }
 }
@@ -183,6 +207,7 @@ impl Keymap {
             toml::from_str(text).map_err(|e| KeymapError::Parse(e.to_string()))?;
         let mut chords = HashMap::new();
         let mut detail = HashMap::new();
+        let mut kinds = HashMap::new();
         let mut help = Vec::with_capacity(file.binding.len());
         for binding in file.binding {
             for key in &binding.keys {
@@ -192,6 +217,8 @@ impl Keymap {
                 })?;
                 let map = if binding.action.detail_only() {
                     &mut detail
+                } else if binding.action.kind_only() {
+                    &mut kinds
                 } else {
                     &mut chords
                 };
@@ -214,6 +241,7 @@ impl Keymap {
         Ok(Keymap {
             chords,
             detail,
+            kinds,
             help,
         })
     }
@@ -228,6 +256,18 @@ impl Keymap {
         self.lookup(key, true)
     }
 
+    /// The action of `key` on a `:kind` table: its kind-only action first.
+    pub fn kind_action(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let chord = chord_of(key);
+        self.kinds
+            .get(&chord)
+            .copied()
+            .or_else(|| self.lookup(key, false))
+    }
+
     fn lookup(&self, key: &KeyEvent, in_detail: bool) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
@@ -238,7 +278,9 @@ impl Keymap {
         } else {
             (&self.chords, &self.detail)
         };
-        first.get(&chord).or_else(|| then.get(&chord)).copied()
+        // Kind-only keys last: elsewhere they only name what they do on a table.
+        let found = first.get(&chord).or_else(|| then.get(&chord));
+        found.or_else(|| self.kinds.get(&chord)).copied()
     }
 
     /// Every binding with its keys and description, in keymap order.
@@ -363,7 +405,7 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(map.action(&event), Some(action), "{event:?}");
         }
-        assert_eq!(map.action(&key(KeyCode::Char('x'), none)), None);
+        assert_eq!(map.action(&key(KeyCode::Char('v'), none)), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::kube::Failure;
 use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::ops::drain::{DrainEvent, DrainOptions};
 use crate::kube::resource_table::{ResourceTable, TableRow};
 use crate::kube::table::PodRow;
 use crate::kube::watcher::{Change, Event};
@@ -195,6 +196,28 @@ pub enum Msg {
         id: u64,
         event: edit::EditEvent,
     },
+    /// An `Effect::Operate` finished; `what` is kubectl's name ("deployment.apps/web").
+    Operated {
+        what: String,
+        op: Op,
+        result: Result<(), Failure>,
+    },
+    /// Progress of drain `id`.
+    Drain {
+        id: u64,
+        event: DrainEvent,
+    },
+}
+
+/// One change to a workload or node, as kubectl makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// PATCH the `scale` subresource to this many replicas.
+    Scale(u32),
+    /// Stamp the pod template's restartedAt annotation (the task reads the clock).
+    Restart,
+    Cordon,
+    Uncordon,
 }
 
 /// Options of a log stream an effect starts.
@@ -377,6 +400,24 @@ pub enum Effect {
     },
     /// A step of an edit (read, dry run, apply, keep the text); answers `Msg::Edit`.
     Edit(edit::EditEffect),
+    /// Apply `op` to the object at `path` (a node's path for cordon); answers `Msg::Operated`.
+    Operate {
+        context: String,
+        path: String,
+        what: String,
+        op: Op,
+    },
+    /// Cordon `node`, then evict its pods (answers `Msg::Drain` with `id` as it goes).
+    Drain {
+        id: u64,
+        context: String,
+        node: String,
+        options: DrainOptions,
+    },
+    /// Stop drain `id` (evictions already accepted stay; the node stays cordoned).
+    StopDrain {
+        id: u64,
+    },
 }
 
 /// Short constructors for the stream messages (tests, benches and harnesses build many).

@@ -6,6 +6,7 @@ pub mod copy;
 mod cursor;
 pub mod describe;
 pub mod detail;
+pub mod drain;
 pub mod drill;
 pub mod edit;
 mod exec;
@@ -16,8 +17,10 @@ pub mod input;
 pub mod kinds;
 pub mod line_input;
 pub mod logs;
+pub mod marks;
 mod mouse;
 pub mod nav;
+pub mod ops;
 pub mod panes;
 mod pods;
 pub mod raw;
@@ -28,6 +31,7 @@ pub mod raw_response;
 mod raw_tests;
 mod remote;
 pub mod request_log;
+pub mod secret;
 mod streams;
 #[cfg(test)]
 mod tests;
@@ -193,6 +197,8 @@ pub struct State {
     pub prompt: Option<nav::Prompt>,
     /// The delete confirmation dialog.
     pub confirm: Option<nav::Confirm>,
+    /// Dialogs of scale, restart, drain and bulk delete; marks; the drain view.
+    pub ops: ops::Ops,
     /// A message shown until the next key.
     pub flash: Option<nav::Flash>,
     /// The server's latest `Warning` header (a deprecation), shown until the next key.
@@ -266,6 +272,7 @@ impl State {
             last_namespace: None,
             prompt: None,
             confirm: None,
+            ops: ops::Ops::default(),
             flash: None,
             warning: None,
             detail: None,
@@ -483,6 +490,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Pods { generation, event } if generation == pods_gen => {
             state.dirty = true;
+            marks::on_pods_event(state, &event);
             streams::on_pods(state, event);
             containers::on_pods_changed(state)
         }
@@ -526,6 +534,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Discovered { generation, result } => kinds::on_discovered(state, generation, result),
         Msg::Table { id, event } => {
+            marks::on_table_event(state, id, &event);
             kinds::on_table(state, id, event);
             none()
         }
@@ -538,6 +547,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             none()
         }
         Msg::Edit { id, event } => edit::on_event(state, id, event),
+        Msg::Operated { what, op, result } => ops::on_operated(state, what, op, result),
+        Msg::Drain { id, event } => drain::on_event(state, id, event),
         Msg::RequestLogged(record) => {
             if let Some(warning) = record.warnings.last() {
                 state.warning = Some(warning.clone());

@@ -1,11 +1,13 @@
 //! Runs the `Effect`s `state::update` asks for on tokio, and reports back as `Msg`s tagged with
 //! the generation they were started for. A new generation aborts the older tasks.
 
+mod drain;
 mod edit;
 mod exec;
 mod feeds;
 mod forwards;
 mod health;
+mod ops;
 mod raw;
 
 use std::collections::HashMap;
@@ -62,6 +64,8 @@ pub struct Tasks {
     raw_tasks: HashMap<u64, JoinHandle<()>>,
     /// Port-forwards, running until stopped (they outlive every view).
     forwards: HashMap<u64, JoinHandle<()>>,
+    /// Drains under way (Esc stops one).
+    drains: HashMap<u64, JoinHandle<()>>,
     clipboard: Clipboard,
     /// Where `Effect::SetTitle` goes (main: crossterm `SetTitle`).
     title: Clipboard,
@@ -76,7 +80,12 @@ impl Drop for Tasks {
         self.abort_pods();
         self.stop_logs();
         self.stop_table();
-        for (_, t) in self.raw_tasks.drain().chain(self.forwards.drain()) {
+        for (_, t) in self
+            .raw_tasks
+            .drain()
+            .chain(self.forwards.drain())
+            .chain(self.drains.drain())
+        {
             t.abort();
         }
     }
@@ -95,6 +104,7 @@ impl Tasks {
             table_task: None,
             raw_tasks: HashMap::new(),
             forwards: HashMap::new(),
+            drains: HashMap::new(),
             clipboard: Box::new(|_| tracing::debug!("copy ignored: no clipboard sink")),
             title: Box::new(|_| {}),
         }
@@ -184,6 +194,9 @@ impl Tasks {
                         });
                     }
                 }
+            }
+            Effect::Operate { .. } | Effect::Drain { .. } | Effect::StopDrain { .. } => {
+                self.run_ops(effect)
             }
             other => self.run_work(other),
         }

@@ -7,11 +7,14 @@ pub mod containers;
 pub mod contexts;
 pub mod crumb;
 pub mod describe;
+pub mod dialog;
 pub mod diff;
+pub mod drain;
 mod exec_output;
 mod forwards;
 pub mod help;
 pub mod logs;
+mod marks;
 pub mod namespaces;
 pub mod pods;
 pub mod raw;
@@ -29,6 +32,8 @@ mod tests_columns;
 mod tests_detail;
 #[cfg(test)]
 mod tests_layout;
+#[cfg(test)]
+mod tests_ops;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};
@@ -61,9 +66,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     let [top, main, status_area] = screen_areas(area);
     crumb::render(frame, top, state);
     match state.screen {
-        Screen::Main => match (&state.edit, &state.detail) {
-            (Some(edit), _) if edit.shown() => diff::render(frame, main, state, edit),
-            (_, Some(detail)) => render_detail(frame, main, state, detail),
+        Screen::Main => match (&state.edit, &state.ops.drain, &state.detail) {
+            (Some(edit), _, _) if edit.shown() => diff::render(frame, main, state, edit),
+            (_, Some(view), _) => drain::render(frame, main, state, view),
+            (_, None, Some(detail)) => render_detail(frame, main, state, detail),
             _ => {
                 for (pane, rect) in layout_panes(main, state, area.height) {
                     match pane {
@@ -85,6 +91,9 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.confirm {
         confirm::render(frame, area, confirm);
+    }
+    if let Some(dialog) = &state.ops.dialog {
+        dialog::render(frame, area, dialog);
     }
     if state.help_open {
         help::render(frame, area, state);

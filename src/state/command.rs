@@ -28,6 +28,13 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
         "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
+        "drain" => match arg {
+            Some(node) => super::ops::ask_drain(state, node.to_string()),
+            None => {
+                state.flash.error(":drain NODE");
+                Vec::new()
+            }
+        },
         "raw" | "api" => {
             // The raw-request pane (also on R), prefilled from the selected pod.
             super::raw_keys::open(state);

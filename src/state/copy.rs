@@ -29,6 +29,11 @@ pub fn on_copy(state: &mut State, action: Action) -> Vec<Effect> {
     match text {
         Some(text) if !text.is_empty() => {
             let what = match action {
+                // A decoded Secret is copied as stored: the decoded text stays on screen.
+                Action::CopyYaml if state.detail.as_ref().is_some_and(|d| d.decoded) => format!(
+                    "{} lines (Secret data as stored, base64)",
+                    text.lines().count()
+                ),
                 Action::CopyYaml => format!("{} lines", text.lines().count()),
                 _ => text.clone(),
             };
@@ -78,7 +83,8 @@ fn selected(state: &State) -> Option<(Option<String>, String)> {
 /// The whole text of the open YAML view (as shown: managedFields only when toggled on), or
 /// the log lines of the logs view's page (scroll to choose them).
 fn view_text(state: &State) -> Option<String> {
-    match &state.detail.as_ref()?.view {
+    let detail = state.detail.as_ref()?;
+    match &detail.view {
         DetailView::Logs(logs) => {
             let len = logs.buffer.len();
             let page = logs.page.get().max(1);
@@ -89,6 +95,15 @@ fn view_text(state: &State) -> Option<String> {
             };
             let lines: Vec<&str> = logs.buffer.range(top..(top + page).min(len)).collect();
             (!lines.is_empty()).then(|| lines.join("\n") + "\n")
+        }
+        DetailView::Yaml {
+            object: Some(object),
+            show_managed_fields,
+            ..
+        } if detail.decoded => {
+            let mut text = super::detail::yaml_lines(object, *show_managed_fields).join("\n");
+            text.push('\n');
+            Some(text)
         }
         DetailView::Yaml {
             pane,

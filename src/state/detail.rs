@@ -98,6 +98,8 @@ pub struct Detail {
     pub view: DetailView,
     /// Loading failed (the object is gone, forbidden, ...).
     pub error: Option<Failure>,
+    /// A Secret's data is shown decoded (`x`).
+    pub decoded: bool,
 }
 
 impl Detail {
@@ -189,6 +191,7 @@ pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effec
         target,
         view,
         error: None,
+        decoded: false,
     });
     effects
 }
@@ -357,6 +360,8 @@ pub fn toggle_managed_fields(detail: &mut Detail) {
     {
         *show_managed_fields = !*show_managed_fields;
         pane.set_lines(yaml_lines(object, *show_managed_fields));
+        // The lines were rebuilt as stored.
+        detail.decoded = false;
     }
 }
 

@@ -55,6 +55,7 @@ pub(super) fn run(state: &mut State, line: &str) -> Vec<Effect> {
             done: false,
         },
         error: None,
+        decoded: false,
     });
     effects
 }

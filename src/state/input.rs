@@ -5,7 +5,8 @@
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{
-    Focus, Notify, Screen, State, containers, copy, drill, edit, kinds, nav, panes, raw_keys, views,
+    Focus, Notify, Screen, State, containers, copy, drain, drill, edit, kinds, nav, ops, panes,
+    raw_keys, views,
 };
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
@@ -18,6 +19,8 @@ pub enum Mode {
     Help,
     /// The delete dialog: y/n.
     Confirm,
+    /// The scale, restart, drain or bulk-delete dialog.
+    Dialog,
     /// An edit's diff: apply, edit again, discard; movement scrolls.
     Edit,
     /// The one-line editor (filter, command line, search): printable keys are text.
@@ -27,6 +30,8 @@ pub enum Mode {
     RequestLog,
     /// The port-forwards list (`:pf`).
     Forwards,
+    /// The progress of a drain.
+    Drain,
     /// A YAML, describe or logs view.
     Detail,
     /// The containers of a pod, focused.
@@ -43,6 +48,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::Help
     } else if state.confirm.is_some() {
         Mode::Confirm
+    } else if state.ops.dialog.is_some() {
+        Mode::Dialog
     } else if state.screen == Screen::Main && state.edit.as_ref().is_some_and(|e| e.shown()) {
         Mode::Edit
     } else if state.prompt.is_some() {
@@ -53,6 +60,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::RequestLog
     } else if state.screen == Screen::Forwards {
         Mode::Forwards
+    } else if state.ops.drain.is_some() {
+        Mode::Drain
     } else if state.detail.is_some() {
         Mode::Detail
     } else if state.containers.is_some() && state.focus == Focus::Pods {
@@ -79,6 +88,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.dirty = true;
             return nav::on_confirm_key(state, key.code);
         }
+        Mode::Dialog if plain => return ops::on_dialog_key(state, key.code),
         Mode::Edit if plain => {
             if let Some(effects) = edit::on_key(state, &key) {
                 return effects;
@@ -95,6 +105,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     let action = match mode {
         Mode::Detail => state.keymap.detail_action(&key),
+        Mode::Resource => state.keymap.kind_action(&key),
         _ => state.keymap.action(&key),
     };
     let Some(action) = action else {
@@ -122,7 +133,10 @@ fn inert(state: &mut State, mode: Mode, key: &KeyEvent, action: Option<Action>) 
         // Modifier presses, function keys and the like stay silent.
         _ => return,
     };
-    if matches!(mode, Mode::Help | Mode::Confirm | Mode::Prompt) {
+    if matches!(
+        mode,
+        Mode::Help | Mode::Confirm | Mode::Dialog | Mode::Prompt
+    ) {
         return;
     }
     let help = state.keymap.keys_for(Action::Help).first().cloned();
@@ -158,7 +172,7 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
             Some(Vec::new())
         }
         // Only ctrl chords get here; no other chord means anything over a dialog or prompt.
-        Mode::Confirm | Mode::Prompt => {
+        Mode::Confirm | Mode::Dialog | Mode::Prompt => {
             state.dirty = false;
             Some(Vec::new())
         }
@@ -171,6 +185,10 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         Mode::RequestLog => common(state, action),
         Mode::Forwards => {
             super::forwards::on_action(state, action).or_else(|| common(state, action))
+        }
+        Mode::Drain => {
+            state.flash = None;
+            drain::on_action(state, action).or_else(|| common(state, action))
         }
         Mode::Detail => {
             state.flash = None;
@@ -186,6 +204,9 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
                 a if copy::is_copy(a) => Some(copy::on_copy(state, a)),
                 Action::Command => Some(nav::open_command(state)),
                 _ => {
+                    if let Some(effects) = ops::on_action(state, action) {
+                        return Some(effects);
+                    }
                     let table = match mode {
                         Mode::Containers => containers::on_action(state, action),
                         Mode::Resource => kinds::on_action(state, action),
@@ -344,10 +365,10 @@ mod tests {
     #[test]
     fn an_inert_key_says_so() {
         let mut state = State::new(StartOptions::default());
-        let x = KeyEvent::new(crossterm::event::KeyCode::Char('x'), KeyModifiers::NONE);
+        let x = KeyEvent::new(crossterm::event::KeyCode::Char('v'), KeyModifiers::NONE);
         assert!(on_key(&mut state, x).is_empty());
         let flash = state.flash.clone().map(|f| f.text);
-        assert_eq!(flash.as_deref(), Some("x: no action here · ? for keys"));
+        assert_eq!(flash.as_deref(), Some("v: no action here · ? for keys"));
         // The next key clears it.
         let j = KeyEvent::new(crossterm::event::KeyCode::Char('j'), KeyModifiers::NONE);
         on_key(&mut state, j);

@@ -43,7 +43,10 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
 /// Wheel over `pane`: `delta` rows down (up when negative), as the arrow keys would move
 /// (so an open detail view or the request log scrolls too).
 pub fn on_scroll(state: &mut State, pane: Focus, delta: isize) -> Vec<Effect> {
-    let covered = state.help_open || state.confirm.is_some() || state.prompt.is_some();
+    let covered = state.help_open
+        || state.confirm.is_some()
+        || state.prompt.is_some()
+        || state.ops.dialog.is_some();
     if covered || state.screen == Screen::Raw {
         return Vec::new();
     }
@@ -69,4 +72,6 @@ fn main_panes_visible(state: &State) -> bool {
         && !state.help_open
         && state.confirm.is_none()
         && state.prompt.is_none()
+        && state.ops.dialog.is_none()
+        && state.ops.drain.is_none()
 }

@@ -347,6 +347,12 @@ pub(super) fn on_deleted(
     what: String,
     result: Result<(), crate::kube::Failure>,
 ) -> Vec<Effect> {
+    if super::marks::on_deleted(state, &what, &result) {
+        return match state.ops.marks.deleting_any() {
+            true => Vec::new(),
+            false => kinds::refresh(state),
+        };
+    }
     match result {
         Ok(()) => state.flash.info(format!("{what} deleted")),
         Err(e) => state.flash.error(format!("delete {what}: {e}")),

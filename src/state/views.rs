@@ -63,6 +63,7 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Close => detail::close(state),
+        Action::Decode => super::secret::toggle(state),
         Action::Search => {
             state.prompt = Some(Prompt::new(PromptKind::Search, ""));
             Vec::new()

@@ -98,13 +98,20 @@ impl Tasks {
             | Effect::Copy { .. }
             | Effect::SetTitle { .. }
             | Effect::CheckHealth { .. }
-            | Effect::Edit(_) => {}
+            | Effect::Edit(_)
+            | Effect::Operate { .. }
+            | Effect::Drain { .. }
+            | Effect::StopDrain { .. } => {}
         }
     }
 
     /// Spawns `work` with a client of `context`. Without a client (no kubeconfig) nothing runs:
     /// the connect step already reported why, and the views keep showing their loading state.
-    fn spawn_with<F, Fut>(&self, context: &str, work: F) -> Option<tokio::task::JoinHandle<()>>
+    pub(super) fn spawn_with<F, Fut>(
+        &self,
+        context: &str,
+        work: F,
+    ) -> Option<tokio::task::JoinHandle<()>>
     where
         F: FnOnce(Client, UnboundedSender<Msg>) -> Fut,
         Fut: std::future::Future<Output = ()> + Send + 'static,

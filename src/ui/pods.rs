@@ -64,6 +64,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let table = plan.table(titles, rows, block, focused);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut table_state);
+    let marked = visible
+        .iter()
+        .map(|p| state.ops.marks.contains("", &p.namespace, &p.name));
+    super::marks::paint(frame, inner, marked);
 }
 
 fn pods_title(state: &State) -> Line<'static> {
@@ -85,6 +89,9 @@ fn pods_title(state: &State) -> Line<'static> {
         count.push_str(&format!(" of {}", group_thousands(state.pods.len())));
     }
     let mut line = title(&format!("Pods({scope})"), &count);
+    if let Some(span) = super::marks::title_span(crate::state::marks::count(state)) {
+        line.push_span(span);
+    }
     let query = state.pods.view().query();
     if !query.is_empty() {
         line.push_span(Span::styled(

@@ -30,6 +30,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         ),
     };
     let mut block = crumb_block(state, &count);
+    if let Some(span) = super::marks::title_span(crate::state::marks::count(state)) {
+        block = block.title(ratatui::text::Line::from(span));
+    }
     if !view.query.is_empty() {
         block = block.title(Line::styled(
             format!("/{} ", sanitize(&view.query)),
@@ -57,6 +60,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let selected = view.cursor.selected().checked_sub(window.start);
     // Like kubectl -A: the server's table has no namespace column, the client adds it.
     let with_ns = view.resource.namespaced && view.namespace.is_none();
+    let scope = view.resource.qualified_name();
+    let marked: Vec<bool> = visible[window.clone()]
+        .iter()
+        .map(|r| state.ops.marks.contains(&scope, &r.namespace, &r.name))
+        .collect();
     let rows: Vec<Vec<String>> = visible[window]
         .iter()
         .map(|r| {
@@ -89,6 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let widget = plan.table(titles, rows, block, focused);
     let mut table_state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(widget, area, &mut table_state);
+    super::marks::paint(frame, inner, marked.into_iter());
 }
 
 /// Cell `index` of `row` as drawn at `now`: an age column printed from the row's timestamp as
