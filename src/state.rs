@@ -46,6 +46,7 @@ mod tests_kinds;
 #[cfg(test)]
 mod tests_pods;
 pub mod text_pane;
+mod title;
 mod views;
 
 use std::time::Duration;
@@ -56,6 +57,7 @@ pub use pods::PodTable;
 pub use raw::RawPane;
 pub use request_log::RequestLog;
 pub use streams::Problem;
+pub use title::{title_effect, window_title};
 
 pub use crate::msg::Focus;
 
@@ -402,26 +404,6 @@ impl State {
             field_selector: self.field_selector.clone(),
         }
     }
-}
-
-/// `Effect::SetTitle` when the window title (context/namespace) changed since the last call;
-/// the app loop asks after every update.
-pub fn title_effect(state: &mut State) -> Option<Effect> {
-    let title = window_title(state);
-    if title == state.title {
-        return None;
-    }
-    state.title.clone_from(&title);
-    Some(Effect::SetTitle { title })
-}
-
-/// `kr8s-tui: context/namespace` ("all" for all namespaces), safe for a terminal title.
-pub fn window_title(state: &State) -> String {
-    let Some(context) = &state.context else {
-        return "kr8s-tui".into();
-    };
-    let namespace = state.namespace.as_deref().unwrap_or("all");
-    crate::text::sanitize(&format!("kr8s-tui: {context}/{namespace}")).into_owned()
 }
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time

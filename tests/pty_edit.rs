@@ -4,61 +4,52 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
+use common::live::LiveDemo;
 use common::pty::PtyApp;
-use kr8s_tui::demo::{self, DemoHandle, DemoOptions, ServeOptions};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 /// A quiet demo server, its kubeconfig, and a directory for the editor script; `None` (with the
 /// reason printed) when kubectl is not installed.
 struct Fixture {
-    _rt: tokio::runtime::Runtime,
-    _handle: DemoHandle,
+    demo: LiveDemo,
     kubeconfig: String,
     dir: tempfile::TempDir,
 }
 
 impl Fixture {
     fn start() -> Option<Fixture> {
-        let kubectl = Command::new("kubectl")
-            .args(["version", "--client"])
-            .output();
-        if !kubectl.is_ok_and(|o| o.status.success()) {
-            println!("skipping: kubectl not found in PATH");
+        if !common::live::kubectl_available() {
             return None;
         }
-        let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
-        let opts = DemoOptions {
-            churn: 0.0,
-            ..DemoOptions::default()
-        };
-        let handle = rt
-            .block_on(demo::start(opts, ServeOptions::default()))
-            .expect("demo server starts");
-        let kubeconfig = handle.kubeconfig_path.display().to_string();
+        let demo = LiveDemo::start();
+        let kubeconfig = demo.kubeconfig_arg();
         let dir = tempfile::tempdir().expect("temp dir");
         Some(Fixture {
-            _rt: rt,
-            _handle: handle,
+            demo,
             kubeconfig,
             dir,
         })
     }
 
-    /// kubectl against the demo; panics with its stderr when it fails.
     fn kubectl(&self, args: &[&str]) -> String {
-        let out = Command::new("kubectl")
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .args(args)
-            .output()
-            .expect("kubectl runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "kubectl {args:?}: {stderr}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.demo.kubectl(args)
+    }
+
+    /// Runs `e` with an editor script that makes a bad edit the first time and, once the editor
+    /// comes back with the server's errors on top, saves that text to `$OUT/second.yaml`
+    /// unchanged (which cancels); returns that second text.
+    fn reopened_text(&self, editor_body: &str) -> String {
+        let editor = self.editor(editor_body);
+        let mut app = self.app_on_hello_web(&editor, &[]);
+        app.send("e");
+        app.wait_text("edit cancelled, no changes", WAIT);
+        app.send("q");
+        assert!(app.wait_exit(WAIT));
+        std::fs::read_to_string(self.dir.path().join("second.yaml"))
+            .expect("the editor ran a second time")
     }
 
     /// hello-web's `jsonpath` value.
@@ -197,24 +188,17 @@ fn an_invalid_edit_reopens_the_editor_with_the_errors() {
     let Some(fx) = Fixture::start() else {
         return;
     };
-    let editor = fx.editor(
+    let before = fx.hello_web("{.spec.replicas}");
+    let second = fx.reopened_text(
         "if grep -q '^# \\* ' \"$f\"; then cp \"$f\" \"$OUT/second.yaml\"; \
          else sed -i '/^spec:$/,/^status:$/s/^  replicas: .*/  replicas: -1/' \"$f\"; fi",
     );
-    let before = fx.hello_web("{.spec.replicas}");
-    let mut app = fx.app_on_hello_web(&editor, &[]);
-    app.send("e");
-    app.wait_text("edit cancelled, no changes", WAIT);
-    let second = std::fs::read_to_string(fx.dir.path().join("second.yaml"))
-        .expect("the editor ran a second time");
     assert!(
         second.contains("# deployments.apps \"hello-web\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"),
         "{second}"
     );
     assert!(second.contains("\n  replicas: -1\n"), "your text is kept");
     assert_eq!(fx.hello_web("{.spec.replicas}"), before);
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
 }
 
 /// An unknown field is refused by the dry run (`fieldValidation=Strict`), not dropped: the
@@ -224,24 +208,17 @@ fn an_unknown_field_is_an_error_not_dropped() {
     let Some(fx) = Fixture::start() else {
         return;
     };
-    let editor = fx.editor(
+    let version = fx.hello_web("{.metadata.resourceVersion}");
+    let second = fx.reopened_text(
         "if grep -q '^# strict decoding error' \"$f\"; then cp \"$f\" \"$OUT/second.yaml\"; \
          else sed -i 's/^spec:$/spec:\\n  replicaz: 3/' \"$f\"; fi",
     );
-    let version = fx.hello_web("{.metadata.resourceVersion}");
-    let mut app = fx.app_on_hello_web(&editor, &[]);
-    app.send("e");
-    app.wait_text("edit cancelled, no changes", WAIT);
-    let second = std::fs::read_to_string(fx.dir.path().join("second.yaml"))
-        .expect("the editor ran a second time");
     assert!(
         second.contains("# strict decoding error: unknown field \"spec.replicaz\""),
         "{second}"
     );
     assert!(second.contains("\n  replicaz: 3\n"), "your text is kept");
     assert_eq!(fx.hello_web("{.metadata.resourceVersion}"), version);
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
 }
 
 #[test]

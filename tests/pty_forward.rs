@@ -66,9 +66,8 @@ fn a_forward_from_the_ui_reaches_the_pod_and_stops() {
 
 #[test]
 fn a_taken_local_port_is_named_and_a_deleted_pod_ends_its_forward() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let demo = runtime.block_on(common::demo::quiet());
-    let kubeconfig = demo.kubeconfig_path.to_string_lossy().to_string();
+    let demo = common::live::LiveDemo::start();
+    let kubeconfig = demo.kubeconfig_arg();
     // 8080 is taken, by this listener or by whatever already holds it.
     let _taken = TcpListener::bind("127.0.0.1:8080");
     let args = ["--kubeconfig", kubeconfig.as_str(), "-n", "default"];

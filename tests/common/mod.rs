@@ -5,6 +5,7 @@ pub mod demo;
 pub mod garbage;
 pub mod harness;
 pub mod kubectl;
+pub mod live;
 pub mod proxy;
 pub mod pty;
 pub mod real;

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kr8s_tui::demo::DemoHandle;
-
 use crate::common;
+use crate::common::live::LiveDemo;
 use crate::common::pty::PtyApp;
 
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -15,40 +14,26 @@ pub const WAIT: Duration = Duration::from_secs(30);
 /// A demo server without churn, the app on it (`extra` flags after the kubeconfig), and the
 /// kubeconfig for kubectl. `None` (with the reason printed) when kubectl is not installed.
 pub struct Setup {
-    // Dropped last: the server lives as long as the test.
+    // Dropped first: the app ends before its server.
     pub app: PtyApp,
     pub kubeconfig: PathBuf,
-    _demo: DemoHandle,
-    _rt: tokio::runtime::Runtime,
+    _demo: LiveDemo,
 }
 
 pub fn setup(extra: &[&str]) -> Option<Setup> {
-    if Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        println!("skipping: kubectl not found in PATH");
+    if !common::live::kubectl_available() {
         return None;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let demo = rt.block_on(common::kubectl::server(common::kubectl::quiet()));
-    let kubeconfig = demo.kubeconfig_path.clone();
-    let path = kubeconfig.to_str().expect("utf-8 path").to_string();
+    let demo = LiveDemo::start();
+    let path = demo.kubeconfig_arg();
     let mut args = vec!["--kubeconfig", path.as_str()];
     args.extend_from_slice(extra);
     let app = PtyApp::spawn(&args, 140, 36);
     app.wait_text("Running", WAIT);
     Some(Setup {
         app,
-        kubeconfig,
+        kubeconfig: demo.kubeconfig.clone(),
         _demo: demo,
-        _rt: rt,
     })
 }
 
