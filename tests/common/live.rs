@@ -1,7 +1,7 @@
 //! A demo server a synchronous (pty) test can reach while the app runs against it: kept serving
 //! by its own runtime, with kubectl on the same kubeconfig to check what the app changed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kr8s_tui::demo::DemoHandle;
@@ -16,6 +16,23 @@ pub fn kubectl_available() -> bool {
         println!("skipping: kubectl not found in PATH");
     }
     found
+}
+
+/// kubectl's stdout with `kubeconfig`; the test fails with its stderr when it fails.
+pub fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "kubectl {args:?} failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 /// The default demo without churn, serving until dropped.
@@ -49,18 +66,6 @@ impl LiveDemo {
 
     /// kubectl's stdout against this demo; the test fails with its stderr when it fails.
     pub fn kubectl(&self, args: &[&str]) -> String {
-        let out = Command::new("kubectl")
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .args(args)
-            .output()
-            .expect("kubectl runs");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "kubectl {args:?} failed: {}\n{stdout}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
+        kubectl(&self.kubeconfig, args)
     }
 }

@@ -2,11 +2,11 @@
 //! kubectl on the same kubeconfig.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common;
 use crate::common::live::LiveDemo;
+pub use crate::common::live::kubectl;
 use crate::common::pty::PtyApp;
 
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -35,22 +35,6 @@ pub fn setup(extra: &[&str]) -> Option<Setup> {
         kubeconfig: demo.kubeconfig.clone(),
         _demo: demo,
     })
-}
-
-/// kubectl's stdout; the test fails with its stderr when it fails.
-pub fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = Command::new("kubectl")
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .output()
-        .expect("kubectl runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "kubectl {args:?} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 /// Polls kubectl `args` until `done` holds for its output; the last output otherwise.
