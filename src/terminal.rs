@@ -45,13 +45,7 @@ pub fn restore() {
 
 /// Gives the screen to a foreground job (a shell in a container): the normal screen, the
 /// cursor shown, no mouse capture. Raw mode stays on: the job's keys go to the pod untouched.
-///
-/// The UI's input stream was just dropped, which wakes crossterm's poller even when nothing
-/// waits on it; that wake-up stays pending. Left there, the first poll after the job could see
-/// it together with the next key and drop the key's (edge-triggered) readiness, so the key
-/// would wait for another one. Polling once now takes the wake-up while no key is due.
 pub fn suspend() -> io::Result<()> {
-    let _ = crossterm::event::poll(std::time::Duration::ZERO);
     execute!(
         io::stdout(),
         LeaveAlternateScreen,
@@ -63,8 +57,15 @@ pub fn suspend() -> io::Result<()> {
 /// Takes the screen back after a foreground job. Modes a program in the pod may have left on
 /// (mouse reporting, bracketed paste, application keypad, colours) are reset first, so nothing
 /// of the session leaks into the UI.
+///
+/// Dropping the UI's input stream before the job woke crossterm's poller; when no thread was
+/// polling then, that wake-up is still pending. Left there, the first poll after the job could
+/// see it together with the next key and lose the key's (edge-triggered) readiness, so the key
+/// would wait for another one. Polling once here, before the UI is back and a key is due, takes
+/// it. (Not earlier: before the job, a thread of the dropped stream may still need it to stop.)
 pub fn resume(mouse: bool) -> io::Result<()> {
     use std::io::Write;
+    let _ = crossterm::event::poll(std::time::Duration::ZERO);
     enable_raw_mode()?;
     let mut stdout = io::stdout();
     stdout.write_all(b"\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b>")?;
