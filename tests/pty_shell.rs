@@ -9,11 +9,19 @@ use common::pty::PtyApp;
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// The binary on the quiet built-in demo, in `default`, with `extra` flags, once pods run.
+fn on_default(extra: &[&str], cols: u16) -> PtyApp {
+    let mut args = vec!["--demo", "--demo-churn", "0", "-n", "default"];
+    args.extend_from_slice(extra);
+    let app = PtyApp::spawn(&args, cols, 30);
+    app.wait_text("Running", WAIT);
+    app
+}
+
 #[test]
 fn a_shell_in_a_pod_and_back_to_the_table() {
-    let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0", "-n", "default"], 120, 30);
+    let mut app = on_default(&[], 120);
     app.wait_text("Pods(default)", WAIT);
-    app.wait_text("Running", WAIT);
     app.send("s");
     app.wait_for("the prompt", WAIT, |s| s.contains(":/# $"));
     assert!(
@@ -47,12 +55,7 @@ fn a_shell_in_a_pod_and_back_to_the_table() {
 
 #[test]
 fn readonly_refuses_shell_and_attach_before_sending() {
-    let mut app = PtyApp::spawn(
-        &["--demo", "--demo-churn", "0", "-n", "default", "--readonly"],
-        120,
-        30,
-    );
-    app.wait_text("Running", WAIT);
+    let mut app = on_default(&["--readonly"], 120);
     app.send("s");
     app.wait_text("shell refused (it is create on pods/exec)", WAIT);
     app.send("a");
@@ -63,18 +66,8 @@ fn readonly_refuses_shell_and_attach_before_sending() {
 
 #[test]
 fn rbac_refusing_exec_shows_the_servers_words_and_the_table_stays() {
-    let args = [
-        "--demo",
-        "--demo-churn",
-        "0",
-        "-n",
-        "default",
-        "--demo-forbid",
-        "create:pods/exec",
-    ];
     // Wide enough for the server's whole message on the status line.
-    let mut app = PtyApp::spawn(&args, 220, 30);
-    app.wait_text("Running", WAIT);
+    let mut app = on_default(&["--demo-forbid", "create:pods/exec"], 220);
     app.send("s");
     let screen = app.wait_text(r#"cannot create resource "pods/exec""#, WAIT);
     assert!(screen.contains("forbidden"), "{screen}");
@@ -91,8 +84,7 @@ fn rbac_refusing_exec_shows_the_servers_words_and_the_table_stays() {
 
 #[test]
 fn exec_shows_a_commands_output_and_exit_code_in_a_view() {
-    let mut app = PtyApp::spawn(&["--demo", "--demo-churn", "0", "-n", "default"], 120, 30);
-    app.wait_text("Running", WAIT);
+    let mut app = on_default(&[], 120);
     app.send(":exec cat /etc/hostname\r");
     let screen = app.wait_text("exited with code 0", WAIT);
     assert!(
@@ -118,17 +110,7 @@ fn exec_shows_a_commands_output_and_exit_code_in_a_view() {
 #[test]
 fn a_connection_dropped_mid_shell_restores_the_terminal_with_a_message() {
     // The demo cuts every stream (watches too, which the app resumes) 2.5 s after it starts.
-    let args = [
-        "--demo",
-        "--demo-churn",
-        "0",
-        "-n",
-        "default",
-        "--demo-drop-after-ms",
-        "2500",
-    ];
-    let mut app = PtyApp::spawn(&args, 120, 30);
-    app.wait_text("Running", WAIT);
+    let mut app = on_default(&["--demo-drop-after-ms", "2500"], 120);
     app.send("s");
     app.wait_for("the prompt", WAIT, |s| s.contains(":/# $"));
     app.wait_for("the table and the message", WAIT, |s| {
