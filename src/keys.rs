@@ -80,6 +80,10 @@ pub enum Action {
     Wrap,
     /// Logs: pause or resume following.
     Follow,
+    /// Workload logs: every container of each pod, or only its default one.
+    AllContainers,
+    /// Logs: write the buffer to a file in the state directory.
+    SaveLogs,
     /// YAML: show or hide metadata.managedFields.
     ManagedFields,
     /// Re-list the current resource view.
@@ -174,6 +178,8 @@ impl Action {
                 | Action::TailLines
                 | Action::Wrap
                 | Action::Follow
+                | Action::AllContainers
+                | Action::SaveLogs
                 | Action::ManagedFields
                 | Action::Decode
         )

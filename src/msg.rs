@@ -5,6 +5,7 @@
 
 pub mod edit;
 pub mod history;
+pub mod logs;
 
 use std::time::Duration;
 
@@ -162,6 +163,13 @@ pub enum Msg {
         id: u64,
         error: Option<Failure>,
     },
+    /// The pods or a log stream of workload logs view `id`.
+    WorkloadLogs {
+        id: u64,
+        event: logs::WorkloadLogEvent,
+    },
+    /// `Effect::SaveLogs` finished: the file written, or why not.
+    LogsSaved(Result<String, String>),
     /// A delete finished; `what` is "pod shop/web-1".
     Deleted {
         what: String,
@@ -347,8 +355,34 @@ pub enum Effect {
         context: String,
         request: LogRequest,
     },
-    /// Stop the log stream (the logs view closed).
+    /// Stop the log stream (the logs view closed), or every stream and the pods watch of
+    /// workload logs.
     StopLogs,
+    /// List then watch the pods of `namespace` matching `label_selector` for workload logs
+    /// view `id` (answers `Msg::WorkloadLogs` with `WorkloadLogEvent::Pods`).
+    WatchLogPods {
+        id: u64,
+        context: String,
+        namespace: String,
+        label_selector: String,
+    },
+    /// Follow one container's log for workload logs view `id`, next to the other streams.
+    StreamPodLog {
+        id: u64,
+        context: String,
+        source: logs::LogSource,
+        request: LogRequest,
+    },
+    /// Stop one stream of workload logs (its pod left).
+    StopPodLog {
+        source: logs::LogSource,
+    },
+    /// Write `lines` to a new private file named after `name` and the time (the runtime's
+    /// clock) in the state directory; answers `Msg::LogsSaved`.
+    SaveLogs {
+        name: String,
+        lines: Vec<String>,
+    },
     /// Delete the object at `path` (graceful); `what` names it in messages.
     Delete {
         context: String,

@@ -48,6 +48,7 @@ mod tests_pods;
 pub mod text_pane;
 mod title;
 mod views;
+pub mod workload_logs;
 
 use std::time::Duration;
 
@@ -510,6 +511,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::EventsFetched { .. }
         | Msg::LogLines { .. }
         | Msg::LogEnded { .. } => none(),
+        Msg::WorkloadLogs { id, event } if detail_id == Some(id) => {
+            workload_logs::on_event(state, event)
+        }
+        Msg::WorkloadLogs { .. } => none(),
+        Msg::LogsSaved(result) => views::on_logs_saved(state, result),
         Msg::Deleted { what, result } => {
             state.dirty = true;
             nav::on_deleted(state, what, result)

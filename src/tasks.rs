@@ -8,6 +8,7 @@ mod feeds;
 mod forwards;
 mod health;
 mod ops;
+mod pod_logs;
 mod raw;
 
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ pub struct TaskOptions {
     pub max_backoff: Duration,
     /// Where per-context raw-request history lives (`None`: not persisted).
     pub data_dir: Option<PathBuf>,
+    /// Where `S` saves logs (`None`: saving says there is no state directory).
+    pub logs_dir: Option<PathBuf>,
 }
 
 impl Default for TaskOptions {
@@ -46,6 +49,9 @@ impl Default for TaskOptions {
             version_interval: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
             data_dir: dirs::data_dir().map(|d| d.join("kr8s-tui")),
+            logs_dir: dirs::state_dir()
+                .or_else(dirs::cache_dir)
+                .map(|d| d.join("kr8s-tui").join("logs")),
         }
     }
 }
@@ -59,6 +65,8 @@ pub struct Tasks {
     pods_task: Option<JoinHandle<()>>,
     /// The log stream of the open logs view.
     logs_task: Option<JoinHandle<()>>,
+    /// The pods watch and the per-container streams of workload logs.
+    workload_logs: pod_logs::WorkloadTasks,
     /// The list-then-watch of the open resource table.
     table_task: Option<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
@@ -101,6 +109,7 @@ impl Tasks {
             context_tasks: Vec::new(),
             pods_task: None,
             logs_task: None,
+            workload_logs: pod_logs::WorkloadTasks::default(),
             table_task: None,
             raw_tasks: HashMap::new(),
             forwards: HashMap::new(),
@@ -198,6 +207,10 @@ impl Tasks {
             Effect::Operate { .. } | Effect::Drain { .. } | Effect::StopDrain { .. } => {
                 self.run_ops(effect)
             }
+            Effect::WatchLogPods { .. }
+            | Effect::StreamPodLog { .. }
+            | Effect::StopPodLog { .. }
+            | Effect::SaveLogs { .. } => self.run_pod_logs(effect),
             other => self.run_work(other),
         }
     }

@@ -247,6 +247,10 @@ pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effec
             *slot = Some(object);
             rebuild_describe(pane, slot.as_ref(), events.as_deref(), now);
         }
+        DetailView::Logs(logs) if !detail.target.resource.is_pods() => {
+            let target = &detail.target;
+            return super::workload_logs::start(detail.id, target, &context, logs, &object);
+        }
         DetailView::Logs(logs) => {
             logs.waiting_for_pod = false;
             logs.containers = container_names(&object);
@@ -376,6 +380,9 @@ pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogView)) -> Vec
         return Vec::new();
     };
     change(logs);
+    if logs.workload.is_some() {
+        return super::workload_logs::restart(detail.id, &context, logs);
+    }
     if logs.waiting_for_pod {
         // Keep the id: the pod object on its way starts the stream with the new options.
         return Vec::new();

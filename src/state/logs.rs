@@ -122,6 +122,8 @@ pub struct LogView {
     pub waiting_for_pod: bool,
     /// The container picker (`c`) is open, its cursor on this entry of `containers`.
     pub picking: Option<usize>,
+    /// The pods and streams of a workload's merged logs (`None`: one pod's log).
+    pub workload: Option<Box<super::workload_logs::WorkloadLogs>>,
 }
 
 impl LogView {
@@ -144,6 +146,7 @@ impl LogView {
             search: Search::default(),
             ended: None,
             waiting_for_pod: true,
+            workload: None,
         }
     }
 

@@ -292,10 +292,12 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
     match action {
         Action::Yaml => detail::open(state, DetailKind::Yaml, target),
         Action::Describe => detail::open(state, DetailKind::Describe, target),
-        Action::Logs if is_pod => detail::open(state, DetailKind::Logs, target),
+        Action::Logs if is_pod || super::workload_logs::supports(&target.resource) => {
+            detail::open(state, DetailKind::Logs, target)
+        }
         Action::Logs => {
             state.flash.info(format!(
-                "logs are available for pods; y shows this {} as YAML",
+                "logs are available for pods and workloads; y shows this {} as YAML",
                 target.resource.singular
             ));
             Vec::new()

@@ -74,6 +74,8 @@ pub fn on_detail_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Container | Action::Previous | Action::Timestamps | Action::TailLines => {
             log_option(state, action)
         }
+        Action::AllContainers => super::workload_logs::toggle_all_containers(state),
+        Action::SaveLogs => save_logs(state),
         _ => {
             move_in_detail(state, action);
             Vec::new()
@@ -104,6 +106,12 @@ fn log_option(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     match action {
+        Action::Container if logs.workload.is_some() => {
+            state
+                .flash
+                .info("0 follows every container of each pod, or only its default one");
+            Vec::new()
+        }
         Action::Container => {
             if logs.containers.len() < 2 {
                 state.flash.info("this pod has one container");
@@ -202,6 +210,39 @@ fn move_in_detail(state: &mut State, action: Action) {
         Action::SearchPrev => pane.jump(-1),
         _ => {}
     }
+}
+
+/// `S`: the logs view's buffer to a file, named after the object (the runtime adds the time).
+fn save_logs(state: &mut State) -> Vec<Effect> {
+    let Some(detail) = state.detail.as_ref() else {
+        return Vec::new();
+    };
+    let DetailView::Logs(logs) = &detail.view else {
+        state.flash.info("S saves the lines of a logs view");
+        return Vec::new();
+    };
+    let target = &detail.target;
+    let mut name = target.resource.singular.clone();
+    for part in [target.namespace.as_deref(), Some(target.name.as_str())] {
+        name.extend(part.map(|p| format!("-{p}")));
+    }
+    if let (None, Some(container)) = (&logs.workload, &logs.options.container) {
+        name.push_str(&format!("-{container}"));
+    }
+    let lines = logs.buffer.range(0..logs.buffer.len()).map(str::to_string);
+    let lines = lines.collect();
+    state.flash.info("saving logs…");
+    vec![Effect::SaveLogs { name, lines }]
+}
+
+/// The logs were saved (the path in the status bar), or not.
+pub fn on_logs_saved(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
+    state.dirty = true;
+    match result {
+        Ok(path) => state.flash.info(format!("logs saved to {path}")),
+        Err(why) => state.flash.error(why),
+    }
+    Vec::new()
 }
 
 /// New log lines for the open logs view.

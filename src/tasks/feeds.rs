@@ -6,8 +6,10 @@ use tokio::task::JoinHandle;
 
 use super::TaskOptions;
 use crate::kube::Client;
+use crate::kube::log_pods::LogPodRows;
 use crate::kube::watcher::{Decoder, Event, ListWatch, NameRows, PodRows, TableRows};
 use crate::msg::Msg;
+use crate::msg::logs::WorkloadLogEvent;
 
 /// The engine for `path` with the app's paging and backoff.
 fn engine<D: Decoder>(
@@ -67,6 +69,23 @@ pub(super) fn table(
     let decoder = TableRows::for_collection(&path);
     let engine = engine(client, path, decoder, opts);
     spawn(engine, tx, id, |id, event| Msg::Table { id, event })
+}
+
+/// The pods of `namespace` matching `label_selector`, for workload logs view `id`.
+pub(super) fn log_pods(
+    client: Client,
+    namespace: &str,
+    label_selector: String,
+    id: u64,
+    opts: &TaskOptions,
+    tx: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    let mut engine = engine(client, pods_path(Some(namespace)), LogPodRows, opts);
+    engine.label_selector = Some(label_selector).filter(|s| !s.is_empty());
+    spawn(engine, tx, id, |id, event| Msg::WorkloadLogs {
+        id,
+        event: WorkloadLogEvent::Pods(event),
+    })
 }
 
 /// The namespace names of the context of generation `generation`.

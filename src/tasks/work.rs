@@ -101,7 +101,11 @@ impl Tasks {
             | Effect::Edit(_)
             | Effect::Operate { .. }
             | Effect::Drain { .. }
-            | Effect::StopDrain { .. } => {}
+            | Effect::StopDrain { .. }
+            | Effect::WatchLogPods { .. }
+            | Effect::StreamPodLog { .. }
+            | Effect::StopPodLog { .. }
+            | Effect::SaveLogs { .. } => {}
         }
     }
 
@@ -128,7 +132,8 @@ impl Tasks {
     fn stream_logs(&mut self, id: u64, context: &str, request: LogRequest) {
         self.stop_logs();
         self.logs_task = self.spawn_with(context, move |client, tx| async move {
-            let error = follow_logs(&client, id, &request, &tx).await.err();
+            let send = |lines| tx.send(Msg::LogLines { id, lines }).is_ok();
+            let error = follow_logs(&client, &request, send).await.err();
             let error = error.map(Failure::from);
             let _ = tx.send(Msg::LogEnded { id, error });
         });
@@ -141,11 +146,12 @@ impl Tasks {
         }
     }
 
-    /// Aborts the running log stream, if any.
+    /// Aborts the running log stream, if any, and a workload's pods watch and streams.
     pub(super) fn stop_logs(&mut self) {
         if let Some(t) = self.logs_task.take() {
             t.abort();
         }
+        self.stop_workload_logs();
     }
 }
 
@@ -159,12 +165,12 @@ async fn get_json(client: &Client, path: &str) -> Result<Value, Failure> {
     })
 }
 
-/// Streams the log, sending the lines of each burst of chunks as one message.
-async fn follow_logs(
+/// Streams the log, handing the lines of each burst of chunks to `send` at once; stops when
+/// `send` says nobody listens.
+pub(super) async fn follow_logs(
     client: &Client,
-    id: u64,
     request: &LogRequest,
-    tx: &UnboundedSender<Msg>,
+    send: impl Fn(Vec<String>) -> bool,
 ) -> Result<(), KubeError> {
     let params = LogParams {
         container: request.container.clone(),
@@ -184,14 +190,13 @@ async fn follow_logs(
             let chunk: Bytes = chunk?;
             lines.extend(split_lines(&mut pending, &chunk));
         }
-        if !lines.is_empty() && tx.send(Msg::LogLines { id, lines }).is_err() {
+        if !lines.is_empty() && !send(lines) {
             return Ok(());
         }
     }
     if !pending.is_empty() {
         pending.push(b'\n');
-        let lines = split_lines(&mut Vec::new(), &pending);
-        let _ = tx.send(Msg::LogLines { id, lines });
+        send(split_lines(&mut Vec::new(), &pending));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use super::{group_thousands, pane_block, sanitize, title};
 use crate::state::State;
 use crate::state::detail::{Detail, DetailView};
 use crate::state::logs::LogView;
+use crate::state::workload_logs::{MAX_STREAMS, PREFIX_END, WorkloadLogs};
 
 /// Draws the logs view of `detail`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
@@ -21,10 +22,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     };
     let room = usize::from(area.width.saturating_sub(2));
     let status = status_span(logs);
-    let keys = if status.width() + LONG_HINT.len() + 2 <= room {
-        LONG_HINT
+    let (long, short) = match logs.workload {
+        Some(_) => (WORKLOAD_HINT, WORKLOAD_SHORT_HINT),
+        None => (LONG_HINT, SHORT_HINT),
+    };
+    let keys = if status.width() + long.len() + 2 <= room {
+        long
     } else {
-        SHORT_HINT
+        short
     };
     let block = pane_block(title_line(state, detail, logs, room), !state.help_open)
         .title_bottom(Line::from(vec![status, hint(keys)]));
@@ -46,7 +51,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
         .range(start..start + height)
         .enumerate()
         .map(|(i, text)| {
-            let line = Line::raw(sanitize(text).into_owned());
+            let text = sanitize(text).into_owned();
+            let line = match logs.workload {
+                Some(_) => workload_line(text),
+                None => Line::raw(text),
+            };
             text_view::highlight(line, start + i, &logs.search)
         })
         .collect();
@@ -58,6 +67,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     if let Some(at) = logs.picking {
         picker(frame, inner, logs, at);
     }
+}
+
+/// A line of merged logs: its `pod container │` prefix in the pod's colour; a note (joined,
+/// left, a stream's error) dimmed.
+fn workload_line(text: String) -> Line<'static> {
+    let Some((prefix, rest)) = text.split_once(PREFIX_END) else {
+        return Line::styled(text, Style::new().fg(Color::DarkGray));
+    };
+    let pod = prefix.split(' ').next().unwrap_or(prefix);
+    let colour = super::theme::pod_colour(pod);
+    Line::from(vec![
+        Span::styled(prefix.to_string(), Style::new().fg(colour)),
+        Span::styled(PREFIX_END.to_string(), Style::new().fg(Color::DarkGray)),
+        Span::raw(rest.to_string()),
+    ])
 }
 
 /// The container picker over the log lines: every container, the one shown marked `*`.
@@ -113,6 +137,9 @@ fn wrapped_start(logs: &LogView, height: usize, width: usize) -> usize {
 const LONG_HINT: &str =
     "c container  p previous  t timestamps  T tail  w wrap  s pause  / search  Esc back";
 const SHORT_HINT: &str = "c cont  p prev  t time  T tail  w wrap  s pause  / find  Esc";
+const WORKLOAD_HINT: &str =
+    "0 all containers  p previous  t timestamps  T tail  w wrap  s pause  S save  / search  Esc";
+const WORKLOAD_SHORT_HINT: &str = "0 all  p prev  t time  T tail  s pause  S save  / find  Esc";
 
 /// The title in `room` cells: the breadcrumb (or just `pod › logs` when narrow) and the
 /// summary, whose least useful parts go first when it does not fit.
@@ -147,14 +174,10 @@ fn join(parts: &[(u8, String)]) -> String {
 /// The summary's parts in order, each with its rank (higher goes first when narrow):
 /// `app (1/2)`, `previous`, `timestamps`, `tail 1 000`, `1 204 lines`, search matches.
 fn summary(logs: &LogView) -> Vec<(u8, String)> {
-    let container = logs.options.container.as_deref().unwrap_or("-");
-    let position = logs
-        .containers
-        .iter()
-        .position(|c| Some(c.as_str()) == logs.options.container.as_deref())
-        .map(|i| format!(" ({}/{})", i + 1, logs.containers.len()))
-        .unwrap_or_default();
-    let mut parts = vec![(0, format!("container {}{position}", sanitize(container)))];
+    let mut parts = match &logs.workload {
+        Some(workload) => workload_summary(workload),
+        None => vec![(0, container_summary(logs))],
+    };
     if logs.options.previous {
         parts.push((1, "previous".into()));
     }
@@ -180,7 +203,46 @@ fn summary(logs: &LogView) -> Vec<(u8, String)> {
     parts
 }
 
+/// `container app (1/2)`.
+fn container_summary(logs: &LogView) -> String {
+    let container = logs.options.container.as_deref().unwrap_or("-");
+    let position = logs
+        .containers
+        .iter()
+        .position(|c| Some(c.as_str()) == logs.options.container.as_deref())
+        .map(|i| format!(" ({}/{})", i + 1, logs.containers.len()))
+        .unwrap_or_default();
+    format!("container {}{position}", sanitize(container))
+}
+
+/// `3 pods`, `3 streams`, `all containers`, and the containers left out by the cap.
+fn workload_summary(workload: &WorkloadLogs) -> Vec<(u8, String)> {
+    let pods = workload.pods.len();
+    let streams = workload.live_streams();
+    let mut parts = vec![
+        (0, format!("{pods} pod{}", if pods == 1 { "" } else { "s" })),
+        (
+            3,
+            format!("{streams} stream{}", if streams == 1 { "" } else { "s" }),
+        ),
+    ];
+    if workload.all_containers {
+        parts.push((1, "all containers".into()));
+    }
+    if workload.over_cap > 0 {
+        parts.push((
+            0,
+            format!("{} over the {MAX_STREAMS}-stream cap", workload.over_cap),
+        ));
+    }
+    parts
+}
+
 fn status_span(logs: &LogView) -> Span<'static> {
+    if let Some(why) = logs.workload.as_ref().and_then(|w| w.error.as_ref()) {
+        let text = format!(" ■ pods: {} ", sanitize(why));
+        return Span::styled(text, Style::new().fg(Color::Red));
+    }
     match (&logs.ended, logs.follow) {
         (Some(why), _) => Span::styled(
             format!(" ■ {} ", sanitize(why)),

@@ -16,6 +16,25 @@ use crate::config::ThemeName;
 /// Marker put before a failing state (CrashLoopBackOff, unreachable) when colours are off.
 pub const FAILING: &str = "!";
 
+/// Colours that tell pods apart in merged logs (red, which means failing, left out). Drawn in
+/// the dark palette like everything else, so the themes map them (mono drops them: the prefix
+/// text still names the pod).
+pub const POD_COLOURS: [Color; 5] = [
+    Color::Cyan,
+    Color::Green,
+    Color::Yellow,
+    Color::Magenta,
+    Color::Blue,
+];
+
+/// The colour of pod `name`: a stable hash (FNV-1a) of the name, so a pod keeps its colour.
+pub fn pod_colour(name: &str) -> Color {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    POD_COLOURS[(hash % POD_COLOURS.len() as u64) as usize]
+}
+
 /// The active colours; built from the configured [`ThemeName`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -130,6 +149,20 @@ mod tests {
         assert_eq!(bar.bg, Color::Indexed(254));
         let dark = painted(ThemeName::Dark, Style::new().fg(Color::Yellow));
         assert_eq!(dark.fg, Color::Yellow);
+    }
+
+    #[test]
+    fn a_pod_keeps_its_colour() {
+        assert_eq!(pod_colour("web-1"), pod_colour("web-1"));
+        let names = [
+            "web-7d9c-abcde",
+            "web-7d9c-fghij",
+            "web-7d9c-klmno",
+            "db-0",
+            "db-1",
+        ];
+        let colours: std::collections::HashSet<_> = names.iter().map(|n| pod_colour(n)).collect();
+        assert!(colours.len() > 1, "pods are told apart");
     }
 
     #[test]
