@@ -189,3 +189,94 @@ fn filter_prompt_and_resource_table() {
     update(&mut state, Msg::table_listed(id, table.expect("a table")));
     insta::assert_snapshot!("deployments_table", draw(100, 20, |f| render(f, &state)));
 }
+
+/// Workload logs: lines of two pods, each prefixed with its pod and container in the pod's
+/// colour; a pod joining shows as a dimmed note; the title counts pods and streams.
+#[test]
+fn workload_logs_view() {
+    use crate::kube::log_pods::{LogContainer, LogPod};
+    use crate::kube::watcher::Event;
+    use crate::msg::logs::{LogSource, WorkloadLogEvent};
+    use crate::state::detail::{self, DetailKind, ObjectRef};
+    use ratatui::style::Color;
+
+    let mut state = demo_state(false);
+    let target = ObjectRef {
+        resource: crate::kube::discovery::ApiResource {
+            group: "apps".into(),
+            version: "v1".into(),
+            plural: "deployments".into(),
+            singular: "deployment".into(),
+            kind: "Deployment".into(),
+            namespaced: true,
+            ..Default::default()
+        },
+        namespace: Some("shop".into()),
+        name: "api".into(),
+    };
+    detail::open(&mut state, DetailKind::Logs, target);
+    let id = detail_id(&state);
+    let result = Ok(json!({"spec": {"selector": {"matchLabels": {"app": "api"}}}}));
+    update(&mut state, Msg::ObjectFetched { id, result });
+    let pod = |name: &str| LogPod {
+        name: name.into(),
+        containers: vec![LogContainer {
+            name: "api".into(),
+            init: false,
+            started: true,
+            restarts: 0,
+        }],
+        default_container: Some("api".into()),
+        ..LogPod::default()
+    };
+    let mut send = |event| update(&mut state, Msg::WorkloadLogs { id, event });
+    let page = Event::Page {
+        page: vec![pod("api-7d9f8b6c5-x2x9q"), pod("api-7d9f8b6c5-k4wzn")],
+        first: true,
+        last: true,
+    };
+    send(WorkloadLogEvent::Pods(page));
+    let lines = |pod: &str, text: &[&str]| WorkloadLogEvent::Lines {
+        source: LogSource {
+            round: 0,
+            pod: pod.into(),
+            container: "api".into(),
+        },
+        lines: text.iter().map(|t| t.to_string()).collect(),
+    };
+    send(lines("api-7d9f8b6c5-x2x9q", &["INFO starting api on :8080"]));
+    send(lines("api-7d9f8b6c5-k4wzn", &["INFO starting api on :8080", "WARN slow upstream"]));
+    let joined = crate::kube::watcher::Change::Added(pod("api-7d9f8b6c5-zq8pl"));
+    send(WorkloadLogEvent::Pods(Event::Changes(vec![joined])));
+    send(lines("api-7d9f8b6c5-zq8pl", &["INFO starting api on :8080"]));
+    insta::assert_snapshot!(draw(100, 14, |f| render(f, &state)));
+
+    // Colours: each prefix in its pod's colour, the note dimmed.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 14))
+        .expect("test backend never fails");
+    terminal
+        .draw(|f| render(f, &state))
+        .expect("test backend never fails");
+    let buffer = terminal.backend().buffer();
+    let row_of = |text: &str| {
+        (0..buffer.area.height)
+            .find(|&y| {
+                let row: String = (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect();
+                row.contains(text)
+            })
+            .expect("row on screen")
+    };
+    let first_text_cell = |y: u16| {
+        (0..buffer.area.width)
+            .find(|&x| buffer[(x, y)].symbol().chars().all(char::is_alphanumeric) && buffer[(x, y)].symbol() != " ")
+            .map(|x| buffer[(x, y)].fg)
+    };
+    let y = row_of("k4wzn api │ WARN");
+    assert_eq!(
+        first_text_cell(y),
+        Some(super::theme::pod_colour("api-7d9f8b6c5-k4wzn"))
+    );
+    assert_eq!(first_text_cell(row_of("+ api-7d9f8b6c5-zq8pl joined")), Some(Color::DarkGray));
+}
