@@ -244,11 +244,20 @@ fn workload_logs_view() {
         },
         lines: text.iter().map(|t| t.to_string()).collect(),
     };
-    send(lines("api-7d9f8b6c5-x2x9q", &["INFO starting api on :8080"]));
-    send(lines("api-7d9f8b6c5-k4wzn", &["INFO starting api on :8080", "WARN slow upstream"]));
+    send(lines(
+        "api-7d9f8b6c5-x2x9q",
+        &["INFO starting api on :8080"],
+    ));
+    send(lines(
+        "api-7d9f8b6c5-k4wzn",
+        &["INFO starting api on :8080", "WARN slow upstream"],
+    ));
     let joined = crate::kube::watcher::Change::Added(pod("api-7d9f8b6c5-zq8pl"));
     send(WorkloadLogEvent::Pods(Event::Changes(vec![joined])));
-    send(lines("api-7d9f8b6c5-zq8pl", &["INFO starting api on :8080"]));
+    send(lines(
+        "api-7d9f8b6c5-zq8pl",
+        &["INFO starting api on :8080"],
+    ));
     insta::assert_snapshot!(draw(100, 14, |f| render(f, &state)));
 
     // Colours: each prefix in its pod's colour, the note dimmed.
@@ -270,7 +279,10 @@ fn workload_logs_view() {
     };
     let first_text_cell = |y: u16| {
         (0..buffer.area.width)
-            .find(|&x| buffer[(x, y)].symbol().chars().all(char::is_alphanumeric) && buffer[(x, y)].symbol() != " ")
+            .find(|&x| {
+                buffer[(x, y)].symbol().chars().all(char::is_alphanumeric)
+                    && buffer[(x, y)].symbol() != " "
+            })
             .map(|x| buffer[(x, y)].fg)
     };
     let y = row_of("k4wzn api │ WARN");
@@ -278,5 +290,8 @@ fn workload_logs_view() {
         first_text_cell(y),
         Some(super::theme::pod_colour("api-7d9f8b6c5-k4wzn"))
     );
-    assert_eq!(first_text_cell(row_of("+ api-7d9f8b6c5-zq8pl joined")), Some(Color::DarkGray));
+    assert_eq!(
+        first_text_cell(row_of("+ api-7d9f8b6c5-zq8pl joined")),
+        Some(Color::DarkGray)
+    );
 }
