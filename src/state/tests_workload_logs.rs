@@ -102,8 +102,11 @@ fn lines(state: &mut State, id: u64, source: LogSource, text: &[&str]) {
     update(state, Msg::WorkloadLogs { id, event });
 }
 
+/// (pod, container) pairs.
+type Pairs = Vec<(String, String)>;
+
 /// (pod, container) of each stream an effect starts, and of each it stops.
-fn streams(effects: &[Effect]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn streams(effects: &[Effect]) -> (Pairs, Pairs) {
     let (mut started, mut stopped) = (Vec::new(), Vec::new());
     for effect in effects {
         match effect {
@@ -119,7 +122,7 @@ fn streams(effects: &[Effect]) -> (Vec<(String, String)>, Vec<(String, String)>)
     (started, stopped)
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+fn pairs(list: &[(&str, &str)]) -> Pairs {
     list.iter()
         .map(|(p, c)| (p.to_string(), c.to_string()))
         .collect()
