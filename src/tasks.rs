@@ -195,9 +195,10 @@ impl Tasks {
                     }
                 }
             }
-            Effect::Operate { .. } | Effect::Drain { .. } | Effect::StopDrain { .. } => {
-                self.run_ops(effect)
-            }
+            Effect::Operate { .. }
+            | Effect::Drain { .. }
+            | Effect::StopDrain { .. }
+            | Effect::PulseNodes { .. } => self.run_ops(effect),
             other => self.run_work(other),
         }
     }

@@ -101,7 +101,8 @@ impl Tasks {
             | Effect::Edit(_)
             | Effect::Operate { .. }
             | Effect::Drain { .. }
-            | Effect::StopDrain { .. } => {}
+            | Effect::StopDrain { .. }
+            | Effect::PulseNodes { .. } => {}
         }
     }
 
