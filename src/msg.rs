@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::kube::Failure;
 use crate::kube::discovery::ApiResource;
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::nodes::NodeHealth;
 use crate::kube::ops::drain::{DrainEvent, DrainOptions};
 use crate::kube::resource_table::{ResourceTable, TableRow};
 use crate::kube::table::PodRow;
@@ -214,6 +215,11 @@ pub enum Msg {
     Drain {
         id: u64,
         event: DrainEvent,
+    },
+    /// The node list `Effect::PulseNodes` `id` asked for.
+    PulseNodes {
+        id: u64,
+        result: Result<Vec<NodeHealth>, Failure>,
     },
 }
 
@@ -447,6 +453,11 @@ pub enum Effect {
         context: String,
         node: String,
         options: DrainOptions,
+    },
+    /// List the nodes' health for the pulse view; answers `Msg::PulseNodes` with `id`.
+    PulseNodes {
+        id: u64,
+        context: String,
     },
     /// Stop drain `id` (evictions already accepted stay; the node stays cordoned).
     StopDrain {

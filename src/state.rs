@@ -9,6 +9,7 @@ pub mod detail;
 pub mod drain;
 pub mod drill;
 pub mod edit;
+mod errors;
 mod exec;
 pub mod filter;
 pub mod forwards;
@@ -23,6 +24,7 @@ pub mod nav;
 pub mod ops;
 pub mod panes;
 mod pods;
+pub mod pulse;
 pub mod raw;
 pub mod raw_copy;
 mod raw_keys;
@@ -53,6 +55,7 @@ pub mod workload_logs;
 use std::time::Duration;
 
 pub use cursor::Cursor;
+pub use errors::ShownError;
 pub use nav::Notify;
 pub use pods::PodTable;
 pub use raw::RawPane;
@@ -66,6 +69,7 @@ use crate::config::{PaneMode, ThemeName};
 use crate::keys::Keymap;
 use crate::kube::Failure;
 use crate::kube::kubeconfig::ContextInfo;
+use crate::kube::watcher;
 use crate::msg::{ConnectionInfo, Effect, Msg, ServerVersion};
 
 /// How the app was started (command-line flags that the UI cares about).
@@ -99,6 +103,8 @@ pub enum Screen {
     RequestLog,
     /// The port-forwards (`:pf`).
     Forwards,
+    /// Pictures of the cluster at a glance (`:pulse`).
+    Pulse,
 }
 
 /// The latest `/version` answer.
@@ -118,16 +124,6 @@ pub enum PodsLoad {
     Loading,
     /// The list is complete; watching for changes.
     Watching,
-}
-
-/// The error the status bar shows: facts, worded by the ui.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownError<'a> {
-    /// What failed: `pods`, `namespaces`, `connect`, the open kind (`deployments`), …
-    pub source: &'a str,
-    pub message: &'a str,
-    /// When the stream tries again (the ui counts down to it).
-    pub retry_at: Option<jiff::Timestamp>,
 }
 
 /// Everything the screen shows.
@@ -226,6 +222,8 @@ pub struct State {
     pub health: health::Health,
     /// The window title last asked for (`Effect::SetTitle` only when it changes).
     pub title: String,
+    /// Samples and counts behind `:pulse` and the status bar's latency sparkline.
+    pub pulse: pulse::Pulse,
 }
 
 impl State {
@@ -289,6 +287,7 @@ impl State {
             forwards: forwards::Forwards::default(),
             title: String::new(),
             health: health::Health::default(),
+            pulse: pulse::Pulse::default(),
         }
     }
 
@@ -301,52 +300,6 @@ impl State {
     /// Rows of the namespaces pane: "all" then the namespaces.
     pub fn namespace_entries(&self) -> usize {
         self.namespaces.len() + 1
-    }
-
-    /// The server cannot be reached right now, as the latest answer of any stream says (the
-    /// pods watch, the namespaces watch, the /version poll): one fact every indicator shows.
-    pub fn unreachable(&self) -> Option<&Failure> {
-        let streams = [&self.pods_error, &self.namespaces_error];
-        let from_streams = streams.into_iter().flatten().map(|p| &p.failure);
-        self.connection_error
-            .iter()
-            .chain(from_streams)
-            .chain(self.version_error.iter())
-            .find(|f| f.is_unreachable())
-    }
-
-    /// The most important error for the status bar: where it came from, its words, and when
-    /// it is tried again.
-    pub fn current_error(&self) -> Option<ShownError<'_>> {
-        type Shown<'a> = Option<(&'a str, Option<jiff::Timestamp>)>;
-        fn problem(p: &Option<Problem>) -> Shown<'_> {
-            p.as_ref().map(|p| (p.message(), p.retry_at))
-        }
-        fn failure(f: &Option<Failure>) -> Shown<'_> {
-            f.as_ref().map(|f| (f.message.as_str(), None))
-        }
-        fn text(t: &Option<String>) -> Shown<'_> {
-            t.as_ref().map(|t| (t.as_str(), None))
-        }
-        let table = self.resource.as_ref();
-        let sources = [
-            ("connect", failure(&self.connection_error)),
-            (
-                table.map_or("", |v| v.resource.plural.as_str()),
-                table.and_then(|v| problem(&v.error)),
-            ),
-            ("pods", problem(&self.pods_error)),
-            ("namespaces", problem(&self.namespaces_error)),
-            ("version", failure(&self.version_error)),
-            ("kubeconfig", text(&self.kubeconfig_error)),
-            ("config", text(&self.opts.config_error)),
-        ];
-        let (source, (message, retry_at)) = sources.into_iter().find_map(|(s, e)| Some((s, e?)))?;
-        Some(ShownError {
-            source,
-            message,
-            retry_at,
-        })
     }
 
     /// Starts over on `context`: new generations, empty lists, then connect and watch.
@@ -373,6 +326,7 @@ impl State {
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
         self.raw.history.clear();
         self.raw.stop_recall();
+        self.pulse.new_context();
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
         }
@@ -432,7 +386,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
         Msg::Tick(now) => {
             on_tick(state, now);
-            health::on_tick(state)
+            let mut effects = health::on_tick(state);
+            effects.extend(pulse::on_tick(state));
+            effects
         }
         Msg::Health { context, result } => {
             health::on_result(state, context, result);
@@ -464,6 +420,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             match result {
                 Ok((version, latency)) => {
+                    pulse::on_latency(state, latency);
                     state.version = Some(VersionInfo { version, latency });
                     state.version_error = None;
                 }
@@ -474,6 +431,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Pods { generation, event } if generation == pods_gen => {
             state.dirty = true;
             marks::on_pods_event(state, &event);
+            if let watcher::Event::Changes(changes) = &event {
+                pulse::on_pod_changes(state, changes);
+            }
             streams::on_pods(state, event);
             containers::on_pods_changed(state)
         }
@@ -522,6 +482,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Discovered { generation, result } => kinds::on_discovered(state, generation, result),
         Msg::Table { id, event } => {
+            if let watcher::Event::Changes(changes) = &event {
+                state.pulse.count(changes.len());
+            }
             marks::on_table_event(state, id, &event);
             kinds::on_table(state, id, event);
             none()
@@ -537,6 +500,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Edit { id, event } => edit::on_event(state, id, event),
         Msg::Operated { what, op, result } => ops::on_operated(state, what, op, result),
         Msg::Drain { id, event } => drain::on_event(state, id, event),
+        Msg::PulseNodes { id, result } => {
+            pulse::on_nodes(state, id, result);
+            none()
+        }
         Msg::RequestLogged(record) => {
             if let Some(warning) = record.warnings.last() {
                 state.warning = Some(warning.clone());

@@ -204,9 +204,10 @@ impl Tasks {
                     }
                 }
             }
-            Effect::Operate { .. } | Effect::Drain { .. } | Effect::StopDrain { .. } => {
-                self.run_ops(effect)
-            }
+            Effect::Operate { .. }
+            | Effect::Drain { .. }
+            | Effect::StopDrain { .. }
+            | Effect::PulseNodes { .. } => self.run_ops(effect),
             Effect::WatchLogPods { .. }
             | Effect::StreamPodLog { .. }
             | Effect::StopPodLog { .. }

@@ -17,6 +17,7 @@ pub mod logs;
 mod marks;
 pub mod namespaces;
 pub mod pods;
+pub mod pulse;
 pub mod raw;
 pub mod raw_response;
 pub mod request_log;
@@ -34,6 +35,8 @@ mod tests_detail;
 mod tests_layout;
 #[cfg(test)]
 mod tests_ops;
+#[cfg(test)]
+mod tests_pulse;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Margin, Position, Rect};
@@ -87,6 +90,7 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         Screen::Raw => raw::render(frame, main, state),
         Screen::RequestLog => request_log::render(frame, main, state),
         Screen::Forwards => forwards::render(frame, main, state),
+        Screen::Pulse => pulse::render(frame, main, state),
     }
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.confirm {

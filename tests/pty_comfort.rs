@@ -101,3 +101,27 @@ fn sgr_colours(out: &str) -> Vec<String> {
     }
     found
 }
+
+/// `:pulse` on the demo: the pods of every namespace by phase, the demo's nodes from one list,
+/// and a watch-events sparkline that has samples after a few seconds; Esc goes back.
+#[test]
+fn pulse_shows_the_demo_at_a_glance() {
+    let mut app = PtyApp::spawn(&["--demo", "-A"], 160, 48);
+    app.wait_text("Running", WAIT);
+    app.send(":pulse\r");
+    let screen = app.wait_text("Pods by phase", WAIT);
+    assert!(screen.contains("kube-system ·"), "{screen}");
+    let screen = app.wait_for("the nodes", WAIT, |s| {
+        s.contains("Nodes [") && s.contains("Ready")
+    });
+    assert!(!screen.contains("listing nodes"), "{screen}");
+    app.wait_for("a sample of watch events", WAIT, |s| {
+        s.contains("Watch events/s [now")
+    });
+    app.send("\u{1b}");
+    app.wait_for("the pods table again", WAIT, |s| {
+        !s.contains("Pods by phase")
+    });
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -1,5 +1,5 @@
 //! The `:` command line: `:ctx NAME`, `:ns NAME` (without a name: the pane to pick from),
-//! `:pods`, `:deploy`, any discovered resource name or short name, `:raw`/`:api` (the raw request pane) and `:q`. Tab completes from the
+//! `:pods`, `:deploy`, any discovered resource name or short name, `:raw`/`:api` (the raw request pane), `:pulse` and `:q`. Tab completes from the
 //! known contexts, namespaces and resource names.
 
 use super::Notify;
@@ -11,7 +11,7 @@ use super::{Effect, Focus, State};
 use crate::kube::discovery::{completion_names, resolve_noting};
 
 /// Built-in commands, offered first by completion.
-const BUILTINS: [&str; 6] = ["ctx", "ns", "pods", "raw", "api", "quit"];
+const BUILTINS: [&str; 8] = ["ctx", "ns", "pods", "raw", "api", "pf", "pulse", "quit"];
 
 /// Runs one command line.
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
@@ -27,6 +27,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ctx" | "context" | "contexts" => switch_context(state, arg),
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
+        "pulse" => super::pulse::open(state),
         "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
         "drain" => match arg {
             Some(node) => super::ops::ask_drain(state, node.to_string()),

@@ -42,6 +42,12 @@ impl Cursor {
         self.offset.get()
     }
 
+    /// The rows of a list of `len` on screen at the last draw (a default page before it).
+    pub fn shown(&self, len: usize) -> std::ops::Range<usize> {
+        let start = self.offset.get().min(len);
+        start..start.saturating_add(self.page_size()).min(len)
+    }
+
     /// Puts the cursor on `index`, clamped to `len`.
     pub fn select(&mut self, index: usize, len: usize) {
         self.selected = index.min(len.saturating_sub(1));

@@ -1,22 +1,26 @@
 //! Health of every context for the contexts pane: version and latency, checked lazily — only
-//! while the contexts pane is on screen, at most every [`POLL_EVERY`] — and never by running
-//! an exec plugin for a context the user has not selected (see `tasks::health`).
+//! the rows on screen while the pane is, each at most every [`POLL_EVERY`] and a few per tick,
+//! so 200 contexts cost what the handful on screen cost — and never by running an exec plugin
+//! for a context the user has not selected (see `tasks::health`).
 
 use std::collections::HashMap;
 
 use super::{Screen, State};
 use crate::msg::{Effect, HealthResult};
 
-/// Seconds between two health rounds.
+/// Seconds between two checks of one context.
 pub const POLL_EVERY: i64 = 30;
+/// Most contexts checked per tick: the checks of a screenful are spread over a few seconds
+/// rather than made in one burst of TLS handshakes.
+pub const PER_TICK: usize = 4;
 
 /// What is known about the other contexts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Health {
     /// Latest answer per context name.
     pub results: HashMap<String, HealthResult>,
-    /// When the last round started (`None`: never).
-    pub last_round: Option<jiff::Timestamp>,
+    /// When each context was last asked about (Unix seconds).
+    pub asked: HashMap<String, i64>,
 }
 
 /// The health shown for a row of the contexts pane.
@@ -33,31 +37,32 @@ pub enum ContextHealth<'a> {
     NeedsExec,
 }
 
-/// On every tick: starts a round when the contexts pane is visible and the last round is
-/// [`POLL_EVERY`] seconds old. The open context is left out (the status bar polls it).
+/// On every tick, while the contexts pane is visible: checks the contexts on screen whose
+/// last check is [`POLL_EVERY`] seconds old, at most [`PER_TICK`] of them. The open context is
+/// left out (the status bar polls it).
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let visible =
         state.screen == Screen::Main && state.detail.is_none() && state.contexts_visible();
     if !visible || state.fatal.is_some() {
         return Vec::new();
     }
-    let due = state
-        .health
-        .last_round
-        .is_none_or(|t| state.now.as_second() - t.as_second() >= POLL_EVERY);
-    if !due {
-        return Vec::new();
-    }
-    let contexts: Vec<String> = state
-        .contexts
+    let now = state.now.as_second();
+    let shown = state.contexts_cursor.shown(state.contexts.len());
+    let asked = &state.health.asked;
+    let contexts: Vec<String> = state.contexts[shown]
         .iter()
-        .map(|c| c.name.clone())
-        .filter(|name| state.context.as_ref() != Some(name))
+        .map(|c| &c.name)
+        .filter(|name| state.context.as_ref() != Some(*name))
+        .filter(|name| asked.get(*name).is_none_or(|t| now - t >= POLL_EVERY))
+        .take(PER_TICK)
+        .cloned()
         .collect();
     if contexts.is_empty() {
         return Vec::new();
     }
-    state.health.last_round = Some(state.now);
+    for name in &contexts {
+        state.health.asked.insert(name.clone(), now);
+    }
     vec![Effect::CheckHealth { contexts }]
 }
 

@@ -30,6 +30,8 @@ pub enum Mode {
     RequestLog,
     /// The port-forwards list (`:pf`).
     Forwards,
+    /// The pulse view (`:pulse`).
+    Pulse,
     /// The progress of a drain.
     Drain,
     /// A YAML, describe or logs view.
@@ -60,6 +62,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::RequestLog
     } else if state.screen == Screen::Forwards {
         Mode::Forwards
+    } else if state.screen == Screen::Pulse {
+        Mode::Pulse
     } else if state.ops.drain.is_some() {
         Mode::Drain
     } else if state.detail.is_some() {
@@ -186,6 +190,7 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         Mode::Forwards => {
             super::forwards::on_action(state, action).or_else(|| common(state, action))
         }
+        Mode::Pulse => super::pulse::on_action(state, action).or_else(|| common(state, action)),
         Mode::Drain => {
             state.flash = None;
             drain::on_action(state, action).or_else(|| common(state, action))

@@ -233,6 +233,54 @@ fn health_rounds_only_while_visible_and_at_most_every_30s() {
     assert_eq!(checks(health::on_tick(&mut state)).len(), 1);
 }
 
+/// With 200 contexts only the rows on screen are checked, a few per tick, each again after
+/// 30 s; scrolling brings the next screenful's checks.
+#[test]
+fn health_checks_the_rows_on_screen_a_few_at_a_time() {
+    use super::health::{PER_TICK, POLL_EVERY};
+    use crate::kube::kubeconfig::ContextInfo;
+    let mut state = demo_state(false);
+    let mut contexts = state.contexts.clone();
+    contexts.extend((0..198).map(|i| ContextInfo {
+        name: format!("fleet-{i:03}"),
+        cluster: format!("fleet-{i:03}"),
+        user: "u".into(),
+        namespace: None,
+    }));
+    state.contexts = contexts;
+    let start = crate::ui::testing::now();
+    let mut asked: Vec<String> = Vec::new();
+    for second in 0..POLL_EVERY {
+        state.now = start + jiff::SignedDuration::from_secs(second);
+        for effect in super::health::on_tick(&mut state) {
+            if let Effect::CheckHealth { contexts } = effect {
+                assert!(contexts.len() <= PER_TICK, "{contexts:?}");
+                asked.extend(contexts);
+            }
+        }
+    }
+    // Before the first draw a page is 10 rows: the 9 besides the open context, each once.
+    let page: Vec<String> = state.contexts[..10]
+        .iter()
+        .map(|c| c.name.clone())
+        .filter(|n| n != "kind-dev")
+        .collect();
+    assert_eq!(asked, page);
+    // The next screenful after scrolling down.
+    let last = state.contexts.len();
+    state.contexts_cursor.select(last - 1, last);
+    let _ = state.contexts_cursor.window(10, last);
+    state.now = start + jiff::SignedDuration::from_secs(POLL_EVERY);
+    let next: Vec<String> = super::health::on_tick(&mut state)
+        .into_iter()
+        .flat_map(|e| match e {
+            Effect::CheckHealth { contexts } => contexts,
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(next, ["fleet-188", "fleet-189", "fleet-190", "fleet-191"]);
+}
+
 #[test]
 fn health_answers_are_shown_per_context() {
     use super::health::{ContextHealth, of};

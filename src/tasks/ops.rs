@@ -3,6 +3,7 @@
 
 use super::{Tasks, drain};
 use crate::kube::Failure;
+use crate::kube::nodes::node_health;
 use crate::kube::ops;
 use crate::msg::{Effect, Msg, Op};
 
@@ -43,6 +44,12 @@ impl Tasks {
                 if let Some(task) = task {
                     self.drains.insert(id, task);
                 }
+            }
+            Effect::PulseNodes { id, context } => {
+                self.spawn_with(&context, move |client, tx| async move {
+                    let result = node_health(&client).await.map_err(Failure::from);
+                    let _ = tx.send(Msg::PulseNodes { id, result });
+                });
             }
             Effect::StopDrain { id } => {
                 if let Some(task) = self.drains.remove(&id) {

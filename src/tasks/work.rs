@@ -105,7 +105,8 @@ impl Tasks {
             | Effect::WatchLogPods { .. }
             | Effect::StreamPodLog { .. }
             | Effect::StopPodLog { .. }
-            | Effect::SaveLogs { .. } => {}
+            | Effect::SaveLogs { .. }
+            | Effect::PulseNodes { .. } => {}
         }
     }
 

@@ -19,6 +19,7 @@ pub fn parts(state: &State) -> Vec<String> {
         Screen::Raw => return with(parts, "raw request"),
         Screen::RequestLog => return with(parts, "request log"),
         Screen::Forwards => return with(parts, "port-forwards"),
+        Screen::Pulse => return with(parts, "pulse"),
         Screen::Main => {}
     }
     if let Some(edit) = state.edit.as_ref().filter(|e| e.shown()) {

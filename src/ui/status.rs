@@ -5,26 +5,48 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::{group_thousands, sanitize};
 use crate::state::{PodsLoad, Screen, State};
 
 /// Draws the two status lines into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let lines = vec![facts_line(state), message_line(state)];
+    let (facts, spark_at) = facts_line(state);
+    let lines = vec![facts, message_line(state)];
     frame.render_widget(
         Paragraph::new(lines).style(Style::new().bg(Color::Black)),
         area,
     );
+    if let Some(x) = spark_at {
+        latency_spark(frame, area, state, x);
+    }
+}
+
+/// Cells of the `/version` latency sparkline after the latency on the facts line.
+const SPARK_WIDTH: u16 = 8;
+
+/// The latest `/version` latencies as a sparkline `x` cells into the facts line (where it
+/// left room), when it fits.
+fn latency_spark(frame: &mut Frame, area: Rect, state: &State, x: u16) {
+    if x + SPARK_WIDTH > area.width || area.height == 0 {
+        return;
+    }
+    let data = state.pulse.latency.newest(usize::from(SPARK_WIDTH));
+    let rect = Rect::new(area.x + x, area.y, SPARK_WIDTH, 1);
+    let spark = Sparkline::default()
+        .data(&data)
+        .style(Style::new().fg(Color::Cyan).bg(Color::Black));
+    frame.render_widget(spark, rect);
 }
 
 fn separator() -> Span<'static> {
     Span::styled(" │ ", Style::new().fg(Color::DarkGray))
 }
 
-/// Context, namespace, server version and latency, pod count, loading state, flags.
-fn facts_line(state: &State) -> Line<'static> {
+/// Context, namespace, server version and latency, pod count, loading state, flags; and
+/// where the latency sparkline goes (room left after the latency once there are two samples).
+fn facts_line(state: &State) -> (Line<'static>, Option<u16>) {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let context = state.context.as_deref().map_or("-".into(), sanitize);
     let namespace = state.namespace.as_deref().map_or("all".into(), sanitize);
@@ -36,9 +58,14 @@ fn facts_line(state: &State) -> Line<'static> {
         Span::styled(namespace.into_owned(), bold.fg(Color::Cyan)),
         separator(),
         version_span(state),
-        separator(),
-        count_span(state),
     ];
+    let mut spark_at = None;
+    if state.version.is_some() && state.unreachable().is_none() && state.pulse.latency.len() >= 2 {
+        let before: usize = spans.iter().map(Span::width).sum();
+        spark_at = u16::try_from(before + 1).ok();
+        spans.push(Span::raw(" ".repeat(usize::from(SPARK_WIDTH) + 1)));
+    }
+    spans.extend([separator(), count_span(state)]);
     if let Some(load) = load_span(state) {
         spans.extend([separator(), load]);
     }
@@ -52,7 +79,7 @@ fn facts_line(state: &State) -> Line<'static> {
             .add_modifier(Modifier::BOLD);
         spans.extend([separator(), Span::styled(" INSECURE TLS ", warning)]);
     }
-    Line::from(spans)
+    (Line::from(spans), spark_at)
 }
 
 /// The state of the table on screen's stream. "watching" only while its watch is healthy: a
@@ -164,6 +191,13 @@ fn hints(state: &State) -> String {
         Screen::Forwards => &[
             (&[A::Down, A::Up], "move"),
             (&[A::Delete], "stop"),
+            (&[A::Close], "back"),
+            (&[A::Help], "help"),
+            (&[A::Quit], "quit"),
+        ],
+        Screen::Pulse => &[
+            (&[A::Down, A::Up], "scroll namespaces"),
+            (&[A::Refresh], "nodes now"),
             (&[A::Close], "back"),
             (&[A::Help], "help"),
             (&[A::Quit], "quit"),

@@ -33,7 +33,7 @@ fn pod(ns: &str, name: &str, ready: &str, status: &str, age_secs: i64) -> PodRow
 }
 
 /// Pods like the demo's: crash loops, pulls, jobs, a 41-character ingress controller.
-fn demo_pods() -> Vec<PodRow> {
+pub(super) fn demo_pods() -> Vec<PodRow> {
     let mut restarted = pod(
         "default",
         "hello-web-58tz6np9k-s4hdx",
