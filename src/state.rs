@@ -388,6 +388,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_tick(state, now);
             let mut effects = health::on_tick(state);
             effects.extend(pulse::on_tick(state));
+            effects.extend(workload_logs::on_tick(state));
             effects
         }
         Msg::Health { context, result } => {

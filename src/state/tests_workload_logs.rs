@@ -239,7 +239,7 @@ fn a_container_waiting_to_start_is_followed_once_it_runs() {
         Event::Changes(vec![Change::Modified(running.clone())]),
     );
     assert_eq!(streams(&effects).0, pairs(&[("web-a", "app")]));
-    // A stream that fails is not retried in a loop, only when the pod changes again.
+    // A stream that fails is not retried in a loop: on the pod's next change (or a backoff).
     let error = Some(Failure::from(crate::kube::KubeError::NoConfig));
     let event = WorkloadLogEvent::Ended {
         source: source(0, "web-a", "app"),
@@ -413,4 +413,32 @@ fn services_select_by_their_map_and_a_selectorless_one_says_so() {
         logs.ended.as_deref(),
         Some("service shop/web has no selector: no pods to follow")
     );
+}
+
+/// A stream that fails while its container keeps running (a dropped connection) is tried
+/// again by itself after a backoff that doubles: 5 s, then 10 s.
+#[test]
+fn a_failed_stream_is_retried_after_a_growing_backoff() {
+    let mut state = started(false);
+    let id = open(&mut state);
+    listed(&mut state, id, vec![pod("web-a")]);
+    let start = state.now;
+    let at = |s: i64| start + jiff::SignedDuration::from_secs(s);
+    let fail = |state: &mut State| {
+        let error = Some(Failure::from(crate::kube::KubeError::NoConfig));
+        let event = WorkloadLogEvent::Ended {
+            source: source(0, "web-a", "app"),
+            error,
+        };
+        update(state, Msg::WorkloadLogs { id, event });
+    };
+    fail(&mut state);
+    assert!(streams(&update(&mut state, Msg::Tick(at(4)))).0.is_empty());
+    let retried = update(&mut state, Msg::Tick(at(5)));
+    assert_eq!(streams(&retried).0, pairs(&[("web-a", "app")]));
+    state.now = at(5);
+    fail(&mut state);
+    assert!(streams(&update(&mut state, Msg::Tick(at(14)))).0.is_empty());
+    let retried = update(&mut state, Msg::Tick(at(15)));
+    assert_eq!(streams(&retried).0, pairs(&[("web-a", "app")]));
 }

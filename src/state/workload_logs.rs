@@ -57,6 +57,15 @@ struct Stream {
     failed: bool,
     /// A pod change came since the stream ended: worth trying again (never in a tight loop).
     armed: bool,
+    /// Failures in a row, and when the last one came (Unix seconds): a stream that fails
+    /// while its container keeps running is tried again after a backoff.
+    failures: u32,
+    failed_at: i64,
+}
+
+/// Seconds before a failed stream is tried again: 5, 10, 20, 40, then every 60.
+fn retry_after(failures: u32) -> i64 {
+    (5_i64 << failures.saturating_sub(1).min(4)).min(60)
 }
 
 /// The merged logs of the pods a workload selects.
@@ -138,11 +147,14 @@ impl WorkloadLogs {
                 continue;
             }
             live += 1;
+            let failures = self.streams.get(&key).map_or(0, |s| s.failures);
             let stream = Stream {
                 live: true,
                 instance: restarts,
                 failed: false,
                 armed: false,
+                failures,
+                failed_at: 0,
             };
             self.streams.insert(key.clone(), stream);
             effects.push(self.stream_effect(id, context, &key, options));
@@ -256,8 +268,8 @@ impl WorkloadLogs {
         Some(lines.into_iter().map(|l| format!("{prefix}{l}")).collect())
     }
 
-    /// A stream ended; a note when it failed.
-    fn on_ended(&mut self, source: &LogSource, error: Option<String>) -> Option<String> {
+    /// A stream ended at `now`; a note when it failed.
+    fn on_ended(&mut self, source: &LogSource, error: Option<String>, now: i64) -> Option<String> {
         let key = (source.pod.clone(), source.container.clone());
         let stream = self
             .streams
@@ -266,7 +278,26 @@ impl WorkloadLogs {
         stream.live = false;
         stream.armed = false;
         stream.failed = error.is_some();
+        stream.failures = if stream.failed {
+            stream.failures + 1
+        } else {
+            0
+        };
+        stream.failed_at = now;
         error.map(|e| format!("! {} {}: {e}", source.pod, source.container))
+    }
+
+    /// Arms the failed streams whose backoff has passed at `now`; true when one was.
+    fn arm_due(&mut self, now: i64) -> bool {
+        let mut any = false;
+        for stream in self.streams.values_mut() {
+            let waiting = stream.failed && !stream.live && !stream.armed;
+            if waiting && now - stream.failed_at >= retry_after(stream.failures) {
+                stream.armed = true;
+                any = true;
+            }
+        }
+        any
     }
 }
 
@@ -340,13 +371,36 @@ pub fn on_event(state: &mut State, event: WorkloadLogEvent) -> Vec<Effect> {
             return Vec::new();
         }
         WorkloadLogEvent::Ended { source, error } => {
-            notes.extend(workload.on_ended(&source, error.map(|e| e.message)));
+            let now = state.now.as_second();
+            notes.extend(workload.on_ended(&source, error.map(|e| e.message), now));
             // A slot freed: a container over the cap may start now.
             workload.reconcile(id, &context, &logs.options)
         }
     };
     logs.push(notes);
     effects
+}
+
+/// Every second: streams that failed while their container still runs are tried again once
+/// their backoff has passed.
+pub fn on_tick(state: &mut State) -> Vec<Effect> {
+    let now = state.now.as_second();
+    let context = state.context.clone().unwrap_or_default();
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    let id = detail.id;
+    let DetailView::Logs(logs) = &mut detail.view else {
+        return Vec::new();
+    };
+    let Some(workload) = logs.workload.as_mut() else {
+        return Vec::new();
+    };
+    if workload.arm_due(now) {
+        workload.reconcile(id, &context, &logs.options)
+    } else {
+        Vec::new()
+    }
 }
 
 /// `0`: every container of each pod, or only its default one.
