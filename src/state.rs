@@ -21,6 +21,7 @@ pub mod marks;
 mod mouse;
 pub mod nav;
 pub mod ops;
+pub mod owner;
 pub mod panes;
 mod pods;
 pub mod raw;
@@ -48,6 +49,8 @@ mod tests_pods;
 pub mod text_pane;
 mod title;
 mod views;
+pub mod visits;
+pub mod xray;
 
 use std::time::Duration;
 
@@ -225,6 +228,12 @@ pub struct State {
     pub health: health::Health,
     /// The window title last asked for (`Effect::SetTitle` only when it changes).
     pub title: String,
+    /// The views visited, for back and forward.
+    pub visits: visits::Visits,
+    /// A `J` waiting for its object.
+    pub jump: Option<owner::Jump>,
+    /// The `:xray` owner tree, shown over the table.
+    pub xray: Option<xray::XrayView>,
 }
 
 impl State {
@@ -288,6 +297,9 @@ impl State {
             forwards: forwards::Forwards::default(),
             title: String::new(),
             health: health::Health::default(),
+            visits: visits::Visits::default(),
+            jump: None,
+            xray: None,
         }
     }
 
@@ -408,13 +420,21 @@ impl State {
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time
 /// comes in with `Msg::Tick`). Every message is matched here once; results of an older
-/// generation or of a view that has closed are dropped.
+/// generation or of a view that has closed are dropped. Then the view on screen is noted for
+/// back and forward.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = apply(state, msg);
+    visits::observe(state);
+    effects
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     let context_gen = state.context_gen;
     let pods_gen = state.pods_gen;
     let detail_id = state.detail.as_ref().map(|d| d.id);
     let drill_id = state.drill.awaited_id();
     let containers_id = state.containers.as_ref().map(|c| c.id);
+    let jump_id = state.jump.as_ref().map(|j| j.id);
     let none = Vec::new;
     match msg {
         Msg::Key(key) => input::on_key(state, key),
@@ -489,6 +509,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ObjectFetched { id, result } if containers_id == Some(id) => {
             state.dirty = true;
             containers::on_object(state, result);
+            none()
+        }
+        Msg::ObjectFetched { id, result } if jump_id == Some(id) => owner::on_object(state, result),
+        Msg::ListsFetched { id, result } => {
+            xray::on_lists(state, id, result);
             none()
         }
         Msg::EventsFetched { id, result } if detail_id == Some(id) => {

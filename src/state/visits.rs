@@ -1,0 +1,243 @@
+//! Back and forward through the views the user visited, as a browser does: `[` back, `]`
+//! forward, `-` the view shown before this one. After every message the place on screen
+//! (kind, namespace, selectors, detail view, xray) is compared with the current visit: a new
+//! place is a new visit; the same place only refreshes the visit's filter and selected row, so
+//! moving the cursor never adds history. Rows are remembered by identity, not index.
+
+use super::detail::{self, DetailKind, DetailView, ObjectRef};
+use super::views::sync_namespace_cursor;
+use super::{Effect, Focus, Notify, State, drill, kinds, xray};
+use crate::kube::discovery::ApiResource;
+
+/// Visits kept; the oldest goes first.
+pub const MAX_VISITS: usize = 50;
+
+/// What makes one view another: changing any of it is a new visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The `:kind` table on screen (`None`: the pods).
+    pub kind: Option<ApiResource>,
+    /// `None`: all namespaces.
+    pub namespace: Option<String>,
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+    /// What the pods were reached from by Enter (`deploy/hello-web`).
+    pub origin: Option<String>,
+    /// The YAML, describe or logs view open over the table.
+    pub detail: Option<(DetailKind, ObjectRef, Option<String>)>,
+    /// The `:xray` tree open, by the word typed (`deploy`).
+    pub xray: Option<String>,
+}
+
+/// One visited view: its place, and the filter and row it was left with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub place: Place,
+    pub query: String,
+    /// (namespace, name) of the selected row (xray: (namespace, `kind/name`)).
+    pub selected: Option<(String, String)>,
+}
+
+/// The visited views of the current context.
+#[derive(Debug, Clone, Default)]
+pub struct Visits {
+    /// The context they belong to: another context starts a new history.
+    context: Option<String>,
+    entries: Vec<Visit>,
+    /// The visit on screen.
+    at: usize,
+    /// The visit shown before this one (`-`).
+    previous: Option<usize>,
+}
+
+impl Visits {
+    /// The visits, oldest first, and which one is on screen.
+    pub fn entries(&self) -> (&[Visit], usize) {
+        (&self.entries, self.at)
+    }
+
+    fn push(&mut self, visit: Visit) {
+        self.entries.truncate(self.at + 1);
+        let was = (!self.entries.is_empty()).then_some(self.at);
+        self.entries.push(visit);
+        self.previous = was;
+        if self.entries.len() > MAX_VISITS {
+            self.entries.remove(0);
+            self.previous = self.previous.and_then(|p| p.checked_sub(1));
+        }
+        self.at = self.entries.len() - 1;
+    }
+
+    fn step_to(&mut self, index: usize) {
+        if index != self.at {
+            self.previous = Some(self.at);
+            self.at = index;
+        }
+    }
+}
+
+/// Where the screen is now; `None` before a context is open or over full-screen panes that
+/// are not views of the cluster (raw requests, the request log).
+fn place_of(state: &State) -> Place {
+    let detail = state.detail.as_ref().and_then(|d| {
+        let container = match &d.view {
+            DetailView::Logs(logs) => logs.options.container.clone(),
+            _ => None,
+        };
+        // An `:exec` output cannot be opened again: it is not a place.
+        (d.kind() != DetailKind::Exec).then(|| (d.kind(), d.target.clone(), container))
+    });
+    Place {
+        kind: state.resource.as_ref().map(|v| v.resource.clone()),
+        namespace: state.namespace.clone(),
+        label_selector: state.label_selector.clone(),
+        field_selector: state.field_selector.clone(),
+        origin: state.drill.origin.clone(),
+        detail,
+        xray: state.xray.as_ref().map(|x| x.word.clone()),
+    }
+}
+
+/// The filter text of the table on screen.
+fn query_of(state: &State) -> String {
+    match (&state.xray, &state.resource) {
+        (Some(_), _) => String::new(),
+        (None, Some(view)) => view.query.clone(),
+        (None, None) => state.pods.view().query().to_string(),
+    }
+}
+
+/// The selected row, once the table settled (not while a list is still to bring the row a
+/// restored visit asked for).
+fn selected_of(state: &State) -> Option<(String, String)> {
+    if let Some(view) = &state.xray {
+        return view.selected_key();
+    }
+    match &state.resource {
+        Some(view) if view.awaited.is_some() => None,
+        Some(view) => view.selected_key(),
+        None if state.pods.awaiting() => None,
+        None => state.pods.selected_pod(),
+    }
+}
+
+/// After a message: record a new visit, step onto a neighbour the screen went back to (Esc
+/// out of a detail view is going back), or refresh the current visit's row and filter.
+pub fn observe(state: &mut State) {
+    if state.context.is_none() {
+        return;
+    }
+    if state.visits.context != state.context {
+        state.visits = Visits {
+            context: state.context.clone(),
+            ..Visits::default()
+        };
+    }
+    let place = place_of(state);
+    let query = query_of(state);
+    let selected = selected_of(state);
+    let visits = &mut state.visits;
+    let at = visits.at;
+    let same = |i: usize| visits.entries.get(i).is_some_and(|v| v.place == place);
+    if same(at) {
+    } else if at > 0 && same(at - 1) {
+        visits.step_to(at - 1);
+    } else if same(at + 1) {
+        visits.step_to(at + 1);
+    } else {
+        visits.push(Visit {
+            place,
+            query,
+            selected,
+        });
+        return;
+    }
+    let at = visits.at;
+    if let Some(visit) = visits.entries.get_mut(at) {
+        visit.query = query;
+        if selected.is_some() {
+            visit.selected = selected;
+        }
+    }
+}
+
+/// `[`, `]` or `-`: shows the visit before, after, or the one shown last.
+pub fn go(state: &mut State, action: crate::keys::Action) -> Vec<Effect> {
+    use crate::keys::Action;
+    let visits = &state.visits;
+    let target = match action {
+        Action::Back => visits.at.checked_sub(1),
+        Action::Forward => Some(visits.at + 1).filter(|&i| i < visits.entries.len()),
+        _ => visits.previous.filter(|&i| i < visits.entries.len()),
+    };
+    let Some(index) = target else {
+        let word = match action {
+            Action::Back => "no view to go back to",
+            Action::Forward => "no view to go forward to",
+            _ => "no other view yet",
+        };
+        state.flash.info(word);
+        return Vec::new();
+    };
+    let visit = state.visits.entries[index].clone();
+    state.visits.step_to(index);
+    restore(state, visit)
+}
+
+/// Puts the screen back as `visit` left it.
+fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
+    let Visit {
+        place,
+        query,
+        selected,
+    } = visit;
+    state.flash = None;
+    state.prompt = None;
+    let mut effects = detail::close(state);
+    effects.extend(xray::close(state));
+    state.containers = None;
+    state.focus = Focus::Pods;
+    let pods_same = state.namespace == place.namespace
+        && state.label_selector == place.label_selector
+        && state.field_selector == place.field_selector;
+    if !pods_same {
+        drill::leave(state);
+        state.field_selector = place.field_selector.clone();
+        sync_namespace_cursor(state, place.namespace.as_deref());
+        effects.push(state.watch_pods(place.namespace.clone(), place.label_selector.clone()));
+    }
+    state.drill.origin = place.origin.clone();
+    let table_selected = selected.clone().filter(|_| place.xray.is_none());
+    match &place.kind {
+        Some(resource) => {
+            let namespace = state.namespace.clone().filter(|_| resource.namespaced);
+            let open = state.resource.as_ref();
+            let same = open.is_some_and(|v| v.resource == *resource && v.namespace == namespace);
+            if !same {
+                effects.extend(kinds::open(state, resource.clone()));
+            }
+            if let Some(view) = state.resource.as_mut() {
+                view.set_query(&query);
+                view.awaited = table_selected.filter(|k| !view.select_key(k));
+            }
+        }
+        None => {
+            effects.extend(kinds::close(state));
+            state.pods.set_query(&query);
+            let found = table_selected
+                .as_ref()
+                .is_some_and(|k| state.pods.select_pod(k));
+            state.pods.await_cursor(table_selected.filter(|_| !found));
+        }
+    }
+    if let Some(word) = &place.xray {
+        effects.extend(xray::open_word(state, word, selected));
+    }
+    if let Some((kind, target, container)) = place.detail {
+        effects.extend(match kind {
+            DetailKind::Logs => detail::open_logs(state, target, container),
+            kind => detail::open(state, kind, target),
+        });
+    }
+    effects
+}
