@@ -45,6 +45,8 @@ mod tests_filter;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
+mod tests_nav;
+#[cfg(test)]
 mod tests_pods;
 pub mod text_pane;
 mod title;
