@@ -100,7 +100,9 @@ async fn j_climbs_from_a_pod_to_its_replicaset_and_deployment() {
     assert!(pod.starts_with("hello-web-"), "{pod}");
     app.key(KeyCode::Char('J'), KeyModifiers::NONE);
     app.until("the replicaset", WAIT, |s| {
-        s.resource.as_ref().is_some_and(|v| v.live && v.awaited.is_none())
+        s.resource
+            .as_ref()
+            .is_some_and(|v| v.live && v.awaited.is_none())
     })
     .await;
     let (kind, rs) = selected_row(&app.state).expect("a row");
@@ -126,7 +128,9 @@ async fn j_climbs_from_a_pod_to_its_replicaset_and_deployment() {
     // Back twice: the ReplicaSet, then the pod, each on its row.
     app.key(KeyCode::Char('['), KeyModifiers::NONE);
     app.until("the replicasets", WAIT, |s| {
-        s.resource.as_ref().is_some_and(|v| v.live && v.awaited.is_none())
+        s.resource
+            .as_ref()
+            .is_some_and(|v| v.live && v.awaited.is_none())
     })
     .await;
     assert_eq!(selected_row(&app.state), Some(("replicasets".into(), rs)));

@@ -51,7 +51,11 @@ fn command(state: &mut State, line: &str) -> Vec<Effect> {
 fn list_table(state: &mut State, names: &[&str]) {
     let rows: Vec<String> = names
         .iter()
-        .map(|n| format!(r#"{{"cells":["{n}"],"object":{{"metadata":{{"name":"{n}","namespace":"shop"}}}}}}"#))
+        .map(|n| {
+            format!(
+                r#"{{"cells":["{n}"],"object":{{"metadata":{{"name":"{n}","namespace":"shop"}}}}}}"#
+            )
+        })
         .collect();
     let body = format!(
         r#"{{"kind":"Table","columnDefinitions":[{{"name":"Name"}}],"rows":[{}]}}"#,
@@ -152,12 +156,18 @@ fn back_restores_namespace_filter_and_detail_view() {
     update(&mut state, code(KeyCode::Esc));
     assert_eq!(crumb(&state), "dev › all › pods");
     let effects = update(&mut state, key(']'));
-    assert!(matches!(effects.as_slice(), [Effect::FetchObject { path, .. }]
-        if path == "/api/v1/namespaces/default/pods/web-0"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::FetchObject { path, .. }]
+        if path == "/api/v1/namespaces/default/pods/web-0")
+    );
     // Two back: the shop namespace, the filter, the cursor on web-2 once listed again.
     update(&mut state, key('['));
     let effects = update(&mut state, key('['));
-    assert!(effects.iter().any(|e| matches!(e, Effect::WatchPods { namespace: Some(ns), .. } if ns == "shop")));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchPods { namespace: Some(ns), .. } if ns == "shop"))
+    );
     assert_eq!(state.pods.view().query(), "web");
     let generation = state.pods_gen;
     let rows = ["api-1", "web-1", "web-2"].map(|name| PodRow {
@@ -165,7 +175,10 @@ fn back_restores_namespace_filter_and_detail_view() {
         name: name.into(),
         ..PodRow::default()
     });
-    update(&mut state, Msg::pods_page(generation, rows.to_vec(), true, false));
+    update(
+        &mut state,
+        Msg::pods_page(generation, rows.to_vec(), true, false),
+    );
     assert_eq!(selected_pod(&state).as_deref(), Some("web-2"));
 }
 
@@ -189,7 +202,10 @@ fn j_jumps_to_the_controlling_owner() {
     let mut state = started(false);
     let effects = update(&mut state, key('J'));
     let id = match effects.as_slice() {
-        [Effect::Discover { .. }, Effect::FetchObject { id, path, .. }] => {
+        [
+            Effect::Discover { .. },
+            Effect::FetchObject { id, path, .. },
+        ] => {
             assert_eq!(path, "/api/v1/namespaces/shop/pods/api-1");
             *id
         }
@@ -197,11 +213,19 @@ fn j_jumps_to_the_controlling_owner() {
     };
     let pod = json!({"metadata": {"name": "api-1", "namespace": "shop", "ownerReferences": [
         {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-5d", "controller": true}]}});
-    let effects = update(&mut state, Msg::ObjectFetched { id, result: Ok(pod) });
+    let effects = update(
+        &mut state,
+        Msg::ObjectFetched {
+            id,
+            result: Ok(pod),
+        },
+    );
     assert!(effects.is_empty(), "waits for discovery");
     let effects = discovered(&mut state);
-    assert!(matches!(effects.as_slice(), [Effect::WatchTable { path, .. }]
-        if path == "/apis/apps/v1/namespaces/shop/replicasets"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::WatchTable { path, .. }]
+        if path == "/apis/apps/v1/namespaces/shop/replicasets")
+    );
     list_table(&mut state, &["api-5d", "web-7f"]);
     assert_eq!(selected_row(&state).as_deref(), Some("api-5d"));
     // `[` goes back to the pod.
@@ -219,7 +243,13 @@ fn j_without_an_owner_says_so() {
         panic!("expected a fetch, got {effects:?}");
     };
     let pod = json!({"metadata": {"name": "api-1", "namespace": "shop"}});
-    update(&mut state, Msg::ObjectFetched { id: *id, result: Ok(pod) });
+    update(
+        &mut state,
+        Msg::ObjectFetched {
+            id: *id,
+            result: Ok(pod),
+        },
+    );
     let flash = state.flash.as_ref().map(|f| f.text.as_str());
     assert_eq!(flash, Some("api-1 has no controlling owner"));
     assert!(state.resource.is_none());
@@ -230,7 +260,13 @@ fn j_without_an_owner_says_so() {
     };
     let pod = json!({"metadata": {"name": "api-1", "namespace": "shop", "ownerReferences": [
         {"apiVersion": "acme.io/v1", "kind": "Widget", "name": "w", "controller": true}]}});
-    update(&mut state, Msg::ObjectFetched { id: *id, result: Ok(pod) });
+    update(
+        &mut state,
+        Msg::ObjectFetched {
+            id: *id,
+            result: Ok(pod),
+        },
+    );
     let flash = state.flash.as_ref().map(|f| f.text.as_str());
     assert_eq!(
         flash,
