@@ -33,6 +33,7 @@ mod raw_tests;
 mod remote;
 pub mod request_log;
 pub mod secret;
+mod start;
 mod streams;
 #[cfg(test)]
 mod tests;
@@ -464,7 +465,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             selected,
             namespace,
             error,
-        } => on_contexts(state, contexts, selected, namespace, error),
+        } => start::on_contexts(state, contexts, selected, namespace, error),
         Msg::Connected { generation, result } if generation == context_gen => {
             state.dirty = true;
             match result {
@@ -580,33 +581,4 @@ pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
         state.dirty = true;
     }
     state.dirty |= second_changed;
-}
-
-fn on_contexts(
-    state: &mut State,
-    contexts: Vec<ContextInfo>,
-    selected: Option<String>,
-    namespace: Option<String>,
-    error: Option<String>,
-) -> Vec<Effect> {
-    state.dirty = true;
-    state.contexts = contexts;
-    state.contexts_cursor = Cursor::default();
-    if state.contexts.is_empty() {
-        state.fatal = Some(error.unwrap_or_else(|| "the kubeconfig has no contexts".into()));
-        return Vec::new();
-    }
-    state.kubeconfig_error = error;
-    state.requested_namespace = namespace.clone();
-    match selected {
-        Some(context) => {
-            let namespace = namespace.filter(|_| !state.opts.all_namespaces);
-            state.open_context(context, namespace)
-        }
-        None => {
-            state.focus = Focus::Contexts;
-            state.hint = Some("no current context: pick one and press Enter".into());
-            Vec::new()
-        }
-    }
 }
