@@ -426,8 +426,11 @@ impl State {
 /// generation or of a view that has closed are dropped. Then the view on screen is noted for
 /// back and forward.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let noted = visits::noted(&msg);
     let effects = apply(state, msg);
-    visits::observe(state);
+    if noted {
+        visits::observe(state);
+    }
     effects
 }
 

@@ -273,3 +273,98 @@ fn j_without_an_owner_says_so() {
         Some("api-1's owner Widget w (acme.io/v1) is not a kind this server lists")
     );
 }
+
+fn xray_lists() -> Vec<serde_json::Value> {
+    let deploy = json!({"metadata": {"name": "web", "namespace": "shop", "uid": "d1"},
+        "spec": {"replicas": 2}, "status": {"readyReplicas": 2}});
+    let rs = json!({"metadata": {"name": "web-5d", "namespace": "shop", "uid": "r1",
+        "ownerReferences": [{"uid": "d1", "controller": true}]},
+        "spec": {"replicas": 2}, "status": {"readyReplicas": 2}});
+    let pod = |name: &str| {
+        json!({"metadata": {"name": name, "namespace": "shop",
+            "ownerReferences": [{"uid": "r1", "controller": true}]},
+        "spec": {"containers": [{"name": "app"}]},
+        "status": {"phase": "Running", "containerStatuses": [
+            {"name": "app", "ready": true, "state": {"running": {}}}]}})
+    };
+    vec![
+        json!({"items": [deploy]}),
+        json!({"items": [rs]}),
+        json!({"items": [pod("web-5d-a"), pod("web-5d-b")]}),
+    ]
+}
+
+fn xray_names(state: &State) -> Vec<String> {
+    let view = state.xray.as_ref().expect("a tree");
+    view.nodes().iter().map(|n| n.name.clone()).collect()
+}
+
+/// `:xray deploy` reads three lists once; `/` filters the tree; Enter on a container shows
+/// its logs; `[` returns to the tree without reading it again.
+#[test]
+fn xray_reads_three_lists_and_opens_nodes() {
+    let mut state = started(false);
+    discovered(&mut state);
+    let effects = command(&mut state, "xray deploy");
+    let id = state.xray.as_ref().map(|x| x.id).expect("a tree");
+    let paths = vec![
+        "/apis/apps/v1/namespaces/shop/deployments".to_string(),
+        "/apis/apps/v1/namespaces/shop/replicasets".into(),
+        "/api/v1/namespaces/shop/pods".into(),
+    ];
+    let context = "dev".to_string();
+    assert_eq!(effects, vec![Effect::FetchLists { id, context, paths }]);
+    assert_eq!(crumb(&state), "dev › shop › xray deployments");
+    update(
+        &mut state,
+        Msg::ListsFetched {
+            id,
+            result: Ok(xray_lists()),
+        },
+    );
+    let all = ["web", "web-5d", "web-5d-a", "app", "web-5d-b", "app"];
+    assert_eq!(xray_names(&state), all);
+
+    update(&mut state, key('/'));
+    typed(&mut state, "5d-b");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(xray_names(&state), ["web", "web-5d", "web-5d-b", "app"]);
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(xray_names(&state), all);
+
+    update(&mut state, key('G'));
+    let effects = update(&mut state, code(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::FetchObject { path, .. }]
+        if path == "/api/v1/namespaces/shop/pods/web-5d-b")
+    );
+    assert_eq!(crumb(&state), "dev › shop › pods › web-5d-b › logs");
+    let effects = update(&mut state, key('['));
+    assert_eq!(effects, vec![Effect::StopLogs], "the tree stays as it was");
+    assert_eq!(crumb(&state), "dev › shop › xray deployments");
+    let view = state.xray.as_ref().expect("a tree");
+    assert_eq!(view.cursor.selected(), 5);
+
+    // Esc closes the tree: the pods, as before it opened.
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(crumb(&state), "dev › shop › pods");
+    assert!(state.xray.is_none());
+}
+
+/// An unknown kind or one without an owner tree: a word, no tree.
+#[test]
+fn xray_of_a_kind_without_a_tree_says_so() {
+    let mut state = started(false);
+    discovered(&mut state);
+    command(&mut state, "xray rs");
+    assert!(state.xray.is_none());
+    let flash = state
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.starts_with("xray: replicasets have no owner tree"),
+        "{flash}"
+    );
+}

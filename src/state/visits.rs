@@ -101,7 +101,7 @@ fn place_of(state: &State) -> Place {
 /// The filter text of the table on screen.
 fn query_of(state: &State) -> String {
     match (&state.xray, &state.resource) {
-        (Some(_), _) => String::new(),
+        (Some(view), _) => view.query.clone(),
         (None, Some(view)) => view.query.clone(),
         (None, None) => state.pods.view().query().to_string(),
     }
@@ -119,6 +119,21 @@ fn selected_of(state: &State) -> Option<(String, String)> {
         None if state.pods.awaiting() => None,
         None => state.pods.selected_pod(),
     }
+}
+
+/// True for messages after which the view may have changed: the user's and the answers they
+/// wait for (ticks and streams move no view, and need not pay for the look).
+pub fn noted(msg: &crate::msg::Msg) -> bool {
+    use crate::msg::Msg;
+    matches!(
+        msg,
+        Msg::Key(_)
+            | Msg::Click { .. }
+            | Msg::Scroll { .. }
+            | Msg::Contexts { .. }
+            | Msg::ObjectFetched { .. }
+            | Msg::Discovered { .. }
+    )
 }
 
 /// After a message: record a new visit, step onto a neighbour the screen went back to (Esc
@@ -184,7 +199,8 @@ pub fn go(state: &mut State, action: crate::keys::Action) -> Vec<Effect> {
     restore(state, visit)
 }
 
-/// Puts the screen back as `visit` left it.
+/// Puts the screen back as `visit` left it. What is already on screen as it was stays (no
+/// list again); what changed is listed again, the row selected once the list brings it.
 fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
     let Visit {
         place,
@@ -194,7 +210,6 @@ fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
     state.flash = None;
     state.prompt = None;
     let mut effects = detail::close(state);
-    effects.extend(xray::close(state));
     state.containers = None;
     state.focus = Focus::Pods;
     let pods_same = state.namespace == place.namespace
@@ -207,31 +222,22 @@ fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
         effects.push(state.watch_pods(place.namespace.clone(), place.label_selector.clone()));
     }
     state.drill.origin = place.origin.clone();
-    let table_selected = selected.clone().filter(|_| place.xray.is_none());
-    match &place.kind {
-        Some(resource) => {
-            let namespace = state.namespace.clone().filter(|_| resource.namespaced);
-            let open = state.resource.as_ref();
-            let same = open.is_some_and(|v| v.resource == *resource && v.namespace == namespace);
-            if !same {
-                effects.extend(kinds::open(state, resource.clone()));
-            }
-            if let Some(view) = state.resource.as_mut() {
-                view.set_query(&query);
-                view.awaited = table_selected.filter(|k| !view.select_key(k));
-            }
-        }
-        None => {
-            effects.extend(kinds::close(state));
-            state.pods.set_query(&query);
-            let found = table_selected
-                .as_ref()
-                .is_some_and(|k| state.pods.select_pod(k));
-            state.pods.await_cursor(table_selected.filter(|_| !found));
-        }
-    }
-    if let Some(word) = &place.xray {
-        effects.extend(xray::open_word(state, word, selected));
+    let (table_selected, xray_selected) = match place.xray {
+        Some(_) => (None, selected),
+        None => (selected, None),
+    };
+    let table_query = if place.xray.is_some() {
+        ""
+    } else {
+        query.as_str()
+    };
+    effects.extend(match &place.kind {
+        Some(resource) => restore_table(state, resource, table_query, table_selected),
+        None => restore_pods(state, table_query, table_selected),
+    });
+    effects.extend(restore_xray(state, place.xray.as_deref(), xray_selected));
+    if let Some(view) = state.xray.as_mut() {
+        view.set_query(&query);
     }
     if let Some((kind, target, container)) = place.detail {
         effects.extend(match kind {
@@ -240,4 +246,60 @@ fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
         });
     }
     effects
+}
+
+/// The table of `resource` with its filter and row.
+fn restore_table(
+    state: &mut State,
+    resource: &ApiResource,
+    query: &str,
+    selected: Option<(String, String)>,
+) -> Vec<Effect> {
+    let namespace = state.namespace.clone().filter(|_| resource.namespaced);
+    let open = state.resource.as_ref();
+    let same = open.is_some_and(|v| v.resource == *resource && v.namespace == namespace);
+    let effects = match same {
+        true => Vec::new(),
+        false => kinds::open(state, resource.clone()),
+    };
+    if let Some(view) = state.resource.as_mut() {
+        view.set_query(query);
+        let found = selected.as_ref().is_some_and(|k| view.select_key(k));
+        // A row missing from a table already listed is gone: waiting for it would never end.
+        view.awaited = selected.filter(|_| !found && !same);
+    }
+    effects
+}
+
+/// The pods with their filter and row.
+fn restore_pods(state: &mut State, query: &str, selected: Option<(String, String)>) -> Vec<Effect> {
+    let effects = kinds::close(state);
+    state.pods.set_query(query);
+    let found = selected.as_ref().is_some_and(|k| state.pods.select_pod(k));
+    let listing = state.pods_load != super::PodsLoad::Watching;
+    state
+        .pods
+        .await_cursor(selected.filter(|_| !found && listing));
+    effects
+}
+
+/// The xray tree of `word` (kept when it is the one open), or none.
+fn restore_xray(
+    state: &mut State,
+    word: Option<&str>,
+    selected: Option<(String, String)>,
+) -> Vec<Effect> {
+    let open = state.xray.as_ref();
+    let same =
+        open.is_some_and(|x| Some(x.word.as_str()) == word && x.namespace == state.namespace);
+    match word {
+        Some(_) if same => {
+            if let (Some(view), Some(key)) = (state.xray.as_mut(), selected) {
+                view.select_key(&key);
+            }
+            Vec::new()
+        }
+        Some(word) => xray::open_word(state, word, selected),
+        None => xray::close(state),
+    }
 }

@@ -27,28 +27,68 @@ pub struct XrayView {
     middle: Option<ApiResource>,
     /// `None`: all namespaces.
     pub namespace: Option<String>,
-    /// `None` until the lists arrived.
+    /// Every node of the tree; `None` until the lists arrived.
     pub nodes: Option<Vec<Node>>,
+    /// The nodes the filter lets through (all without one); the cursor moves over these.
+    shown: Vec<Node>,
+    /// The filter (`/`): names containing it, with their owners and what they own.
+    pub query: String,
     pub error: Option<Failure>,
     pub cursor: Cursor,
     /// A node to select once the tree is read, as (namespace, `kind/name`).
     awaited: Option<(String, String)>,
 }
 
-fn node_key(node: &Node) -> (String, String) {
-    let name = format!("{}/{}", node.kind.short(), node.name);
-    (node.namespace.clone(), name)
+/// Each node's identity, (namespace, `kind/name`); a container's also names its pod, as
+/// containers of sibling pods share names.
+fn node_keys(nodes: &[Node]) -> impl Iterator<Item = (String, String)> + '_ {
+    let mut pod = "";
+    nodes.iter().map(move |node| {
+        let name = match node.kind {
+            Kind::Container => format!("container/{pod}/{}", node.name),
+            Kind::Pod => {
+                pod = &node.name;
+                format!("pod/{pod}")
+            }
+            kind => format!("{}/{}", kind.short(), node.name),
+        };
+        (node.namespace.clone(), name)
+    })
+}
+
+fn position(nodes: &[Node], key: &(String, String)) -> Option<usize> {
+    node_keys(nodes).position(|k| k == *key)
 }
 
 impl XrayView {
-    /// The rows of the tree (none while loading).
+    /// The rows shown (none while loading).
     pub fn nodes(&self) -> &[Node] {
-        self.nodes.as_deref().unwrap_or(&[])
+        &self.shown
+    }
+
+    /// Changes the filter; the cursor stays on its node when still shown.
+    pub fn set_query(&mut self, query: &str) {
+        let keep = self.selected_key();
+        self.query = query.to_string();
+        self.shown = tree::filter(self.nodes.as_deref().unwrap_or(&[]), query);
+        if !keep.is_some_and(|k| self.select_key(&k)) {
+            self.cursor.select(0, self.shown.len());
+        }
     }
 
     /// (namespace, `kind/name`) of the selected node.
     pub fn selected_key(&self) -> Option<(String, String)> {
-        self.nodes().get(self.cursor.selected()).map(node_key)
+        node_keys(self.nodes()).nth(self.cursor.selected())
+    }
+
+    /// Puts the cursor on node `key` (namespace, `kind/name`); false when it is not there.
+    pub fn select_key(&mut self, key: &(String, String)) -> bool {
+        let at = position(self.nodes(), key);
+        let len = self.nodes().len();
+        if let Some(at) = at {
+            self.cursor.select(at, len);
+        }
+        at.is_some()
     }
 
     /// The object of the selected node, and the container when it is one (its pod then).
@@ -118,6 +158,8 @@ pub fn open_word(state: &mut State, word: &str, selected: Option<(String, String
         middle,
         namespace: state.namespace.clone(),
         nodes: None,
+        shown: Vec::new(),
+        query: String::new(),
         error: None,
         cursor: Cursor::default(),
         awaited: selected,
@@ -168,11 +210,11 @@ pub fn on_lists(state: &mut State, id: u64, result: Result<Vec<Value>, Failure>)
     match result {
         Ok(lists) => {
             let keep = view.awaited.take().or_else(|| view.selected_key());
-            let nodes = tree::build(view.root, &lists);
-            let at = keep.and_then(|k| nodes.iter().position(|n| node_key(n) == k));
-            let len = nodes.len();
-            view.nodes = Some(nodes);
+            view.nodes = Some(tree::build(view.root, &lists));
+            view.shown = tree::filter(view.nodes.as_deref().unwrap_or(&[]), &view.query);
             view.error = None;
+            let at = keep.and_then(|k| position(&view.shown, &k));
+            let len = view.shown.len();
             view.cursor
                 .select(at.unwrap_or(view.cursor.selected()), len);
         }
@@ -189,7 +231,17 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     }
     let selected = view.selected();
     match action {
+        Action::Close if !view.query.is_empty() => {
+            view.set_query("");
+            Some(Vec::new())
+        }
         Action::Close => Some(close(state)),
+        Action::Search => {
+            let text = view.query.clone();
+            let kind = super::nav::PromptKind::Filter;
+            state.prompt = Some(super::nav::Prompt::new(kind, &text));
+            Some(Vec::new())
+        }
         Action::Refresh => Some(refresh(state)),
         Action::Select => Some(enter(state, selected)),
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete | Action::Edit => {

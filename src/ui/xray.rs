@@ -16,9 +16,10 @@ use crate::state::{Focus, State};
 /// Draws `view` into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
     let nodes = view.nodes();
-    let count = match nodes.len() {
-        0 => "0".to_string(),
-        n => format!("{}/{n}", view.cursor.selected() + 1),
+    let count = match (nodes.len(), view.query.as_str()) {
+        (0, _) => "0".to_string(),
+        (n, "") => format!("{}/{n}", view.cursor.selected() + 1),
+        (n, query) => format!("{}/{n} /{query}", view.cursor.selected() + 1),
     };
     let block = crumb_block(state, &count);
     match (&view.nodes, &view.error) {
@@ -27,6 +28,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
             return message(frame, area, block, &text, Color::Red);
         }
         (None, None) => return message(frame, area, block, "loading…", Color::DarkGray),
+        (Some(_), None) if nodes.is_empty() && !view.query.is_empty() => {
+            let text = format!("nothing matches {}", view.query);
+            return message(frame, area, block, &text, Color::DarkGray);
+        }
         (Some(n), None) if n.is_empty() => {
             let text = format!("no {} here", view.resource.plural);
             return message(frame, area, block, &text, Color::DarkGray);
@@ -41,9 +46,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
         .map(|n| n.info.chars().count())
         .max()
         .unwrap_or(0);
+    let all_namespaces = view.namespace.is_none();
     let rows = nodes[window].iter().map(|node| {
         Row::new([
-            Cell::new(tree_line(node)),
+            Cell::new(tree_line(node, all_namespaces)),
             Cell::new(Span::styled(
                 sanitize(&node.info).into_owned(),
                 Style::new().fg(colour(node.mark)),
@@ -64,8 +70,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
-/// `│  ├─ ✓ pod hello-web-5d-abc`: guides, the branch, the mark, kind and name.
-fn tree_line(node: &Node) -> Line<'static> {
+/// `│  ├─ ✓ pod hello-web-5d-abc`: guides, the branch, the mark, kind and name (a root's
+/// with its namespace when all namespaces are shown).
+fn tree_line(node: &Node, all_namespaces: bool) -> Line<'static> {
     let mut prefix: String = node
         .guides
         .iter()
@@ -81,8 +88,15 @@ fn tree_line(node: &Node) -> Line<'static> {
         Span::raw(" "),
         Span::styled(node.kind.short(), Style::new().fg(Color::DarkGray)),
         Span::raw(" "),
-        Span::raw(sanitize(&node.name).into_owned()),
+        Span::raw(name(node, all_namespaces)),
     ])
+}
+
+fn name(node: &Node, all_namespaces: bool) -> String {
+    match all_namespaces && node.depth() == 0 && !node.namespace.is_empty() {
+        true => sanitize(&format!("{}/{}", node.namespace, node.name)).into_owned(),
+        false => sanitize(&node.name).into_owned(),
+    }
 }
 
 fn colour(mark: Mark) -> Color {

@@ -125,6 +125,52 @@ impl Node {
     }
 }
 
+/// The nodes whose name contains `query` (any case), with their ancestors and descendants,
+/// the guides redrawn for what is left.
+pub fn filter(nodes: &[Node], query: &str) -> Vec<Node> {
+    if query.is_empty() {
+        return nodes.to_vec();
+    }
+    let query = query.to_lowercase();
+    let hit: Vec<bool> = nodes
+        .iter()
+        .map(|n| n.name.to_lowercase().contains(&query))
+        .collect();
+    let mut keep = vec![false; nodes.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        path.truncate(node.depth());
+        if hit[i] || path.iter().any(|&a| hit[a]) {
+            keep[i] = true;
+            path.iter().for_each(|&a| keep[a] = true);
+        }
+        path.push(i);
+    }
+    let mut kept: Vec<Node> = nodes
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(n, _)| n.clone())
+        .collect();
+    relink(&mut kept);
+    kept
+}
+
+/// Recomputes `last` and the guides of a flattened tree some nodes were taken out of.
+fn relink(nodes: &mut [Node]) {
+    for i in 0..nodes.len() {
+        let depth = nodes[i].depth();
+        let next = nodes[i + 1..].iter().find(|n| n.depth() <= depth);
+        nodes[i].last = next.is_none_or(|n| n.depth() < depth);
+    }
+    let mut path: Vec<bool> = Vec::new();
+    for node in nodes.iter_mut() {
+        path.truncate(node.depth());
+        node.guides.clone_from(&path);
+        path.push(!node.last);
+    }
+}
+
 /// A node before it is flattened.
 struct Tree {
     kind: Kind,
@@ -466,6 +512,25 @@ mod tests {
         );
         assert_eq!(nodes[4].info, "Running");
         assert_eq!(nodes[5].info, "CrashLoopBackOff");
+    }
+
+    /// The filter keeps matches with their ancestors and descendants, guides redrawn.
+    #[test]
+    fn the_filter_keeps_the_path_to_a_match() {
+        let svc = json!({"metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": {"app": "web"}}});
+        let pods = list(vec![pod("web-a", "x", None), pod("web-b", "x", None)]);
+        let nodes = build(Root::Service, &[list(vec![svc]), pods]);
+        let kept = filter(&nodes, "WEB-A");
+        let rows: Vec<(&str, usize, bool)> = kept
+            .iter()
+            .map(|n| (n.name.as_str(), n.depth(), n.last))
+            .collect();
+        assert_eq!(
+            rows,
+            [("web", 0, true), ("web-a", 1, true), ("web", 2, true)]
+        );
+        assert_eq!(kept[2].guides, [false, false]);
     }
 
     /// A Service's children are the pods its selector matches in its namespace.
