@@ -82,7 +82,7 @@ async fn xray_deploy_shows_the_servers_owner_tree() {
     for pod in &pods {
         assert!(listed.iter().any(|l| l == pod), "{pod} is a pod of default");
     }
-    insta::assert_snapshot!("xray_deploy_default", xray_screen(&app.state, 90, 24));
+    insta::assert_snapshot!("xray_deploy_default", xray_screen(&app.state, 90, 25));
 
     // Enter on the deployment describes it; Esc comes back to the tree.
     app.key(KeyCode::Enter, KeyModifiers::NONE);

@@ -368,3 +368,23 @@ fn xray_of_a_kind_without_a_tree_says_so() {
         "{flash}"
     );
 }
+
+/// `0` in the tree: the tree of all namespaces, read again from cluster-wide lists.
+#[test]
+fn xray_follows_all_namespaces() {
+    let mut state = started(false);
+    discovered(&mut state);
+    command(&mut state, "xray deploy");
+    let effects = update(&mut state, key('0'));
+    let paths = effects.iter().find_map(|e| match e {
+        Effect::FetchLists { paths, .. } => Some(paths.clone()),
+        _ => None,
+    });
+    let want = [
+        "/apis/apps/v1/deployments",
+        "/apis/apps/v1/replicasets",
+        "/api/v1/pods",
+    ];
+    assert_eq!(paths, Some(want.map(String::from).to_vec()));
+    assert_eq!(crumb(&state), "dev › all › xray deployments");
+}

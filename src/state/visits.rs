@@ -1,6 +1,7 @@
 //! Back and forward through the views the user visited, as a browser does: `[` back, `]`
-//! forward, `-` the view shown before this one. After every message the place on screen
-//! (kind, namespace, selectors, detail view, xray) is compared with the current visit: a new
+//! forward, `-` the view shown before this one. After each key (and each answer a key waits
+//! for) the place on screen (kind, namespace, selectors, detail view, xray) is compared with
+//! the current visit: a new
 //! place is a new visit; the same place only refreshes the visit's filter and selected row, so
 //! moving the cursor never adds history. Rows are remembered by identity, not index.
 
@@ -76,8 +77,8 @@ impl Visits {
     }
 }
 
-/// Where the screen is now; `None` before a context is open or over full-screen panes that
-/// are not views of the cluster (raw requests, the request log).
+/// Where the screen is now. Full-screen panes that are not views of the cluster (raw
+/// requests, the request log) and a pod's containers are no places of their own.
 fn place_of(state: &State) -> Place {
     let detail = state.detail.as_ref().and_then(|d| {
         let container = match &d.view {
@@ -154,21 +155,20 @@ pub fn observe(state: &mut State) {
     let visits = &mut state.visits;
     let at = visits.at;
     let same = |i: usize| visits.entries.get(i).is_some_and(|v| v.place == place);
-    if same(at) {
-    } else if at > 0 && same(at - 1) {
-        visits.step_to(at - 1);
-    } else if same(at + 1) {
-        visits.step_to(at + 1);
-    } else {
+    let known = [Some(at), at.checked_sub(1), Some(at + 1)]
+        .into_iter()
+        .flatten()
+        .find(|&i| same(i));
+    let Some(index) = known else {
         visits.push(Visit {
             place,
             query,
             selected,
         });
         return;
-    }
-    let at = visits.at;
-    if let Some(visit) = visits.entries.get_mut(at) {
+    };
+    visits.step_to(index);
+    if let Some(visit) = visits.entries.get_mut(index) {
         visit.query = query;
         if selected.is_some() {
             visit.selected = selected;
@@ -209,6 +209,8 @@ fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
     } = visit;
     state.flash = None;
     state.prompt = None;
+    // A `J` still waiting would take the user away from where they went.
+    state.jump = None;
     let mut effects = detail::close(state);
     state.containers = None;
     state.focus = Focus::Pods;

@@ -3,6 +3,8 @@
 //! from a few whole lists once (Ctrl-R reads them again).
 
 pub mod tree;
+#[cfg(test)]
+mod tree_tests;
 
 use serde_json::Value;
 
@@ -243,6 +245,8 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Action::Refresh => Some(refresh(state)),
+        // The tree follows the namespace, as tables do.
+        Action::AllNamespaces => Some(super::views::toggle_all_namespaces(state)),
         Action::Select => Some(enter(state, selected)),
         Action::Yaml | Action::Describe | Action::Logs | Action::Delete | Action::Edit => {
             let Some((target, container)) = selected else {

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Row, Table, TableState};
 
@@ -38,14 +38,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
         }
         _ => {}
     }
-    let height = usize::from(block.inner(area).height);
+    // One line for the header, as every table has (a click maps rows below it).
+    let height = usize::from(block.inner(area).height.saturating_sub(1));
     let window = view.cursor.window(height, nodes.len());
     let selected = view.cursor.selected().checked_sub(window.start);
     let info_width = nodes[window.clone()]
         .iter()
         .map(|n| n.info.chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max("STATE".len());
     let all_namespaces = view.namespace.is_none();
     let rows = nodes[window].iter().map(|node| {
         Row::new([
@@ -60,7 +62,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &XrayView) {
         Constraint::Fill(1),
         Constraint::Length(u16::try_from(info_width).unwrap_or(u16::MAX)),
     ];
+    let header = Row::new(["OWNER TREE", "STATE"])
+        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(rows, widths)
+        .header(header)
         .block(block)
         .column_spacing(2)
         .row_highlight_style(selected_style(is_focused(state, Focus::Pods)))

@@ -210,49 +210,62 @@ fn by_controller(objects: &[Value]) -> HashMap<&str, Vec<&Value>> {
 /// The tree of `root` objects from `lists`: the roots, then (Deployment, CronJob) the middle
 /// kind, then the pods. Flattened in display order.
 pub fn build(root: Root, lists: &[Value]) -> Vec<Node> {
-    let roots = items(lists.first());
-    let middle = root.middle().map(|_| items(lists.get(1))).unwrap_or(&[]);
     let pods = items(lists.last());
-    let middle_of = by_controller(middle);
-    let pods_of = by_controller(pods);
-    let children_pods = |owner: &Value| -> Vec<Tree> {
-        let uid = text(owner, "/metadata/uid");
-        pods_of
-            .get(uid)
-            .map(|p| p.iter().map(|pod| pod_tree(pod)).collect())
-            .unwrap_or_default()
+    let owned = Owned {
+        middle: by_controller(root.middle().map_or(&[], |_| items(lists.get(1)))),
+        pods: by_controller(pods),
     };
-    let trees = roots.iter().map(|object| {
-        let children = match root {
-            Root::Deployment | Root::CronJob => {
-                let uid = text(object, "/metadata/uid");
-                let kind = match root {
-                    Root::Deployment => Kind::ReplicaSet,
-                    _ => Kind::Job,
-                };
-                let mids = middle_of.get(uid).map_or(&[][..], Vec::as_slice);
-                mids.iter()
-                    .map(|m| workload_tree(kind, m, children_pods(m)))
-                    // Old ReplicaSets scaled to zero with no pods left are history, not tree.
-                    .filter(|t| {
-                        !(t.kind == Kind::ReplicaSet
-                            && t.children.is_empty()
-                            && t.info.starts_with("0/0"))
-                    })
-                    .collect()
-            }
-            Root::Service => selected_pods(object, pods),
-            _ => children_pods(object),
-        };
-        workload_tree(root.kind(), object, children)
-    });
+    let trees: Vec<Tree> = items(lists.first())
+        .iter()
+        .map(|object| {
+            let children = match root {
+                Root::Deployment => owned.middles(object, Kind::ReplicaSet),
+                Root::CronJob => owned.middles(object, Kind::Job),
+                Root::Service => selected_pods(object, pods),
+                _ => owned.pods_of(object),
+            };
+            workload_tree(root.kind(), object, children)
+        })
+        .collect();
     let mut nodes = Vec::new();
-    let trees: Vec<Tree> = trees.collect();
     let count = trees.len();
     for (i, tree) in trees.into_iter().enumerate() {
         flatten(tree, &mut Vec::new(), i + 1 == count, &mut nodes);
     }
     nodes
+}
+
+/// The middle objects and the pods, by the uid of their controller.
+struct Owned<'a> {
+    middle: HashMap<&'a str, Vec<&'a Value>>,
+    pods: HashMap<&'a str, Vec<&'a Value>>,
+}
+
+impl Owned<'_> {
+    fn pods_of(&self, owner: &Value) -> Vec<Tree> {
+        let pods = self.pods.get(text(owner, "/metadata/uid"));
+        pods.map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|pod| pod_tree(pod))
+            .collect()
+    }
+
+    /// The ReplicaSets (or Jobs) of `owner` with their pods. Old ReplicaSets scaled to zero
+    /// with no pod left are history, not tree.
+    fn middles(&self, owner: &Value, kind: Kind) -> Vec<Tree> {
+        let middles = self.middle.get(text(owner, "/metadata/uid"));
+        middles
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|m| (m, self.pods_of(m)))
+            .filter(|(m, pods)| {
+                kind != Kind::ReplicaSet
+                    || !pods.is_empty()
+                    || number(m, "/spec/replicas") != Some(0)
+            })
+            .map(|(m, pods)| workload_tree(kind, m, pods))
+            .collect()
+    }
 }
 
 fn flatten(tree: Tree, guides: &mut Vec<bool>, last: bool, out: &mut Vec<Node>) {
@@ -453,97 +466,5 @@ fn container_state(status: Option<&Value>) -> (Mark, String) {
     match status["ready"].as_bool() {
         Some(true) => (Mark::Ready, "ready".to_string()),
         _ => (Mark::Progressing, "not ready".to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn list(items: Vec<Value>) -> Value {
-        json!({"items": items})
-    }
-
-    fn pod(name: &str, owner: &str, waiting: Option<&str>) -> Value {
-        let state = match waiting {
-            Some(reason) => json!({"waiting": {"reason": reason}}),
-            None => json!({"running": {}}),
-        };
-        json!({
-            "metadata": {"name": name, "namespace": "default", "labels": {"app": "web"},
-                "ownerReferences": [{"uid": owner, "controller": true}]},
-            "spec": {"containers": [{"name": "web"}]},
-            "status": {"phase": "Running", "containerStatuses": [
-                {"name": "web", "ready": waiting.is_none(), "state": state}]},
-        })
-    }
-
-    /// Deployment → ReplicaSet → pod → container; a crashing pod marks its ancestors failing.
-    #[test]
-    fn a_failing_pod_marks_its_owners() {
-        let deploy = json!({"metadata": {"name": "web", "namespace": "default", "uid": "d1"},
-            "spec": {"replicas": 2}, "status": {"readyReplicas": 1}});
-        let rs = json!({"metadata": {"name": "web-5d", "namespace": "default", "uid": "r1",
-            "ownerReferences": [{"uid": "d1", "controller": true}]},
-            "spec": {"replicas": 2}, "status": {"readyReplicas": 1}});
-        let pods = vec![
-            pod("web-5d-a", "r1", None),
-            pod("web-5d-b", "r1", Some("CrashLoopBackOff")),
-        ];
-        let nodes = build(
-            Root::Deployment,
-            &[list(vec![deploy]), list(vec![rs]), list(pods)],
-        );
-        let rows: Vec<(usize, &str, Mark)> = nodes
-            .iter()
-            .map(|n| (n.depth(), n.name.as_str(), n.mark))
-            .collect();
-        assert_eq!(
-            rows,
-            vec![
-                (0, "web", Mark::Failing),
-                (1, "web-5d", Mark::Failing),
-                (2, "web-5d-a", Mark::Ready),
-                (3, "web", Mark::Ready),
-                (2, "web-5d-b", Mark::Failing),
-                (3, "web", Mark::Failing),
-            ]
-        );
-        assert_eq!(nodes[4].info, "Running");
-        assert_eq!(nodes[5].info, "CrashLoopBackOff");
-    }
-
-    /// The filter keeps matches with their ancestors and descendants, guides redrawn.
-    #[test]
-    fn the_filter_keeps_the_path_to_a_match() {
-        let svc = json!({"metadata": {"name": "web", "namespace": "default"},
-            "spec": {"selector": {"app": "web"}}});
-        let pods = list(vec![pod("web-a", "x", None), pod("web-b", "x", None)]);
-        let nodes = build(Root::Service, &[list(vec![svc]), pods]);
-        let kept = filter(&nodes, "WEB-A");
-        let rows: Vec<(&str, usize, bool)> = kept
-            .iter()
-            .map(|n| (n.name.as_str(), n.depth(), n.last))
-            .collect();
-        assert_eq!(
-            rows,
-            [("web", 0, true), ("web-a", 1, true), ("web", 2, true)]
-        );
-        assert_eq!(kept[2].guides, [false, false]);
-    }
-
-    /// A Service's children are the pods its selector matches in its namespace.
-    #[test]
-    fn a_service_leads_to_the_pods_it_selects() {
-        let svc = json!({"metadata": {"name": "web", "namespace": "default"},
-            "spec": {"selector": {"app": "web"}}});
-        let other = json!({"metadata": {"name": "db", "namespace": "default"},
-            "spec": {"selector": {"app": "db"}}});
-        let pods = list(vec![pod("web-a", "x", None)]);
-        let nodes = build(Root::Service, &[list(vec![svc, other]), pods]);
-        let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(names, ["web", "web-a", "web", "db"]);
-        assert_eq!(nodes[3].mark, Mark::Progressing);
     }
 }
