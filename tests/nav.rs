@@ -20,11 +20,16 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The app on the quiet demo, in namespace `default`, once its pods are listed.
 async fn on_default() -> (kr8s_tui::demo::DemoHandle, Harness) {
+    on_quiet_demo(Some("default")).await
+}
+
+/// The app on the quiet demo in `namespace` (`None`: all), once its pods are listed.
+async fn on_quiet_demo(namespace: Option<&str>) -> (kr8s_tui::demo::DemoHandle, Harness) {
     let demo = common::demo::quiet().await;
     let mut app = Harness::start(
         &demo.kubeconfig_path,
         "demo",
-        Some("default"),
+        namespace,
         ClientOptions::default(),
         TaskOptions::default(),
     );
@@ -137,4 +142,36 @@ async fn j_climbs_from_a_pod_to_its_replicaset_and_deployment() {
     app.key(KeyCode::Char('['), KeyModifiers::NONE);
     assert!(app.state.resource.is_none());
     assert_eq!(app.state.pods.selected().map(|r| r.name.clone()), Some(pod));
+}
+
+/// Every kind `:xray` knows leads to pods on the demo (all namespaces): the server's owner
+/// references (and a Service's selector) link them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_xray_kind_reaches_pods_in_the_demo() {
+    let (_demo, mut app) = on_quiet_demo(None).await;
+    for (word, root) in [
+        ("deploy", Kind::Deployment),
+        ("sts", Kind::StatefulSet),
+        ("ds", Kind::DaemonSet),
+        ("cj", Kind::CronJob),
+        ("jobs", Kind::Job),
+        ("svc", Kind::Service),
+    ] {
+        app.command(&format!("xray {word}"));
+        app.until(word, WAIT, |s| {
+            s.xray
+                .as_ref()
+                .is_some_and(|x| x.word == word && x.nodes.is_some())
+        })
+        .await;
+        let view = app.state.xray.as_ref().expect("a tree");
+        assert!(view.error.is_none(), "{word}: {:?}", view.error);
+        let nodes = view.nodes();
+        assert_eq!(nodes.first().map(|n| n.kind), Some(root), "{word}");
+        assert!(
+            nodes.iter().any(|n| n.kind == Kind::Pod && n.depth() > 0),
+            "{word}: no pod in the tree"
+        );
+        app.key(KeyCode::Esc, KeyModifiers::NONE);
+    }
 }

@@ -388,3 +388,32 @@ fn xray_follows_all_namespaces() {
     assert_eq!(paths, Some(want.map(String::from).to_vec()));
     assert_eq!(crumb(&state), "dev › all › xray deployments");
 }
+
+/// `J` on a node of the tree reads that object for its owner (a container: its pod).
+#[test]
+fn j_in_the_tree_starts_from_the_node() {
+    let mut state = started(false);
+    discovered(&mut state);
+    command(&mut state, "xray deploy");
+    let id = state.xray.as_ref().map(|x| x.id).expect("a tree");
+    update(
+        &mut state,
+        Msg::ListsFetched {
+            id,
+            result: Ok(xray_lists()),
+        },
+    );
+    let path_of_j = |state: &mut State| match update(state, key('J')).as_slice() {
+        [Effect::FetchObject { path, .. }] => path.clone(),
+        other => panic!("expected a fetch, got {other:?}"),
+    };
+    update(&mut state, key('j'));
+    let rs = "/apis/apps/v1/namespaces/shop/replicasets/web-5d";
+    assert_eq!(path_of_j(&mut state), rs);
+    update(&mut state, key('j'));
+    update(&mut state, key('j'));
+    assert_eq!(
+        path_of_j(&mut state),
+        "/api/v1/namespaces/shop/pods/web-5d-a"
+    );
+}
