@@ -72,3 +72,33 @@ fn back_and_forward_restore_the_view_and_the_row() {
     app.send("q");
     assert!(app.wait_exit(WAIT), "the app quits");
 }
+
+#[test]
+fn xray_under_no_color_marks_each_node_and_back_returns_to_the_pods() {
+    let args = ["--demo", "--demo-churn", "0", "-n", "default"];
+    let mut app = PtyApp::spawn_with_env(&args, &[("NO_COLOR", "1")], 120, 40);
+    app.wait_text("Running", WAIT);
+    app.send(":xray deploy\r");
+    let screen = app.wait_for("the tree", WAIT, |s| s.contains("✓ pod hello-web-"));
+    assert!(screen.contains("xray deployments"), "{screen}");
+    // Without colour the marks still tell ready from progressing.
+    assert!(screen.contains("… deploy hello-web"), "{screen}");
+    assert!(screen.contains("└─ ✓ container hello-web"), "{screen}");
+    // Enter on the deployment describes it; `[` returns to the tree, again to the pods.
+    app.send("\r");
+    app.wait_for("the description", WAIT, |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("hello-web › describe"))
+    });
+    app.send("[");
+    app.wait_for("the tree again", WAIT, |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("xray deployments"))
+    });
+    app.send("[");
+    wait_on(&app, "pods", |name| name.starts_with("hello-web-"));
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "the app quits");
+}
