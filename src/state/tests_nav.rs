@@ -417,3 +417,20 @@ fn j_in_the_tree_starts_from_the_node() {
         "/api/v1/namespaces/shop/pods/web-5d-a"
     );
 }
+
+/// A `J` whose answer comes after the user went elsewhere takes them nowhere.
+#[test]
+fn a_late_owner_answer_is_dropped_once_the_user_moved_on() {
+    let mut state = started(false);
+    discovered(&mut state);
+    let effects = update(&mut state, key('J'));
+    let [Effect::FetchObject { id, .. }] = effects.as_slice() else {
+        panic!("expected a fetch, got {effects:?}");
+    };
+    let id = *id;
+    command(&mut state, "deploy");
+    let pod = json!({"metadata": {"name": "api-1", "namespace": "shop", "ownerReferences": [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-5d", "controller": true}]}});
+    update(&mut state, Msg::ObjectFetched { id, result: Ok(pod) });
+    assert_eq!(crumb(&state), "dev › shop › deployments");
+}

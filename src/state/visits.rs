@@ -159,6 +159,11 @@ pub fn observe(state: &mut State) {
         .into_iter()
         .flatten()
         .find(|&i| same(i));
+    if known != Some(at) {
+        // The user went elsewhere: a `J` still waiting would take them away from it.
+        state.jump = None;
+    }
+    let visits = &mut state.visits;
     let Some(index) = known else {
         visits.push(Visit {
             place,
@@ -209,7 +214,6 @@ fn restore(state: &mut State, visit: Visit) -> Vec<Effect> {
     } = visit;
     state.flash = None;
     state.prompt = None;
-    // A `J` still waiting would take the user away from where they went.
     state.jump = None;
     let mut effects = detail::close(state);
     state.containers = None;
