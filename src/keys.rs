@@ -104,6 +104,12 @@ pub enum Action {
     Mark,
     /// Secret YAML/describe: decode `data` or show it as stored.
     Decode,
+    /// Jump to the selected object's controlling owner (pod → ReplicaSet → Deployment).
+    JumpOwner,
+    /// Back / forward through the visited views; the view before this one.
+    Back,
+    Forward,
+    ToggleView,
 }
 
 /// Why a keymap could not be loaded.

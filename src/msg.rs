@@ -149,6 +149,11 @@ pub enum Msg {
         id: u64,
         result: Result<serde_json::Value, Failure>,
     },
+    /// The lists `Effect::FetchLists` asked for, in its order (`id` names the xray tree).
+    ListsFetched {
+        id: u64,
+        result: Result<Vec<serde_json::Value>, Failure>,
+    },
     /// Events about the object of detail view `id`.
     EventsFetched {
         id: u64,
@@ -347,6 +352,13 @@ pub enum Effect {
         id: u64,
         context: String,
         path: String,
+    },
+    /// GET each collection of `paths` once (whole objects, for the xray tree); answers
+    /// `Msg::ListsFetched` with the lists in the same order.
+    FetchLists {
+        id: u64,
+        context: String,
+        paths: Vec<String>,
     },
     /// List the events about object `name` in `namespace`; answers `Msg::EventsFetched`.
     FetchEvents {

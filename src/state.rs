@@ -22,6 +22,7 @@ pub mod marks;
 mod mouse;
 pub mod nav;
 pub mod ops;
+pub mod owner;
 pub mod panes;
 mod pods;
 pub mod pulse;
@@ -34,6 +35,7 @@ mod raw_tests;
 mod remote;
 pub mod request_log;
 pub mod secret;
+mod start;
 mod streams;
 #[cfg(test)]
 mod tests;
@@ -46,11 +48,15 @@ mod tests_filter;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
+mod tests_nav;
+#[cfg(test)]
 mod tests_pods;
 pub mod text_pane;
 mod title;
 mod views;
+pub mod visits;
 pub mod workload_logs;
+pub mod xray;
 
 use std::time::Duration;
 
@@ -224,6 +230,12 @@ pub struct State {
     pub title: String,
     /// Samples and counts behind `:pulse` and the status bar's latency sparkline.
     pub pulse: pulse::Pulse,
+    /// The views visited, for back and forward.
+    pub visits: visits::Visits,
+    /// A `J` waiting for its object.
+    pub jump: Option<owner::Jump>,
+    /// The `:xray` owner tree, shown over the table.
+    pub xray: Option<xray::XrayView>,
 }
 
 impl State {
@@ -288,6 +300,9 @@ impl State {
             title: String::new(),
             health: health::Health::default(),
             pulse: pulse::Pulse::default(),
+            visits: visits::Visits::default(),
+            jump: None,
+            xray: None,
         }
     }
 
@@ -363,13 +378,24 @@ impl State {
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time
 /// comes in with `Msg::Tick`). Every message is matched here once; results of an older
-/// generation or of a view that has closed are dropped.
+/// generation or of a view that has closed are dropped. Then the view on screen is noted for
+/// back and forward.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let noted = visits::noted(&msg);
+    let effects = apply(state, msg);
+    if noted {
+        visits::observe(state);
+    }
+    effects
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     let context_gen = state.context_gen;
     let pods_gen = state.pods_gen;
     let detail_id = state.detail.as_ref().map(|d| d.id);
     let drill_id = state.drill.awaited_id();
     let containers_id = state.containers.as_ref().map(|c| c.id);
+    let jump_id = state.jump.as_ref().map(|j| j.id);
     let none = Vec::new;
     match msg {
         Msg::Key(key) => input::on_key(state, key),
@@ -400,7 +426,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             selected,
             namespace,
             error,
-        } => on_contexts(state, contexts, selected, namespace, error),
+        } => start::on_contexts(state, contexts, selected, namespace, error),
         Msg::Connected { generation, result } if generation == context_gen => {
             state.dirty = true;
             match result {
@@ -451,6 +477,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ObjectFetched { id, result } if containers_id == Some(id) => {
             state.dirty = true;
             containers::on_object(state, result);
+            none()
+        }
+        Msg::ObjectFetched { id, result } if jump_id == Some(id) => owner::on_object(state, result),
+        Msg::ListsFetched { id, result } => {
+            xray::on_lists(state, id, result);
             none()
         }
         Msg::EventsFetched { id, result } if detail_id == Some(id) => {
@@ -527,33 +558,4 @@ pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
         state.dirty = true;
     }
     state.dirty |= second_changed;
-}
-
-fn on_contexts(
-    state: &mut State,
-    contexts: Vec<ContextInfo>,
-    selected: Option<String>,
-    namespace: Option<String>,
-    error: Option<String>,
-) -> Vec<Effect> {
-    state.dirty = true;
-    state.contexts = contexts;
-    state.contexts_cursor = Cursor::default();
-    if state.contexts.is_empty() {
-        state.fatal = Some(error.unwrap_or_else(|| "the kubeconfig has no contexts".into()));
-        return Vec::new();
-    }
-    state.kubeconfig_error = error;
-    state.requested_namespace = namespace.clone();
-    match selected {
-        Some(context) => {
-            let namespace = namespace.filter(|_| !state.opts.all_namespaces);
-            state.open_context(context, namespace)
-        }
-        None => {
-            state.focus = Focus::Contexts;
-            state.hint = Some("no current context: pick one and press Enter".into());
-            Vec::new()
-        }
-    }
 }

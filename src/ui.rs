@@ -25,6 +25,7 @@ pub mod resources;
 pub mod status;
 pub mod text_view;
 pub mod theme;
+pub mod xray;
 pub mod yaml;
 
 #[cfg(test)]
@@ -78,10 +79,11 @@ fn draw_screen(frame: &mut Frame, state: &State) {
                     match pane {
                         Focus::Contexts => contexts::render(frame, rect, state),
                         Focus::Namespaces => namespaces::render(frame, rect, state),
-                        Focus::Pods => match (&state.containers, &state.resource) {
-                            (Some(view), _) => containers::render(frame, rect, state, view),
-                            (None, Some(view)) => resources::render(frame, rect, state, view),
-                            (None, None) => pods::render(frame, rect, state),
+                        Focus::Pods => match (&state.xray, &state.containers, &state.resource) {
+                            (Some(view), _, _) => xray::render(frame, rect, state, view),
+                            (None, Some(view), _) => containers::render(frame, rect, state, view),
+                            (None, None, Some(view)) => resources::render(frame, rect, state, view),
+                            (None, None, None) => pods::render(frame, rect, state),
                         },
                     }
                 }

@@ -11,7 +11,9 @@ use super::{Effect, Focus, State};
 use crate::kube::discovery::{completion_names, resolve_noting};
 
 /// Built-in commands, offered first by completion.
-const BUILTINS: [&str; 8] = ["ctx", "ns", "pods", "raw", "api", "pf", "pulse", "quit"];
+const BUILTINS: [&str; 9] = [
+    "ctx", "ns", "pods", "raw", "api", "pf", "pulse", "xray", "quit",
+];
 
 /// Runs one command line.
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
@@ -33,6 +35,15 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             Some(node) => super::ops::ask_drain(state, node.to_string()),
             None => {
                 state.flash.error(":drain NODE");
+                Vec::new()
+            }
+        },
+        "xray" => match arg {
+            Some(kind) => super::xray::open_word(state, kind, None),
+            None => {
+                state
+                    .flash
+                    .error(":xray KIND (deploy, sts, ds, job, cj, svc)");
                 Vec::new()
             }
         },
@@ -100,6 +111,7 @@ fn switch_namespace(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
 /// `:pods`, `:deploy`, `:namespaces` ...: resolved through discovery.
 fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
     if matches!(kind, "pods" | "pod" | "po") {
+        state.xray = None;
         let mut effects = kinds::close(state);
         effects.extend(detail::close(state));
         state.containers = None;
@@ -126,6 +138,7 @@ fn open_kind(state: &mut State, kind: &str, line: &str) -> Vec<Effect> {
         state.flash.info(format!("Warning: {warning}"));
     }
     if resource.is_pods() {
+        state.xray = None;
         let mut effects = kinds::close(state);
         effects.extend(detail::close(state));
         state.containers = None;
@@ -178,6 +191,9 @@ fn command_candidates(state: &State) -> Vec<String> {
 fn argument_candidates(state: &State, command: &str) -> Vec<String> {
     match command {
         "ctx" | "context" => state.contexts.iter().map(|c| c.name.clone()).collect(),
+        "xray" => ["deploy", "sts", "ds", "job", "cj", "svc"]
+            .map(String::from)
+            .to_vec(),
         "ns" | "namespace" => std::iter::once("all".to_string())
             .chain(state.namespaces.iter().cloned())
             .collect(),

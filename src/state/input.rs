@@ -1,12 +1,12 @@
 //! Who gets a key. The input mode is computed once per key, the topmost thing on screen first
-//! (Help > Confirm > Edit diff > Prompt > Raw > Request log > Detail > Containers > Resource >
-//! Panes), and each `(mode, action)` pair is handled in one place below.
+//! (Help > Confirm > Edit diff > Prompt > Raw > Request log > Detail > Xray > Containers >
+//! Resource > Panes), and each `(mode, action)` pair is handled in one place below.
 
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{
-    Focus, Notify, Screen, State, containers, copy, drain, drill, edit, kinds, nav, ops, panes,
-    raw_keys, views,
+    Focus, Notify, Screen, State, containers, copy, drain, drill, edit, kinds, nav, ops, owner,
+    panes, raw_keys, views, visits, xray,
 };
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
@@ -36,6 +36,8 @@ pub enum Mode {
     Drain,
     /// A YAML, describe or logs view.
     Detail,
+    /// The `:xray` owner tree, focused.
+    Xray,
     /// The containers of a pod, focused.
     Containers,
     /// The table of another kind, focused.
@@ -68,6 +70,8 @@ pub fn mode(state: &State) -> Mode {
         Mode::Drain
     } else if state.detail.is_some() {
         Mode::Detail
+    } else if state.xray.is_some() && state.focus == Focus::Pods {
+        Mode::Xray
     } else if state.containers.is_some() && state.focus == Focus::Pods {
         Mode::Containers
     } else if state.resource.is_some() && state.focus == Focus::Pods {
@@ -170,6 +174,9 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
         return Some(vec![Effect::Quit]);
     }
     state.dirty = true;
+    if let Some(effects) = navigate(state, mode, action) {
+        return Some(effects);
+    }
     match mode {
         Mode::Help => {
             scroll_help(state, action);
@@ -203,6 +210,13 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
                 _ => views::on_detail_action(state, action),
             })
         }
+        Mode::Xray => {
+            state.flash = None;
+            match action {
+                Action::Command => Some(nav::open_command(state)),
+                _ => xray::on_action(state, action).or_else(|| common(state, action)),
+            }
+        }
         Mode::Containers | Mode::Resource | Mode::Panes => {
             state.flash = None;
             match action {
@@ -221,6 +235,42 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
                 }
             }
         }
+    }
+}
+
+/// Back, forward and `J` on any view of the cluster; `None` for other actions or modes.
+fn navigate(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>> {
+    let views = matches!(
+        mode,
+        Mode::Detail | Mode::Xray | Mode::Containers | Mode::Resource | Mode::Panes
+    );
+    match action {
+        _ if !views => None,
+        Action::Back | Action::Forward | Action::ToggleView => {
+            state.flash = None;
+            Some(visits::go(state, action))
+        }
+        Action::JumpOwner => {
+            state.flash = None;
+            let target = selected_object(state, mode);
+            Some(owner::jump(state, target))
+        }
+        _ => None,
+    }
+}
+
+/// The object `J` starts from: the detail view's, the tree's node, the selected row.
+fn selected_object(state: &State, mode: Mode) -> Option<super::detail::ObjectRef> {
+    match mode {
+        Mode::Detail => state.detail.as_ref().map(|d| d.target.clone()),
+        Mode::Xray => state.xray.as_ref()?.selected().map(|(target, _)| target),
+        Mode::Containers => state.containers.as_ref().map(|c| c.pod.clone()),
+        Mode::Resource => state.resource.as_ref()?.selected(),
+        _ if state.focus == Focus::Pods => {
+            let row = state.pods.selected()?;
+            Some(super::detail::ObjectRef::pod(&row.namespace, &row.name))
+        }
+        _ => None,
     }
 }
 

@@ -107,6 +107,17 @@ impl ResourceView {
         self.cursor.select(at, len);
     }
 
+    /// Puts the cursor on row `key` now; false when it is not visible.
+    pub fn select_key(&mut self, key: &(String, String)) -> bool {
+        let visible = self.visible();
+        let at = visible.iter().position(|r| row_key(r) == *key);
+        let len = visible.len();
+        if let Some(at) = at {
+            self.cursor.select(at, len);
+        }
+        at.is_some()
+    }
+
     /// (namespace, name) of the row under the cursor.
     pub fn selected_key(&self) -> Option<(String, String)> {
         let visible = self.visible();
@@ -177,17 +188,19 @@ pub fn on_discovered(
             state.flash.error(format!("discovery: {e}"));
         }
     }
-    match state.discovery.pending_command.take() {
-        Some(line) => super::command::run(state, &line),
-        None => Vec::new(),
+    let mut effects = super::owner::on_discovered(state);
+    if let Some(line) = state.discovery.pending_command.take() {
+        effects.extend(super::command::run(state, &line));
     }
+    effects
 }
 
 /// Shows the table of `resource` in the current namespace.
 pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
     let mut effects = super::detail::close(state);
-    // A table opened over a pod's containers replaces them (Esc leads to the pods).
+    // A table opened over a pod's containers or a tree replaces them (Esc leads to the pods).
     state.containers = None;
+    state.xray = None;
     let id = state.new_id();
     let namespace = state.namespace.clone().filter(|_| resource.namespaced);
     let path = resource.collection_path(namespace.as_deref());
@@ -234,10 +247,12 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
 
 /// The namespace changed: list the open resource view there.
 pub fn reopen(state: &mut State) -> Vec<Effect> {
-    match state.resource.take() {
+    let mut effects = match state.resource.take() {
         Some(view) => open(state, view.resource),
         None => Vec::new(),
-    }
+    };
+    effects.extend(super::xray::reopen(state));
+    effects
 }
 
 /// An event of view `id`'s list-watch: pages fill the table, changes patch it in the server's

@@ -15,6 +15,14 @@ pub fn on_click(state: &mut State, pane: Focus, row: Option<usize>) -> Vec<Effec
     let Some(row) = row else {
         return Vec::new();
     };
+    if let Some(view) = state.xray.as_mut().filter(|_| pane == Focus::Pods) {
+        let len = view.nodes().len();
+        let index = view.cursor.offset() + row;
+        if index < len {
+            view.cursor.select(index, len);
+        }
+        return Vec::new();
+    }
     let len = match pane {
         Focus::Contexts => state.contexts.len(),
         Focus::Namespaces => state.namespace_entries(),

@@ -156,6 +156,9 @@ fn search_detail(state: &mut State, query: &str) {
 
 /// The filter applies to the table on screen: another kind's, or the pods.
 fn set_filter(state: &mut State, text: &str) {
+    if let Some(view) = state.xray.as_mut() {
+        return view.set_query(text);
+    }
     match state.resource.as_mut() {
         Some(view) => view.set_query(text),
         None => state.pods.set_query(text),
@@ -181,7 +184,7 @@ fn submit_prompt(state: &mut State) -> Vec<Effect> {
     match prompt.kind {
         PromptKind::Command => command::run(state, prompt.text()),
         PromptKind::Search => Vec::new(),
-        PromptKind::Filter if state.resource.is_some() => Vec::new(),
+        PromptKind::Filter if state.resource.is_some() || state.xray.is_some() => Vec::new(),
         PromptKind::Filter => match prompt.text().strip_prefix(filter::LABEL_PREFIX) {
             Some(selector) => {
                 state.pods.set_query("");

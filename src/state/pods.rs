@@ -120,6 +120,16 @@ impl PodTable {
         self.awaited = key;
     }
 
+    /// True while a pod is awaited (the cursor is not yet where it is going).
+    pub fn awaiting(&self) -> bool {
+        self.awaited.is_some()
+    }
+
+    /// Puts the cursor on pod `key` now; false when it is not visible.
+    pub fn select_pod(&mut self, key: &(String, String)) -> bool {
+        self.reselect_key(Some(key.clone()))
+    }
+
     /// The list is complete: a pod still awaited is gone.
     pub fn list_done(&mut self) {
         self.awaited = None;

@@ -28,6 +28,13 @@ impl Tasks {
                     let _ = tx.send(Msg::ObjectFetched { id, result });
                 });
             }
+            Effect::FetchLists { id, context, paths } => {
+                self.spawn_with(&context, move |client, tx| async move {
+                    let reads = paths.iter().map(|path| get_json(&client, path));
+                    let result = futures::future::try_join_all(reads).await;
+                    let _ = tx.send(Msg::ListsFetched { id, result });
+                });
+            }
             Effect::FetchEvents {
                 id,
                 context,

@@ -27,6 +27,9 @@ pub fn parts(state: &State) -> Vec<String> {
         parts.push(edit.target.name.clone());
         return with(parts, "edit");
     }
+    if let (None, Some(view)) = (&state.detail, &state.xray) {
+        return with(parts, &format!("xray {}", view.resource.plural));
+    }
     match (&state.detail, &state.containers, &state.resource) {
         (Some(d), _, _) => {
             parts.push(d.target.resource.plural.clone());
