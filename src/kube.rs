@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod error;
 pub mod events;
 pub mod kubeconfig;
+pub mod metrics;
 pub mod ops;
 pub mod remote;
 pub mod resource_table;

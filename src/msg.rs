@@ -48,6 +48,18 @@ pub enum HealthResult {
     NeedsExec,
 }
 
+/// What one metrics poll found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricsReport {
+    /// Usage of the listed pods and of every node (shared: the map can be large).
+    Sample {
+        pods: std::sync::Arc<crate::kube::metrics::PodUsage>,
+        nodes: std::sync::Arc<std::collections::HashMap<String, crate::kube::metrics::NodeUsage>>,
+    },
+    /// The list failed: 404 = not served, 403 = forbidden, anything else = a passing error.
+    Unavailable(Failure),
+}
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -137,6 +149,11 @@ pub enum Msg {
     Pods {
         generation: u64,
         event: PodsEvent,
+    },
+    /// A metrics poll of pods generation `generation` (metrics.k8s.io).
+    Metrics {
+        generation: u64,
+        report: MetricsReport,
     },
     Version {
         generation: u64,

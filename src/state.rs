@@ -18,6 +18,7 @@ pub mod kinds;
 pub mod line_input;
 pub mod logs;
 pub mod marks;
+pub mod metrics;
 mod mouse;
 pub mod nav;
 pub mod ops;
@@ -223,6 +224,8 @@ pub struct State {
     pub forwards: forwards::Forwards,
     /// Version and latency of the other contexts (contexts pane).
     pub health: health::Health,
+    /// metrics.k8s.io: served or not, nodes' usage.
+    pub metrics: metrics::Metrics,
     /// The window title last asked for (`Effect::SetTitle` only when it changes).
     pub title: String,
 }
@@ -288,6 +291,7 @@ impl State {
             forwards: forwards::Forwards::default(),
             title: String::new(),
             health: health::Health::default(),
+            metrics: metrics::Metrics::default(),
         }
     }
 
@@ -476,9 +480,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             streams::on_pods(state, event);
             containers::on_pods_changed(state)
         }
-        Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {
+        Msg::Metrics { generation, report } if generation == pods_gen => {
+            metrics::on_report(state, report);
             none()
         }
+        Msg::Connected { .. }
+        | Msg::Namespaces { .. }
+        | Msg::Version { .. }
+        | Msg::Pods { .. }
+        | Msg::Metrics { .. } => none(),
         Msg::ObjectFetched { id, result } if detail_id == Some(id) => {
             state.dirty = true;
             detail::on_object(state, result)

@@ -7,6 +7,7 @@ mod exec;
 mod feeds;
 mod forwards;
 mod health;
+mod metrics;
 mod ops;
 mod raw;
 
@@ -33,6 +34,8 @@ pub struct TaskOptions {
     pub page_size: u32,
     /// How often `/version` is polled for the status bar.
     pub version_interval: Duration,
+    /// How often pod and node metrics are listed (metrics.k8s.io).
+    pub metrics_interval: Duration,
     /// Longest wait between reconnect attempts.
     pub max_backoff: Duration,
     /// Where per-context raw-request history lives (`None`: not persisted).
@@ -44,6 +47,7 @@ impl Default for TaskOptions {
         TaskOptions {
             page_size: 500,
             version_interval: Duration::from_secs(10),
+            metrics_interval: Duration::from_secs(15),
             max_backoff: Duration::from_secs(30),
             data_dir: dirs::data_dir().map(|d| d.join("kr8s-tui")),
         }
@@ -57,6 +61,8 @@ pub struct Tasks {
     opts: TaskOptions,
     context_tasks: Vec<JoinHandle<()>>,
     pods_task: Option<JoinHandle<()>>,
+    /// The metrics poll of the pods generation.
+    metrics_task: Option<JoinHandle<()>>,
     /// The log stream of the open logs view.
     logs_task: Option<JoinHandle<()>>,
     /// The list-then-watch of the open resource table.
@@ -100,6 +106,7 @@ impl Tasks {
             opts,
             context_tasks: Vec::new(),
             pods_task: None,
+            metrics_task: None,
             logs_task: None,
             table_task: None,
             raw_tasks: HashMap::new(),
@@ -278,6 +285,10 @@ impl Tasks {
             }
         };
         let tx = self.tx.clone();
+        let interval = self.opts.metrics_interval;
+        let poll = metrics::poll(client.clone(), namespace.clone(), generation, interval, tx);
+        self.metrics_task = Some(tokio::spawn(poll));
+        let tx = self.tx.clone();
         let ns = namespace.as_deref();
         let task = feeds::pods(client, ns, selectors, generation, &self.opts, tx);
         self.pods_task = Some(task);
@@ -292,6 +303,9 @@ impl Tasks {
 
     fn abort_pods(&mut self) {
         if let Some(t) = self.pods_task.take() {
+            t.abort();
+        }
+        if let Some(t) = self.metrics_task.take() {
             t.abort();
         }
     }

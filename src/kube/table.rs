@@ -35,6 +35,8 @@ pub struct PodRow {
     pub nominated_node: String,
     /// READINESS GATES as "true/total"; empty when the pod declares none.
     pub readiness_gates: String,
+    /// CPU and memory from metrics.k8s.io; filled in by the client, never decoded.
+    pub usage: Option<crate::kube::metrics::Usage>,
 }
 
 /// A pod's row decoded straight from the pod's JSON. The [`Pod`] borrows from the input and
@@ -147,6 +149,7 @@ impl PodRow {
             node: spec.node_name.to_string(),
             nominated_node: status.nominated_node_name.to_string(),
             readiness_gates: readiness_gates(pod),
+            usage: None,
         }
     }
 }

@@ -4,8 +4,11 @@
 
 use std::cmp::Ordering;
 
+use std::sync::Arc;
+
 use super::cursor::Cursor;
 use super::filter::{SortOrder, View};
+use crate::kube::metrics::{PodUsage, pod_usage};
 use crate::kube::table::PodRow;
 use crate::kube::watcher::Change;
 
@@ -19,6 +22,8 @@ pub struct PodTable {
     /// A pod to put the cursor on once a list brings it (going back to a table that is
     /// listed again); dropped when the list is complete.
     awaited: Option<(String, String)>,
+    /// The latest metrics sample: rows that arrive between samples take their usage from it.
+    usage: Arc<PodUsage>,
 }
 
 /// Above this many events in one batch the view is rebuilt instead of patched per event.
@@ -165,8 +170,27 @@ impl PodTable {
             .binary_search_by(|row| key(row).cmp(&(namespace, name)))
     }
 
+    /// A new metrics sample: every row's usage from it, in one pass (a hash lookup per row),
+    /// and a re-sort only when the order depends on usage.
+    pub fn set_usage(&mut self, usage: Arc<PodUsage>) {
+        for row in &mut self.rows {
+            row.usage = pod_usage(&usage, &row.namespace, &row.name);
+        }
+        self.usage = usage;
+        if self.view.sort().column.reads_usage() {
+            self.set_sort(self.view.sort());
+        }
+    }
+
+    /// `row` with its usage from the latest sample.
+    fn with_usage(&self, mut row: PodRow) -> PodRow {
+        row.usage = pod_usage(&self.usage, &row.namespace, &row.name);
+        row
+    }
+
     /// Drops every row (context or namespace changed).
     pub fn clear(&mut self) {
+        self.usage = Arc::default();
         self.rows.clear();
         self.view.rebuild(&self.rows);
         self.cursor = Cursor::default();
@@ -177,6 +201,11 @@ impl PodTable {
     pub fn replace(&mut self, rows: Vec<PodRow>) {
         let keep = self.selected_key();
         self.rows = rows;
+        if !self.usage.is_empty() {
+            for row in &mut self.rows {
+                row.usage = pod_usage(&self.usage, &row.namespace, &row.name);
+            }
+        }
         self.restore_order(0);
         self.view.rebuild(&self.rows);
         self.reselect_listed(keep);
@@ -187,7 +216,11 @@ impl PodTable {
     pub fn append(&mut self, rows: Vec<PodRow>) {
         let start = self.rows.len();
         let keep = self.selected_key();
-        self.rows.extend(rows);
+        let usage = Arc::clone(&self.usage);
+        self.rows.extend(rows.into_iter().map(|mut row| {
+            row.usage = pod_usage(&usage, &row.namespace, &row.name);
+            row
+        }));
         if self.restore_order(start) {
             self.view.rebuild(&self.rows);
         } else {
@@ -237,6 +270,7 @@ impl PodTable {
     }
 
     fn upsert(&mut self, row: PodRow, patch: bool) {
+        let row = self.with_usage(row);
         match self.find(&row.namespace, &row.name) {
             Ok(index) => {
                 self.rows[index] = row;

@@ -1,0 +1,311 @@
+//! `metrics.k8s.io/v1beta1`: PodMetrics and NodeMetrics as numbers (millicores, bytes), read with
+//! one list per namespace or cluster, and the cells `kubectl top` prints for them.
+//!
+//! kubectl top adds up a pod's containers as exact quantities, then prints CPU as
+//! `MilliValue()` (rounded up) with `m` and memory as whole MiB (rounded down) with `Mi`; node
+//! percentages are usage over allocatable, truncated. The same rules are followed here so the
+//! cells match kubectl's.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::client::Client;
+use super::error::KubeError;
+use super::wire::ListParams;
+
+/// Where the metrics API lives.
+pub const METRICS_BASE: &str = "/apis/metrics.k8s.io/v1beta1";
+
+/// CPU and memory of a pod or node: 16 bytes, so 100 000 pods stay small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub struct Usage {
+    /// Millicores, rounded up as kubectl rounds them.
+    pub cpu_milli: u64,
+    /// Bytes.
+    pub mem_bytes: u64,
+}
+
+/// Pods' usage by namespace, then name: looked up by `&str` without building keys.
+pub type PodUsage = HashMap<String, HashMap<String, Usage>>;
+
+/// A node's usage and, when the node list gave it, its allocatable CPU and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NodeUsage {
+    pub usage: Usage,
+    pub allocatable: Option<Usage>,
+}
+
+/// Looks up pod `ns/name`.
+pub fn pod_usage(usage: &PodUsage, ns: &str, name: &str) -> Option<Usage> {
+    usage.get(ns)?.get(name).copied()
+}
+
+/// `12m`, as kubectl top prints CPU.
+pub fn cpu_cell(milli: u64) -> String {
+    format!("{milli}m")
+}
+
+/// `34Mi`, as kubectl top prints memory (whole MiB, rounded down).
+pub fn mem_cell(bytes: u64) -> String {
+    format!("{}Mi", bytes / (1024 * 1024))
+}
+
+/// `used` as a whole percentage of `of`, truncated as kubectl top truncates; None without a
+/// denominator.
+pub fn percent(used: u64, of: u64) -> Option<u64> {
+    (of > 0).then(|| (u128::from(used) * 100 / u128::from(of)) as u64)
+}
+
+/// A Kubernetes quantity (`250m`, `1.5`, `34Ki`, `12345678n`, `1e3`) times 10^`scale`,
+/// rounded up; None when it is not a quantity or is negative.
+pub fn quantity(text: &str, scale: i32) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let number = number.strip_prefix('+').unwrap_or(number);
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let digits: String = whole.chars().chain(frac.chars()).collect();
+    let mantissa: u128 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().ok()?
+    };
+    let (binary, exp10) = suffix_factor(suffix)?;
+    let exp = exp10 + scale - i32::try_from(frac.len()).ok()?;
+    let value = mantissa.checked_mul(binary)?;
+    let scaled = if exp >= 0 {
+        value.checked_mul(10u128.checked_pow(exp.unsigned_abs())?)?
+    } else {
+        let div = 10u128.checked_pow(exp.unsigned_abs())?;
+        value.div_ceil(div)
+    };
+    u64::try_from(scaled).ok()
+}
+
+/// (binary multiplier, power of ten) of a quantity suffix.
+fn suffix_factor(suffix: &str) -> Option<(u128, i32)> {
+    let binary = |power: u32| Some((1u128 << (10 * power), 0));
+    match suffix {
+        "" => Some((1, 0)),
+        "n" => Some((1, -9)),
+        "u" => Some((1, -6)),
+        "m" => Some((1, -3)),
+        "k" => Some((1, 3)),
+        "M" => Some((1, 6)),
+        "G" => Some((1, 9)),
+        "T" => Some((1, 12)),
+        "P" => Some((1, 15)),
+        "E" => Some((1, 18)),
+        "Ki" => binary(1),
+        "Mi" => binary(2),
+        "Gi" => binary(3),
+        "Ti" => binary(4),
+        "Pi" => binary(5),
+        "Ei" => binary(6),
+        s => {
+            let exp = s.strip_prefix(['e', 'E'])?.parse::<i32>().ok()?;
+            Some((1, exp))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct List<T> {
+    #[serde(default, deserialize_with = "super::wire::null_as_empty")]
+    items: Vec<T>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Meta {
+    name: String,
+    namespace: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Resources {
+    cpu: String,
+    memory: String,
+}
+
+#[derive(Deserialize)]
+struct PodMetrics {
+    #[serde(default)]
+    metadata: Meta,
+    #[serde(default, deserialize_with = "super::wire::null_as_empty")]
+    containers: Vec<ContainerMetrics>,
+}
+
+#[derive(Deserialize)]
+struct ContainerMetrics {
+    #[serde(default)]
+    usage: Resources,
+}
+
+#[derive(Deserialize)]
+struct NodeMetrics {
+    #[serde(default)]
+    metadata: Meta,
+    #[serde(default)]
+    usage: Resources,
+}
+
+#[derive(Deserialize)]
+struct Node {
+    #[serde(default)]
+    metadata: Meta,
+    #[serde(default)]
+    status: NodeStatus,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NodeStatus {
+    allocatable: Resources,
+}
+
+/// Sums containers exactly (nanocores), then rounds to millicores once, as kubectl does.
+fn pod_total(containers: &[ContainerMetrics]) -> Usage {
+    let (nanos, bytes) = containers.iter().fold((0u64, 0u64), |(n, b), c| {
+        let cpu = quantity(&c.usage.cpu, 9).unwrap_or(0);
+        let mem = quantity(&c.usage.memory, 0).unwrap_or(0);
+        (n.saturating_add(cpu), b.saturating_add(mem))
+    });
+    Usage {
+        cpu_milli: nanos.div_ceil(1_000_000),
+        mem_bytes: bytes,
+    }
+}
+
+fn usage_of(r: &Resources) -> Usage {
+    Usage {
+        cpu_milli: quantity(&r.cpu, 3).unwrap_or(0),
+        mem_bytes: quantity(&r.memory, 0).unwrap_or(0),
+    }
+}
+
+/// Decodes a PodMetricsList body.
+pub fn decode_pods(body: &[u8]) -> Result<PodUsage, serde_json::Error> {
+    let list: List<PodMetrics> = serde_json::from_slice(body)?;
+    let mut out = PodUsage::new();
+    for pod in list.items {
+        out.entry(pod.metadata.namespace)
+            .or_default()
+            .insert(pod.metadata.name, pod_total(&pod.containers));
+    }
+    Ok(out)
+}
+
+/// Decodes a NodeMetricsList body and a NodeList body into usage and allocatable per node.
+pub fn decode_nodes(
+    metrics: &[u8],
+    nodes: Option<&[u8]>,
+) -> Result<HashMap<String, NodeUsage>, serde_json::Error> {
+    let list: List<NodeMetrics> = serde_json::from_slice(metrics)?;
+    let mut out: HashMap<String, NodeUsage> = list
+        .items
+        .into_iter()
+        .map(|n| {
+            let usage = usage_of(&n.usage);
+            let node = NodeUsage {
+                usage,
+                allocatable: None,
+            };
+            (n.metadata.name, node)
+        })
+        .collect();
+    if let Some(body) = nodes {
+        let nodes: List<Node> = serde_json::from_slice(body)?;
+        for node in nodes.items {
+            if let Some(entry) = out.get_mut(&node.metadata.name) {
+                entry.allocatable = Some(usage_of(&node.status.allocatable));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn decode_error(path: &str, e: serde_json::Error) -> KubeError {
+    KubeError::Decode {
+        path: path.to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl Client {
+    /// Every pod's usage in `namespace` (`None`: all namespaces), in one list.
+    pub async fn pod_metrics(&self, namespace: Option<&str>) -> Result<PodUsage, KubeError> {
+        let path = match namespace {
+            Some(ns) => format!("{METRICS_BASE}/namespaces/{ns}/pods"),
+            None => format!("{METRICS_BASE}/pods"),
+        };
+        let body = self.list_page_raw(&path, &ListParams::default()).await?;
+        decode_pods(&body).map_err(|e| decode_error(&path, e))
+    }
+
+    /// Every node's usage, with its allocatable from the node list when that can be read.
+    pub async fn node_metrics(&self) -> Result<HashMap<String, NodeUsage>, KubeError> {
+        let path = format!("{METRICS_BASE}/nodes");
+        let body = self.list_page_raw(&path, &ListParams::default()).await?;
+        let nodes = self
+            .list_page_raw("/api/v1/nodes", &ListParams::default())
+            .await
+            .ok();
+        decode_nodes(&body, nodes.as_deref()).map_err(|e| decode_error(&path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_scale_and_round_up() {
+        assert_eq!(quantity("12345678n", 9), Some(12_345_678));
+        assert_eq!(quantity("250m", 3), Some(250));
+        assert_eq!(quantity("1.5", 3), Some(1500));
+        assert_eq!(quantity("8", 9), Some(8_000_000_000));
+        assert_eq!(quantity("34Ki", 0), Some(34 * 1024));
+        assert_eq!(quantity("1.5Gi", 0), Some(1_610_612_736));
+        assert_eq!(quantity("1e3", 0), Some(1000));
+        assert_eq!(quantity("100M", 0), Some(100_000_000));
+        assert_eq!(quantity("1n", 3), Some(1), "rounded up");
+        assert_eq!(quantity("-1", 0), None);
+        assert_eq!(quantity("lots", 0), None);
+        assert_eq!(quantity("", 0), None);
+    }
+
+    #[test]
+    fn pods_sum_containers_before_rounding_like_kubectl() {
+        let body = br#"{"items":[{"metadata":{"name":"a","namespace":"shop"},"containers":[
+            {"name":"x","usage":{"cpu":"1500000n","memory":"1024Ki"}},
+            {"name":"y","usage":{"cpu":"1500000n","memory":"1048576"}}]}]}"#;
+        let pods = decode_pods(body).unwrap();
+        let usage = pod_usage(&pods, "shop", "a").unwrap();
+        assert_eq!(usage.cpu_milli, 3, "1.5m + 1.5m, not 2m + 2m");
+        assert_eq!(cpu_cell(usage.cpu_milli), "3m");
+        assert_eq!(mem_cell(usage.mem_bytes), "2Mi");
+        assert_eq!(pod_usage(&pods, "shop", "b"), None);
+    }
+
+    #[test]
+    fn nodes_get_allocatable_and_truncated_percentages() {
+        let metrics = br#"{"items":[{"metadata":{"name":"n1"},"usage":{"cpu":"2999999999n","memory":"16Gi"}}]}"#;
+        let nodes = br#"{"items":[{"metadata":{"name":"n1"},"status":{"allocatable":{"cpu":"8","memory":"32Gi"}}}]}"#;
+        let all = decode_nodes(metrics, Some(nodes)).unwrap();
+        let n1 = all["n1"];
+        assert_eq!(n1.usage.cpu_milli, 3000);
+        let alloc = n1.allocatable.unwrap();
+        assert_eq!(percent(n1.usage.cpu_milli, alloc.cpu_milli), Some(37));
+        assert_eq!(percent(n1.usage.mem_bytes, alloc.mem_bytes), Some(50));
+        assert_eq!(percent(1, 0), None);
+    }
+}
