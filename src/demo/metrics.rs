@@ -29,7 +29,10 @@ pub(crate) const BUCKET_SECS: i64 = 15;
 pub(crate) enum Target<'a> {
     /// PodMetrics of one namespace (`Some`) or all of them.
     Pods(Option<&'a str>),
-    Pod { ns: &'a str, name: &'a str },
+    Pod {
+        ns: &'a str,
+        name: &'a str,
+    },
     Nodes,
     Node(&'a str),
 }
@@ -75,7 +78,12 @@ pub(crate) fn resource_list() -> Value {
 }
 
 /// Answers a metrics request at `now`.
-pub(crate) fn serve(app: &AppState, target: Target<'_>, params: &Params, now: Timestamp) -> Response {
+pub(crate) fn serve(
+    app: &AppState,
+    target: Target<'_>,
+    params: &Params,
+    now: Timestamp,
+) -> Response {
     let bucket = now.as_second().div_euclid(BUCKET_SECS);
     let sample = Sample {
         bucket,
@@ -92,9 +100,15 @@ pub(crate) fn serve(app: &AppState, target: Target<'_>, params: &Params, now: Ti
         }
         Target::Nodes => {
             let page = app.store.page(Kind::Node, None, None, 0, |_| true);
-            let items: Vec<Value> = page.items.iter().map(|n| node_metrics(n, &sample)).collect();
-            json_value(&json!({"kind": "NodeMetricsList", "apiVersion": format!("{GROUP}/{VERSION}"),
-                "metadata": {}, "items": items}))
+            let items: Vec<Value> = page
+                .items
+                .iter()
+                .map(|n| node_metrics(n, &sample))
+                .collect();
+            json_value(
+                &json!({"kind": "NodeMetricsList", "apiVersion": format!("{GROUP}/{VERSION}"),
+                "metadata": {}, "items": items}),
+            )
         }
         Target::Node(name) => match app.store.get(Kind::Node, "", name) {
             Some(obj) => json_value(&node_metrics(&obj, &sample)),
@@ -109,7 +123,11 @@ fn not_found_metrics(kind: Kind, name: &str) -> Response {
         Kind::Node => "nodemetrics",
         _ => "podmetrics",
     };
-    status(404, "NotFound", format!("{resource}.{GROUP} {name:?} not found"))
+    status(
+        404,
+        "NotFound",
+        format!("{resource}.{GROUP} {name:?} not found"),
+    )
 }
 
 /// The time bucket a sample belongs to and its `timestamp`.
@@ -130,9 +148,9 @@ fn pod_list(
     sample: &Sample,
 ) -> Result<Response, super::routes::Reject> {
     let sel = super::api::selector(Kind::Pod, params)?;
-    let page = app
-        .store
-        .page(Kind::Pod, ns, None, 0, |o| running(o) && sel.matches(Kind::Pod, o));
+    let page = app.store.page(Kind::Pod, ns, None, 0, |o| {
+        running(o) && sel.matches(Kind::Pod, o)
+    });
     // Written straight into one buffer: at 100 000 pods a Value tree per item costs more than
     // the answer itself.
     let mut buf = BytesMut::with_capacity(64 + page.items.len() * 320);

@@ -393,10 +393,15 @@ fn serve(
         Route::Version => discovery::version(),
         Route::OpenApi(None) => json_value(&openapi::root()),
         Route::OpenApi(Some(group)) => json_value(&openapi::document(group)),
-        Route::Discovery(discovery::Doc::Metrics | discovery::Doc::MetricsVersion) | Route::Metrics(_)
+        Route::Discovery(discovery::Doc::Metrics | discovery::Doc::MetricsVersion)
+        | Route::Metrics(_)
             if !app.faults.metrics() =>
         {
-            status(404, "NotFound", "the server could not find the requested resource")
+            status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
         }
         Route::Discovery(doc) => discovery::document(doc, headers, app.faults.metrics()),
         Route::Metrics(target) => metrics::serve(app, target, params, jiff::Timestamp::now()),

@@ -71,3 +71,100 @@ pub fn on_report(state: &mut State, report: MetricsReport) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::metrics::{PodUsage, Usage};
+    use crate::kube::table::PodRow;
+    use crate::kube::watcher::Change;
+    use crate::kube::{Failure, KubeError};
+    use crate::msg::Msg;
+    use crate::state::{StartOptions, update};
+
+    fn row(name: &str) -> PodRow {
+        PodRow {
+            namespace: "shop".into(),
+            name: name.into(),
+            status: "Running".into(),
+            ..PodRow::default()
+        }
+    }
+
+    fn listed() -> State {
+        let mut state = State::new(StartOptions::default());
+        let _ = state.watch_pods(Some("shop".into()), None);
+        let rows = vec![row("a"), row("b")];
+        let page = Msg::pods_page(state.pods_gen, rows, true, false);
+        update(&mut state, page);
+        state
+    }
+
+    fn sample(generation: u64, cpu_of_a: u64) -> Msg {
+        let usage = |cpu_milli| Usage {
+            cpu_milli,
+            mem_bytes: 1 << 20,
+        };
+        let mut pods = PodUsage::new();
+        let shop = pods.entry("shop".into()).or_default();
+        shop.insert("a".into(), usage(cpu_of_a));
+        Msg::Metrics {
+            generation,
+            report: MetricsReport::Sample {
+                pods: Arc::new(pods),
+                nodes: Arc::default(),
+            },
+        }
+    }
+
+    fn failed(generation: u64, code: u16) -> Msg {
+        let error = KubeError::from_response(code, "", b"{}");
+        Msg::Metrics {
+            generation,
+            report: MetricsReport::Unavailable(Failure::from(error)),
+        }
+    }
+
+    #[test]
+    fn a_sample_fills_rows_and_survives_watch_events() {
+        let mut state = listed();
+        let generation = state.pods_gen;
+        update(&mut state, sample(generation, 42));
+        assert!(state.metrics.shown());
+        let cpu = |s: &State, name: &str| s.pods.get("shop", name).and_then(|r| r.usage);
+        assert_eq!(cpu(&state, "a").map(|u| u.cpu_milli), Some(42));
+        assert_eq!(cpu(&state, "b"), None, "no sample: n/a");
+        let modified = Msg::pod_changes(state.pods_gen, vec![Change::Modified(row("a"))]);
+        update(&mut state, modified);
+        assert_eq!(cpu(&state, "a").map(|u| u.cpu_milli), Some(42));
+    }
+
+    #[test]
+    fn answers_of_an_older_generation_are_dropped() {
+        let mut state = listed();
+        let generation = state.pods_gen;
+        update(&mut state, sample(generation - 1, 42));
+        assert_eq!(state.metrics.availability, Availability::Unknown);
+        assert_eq!(state.pods.get("shop", "a").and_then(|r| r.usage), None);
+    }
+
+    #[test]
+    fn not_served_and_forbidden_hide_the_columns_with_a_hint() {
+        let mut state = listed();
+        let generation = state.pods_gen;
+        update(&mut state, failed(generation, 404));
+        assert!(!state.metrics.shown());
+        assert_eq!(state.metrics.hint(), Some("metrics: not served"));
+        let generation = state.pods_gen;
+        update(&mut state, failed(generation, 403));
+        assert_eq!(state.metrics.hint(), Some("metrics: forbidden"));
+        assert_eq!(state.pods_error, None, "never the table's error");
+        // A passing error once metrics came keeps the last sample.
+        let generation = state.pods_gen;
+        update(&mut state, sample(generation, 7));
+        let generation = state.pods_gen;
+        update(&mut state, failed(generation, 503));
+        assert!(state.metrics.shown());
+        assert_eq!(state.metrics.hint(), None);
+    }
+}

@@ -38,6 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let columns = Columns {
         namespace: state.namespace.is_none(),
+        metrics: state.metrics.shown(),
     };
     let inner = block.inner(area);
     let height = usize::from(inner.height.saturating_sub(1));
@@ -134,9 +135,11 @@ fn empty_message(state: &State) -> String {
     }
 }
 
-/// Which columns this draw has (NAMESPACE only for all namespaces).
+/// Which columns this draw has (NAMESPACE only for all namespaces, CPU and MEM only while
+/// metrics.k8s.io answers).
 struct Columns {
     namespace: bool,
+    metrics: bool,
 }
 
 impl Columns {
@@ -144,7 +147,7 @@ impl Columns {
     fn specs(&self, sort: SortOrder) -> Vec<Column> {
         let arrow = if sort.descending { "↓" } else { "↑" };
         let sorted = sort.column.title();
-        let mut specs = Vec::with_capacity(8);
+        let mut specs = Vec::with_capacity(10);
         if self.namespace {
             specs.push(("NAMESPACE", Role::Namespace, 0));
         }
@@ -155,9 +158,11 @@ impl Columns {
             // RESTARTS goes before AGE; IP and NODE are the wide ones.
             ("RESTARTS", Role::Fit, 2),
             ("AGE", Role::Fit, 1),
-            ("IP", Role::Fit, WIDE),
-            ("NODE", Role::Fit, WIDE + 1),
         ]);
+        if self.metrics {
+            specs.extend([("CPU", Role::Fit, 0), ("MEM", Role::Fit, 0)]);
+        }
+        specs.extend([("IP", Role::Fit, WIDE), ("NODE", Role::Fit, WIDE + 1)]);
         specs
             .into_iter()
             .map(|(t, role, drop)| {
@@ -177,7 +182,7 @@ impl Columns {
     }
 
     fn cells(&self, pod: &PodRow, now: jiff::Timestamp) -> Vec<String> {
-        let mut cells = Vec::with_capacity(8);
+        let mut cells = Vec::with_capacity(10);
         if self.namespace {
             cells.push(sanitize(&pod.namespace).into_owned());
         }
@@ -186,6 +191,10 @@ impl Columns {
         cells.push(sanitize(&pod.status).into_owned());
         cells.push(restarts_cell(pod, now));
         cells.push(age(pod.created, now));
+        if self.metrics {
+            let [cpu, mem] = super::metrics::pod_cells(pod.usage);
+            cells.extend([cpu, mem]);
+        }
         cells.push(or_none(&pod.ip));
         cells.push(or_none(&pod.node));
         cells
