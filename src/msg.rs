@@ -56,6 +56,8 @@ pub enum MetricsReport {
         pods: std::sync::Arc<crate::kube::metrics::PodUsage>,
         nodes: std::sync::Arc<std::collections::HashMap<String, crate::kube::metrics::NodeUsage>>,
     },
+    /// Requests and limits of the listed pods (read once per pods generation).
+    Resources(std::sync::Arc<crate::kube::metrics::ResourcesMap>),
     /// The list failed: 404 = not served, 403 = forbidden, anything else = a passing error.
     Unavailable(Failure),
 }

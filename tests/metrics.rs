@@ -137,6 +137,15 @@ async fn cpu_and_mem_cells_equal_kubectl_top() {
             continue;
         }
         let kubectl_pods = top_pods(&pods);
+        // Requests and limits came too (read once from whole pods): 100m/500m per container.
+        for row in app.rows() {
+            let r = row.resources.expect("requests and limits read");
+            assert!(
+                r.requests.cpu_milli % 100 == 0 && r.requests.cpu_milli > 0,
+                "{r:?}"
+            );
+            assert_eq!(r.limits.cpu_milli, r.requests.cpu_milli * 5, "{r:?}");
+        }
         assert!(kubectl_pods.len() > 20, "kubectl top saw pods: {pods}");
         assert_eq!(app_pods(&app), kubectl_pods);
         let mut kubectl_nodes: Vec<String> = nodes

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::client::Client;
 use super::error::KubeError;
+use super::table::{Pod, PodSpec, ResourceList};
 use super::wire::ListParams;
 
 /// Where the metrics API lives.
@@ -34,6 +35,72 @@ pub type PodUsage = HashMap<String, HashMap<String, Usage>>;
 pub struct NodeUsage {
     pub usage: Usage,
     pub allocatable: Option<Usage>,
+}
+
+/// A pod's summed requests and limits (zero where none is set), as k9s sums them: the main
+/// containers and the sidecars, each container's requests falling back to its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PodResources {
+    pub requests: Usage,
+    pub limits: Usage,
+}
+
+/// Pods' requests and limits by namespace, then name.
+pub type ResourcesMap = HashMap<String, HashMap<String, PodResources>>;
+
+/// Sums the requests and limits of `spec` (exact, then rounded up to millicores once).
+pub fn pod_resources(spec: &PodSpec<'_>) -> PodResources {
+    #[derive(Default)]
+    struct Sum(u64, u64);
+    impl Sum {
+        fn add(&mut self, list: &ResourceList<'_>) {
+            let cpu = list.cpu.as_deref().and_then(|q| quantity(q, 9));
+            let mem = list.memory.as_deref().and_then(|q| quantity(q, 0));
+            self.0 = self.0.saturating_add(cpu.unwrap_or(0));
+            self.1 = self.1.saturating_add(mem.unwrap_or(0));
+        }
+        fn usage(&self) -> Usage {
+            Usage {
+                cpu_milli: self.0.div_ceil(1_000_000),
+                mem_bytes: self.1,
+            }
+        }
+    }
+    let (mut requests, mut limits) = (Sum::default(), Sum::default());
+    let sidecars = spec
+        .init_containers
+        .iter()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+    for c in sidecars.chain(&spec.containers) {
+        let r = &c.resources;
+        // The apiserver defaults requests to limits; k9s reads them the same way.
+        requests.add(if r.requests.is_empty() {
+            &r.limits
+        } else {
+            &r.requests
+        });
+        limits.add(&r.limits);
+    }
+    PodResources {
+        requests: requests.usage(),
+        limits: limits.usage(),
+    }
+}
+
+/// One pod's (namespace, name, requests and limits) decoded from its JSON; nothing else kept.
+struct ResourcesOfPod(String, String, PodResources);
+
+impl<'de> Deserialize<'de> for ResourcesOfPod {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let pod = Pod::deserialize(de)?;
+        let meta = &pod.metadata;
+        let resources = pod_resources(&pod.spec);
+        Ok(ResourcesOfPod(
+            meta.namespace.to_string(),
+            meta.name.to_string(),
+            resources,
+        ))
+    }
 }
 
 /// Looks up pod `ns/name`.
@@ -251,6 +318,25 @@ impl Client {
         decode_pods(&body).map_err(|e| decode_error(&path, e))
     }
 
+    /// Requests and limits of every pod in `namespace` (`None`: all), from a paginated list of
+    /// whole pods: the pods table's own list is printed by the server and carries no spec.
+    pub async fn pod_resources(&self, namespace: Option<&str>) -> Result<ResourcesMap, KubeError> {
+        let path = match namespace {
+            Some(ns) => format!("/api/v1/namespaces/{ns}/pods"),
+            None => "/api/v1/pods".to_string(),
+        };
+        let params = ListParams {
+            limit: Some(500),
+            ..ListParams::default()
+        };
+        let list = self.list_all::<ResourcesOfPod>(&path, &params).await?;
+        let mut out = ResourcesMap::new();
+        for ResourcesOfPod(ns, name, resources) in list.items {
+            out.entry(ns).or_default().insert(name, resources);
+        }
+        Ok(out)
+    }
+
     /// Every node's usage, with its allocatable from the node list when that can be read.
     pub async fn node_metrics(&self) -> Result<HashMap<String, NodeUsage>, KubeError> {
         let path = format!("{METRICS_BASE}/nodes");
@@ -294,6 +380,29 @@ mod tests {
         assert_eq!(cpu_cell(usage.cpu_milli), "3m");
         assert_eq!(mem_cell(usage.mem_bytes), "2Mi");
         assert_eq!(pod_usage(&pods, "shop", "b"), None);
+    }
+
+    #[test]
+    fn requests_fall_back_to_limits_and_count_sidecars_like_k9s() {
+        let pod: Pod<'_> = serde_json::from_str(
+            r#"{"spec":{"initContainers":[
+              {"name":"init","resources":{"requests":{"cpu":"1"}}},
+              {"name":"proxy","restartPolicy":"Always","resources":{"requests":{"cpu":"50m","memory":"64Mi"}}}],
+             "containers":[
+              {"name":"app","resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},
+              {"name":"only-limits","resources":{"limits":{"cpu":"250m"}}},
+              {"name":"none"}]}}"#,
+        )
+        .unwrap();
+        let r = pod_resources(&pod.spec);
+        assert_eq!(
+            r.requests.cpu_milli,
+            50 + 100 + 250,
+            "the plain init container is left out"
+        );
+        assert_eq!(r.requests.mem_bytes, 192 * 1024 * 1024);
+        assert_eq!(r.limits.cpu_milli, 750);
+        assert_eq!(r.limits.mem_bytes, 512 * 1024 * 1024);
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn on_report(state: &mut State, report: MetricsReport) {
             state.metrics.nodes = nodes;
             state.pods.set_usage(pods);
         }
+        MetricsReport::Resources(resources) => state.pods.set_resources(resources),
         MetricsReport::Unavailable(failure) => {
             let availability = match failure.code {
                 Some(404) => Availability::NotServed,

@@ -1,13 +1,15 @@
 //! The metrics poll: every interval, one list of PodMetrics (the namespace, or all) and one of
 //! NodeMetrics, answered as a `Msg::Metrics` of the pods generation. Never per pod, never in
 //! the way of the table. A server without metrics.k8s.io (404) is told once and left alone; a
-//! 403 is retried rarely, in case someone grants the role.
+//! 403 is retried rarely, in case someone grants the role. Once metrics answer, the pods'
+//! requests and limits are read once, for the percentage columns.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::kube::metrics::PodUsage;
 use crate::kube::{Client, Failure};
 use crate::msg::{MetricsReport, Msg};
 
@@ -22,17 +24,11 @@ pub(super) async fn poll(
     interval: Duration,
     tx: UnboundedSender<Msg>,
 ) {
+    let send = |report| tx.send(Msg::Metrics { generation, report }).is_ok();
+    let mut resources_read = false;
     loop {
         let (report, wait) = match client.pod_metrics(namespace.as_deref()).await {
-            Ok(pods) => {
-                // Nodes are few; a failure there (e.g. forbidden) only leaves them blank.
-                let nodes = client.node_metrics().await.unwrap_or_default();
-                let report = MetricsReport::Sample {
-                    pods: Arc::new(pods),
-                    nodes: Arc::new(nodes),
-                };
-                (report, Some(interval))
-            }
+            Ok(pods) => (sample(&client, pods).await, Some(interval)),
             Err(e) => {
                 let failure = Failure::from(e);
                 let wait = match failure.code {
@@ -44,12 +40,35 @@ pub(super) async fn poll(
                 (MetricsReport::Unavailable(failure), wait)
             }
         };
-        if tx.send(Msg::Metrics { generation, report }).is_err() {
+        let served = matches!(report, MetricsReport::Sample { .. });
+        if !send(report) {
             return;
+        }
+        // After the first sample, so CPU and MEM show without waiting for a list of whole pods.
+        if served && !resources_read {
+            resources_read = true;
+            match client.pod_resources(namespace.as_deref()).await {
+                Ok(map) => {
+                    if !send(MetricsReport::Resources(Arc::new(map))) {
+                        return;
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "pod requests and limits unread"),
+            }
         }
         match wait {
             Some(wait) => tokio::time::sleep(wait).await,
             None => return,
         }
+    }
+}
+
+/// A sample of `pods` with the nodes' usage; nodes are few, and a failure there (e.g.
+/// forbidden) only leaves them blank.
+async fn sample(client: &Client, pods: PodUsage) -> MetricsReport {
+    let nodes = client.node_metrics().await.unwrap_or_default();
+    MetricsReport::Sample {
+        pods: Arc::new(pods),
+        nodes: Arc::new(nodes),
     }
 }

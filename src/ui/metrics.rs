@@ -1,17 +1,30 @@
 //! Metrics cells as `kubectl top` prints them, for the pods pane and the nodes table. Facts
 //! (millicores, bytes) live in state; the words are made here, per visible row only.
 
-use crate::kube::metrics::{NodeUsage, Usage, cpu_cell, mem_cell, percent};
+use crate::kube::metrics::{NodeUsage, PodResources, Usage, cpu_cell, mem_cell, percent};
 
 /// What a pod without a sample (not running, or newer than the last poll) shows.
 const NO_SAMPLE: &str = "n/a";
 
-/// CPU and MEM of a pod.
-pub fn pod_cells(usage: Option<Usage>) -> [String; 2] {
-    match usage {
-        Some(u) => [cpu_cell(u.cpu_milli), mem_cell(u.mem_bytes)],
-        None => [NO_SAMPLE.into(), NO_SAMPLE.into()],
-    }
+/// CPU, %CPU/R, %CPU/L, MEM, %MEM/R, %MEM/L of a pod. A percentage is `n/a` without a
+/// sample or without that request or limit (as k9s shows it), blank while the pod's requests
+/// and limits are not read yet.
+pub fn pod_cells(usage: Option<Usage>, resources: Option<PodResources>) -> [String; 6] {
+    let Some(u) = usage else {
+        return [NO_SAMPLE; 6].map(String::from);
+    };
+    let share = |used: u64, of: fn(&PodResources) -> u64| match resources {
+        None => String::new(),
+        Some(r) => percent(used, of(&r)).map_or_else(|| NO_SAMPLE.into(), |p| p.to_string()),
+    };
+    [
+        cpu_cell(u.cpu_milli),
+        share(u.cpu_milli, |r| r.requests.cpu_milli),
+        share(u.cpu_milli, |r| r.limits.cpu_milli),
+        mem_cell(u.mem_bytes),
+        share(u.mem_bytes, |r| r.requests.mem_bytes),
+        share(u.mem_bytes, |r| r.limits.mem_bytes),
+    ]
 }
 
 /// Titles of the node columns, in kubectl top node's order.
@@ -73,12 +86,44 @@ mod tests {
         }
     }
 
+    /// Requests for every pod, limits for every other one, nothing for the crash-looping one.
+    fn resources(state: &State) -> Msg {
+        let mut map = crate::kube::metrics::ResourcesMap::new();
+        for (i, row) in state.pods.rows().iter().enumerate() {
+            if row.status == "CrashLoopBackOff" {
+                continue;
+            }
+            let requests = Usage {
+                cpu_milli: 250,
+                mem_bytes: 512 * MI,
+            };
+            let limits = if i % 2 == 0 {
+                Usage {
+                    cpu_milli: 1000,
+                    mem_bytes: 2048 * MI,
+                }
+            } else {
+                Usage::default()
+            };
+            let r = crate::kube::metrics::PodResources { requests, limits };
+            map.entry(row.namespace.clone())
+                .or_default()
+                .insert(row.name.clone(), r);
+        }
+        Msg::Metrics {
+            generation: state.pods_gen,
+            report: MetricsReport::Resources(Arc::new(map)),
+        }
+    }
+
     #[test]
     fn pods_pane_with_cpu_and_mem() {
         let mut state = demo_state(true);
+        let msg = resources(&state);
+        update(&mut state, msg);
         let msg = sample(&state, HashMap::new());
         update(&mut state, msg);
-        insta::assert_snapshot!(draw(140, 12, |f| crate::ui::pods::render(
+        insta::assert_snapshot!(draw(180, 12, |f| crate::ui::pods::render(
             f,
             f.area(),
             &state

@@ -147,7 +147,7 @@ impl Columns {
     fn specs(&self, sort: SortOrder) -> Vec<Column> {
         let arrow = if sort.descending { "↓" } else { "↑" };
         let sorted = sort.column.title();
-        let mut specs = Vec::with_capacity(10);
+        let mut specs = Vec::with_capacity(14);
         if self.namespace {
             specs.push(("NAMESPACE", Role::Namespace, 0));
         }
@@ -160,7 +160,15 @@ impl Columns {
             ("AGE", Role::Fit, 1),
         ]);
         if self.metrics {
-            specs.extend([("CPU", Role::Fit, 0), ("MEM", Role::Fit, 0)]);
+            // The percentages give way with the wide columns; CPU and MEM stay.
+            specs.extend([
+                ("CPU", Role::Fit, 0),
+                ("%CPU/R", Role::Fit, WIDE),
+                ("%CPU/L", Role::Fit, WIDE),
+                ("MEM", Role::Fit, 0),
+                ("%MEM/R", Role::Fit, WIDE),
+                ("%MEM/L", Role::Fit, WIDE),
+            ]);
         }
         specs.extend([("IP", Role::Fit, WIDE), ("NODE", Role::Fit, WIDE + 1)]);
         specs
@@ -182,7 +190,7 @@ impl Columns {
     }
 
     fn cells(&self, pod: &PodRow, now: jiff::Timestamp) -> Vec<String> {
-        let mut cells = Vec::with_capacity(10);
+        let mut cells = Vec::with_capacity(14);
         if self.namespace {
             cells.push(sanitize(&pod.namespace).into_owned());
         }
@@ -192,8 +200,7 @@ impl Columns {
         cells.push(restarts_cell(pod, now));
         cells.push(age(pod.created, now));
         if self.metrics {
-            let [cpu, mem] = super::metrics::pod_cells(pod.usage);
-            cells.extend([cpu, mem]);
+            cells.extend(super::metrics::pod_cells(pod.usage, pod.resources));
         }
         cells.push(or_none(&pod.ip));
         cells.push(or_none(&pod.node));

@@ -207,6 +207,7 @@ fn row_from_table(row: &TableRow<'_>, cols: &PodColumns, now: Timestamp) -> PodR
         nominated_node: value(cols.nominated),
         readiness_gates: value(cols.gates),
         usage: None,
+        resources: None,
     }
 }
 
