@@ -347,6 +347,13 @@ pub enum Effect {
         label_selector: Option<String>,
         field_selector: Option<String>,
     },
+    /// Poll metrics.k8s.io for pods generation `generation` (started once its list is
+    /// complete, so the first poll never competes with it); answers `Msg::Metrics`.
+    PollMetrics {
+        generation: u64,
+        context: String,
+        namespace: Option<String>,
+    },
     /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
     FetchObject {
         id: u64,

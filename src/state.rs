@@ -478,7 +478,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             marks::on_pods_event(state, &event);
             streams::on_pods(state, event);
-            containers::on_pods_changed(state)
+            let mut effects = containers::on_pods_changed(state);
+            effects.extend(metrics::on_pods_listed(state));
+            effects
         }
         Msg::Metrics { generation, report } if generation == pods_gen => {
             metrics::on_report(state, report);

@@ -147,6 +147,11 @@ impl Tasks {
                 let selectors = (label_selector, field_selector);
                 self.watch_pods(generation, &context, namespace, selectors)
             }
+            Effect::PollMetrics {
+                generation,
+                context,
+                namespace,
+            } => self.poll_metrics(generation, &context, namespace),
             Effect::SendRaw {
                 id,
                 context,
@@ -285,13 +290,23 @@ impl Tasks {
             }
         };
         let tx = self.tx.clone();
-        let interval = self.opts.metrics_interval;
-        let poll = metrics::poll(client.clone(), namespace.clone(), generation, interval, tx);
-        self.metrics_task = Some(tokio::spawn(poll));
-        let tx = self.tx.clone();
         let ns = namespace.as_deref();
         let task = feeds::pods(client, ns, selectors, generation, &self.opts, tx);
         self.pods_task = Some(task);
+    }
+
+    /// Starts the metrics poll of the pods generation (stopped with the pods stream).
+    fn poll_metrics(&mut self, generation: u64, context: &str, namespace: Option<String>) {
+        if let Some(t) = self.metrics_task.take() {
+            t.abort();
+        }
+        // Without a client the pods stream has said why already.
+        let Ok(client) = self.client(context) else {
+            return;
+        };
+        let interval = self.opts.metrics_interval;
+        let poll = metrics::poll(client, namespace, generation, interval, self.tx.clone());
+        self.metrics_task = Some(tokio::spawn(poll));
     }
 
     fn abort_context(&mut self) {

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::State;
+use super::{PodsLoad, State};
 use crate::kube::metrics::NodeUsage;
-use crate::msg::MetricsReport;
+use crate::msg::{Effect, MetricsReport};
 
 /// Whether the cluster answers metrics.k8s.io.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +30,8 @@ pub struct Metrics {
     pub availability: Availability,
     /// Usage and allocatable per node name, from the latest sample.
     pub nodes: Arc<HashMap<String, NodeUsage>>,
+    /// The pods generation whose poll was started (0: none).
+    polling: u64,
 }
 
 impl Metrics {
@@ -47,6 +49,20 @@ impl Metrics {
             Availability::Unknown | Availability::Served => None,
         }
     }
+}
+
+/// The pods list of this generation is complete: start its metrics poll, once.
+pub fn on_pods_listed(state: &mut State) -> Option<Effect> {
+    let generation = state.pods_gen;
+    if state.pods_load != PodsLoad::Watching || state.metrics.polling == generation {
+        return None;
+    }
+    state.metrics.polling = generation;
+    Some(Effect::PollMetrics {
+        generation,
+        context: state.context.clone()?,
+        namespace: state.namespace.clone(),
+    })
 }
 
 /// Applies one poll's report (already checked to be of the current pods generation).
@@ -138,6 +154,30 @@ mod tests {
         let modified = Msg::pod_changes(state.pods_gen, vec![Change::Modified(row("a"))]);
         update(&mut state, modified);
         assert_eq!(cpu(&state, "a").map(|u| u.cpu_milli), Some(42));
+    }
+
+    #[test]
+    fn the_poll_starts_once_the_list_is_complete_and_once_per_generation() {
+        let mut state = State::new(StartOptions::default());
+        state.context = Some("demo".into());
+        let _ = state.watch_pods(Some("shop".into()), None);
+        let generation = state.pods_gen;
+        let page = Msg::pods_page(generation, vec![row("a")], true, true);
+        let polls = |effects: Vec<Effect>| {
+            effects
+                .into_iter()
+                .filter(|e| matches!(e, Effect::PollMetrics { .. }))
+                .count()
+        };
+        assert_eq!(polls(update(&mut state, page)), 0, "not while listing");
+        let last = Msg::pods_page(generation, vec![row("b")], false, false);
+        assert_eq!(polls(update(&mut state, last)), 1);
+        let relisted = Msg::pods_page(generation, vec![row("a")], true, false);
+        assert_eq!(
+            polls(update(&mut state, relisted)),
+            0,
+            "a relist keeps the poll"
+        );
     }
 
     #[test]
