@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
+use serde::de::{SeqAccess, Visitor};
 
 use super::client::Client;
 use super::error::KubeError;
-use super::table::{Pod, PodSpec, ResourceList};
+use super::table::{Pod, PodSpec, ResourceList, Text};
 use super::wire::ListParams;
 
 /// Where the metrics API lives.
@@ -137,12 +138,16 @@ pub fn quantity(text: &str, scale: i32) -> Option<u64> {
     if whole.is_empty() && frac.is_empty() {
         return None;
     }
-    let digits: String = whole.chars().chain(frac.chars()).collect();
-    let mantissa: u128 = if digits.is_empty() {
-        0
-    } else {
-        digits.parse().ok()?
-    };
+    // The digits as one integer, without building a string (this runs per container per poll).
+    let mut mantissa: u128 = 0;
+    for b in whole.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(u128::from(b - b'0'))?;
+    }
     let (binary, exp10) = suffix_factor(suffix)?;
     let exp = exp10 + scale - i32::try_from(frac.len()).ok()?;
     let value = mantissa.checked_mul(binary)?;
@@ -203,18 +208,115 @@ struct Resources {
     memory: String,
 }
 
-#[derive(Deserialize)]
-struct PodMetrics {
-    #[serde(default)]
-    metadata: Meta,
-    #[serde(default, deserialize_with = "super::wire::null_as_empty")]
-    containers: Vec<ContainerMetrics>,
+/// A PodMetrics's name and namespace, borrowed from the body.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MetaRef<'a> {
+    #[serde(borrow, deserialize_with = "crate::kube::table::borrowed_text")]
+    name: Text<'a>,
+    #[serde(borrow, deserialize_with = "crate::kube::table::borrowed_text")]
+    namespace: Text<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResourcesRef<'a> {
+    #[serde(borrow, deserialize_with = "crate::kube::table::borrowed_text")]
+    cpu: Text<'a>,
+    #[serde(borrow, deserialize_with = "crate::kube::table::borrowed_text")]
+    memory: Text<'a>,
 }
 
 #[derive(Deserialize)]
-struct ContainerMetrics {
+struct PodMetricsRef<'a> {
+    #[serde(default, borrow)]
+    metadata: MetaRef<'a>,
     #[serde(default)]
-    usage: Resources,
+    containers: ContainersSum,
+}
+
+#[derive(Deserialize)]
+struct ContainerRef<'a> {
+    #[serde(default, borrow)]
+    usage: ResourcesRef<'a>,
+}
+
+/// A pod's containers added up while they are read (exact nanocores and bytes), so no list of
+/// containers is built.
+#[derive(Default)]
+struct ContainersSum {
+    nanos: u64,
+    bytes: u64,
+}
+
+impl<'de> Deserialize<'de> for ContainersSum {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Sum;
+        impl<'de> Visitor<'de> for Sum {
+            type Value = ContainersSum;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of container metrics")
+            }
+            fn visit_unit<E>(self) -> Result<ContainersSum, E> {
+                Ok(ContainersSum::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ContainersSum, A::Error> {
+                let mut sum = ContainersSum::default();
+                while let Some(c) = seq.next_element::<ContainerRef<'de>>()? {
+                    let cpu = quantity(&c.usage.cpu, 9).unwrap_or(0);
+                    sum.nanos = sum.nanos.saturating_add(cpu);
+                    let mem = quantity(&c.usage.memory, 0).unwrap_or(0);
+                    sum.bytes = sum.bytes.saturating_add(mem);
+                }
+                Ok(sum)
+            }
+        }
+        de.deserialize_any(Sum)
+    }
+}
+
+/// The `items` of a PodMetricsList, put straight into the map as they are read: no list of
+/// items, and one allocation per pod (its name) at 100 000 pods.
+#[derive(Default)]
+struct PodsInto(PodUsage);
+
+impl<'de> Deserialize<'de> for PodsInto {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = PodUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of pod metrics")
+            }
+            fn visit_unit<E>(self) -> Result<PodUsage, E> {
+                Ok(PodUsage::new())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PodUsage, A::Error> {
+                let mut out = PodUsage::new();
+                while let Some(pod) = seq.next_element::<PodMetricsRef<'de>>()? {
+                    let (ns, name) = (pod.metadata.namespace, pod.metadata.name);
+                    let usage = Usage {
+                        // Summed exactly, rounded once, as kubectl does.
+                        cpu_milli: pod.containers.nanos.div_ceil(1_000_000),
+                        mem_bytes: pod.containers.bytes,
+                    };
+                    let pods = match out.get_mut(ns.as_ref()) {
+                        Some(pods) => pods,
+                        None => out.entry(ns.into_owned()).or_default(),
+                    };
+                    pods.insert(name.into_owned(), usage);
+                }
+                Ok(out)
+            }
+        }
+        de.deserialize_any(Items).map(PodsInto)
+    }
+}
+
+#[derive(Deserialize)]
+struct PodsList {
+    #[serde(default)]
+    items: PodsInto,
 }
 
 #[derive(Deserialize)]
@@ -239,19 +341,6 @@ struct NodeStatus {
     allocatable: Resources,
 }
 
-/// Sums containers exactly (nanocores), then rounds to millicores once, as kubectl does.
-fn pod_total(containers: &[ContainerMetrics]) -> Usage {
-    let (nanos, bytes) = containers.iter().fold((0u64, 0u64), |(n, b), c| {
-        let cpu = quantity(&c.usage.cpu, 9).unwrap_or(0);
-        let mem = quantity(&c.usage.memory, 0).unwrap_or(0);
-        (n.saturating_add(cpu), b.saturating_add(mem))
-    });
-    Usage {
-        cpu_milli: nanos.div_ceil(1_000_000),
-        mem_bytes: bytes,
-    }
-}
-
 fn usage_of(r: &Resources) -> Usage {
     Usage {
         cpu_milli: quantity(&r.cpu, 3).unwrap_or(0),
@@ -261,14 +350,8 @@ fn usage_of(r: &Resources) -> Usage {
 
 /// Decodes a PodMetricsList body.
 pub fn decode_pods(body: &[u8]) -> Result<PodUsage, serde_json::Error> {
-    let list: List<PodMetrics> = serde_json::from_slice(body)?;
-    let mut out = PodUsage::new();
-    for pod in list.items {
-        out.entry(pod.metadata.namespace)
-            .or_default()
-            .insert(pod.metadata.name, pod_total(&pod.containers));
-    }
-    Ok(out)
+    let list: PodsList = serde_json::from_slice(body)?;
+    Ok(list.items.0)
 }
 
 /// Decodes a NodeMetricsList body and a NodeList body into usage and allocatable per node.

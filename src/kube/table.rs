@@ -2,6 +2,7 @@
 //! (apimachinery's `duration.HumanDuration`).
 
 mod model;
+pub(crate) use model::text as borrowed_text;
 pub mod server;
 #[cfg(test)]
 mod tests;

@@ -211,13 +211,15 @@ where
 }
 
 /// A string; `null` decodes like a missing field (empty).
-pub(super) fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
+pub(crate) fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
     Ok(optional_text(de)?.unwrap_or_default())
 }
 
 /// An optional string that borrows from the input when it can. (serde's own `Cow` impl always
 /// copies.)
-fn optional_text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Option<Text<'a>>, D::Error> {
+pub(crate) fn optional_text<'de: 'a, 'a, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Text<'a>>, D::Error> {
     struct Visit;
 
     impl<'de> serde::de::Visitor<'de> for Visit {
