@@ -160,12 +160,13 @@ impl Columns {
             ("AGE", Role::Fit, 1),
         ]);
         if self.metrics {
-            // The percentages give way with the wide columns; CPU and MEM stay.
+            // The percentages give way with the wide columns, CPU and MEM with RESTARTS
+            // (before it), so names stay whole on a narrow screen.
             specs.extend([
-                ("CPU", Role::Fit, 0),
+                ("CPU", Role::Fit, 2),
                 ("%CPU/R", Role::Fit, WIDE),
                 ("%CPU/L", Role::Fit, WIDE),
-                ("MEM", Role::Fit, 0),
+                ("MEM", Role::Fit, 2),
                 ("%MEM/R", Role::Fit, WIDE),
                 ("%MEM/L", Role::Fit, WIDE),
             ]);
