@@ -373,6 +373,8 @@ impl State {
         self.containers = None;
         self.field_selector = None;
         self.drill = drill::Drill::default();
+        // Whether metrics are served is the new cluster's to say.
+        self.metrics = metrics::Metrics::default();
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
         self.raw.history.clear();
         self.raw.stop_recall();
@@ -482,15 +484,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(metrics::on_pods_listed(state));
             effects
         }
-        Msg::Metrics { generation, report } if generation == pods_gen => {
-            metrics::on_report(state, report);
+        Msg::Metrics { generation, report } => metrics::on_report(state, generation, report),
+        Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {
             none()
         }
-        Msg::Connected { .. }
-        | Msg::Namespaces { .. }
-        | Msg::Version { .. }
-        | Msg::Pods { .. }
-        | Msg::Metrics { .. } => none(),
         Msg::ObjectFetched { id, result } if detail_id == Some(id) => {
             state.dirty = true;
             detail::on_object(state, result)

@@ -65,8 +65,15 @@ pub fn on_pods_listed(state: &mut State) -> Option<Effect> {
     })
 }
 
-/// Applies one poll's report (already checked to be of the current pods generation).
-pub fn on_report(state: &mut State, report: MetricsReport) {
+/// Applies one poll's report; one of an older pods generation is dropped.
+pub fn on_report(state: &mut State, generation: u64, report: MetricsReport) -> Vec<Effect> {
+    if generation == state.pods_gen {
+        apply(state, report);
+    }
+    Vec::new()
+}
+
+fn apply(state: &mut State, report: MetricsReport) {
     state.dirty = true;
     match report {
         MetricsReport::Sample { pods, nodes } => {
@@ -178,6 +185,16 @@ mod tests {
             0,
             "a relist keeps the poll"
         );
+    }
+
+    #[test]
+    fn another_context_starts_without_columns() {
+        let mut state = listed();
+        let generation = state.pods_gen;
+        update(&mut state, sample(generation, 42));
+        let _ = state.open_context("other".into(), None);
+        assert_eq!(state.metrics.availability, Availability::Unknown);
+        assert!(state.metrics.nodes.is_empty());
     }
 
     #[test]
