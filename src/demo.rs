@@ -18,6 +18,7 @@ mod faults;
 mod fields;
 mod forbid;
 mod logs;
+mod metrics;
 mod objects;
 mod openapi;
 mod patch;
@@ -94,6 +95,9 @@ pub struct DemoOptions {
         value_delimiter = ','
     )]
     pub forbid: Vec<ForbidRule>,
+    /// Serve no metrics.k8s.io (as a cluster without metrics-server): its discovery and paths 404.
+    #[arg(long = "demo-no-metrics")]
+    pub no_metrics: bool,
 }
 
 impl Default for DemoOptions {
@@ -109,6 +113,7 @@ impl Default for DemoOptions {
             watch_410: false,
             drop_after_ms: None,
             forbid: Vec::new(),
+            no_metrics: false,
         }
     }
 }

@@ -70,6 +70,10 @@ pub enum Action {
     SortStatus,
     SortRestarts,
     SortAge,
+    /// Sort pods by CPU usage (metrics.k8s.io).
+    SortCpu,
+    /// Sort pods by memory usage (metrics.k8s.io).
+    SortMemory,
     /// Logs: pick the container.
     Container,
     /// Logs: previous container instance.

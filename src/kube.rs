@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod kubeconfig;
 pub mod log_pods;
+pub mod metrics;
 pub mod nodes;
 pub mod ops;
 pub mod remote;

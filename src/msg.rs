@@ -50,6 +50,20 @@ pub enum HealthResult {
     NeedsExec,
 }
 
+/// What one metrics poll found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricsReport {
+    /// Usage of the listed pods and of every node (shared: the map can be large).
+    Sample {
+        pods: std::sync::Arc<crate::kube::metrics::PodUsage>,
+        nodes: std::sync::Arc<std::collections::HashMap<String, crate::kube::metrics::NodeUsage>>,
+    },
+    /// Requests and limits of the listed pods (read once per pods generation).
+    Resources(std::sync::Arc<crate::kube::metrics::ResourcesMap>),
+    /// The list failed: 404 = not served, 403 = forbidden, anything else = a passing error.
+    Unavailable(Failure),
+}
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -139,6 +153,11 @@ pub enum Msg {
     Pods {
         generation: u64,
         event: PodsEvent,
+    },
+    /// A metrics poll of pods generation `generation` (metrics.k8s.io).
+    Metrics {
+        generation: u64,
+        report: MetricsReport,
     },
     Version {
         generation: u64,
@@ -346,6 +365,13 @@ pub enum Effect {
         namespace: Option<String>,
         label_selector: Option<String>,
         field_selector: Option<String>,
+    },
+    /// Poll metrics.k8s.io for pods generation `generation` (started once its list is
+    /// complete, so the first poll never competes with it); answers `Msg::Metrics`.
+    PollMetrics {
+        generation: u64,
+        context: String,
+        namespace: Option<String>,
     },
     /// GET one object for detail view `id`; answers `Msg::ObjectFetched`.
     FetchObject {

@@ -19,6 +19,7 @@ pub mod kinds;
 pub mod line_input;
 pub mod logs;
 pub mod marks;
+pub mod metrics;
 mod mouse;
 pub mod nav;
 pub mod ops;
@@ -226,6 +227,8 @@ pub struct State {
     pub forwards: forwards::Forwards,
     /// Version and latency of the other contexts (contexts pane).
     pub health: health::Health,
+    /// metrics.k8s.io: served or not, nodes' usage.
+    pub metrics: metrics::Metrics,
     /// The window title last asked for (`Effect::SetTitle` only when it changes).
     pub title: String,
     /// Samples and counts behind `:pulse` and the status bar's latency sparkline.
@@ -299,6 +302,7 @@ impl State {
             forwards: forwards::Forwards::default(),
             title: String::new(),
             health: health::Health::default(),
+            metrics: metrics::Metrics::default(),
             pulse: pulse::Pulse::default(),
             visits: visits::Visits::default(),
             jump: None,
@@ -338,6 +342,8 @@ impl State {
         self.containers = None;
         self.field_selector = None;
         self.drill = drill::Drill::default();
+        // Whether metrics are served is the new cluster's to say.
+        self.metrics = metrics::Metrics::default();
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
         self.raw.history.clear();
         self.raw.stop_recall();
@@ -462,8 +468,11 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
                 pulse::on_pod_changes(state, changes);
             }
             streams::on_pods(state, event);
-            containers::on_pods_changed(state)
+            let mut effects = containers::on_pods_changed(state);
+            effects.extend(metrics::on_pods_listed(state));
+            effects
         }
+        Msg::Metrics { generation, report } => metrics::on_report(state, generation, report),
         Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {
             none()
         }

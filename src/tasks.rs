@@ -7,6 +7,7 @@ mod exec;
 mod feeds;
 mod forwards;
 mod health;
+mod metrics;
 mod ops;
 mod pod_logs;
 mod raw;
@@ -34,6 +35,8 @@ pub struct TaskOptions {
     pub page_size: u32,
     /// How often `/version` is polled for the status bar.
     pub version_interval: Duration,
+    /// How often pod and node metrics are listed (metrics.k8s.io).
+    pub metrics_interval: Duration,
     /// Longest wait between reconnect attempts.
     pub max_backoff: Duration,
     /// Where per-context raw-request history lives (`None`: not persisted).
@@ -47,6 +50,7 @@ impl Default for TaskOptions {
         TaskOptions {
             page_size: 500,
             version_interval: Duration::from_secs(10),
+            metrics_interval: Duration::from_secs(15),
             max_backoff: Duration::from_secs(30),
             data_dir: dirs::data_dir().map(|d| d.join("kr8s-tui")),
             logs_dir: dirs::state_dir()
@@ -63,6 +67,8 @@ pub struct Tasks {
     opts: TaskOptions,
     context_tasks: Vec<JoinHandle<()>>,
     pods_task: Option<JoinHandle<()>>,
+    /// The metrics poll of the pods generation.
+    metrics_task: Option<JoinHandle<()>>,
     /// The log stream of the open logs view.
     logs_task: Option<JoinHandle<()>>,
     /// The pods watch and the per-container streams of workload logs.
@@ -108,6 +114,7 @@ impl Tasks {
             opts,
             context_tasks: Vec::new(),
             pods_task: None,
+            metrics_task: None,
             logs_task: None,
             workload_logs: pod_logs::WorkloadTasks::default(),
             table_task: None,
@@ -149,6 +156,11 @@ impl Tasks {
                 let selectors = (label_selector, field_selector);
                 self.watch_pods(generation, &context, namespace, selectors)
             }
+            Effect::PollMetrics {
+                generation,
+                context,
+                namespace,
+            } => self.poll_metrics(generation, &context, namespace),
             Effect::SendRaw {
                 id,
                 context,
@@ -297,6 +309,20 @@ impl Tasks {
         self.pods_task = Some(task);
     }
 
+    /// Starts the metrics poll of the pods generation (stopped with the pods stream).
+    fn poll_metrics(&mut self, generation: u64, context: &str, namespace: Option<String>) {
+        if let Some(t) = self.metrics_task.take() {
+            t.abort();
+        }
+        // Without a client the pods stream has said why already.
+        let Ok(client) = self.client(context) else {
+            return;
+        };
+        let interval = self.opts.metrics_interval;
+        let poll = metrics::poll(client, namespace, generation, interval, self.tx.clone());
+        self.metrics_task = Some(tokio::spawn(poll));
+    }
+
     fn abort_context(&mut self) {
         for t in self.context_tasks.drain(..) {
             t.abort();
@@ -306,6 +332,9 @@ impl Tasks {
 
     fn abort_pods(&mut self) {
         if let Some(t) = self.pods_task.take() {
+            t.abort();
+        }
+        if let Some(t) = self.metrics_task.take() {
             t.abort();
         }
     }

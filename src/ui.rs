@@ -15,6 +15,7 @@ mod forwards;
 pub mod help;
 pub mod logs;
 mod marks;
+mod metrics;
 pub mod namespaces;
 pub mod pods;
 pub mod pulse;

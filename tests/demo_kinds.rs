@@ -103,7 +103,8 @@ async fn discovery_selectors_and_watches_cover_the_new_kinds() {
             "networking.k8s.io",
             "policy",
             "apiextensions.k8s.io",
-            "demo.kr8s.dev"
+            "demo.kr8s.dev",
+            "metrics.k8s.io"
         ]
     );
     for (group, want) in [

@@ -21,6 +21,10 @@ pub(crate) enum Doc {
     Group(&'static str),
     /// `/apis/<group>/v1`.
     GroupVersion(&'static str),
+    /// `/apis/metrics.k8s.io` (see [`super::metrics`]).
+    Metrics,
+    /// `/apis/metrics.k8s.io/v1beta1`.
+    MetricsVersion,
 }
 
 impl Doc {
@@ -98,8 +102,9 @@ fn group(name: &str) -> Value {
     json!({"name": name, "versions": [gv], "preferredVersion": gv})
 }
 
-/// One discovery document as plain JSON, whatever the Accept header asked for.
-pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
+/// One discovery document as plain JSON, whatever the Accept header asked for; `/apis` lists
+/// metrics.k8s.io only while `metrics` are served.
+pub(crate) fn document(doc: Doc, _headers: &HeaderMap, metrics: bool) -> Response {
     let log = json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod",
         "verbs": ["get"]});
     // kubectl drain looks for exactly this entry before it uses the Eviction API.
@@ -110,7 +115,10 @@ pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
         Doc::CoreV1 => resource_list("v1", &Kind::of_group(""), vec![log, eviction]),
         Doc::Apis => {
-            let groups: Vec<Value> = GROUPS.iter().map(|g| group(g)).collect();
+            let mut groups: Vec<Value> = GROUPS.iter().map(|g| group(g)).collect();
+            if metrics {
+                groups.push(super::metrics::group());
+            }
             json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
         }
         Doc::Group(name) => {
@@ -119,6 +127,13 @@ pub(crate) fn document(doc: Doc, _headers: &HeaderMap) -> Response {
             g["apiVersion"] = json!("v1");
             g
         }
+        Doc::Metrics => {
+            let mut g = super::metrics::group();
+            g["kind"] = json!("APIGroup");
+            g["apiVersion"] = json!("v1");
+            g
+        }
+        Doc::MetricsVersion => super::metrics::resource_list(),
         Doc::GroupVersion(name) => {
             resource_list(&format!("{name}/{VERSION}"), &Kind::of_group(name), vec![])
         }

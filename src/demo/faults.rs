@@ -21,6 +21,8 @@ pub struct Faults {
     /// 0 = never drop.
     drop_after_ms: AtomicU64,
     forbid: RwLock<Vec<ForbidRule>>,
+    /// metrics.k8s.io is not served (no metrics-server).
+    no_metrics: AtomicBool,
     /// Empty = every subprotocol the demo speaks.
     streaming: RwLock<Vec<String>>,
     requests: AtomicU64,
@@ -41,6 +43,8 @@ pub struct FaultSettings {
     /// The only WebSocket subprotocols exec, attach and port-forward accept, as a server older
     /// than the client would; an empty list accepts all the demo speaks.
     pub streaming_protocols: Option<Vec<String>>,
+    /// Whether metrics.k8s.io is served (false: discovery and its paths answer 404).
+    pub metrics: Option<bool>,
 }
 
 impl Faults {
@@ -53,6 +57,7 @@ impl Faults {
             drop_after_ms: opts.drop_after_ms,
             forbid: Some(opts.forbid.clone()),
             streaming_protocols: None,
+            metrics: Some(!opts.no_metrics),
         });
         faults
     }
@@ -74,6 +79,9 @@ impl Faults {
         if let Some(rules) = &settings.forbid {
             self.set_forbid(rules.clone());
         }
+        if let Some(on) = settings.metrics {
+            self.no_metrics.store(!on, Ordering::Relaxed);
+        }
         if let Some(protocols) = &settings.streaming_protocols {
             *self
                 .streaming
@@ -91,6 +99,7 @@ impl Faults {
             drop_after_ms: Some(self.drop_after_ms.load(Ordering::Relaxed)),
             forbid: Some(self.forbid()),
             streaming_protocols: Some(self.streaming_protocols()),
+            metrics: Some(self.metrics()),
         }
     }
 
@@ -112,6 +121,11 @@ impl Faults {
             .copied()
             .filter(|p| only.is_empty() || only.iter().any(|o| o == p))
             .collect()
+    }
+
+    /// Whether metrics.k8s.io is served.
+    pub fn metrics(&self) -> bool {
+        !self.no_metrics.load(Ordering::Relaxed)
     }
 
     /// Delay added before every API request is answered.

@@ -47,8 +47,11 @@ const SUBRESOURCES: [&str; 15] = [
     "poddisruptionbudgets/status",
 ];
 
+/// Resources of other groups than the kinds', named `resource.group` as kubectl does.
+const METRICS: [&str; 2] = ["pods.metrics.k8s.io", "nodes.metrics.k8s.io"];
+
 /// One refused verb on one resource, as in an RBAC rule; `*` stands for any verb or resource.
-/// Spelt `VERB:RESOURCE`, e.g. `list:namespaces` or `get:pods/log`.
+/// Spelt `VERB:RESOURCE`, e.g. `list:namespaces`, `get:pods/log` or `list:pods.metrics.k8s.io`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ForbidRule {
@@ -79,13 +82,15 @@ impl FromStr for ForbidRule {
         }
         let known = Kind::ALL.iter().any(|k| k.plural() == resource)
             || SUBRESOURCES.contains(&resource)
+            || METRICS.contains(&resource)
             || resource == "*";
         if !known {
             let plurals: Vec<&str> = Kind::ALL.iter().map(|k| k.plural()).collect();
             return Err(format!(
-                "unknown resource {resource:?} in {s:?}: use * or one of {}, {}",
+                "unknown resource {resource:?} in {s:?}: use * or one of {}, {}, {}",
                 plurals.join(", "),
-                SUBRESOURCES.join(", ")
+                SUBRESOURCES.join(", "),
+                METRICS.join(", ")
             ));
         }
         Ok(ForbidRule {
@@ -125,6 +130,8 @@ pub(crate) struct Access<'a> {
     ns: &'a str,
     /// "" = no object named.
     name: &'a str,
+    /// The metrics.k8s.io resource of the same name (PodMetrics, NodeMetrics).
+    metrics: bool,
 }
 
 impl<'a> Access<'a> {
@@ -141,6 +148,15 @@ impl<'a> Access<'a> {
             } => (Kind::Namespace, None, name, name),
             Route::Object { kind, ns, name } => (kind, None, ns, name),
             Route::Log { ns, name } => (Kind::Pod, Some("log"), ns, name),
+            Route::Metrics(target) => {
+                let (ns, name) = match target {
+                    super::metrics::Target::Pods(ns) => (ns.unwrap_or_default(), ""),
+                    super::metrics::Target::Pod { ns, name } => (ns, name),
+                    super::metrics::Target::Nodes => ("", ""),
+                    super::metrics::Target::Node(name) => ("", name),
+                };
+                (target.kind(), None, ns, name)
+            }
             Route::Sub {
                 kind,
                 ns,
@@ -156,6 +172,7 @@ impl<'a> Access<'a> {
                     subresource: Some(sub),
                     ns,
                     name,
+                    metrics: false,
                 };
                 return Some(access);
             }
@@ -166,6 +183,7 @@ impl<'a> Access<'a> {
                     subresource: Some("portforward"),
                     ns,
                     name,
+                    metrics: false,
                 };
                 return Some(access);
             }
@@ -185,6 +203,7 @@ impl<'a> Access<'a> {
             subresource,
             ns,
             name,
+            metrics: matches!(route, Route::Metrics(_)),
         };
         if name.is_empty() {
             access.name_collection(params);
@@ -226,9 +245,21 @@ impl<'a> Access<'a> {
         }
     }
 
+    /// The group of the resource.
+    fn group(&self) -> &'static str {
+        if self.metrics {
+            super::metrics::GROUP
+        } else {
+            self.kind.group()
+        }
+    }
+
     /// Whether any rule refuses this access.
     pub fn refused_by(&self, rules: &[ForbidRule]) -> bool {
-        let resource = self.resource();
+        let resource = match self.metrics {
+            true => format!("{}.{}", self.resource(), self.group()),
+            false => self.resource(),
+        };
         rules.iter().any(|r| r.matches(self.verb, &resource))
     }
 
@@ -241,7 +272,7 @@ impl<'a> Access<'a> {
     }
 
     fn status(&self) -> serde_json::Value {
-        let group = self.kind.group();
+        let group = self.group();
         let qualified = match group {
             "" => self.kind.plural().to_string(),
             g => format!("{}.{g}", self.kind.plural()),
@@ -366,5 +397,21 @@ mod tests {
             log.unwrap().status()["message"],
             "pods \"web-1\" is forbidden: User \"demo\" cannot get resource \"pods/log\" in API group \"\" in the namespace \"shop\""
         );
+    }
+
+    #[test]
+    fn metrics_are_refused_by_their_own_rules_only() {
+        let none = Params::parse(None);
+        let top = access(Method::GET, "/apis/metrics.k8s.io/v1beta1/pods", &none).unwrap();
+        let pods: ForbidRule = "list:pods".parse().unwrap();
+        let metrics: ForbidRule = "list:pods.metrics.k8s.io".parse().unwrap();
+        assert!(!top.refused_by(std::slice::from_ref(&pods)));
+        assert!(top.refused_by(&[metrics]));
+        assert_eq!(
+            top.status()["message"],
+            "pods.metrics.k8s.io is forbidden: User \"demo\" cannot list resource \"pods\" in API group \"metrics.k8s.io\" at the cluster scope"
+        );
+        let nodes = access(Method::GET, "/apis/metrics.k8s.io/v1beta1/nodes", &none).unwrap();
+        assert!(nodes.refused_by(&["*:nodes.metrics.k8s.io".parse().unwrap()]));
     }
 }

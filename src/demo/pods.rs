@@ -238,7 +238,8 @@ fn conditions(plan: &PodPlan, ready: bool) -> Value {
 fn spec_container(c: &Container, port: u16) -> Value {
     json!({"name": c.name, "image": c.image,
         "ports": [{"containerPort": port, "protocol": "TCP"}],
-        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}})
+        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "500m", "memory": "512Mi"}}})
 }
 
 /// The parts of a pod spec a template fixes: containers (the i-th listens on `port + i`), init

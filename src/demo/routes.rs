@@ -16,7 +16,7 @@ pub(crate) use super::reply::{
 };
 use super::resources::{Kind, VERSION};
 use super::store::Store;
-use super::{api, discovery, logs, openapi, watch, write};
+use super::{api, discovery, logs, metrics, openapi, watch, write};
 
 /// Shared by every request.
 #[derive(Clone)]
@@ -74,6 +74,8 @@ pub(crate) enum Route<'a> {
         name: &'a str,
         attach: bool,
     },
+    /// metrics.k8s.io's PodMetrics and NodeMetrics (404 while the demo serves no metrics).
+    Metrics(metrics::Target<'a>),
     /// `/openapi/v3` (None) or one group version's document (its group, "" = core).
     OpenApi(Option<&'static str>),
     Faults,
@@ -140,6 +142,13 @@ pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
         ["api"] => Some(Route::Discovery(discovery::Doc::Api)),
         ["api", "v1"] => Some(Route::Discovery(discovery::Doc::CoreV1)),
         ["apis"] => Some(Route::Discovery(discovery::Doc::Apis)),
+        ["apis", metrics::GROUP] => Some(Route::Discovery(discovery::Doc::Metrics)),
+        ["apis", metrics::GROUP, metrics::VERSION] => {
+            Some(Route::Discovery(discovery::Doc::MetricsVersion))
+        }
+        ["apis", metrics::GROUP, metrics::VERSION, rest @ ..] => {
+            metrics::parse(rest).map(Route::Metrics)
+        }
         ["apis", group] => Some(Route::Discovery(discovery::Doc::Group(
             discovery::Doc::group(group)?,
         ))),
@@ -384,7 +393,18 @@ fn serve(
         Route::Version => discovery::version(),
         Route::OpenApi(None) => json_value(&openapi::root()),
         Route::OpenApi(Some(group)) => json_value(&openapi::document(group)),
-        Route::Discovery(doc) => discovery::document(doc, headers),
+        Route::Discovery(discovery::Doc::Metrics | discovery::Doc::MetricsVersion)
+        | Route::Metrics(_)
+            if !app.faults.metrics() =>
+        {
+            status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+        }
+        Route::Discovery(doc) => discovery::document(doc, headers, app.faults.metrics()),
+        Route::Metrics(target) => metrics::serve(app, target, params, jiff::Timestamp::now()),
         Route::Collection { kind, ns } if method == Method::POST => {
             write::create(app, kind, ns.unwrap_or_default(), params, body)
         }

@@ -2,13 +2,15 @@
 //! (apimachinery's `duration.HumanDuration`).
 
 mod model;
+pub(crate) use model::text as borrowed_text;
 pub mod server;
 #[cfg(test)]
 mod tests;
 
 pub use model::{
     Container, ContainerState, ContainerStatus, ObjectMeta, Pod, PodCondition, PodIp, PodSpec,
-    PodStatus, ReadinessGate, StateRunning, StateTerminated, StateWaiting, Text,
+    PodStatus, ReadinessGate, Requirements, ResourceList, StateRunning, StateTerminated,
+    StateWaiting, Text,
 };
 
 /// One pod as the pods table shows it: compact, so 100 000 of them stay small.
@@ -35,6 +37,11 @@ pub struct PodRow {
     pub nominated_node: String,
     /// READINESS GATES as "true/total"; empty when the pod declares none.
     pub readiness_gates: String,
+    /// CPU and memory from metrics.k8s.io; filled in by the client, never decoded.
+    pub usage: Option<crate::kube::metrics::Usage>,
+    /// Summed requests and limits; `None` for rows the server printed (no spec), until the
+    /// client fills them in.
+    pub resources: Option<crate::kube::metrics::PodResources>,
 }
 
 /// A pod's row decoded straight from the pod's JSON. The [`Pod`] borrows from the input and
@@ -147,6 +154,8 @@ impl PodRow {
             node: spec.node_name.to_string(),
             nominated_node: status.nominated_node_name.to_string(),
             readiness_gates: readiness_gates(pod),
+            usage: None,
+            resources: Some(crate::kube::metrics::pod_resources(spec)),
         }
     }
 }

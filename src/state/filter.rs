@@ -21,6 +21,9 @@ pub enum SortColumn {
     Status,
     Restarts,
     Age,
+    /// metrics.k8s.io usage; pods without a sample sort as the least.
+    Cpu,
+    Memory,
 }
 
 impl SortColumn {
@@ -32,8 +35,23 @@ impl SortColumn {
             SortColumn::Status => "STATUS",
             SortColumn::Restarts => "RESTARTS",
             SortColumn::Age => "AGE",
+            SortColumn::Cpu => "CPU",
+            SortColumn::Memory => "MEM",
         }
     }
+
+    /// The order depends on metrics (re-sorted when a sample comes).
+    pub fn reads_usage(self) -> bool {
+        matches!(self, SortColumn::Cpu | SortColumn::Memory)
+    }
+}
+
+fn cpu(row: &PodRow) -> Option<u64> {
+    row.usage.map(|u| u.cpu_milli)
+}
+
+fn mem(row: &PodRow) -> Option<u64> {
+    row.usage.map(|u| u.mem_bytes)
 }
 
 /// Sort column and direction.
@@ -57,6 +75,8 @@ impl SortOrder {
             // Youngest first reads like kubectl's --sort-by=.metadata.creationTimestamp reversed;
             // ascending AGE means smallest age, i.e. the newest creation time.
             SortColumn::Age => b.created.cmp(&a.created),
+            SortColumn::Cpu => cpu(a).cmp(&cpu(b)),
+            SortColumn::Memory => mem(a).cmp(&mem(b)),
         };
         let ordering = by_column.then_with(|| key(a).cmp(&key(b)));
         if self.descending {

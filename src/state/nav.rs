@@ -226,6 +226,8 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
         Action::SortStatus => Some(C::Status),
         Action::SortRestarts => Some(C::Restarts),
         Action::SortAge => Some(C::Age),
+        Action::SortCpu => Some(C::Cpu),
+        Action::SortMemory => Some(C::Memory),
         _ => None,
     };
     if let Some(column) = column {

@@ -4,8 +4,11 @@
 
 use std::cmp::Ordering;
 
+use std::sync::Arc;
+
 use super::cursor::Cursor;
 use super::filter::{SortOrder, View};
+use crate::kube::metrics::{PodUsage, ResourcesMap, pod_usage};
 use crate::kube::table::PodRow;
 use crate::kube::watcher::Change;
 
@@ -19,6 +22,10 @@ pub struct PodTable {
     /// A pod to put the cursor on once a list brings it (going back to a table that is
     /// listed again); dropped when the list is complete.
     awaited: Option<(String, String)>,
+    /// The latest metrics sample: rows that arrive between samples take their usage from it.
+    usage: Arc<PodUsage>,
+    /// Requests and limits read once per list: rows the server printed take theirs from it.
+    resources: Arc<ResourcesMap>,
 }
 
 /// Above this many events in one batch the view is rebuilt instead of patched per event.
@@ -30,6 +37,16 @@ fn key(row: &PodRow) -> (&str, &str) {
 
 fn compare(a: &PodRow, b: &PodRow) -> Ordering {
     key(a).cmp(&key(b))
+}
+
+/// Gives `row` its requests and limits from `map` unless it has its own (from a whole pod).
+fn fill_resources(map: &ResourcesMap, row: &mut PodRow) {
+    if row.resources.is_none() {
+        row.resources = map
+            .get(row.namespace.as_str())
+            .and_then(|m| m.get(row.name.as_str()))
+            .copied();
+    }
 }
 
 impl PodTable {
@@ -175,8 +192,37 @@ impl PodTable {
             .binary_search_by(|row| key(row).cmp(&(namespace, name)))
     }
 
+    /// A new metrics sample: every row's usage from it, in one pass (a hash lookup per row),
+    /// and a re-sort only when the order depends on usage.
+    pub fn set_usage(&mut self, usage: Arc<PodUsage>) {
+        for row in &mut self.rows {
+            row.usage = pod_usage(&usage, &row.namespace, &row.name);
+        }
+        self.usage = usage;
+        if self.view.sort().column.reads_usage() {
+            self.set_sort(self.view.sort());
+        }
+    }
+
+    /// Requests and limits for the rows that lack them (printed by the server, no spec).
+    pub fn set_resources(&mut self, resources: Arc<ResourcesMap>) {
+        for row in &mut self.rows {
+            fill_resources(&resources, row);
+        }
+        self.resources = resources;
+    }
+
+    /// `row` with its usage from the latest sample, and its requests and limits if it lacks them.
+    fn with_usage(&self, mut row: PodRow) -> PodRow {
+        row.usage = pod_usage(&self.usage, &row.namespace, &row.name);
+        fill_resources(&self.resources, &mut row);
+        row
+    }
+
     /// Drops every row (context or namespace changed).
     pub fn clear(&mut self) {
+        self.usage = Arc::default();
+        self.resources = Arc::default();
         self.rows.clear();
         self.view.rebuild(&self.rows);
         self.cursor = Cursor::default();
@@ -187,6 +233,12 @@ impl PodTable {
     pub fn replace(&mut self, rows: Vec<PodRow>) {
         let keep = self.selected_key();
         self.rows = rows;
+        if !self.usage.is_empty() || !self.resources.is_empty() {
+            for row in &mut self.rows {
+                row.usage = pod_usage(&self.usage, &row.namespace, &row.name);
+                fill_resources(&self.resources, row);
+            }
+        }
         self.restore_order(0);
         self.view.rebuild(&self.rows);
         self.reselect_listed(keep);
@@ -197,7 +249,12 @@ impl PodTable {
     pub fn append(&mut self, rows: Vec<PodRow>) {
         let start = self.rows.len();
         let keep = self.selected_key();
-        self.rows.extend(rows);
+        let (usage, resources) = (Arc::clone(&self.usage), Arc::clone(&self.resources));
+        self.rows.extend(rows.into_iter().map(|mut row| {
+            row.usage = pod_usage(&usage, &row.namespace, &row.name);
+            fill_resources(&resources, &mut row);
+            row
+        }));
         if self.restore_order(start) {
             self.view.rebuild(&self.rows);
         } else {
@@ -247,6 +304,7 @@ impl PodTable {
     }
 
     fn upsert(&mut self, row: PodRow, patch: bool) {
+        let row = self.with_usage(row);
         match self.find(&row.namespace, &row.name) {
             Ok(index) => {
                 self.rows[index] = row;

@@ -99,6 +99,7 @@ impl Tasks {
             | Effect::StopForward { .. }
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
+            | Effect::PollMetrics { .. }
             | Effect::SendRaw { .. }
             | Effect::CancelRaw { .. }
             | Effect::SaveHistory { .. }

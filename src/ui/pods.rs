@@ -38,6 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let columns = Columns {
         namespace: state.namespace.is_none(),
+        metrics: state.metrics.shown(),
     };
     let inner = block.inner(area);
     let height = usize::from(inner.height.saturating_sub(1));
@@ -134,9 +135,11 @@ fn empty_message(state: &State) -> String {
     }
 }
 
-/// Which columns this draw has (NAMESPACE only for all namespaces).
+/// Which columns this draw has (NAMESPACE only for all namespaces, CPU and MEM only while
+/// metrics.k8s.io answers).
 struct Columns {
     namespace: bool,
+    metrics: bool,
 }
 
 impl Columns {
@@ -144,7 +147,7 @@ impl Columns {
     fn specs(&self, sort: SortOrder) -> Vec<Column> {
         let arrow = if sort.descending { "↓" } else { "↑" };
         let sorted = sort.column.title();
-        let mut specs = Vec::with_capacity(8);
+        let mut specs = Vec::with_capacity(14);
         if self.namespace {
             specs.push(("NAMESPACE", Role::Namespace, 0));
         }
@@ -155,9 +158,20 @@ impl Columns {
             // RESTARTS goes before AGE; IP and NODE are the wide ones.
             ("RESTARTS", Role::Fit, 2),
             ("AGE", Role::Fit, 1),
-            ("IP", Role::Fit, WIDE),
-            ("NODE", Role::Fit, WIDE + 1),
         ]);
+        if self.metrics {
+            // The percentages give way with the wide columns, CPU and MEM with RESTARTS
+            // (before it), so names stay whole on a narrow screen.
+            specs.extend([
+                ("CPU", Role::Fit, 2),
+                ("%CPU/R", Role::Fit, WIDE),
+                ("%CPU/L", Role::Fit, WIDE),
+                ("MEM", Role::Fit, 2),
+                ("%MEM/R", Role::Fit, WIDE),
+                ("%MEM/L", Role::Fit, WIDE),
+            ]);
+        }
+        specs.extend([("IP", Role::Fit, WIDE), ("NODE", Role::Fit, WIDE + 1)]);
         specs
             .into_iter()
             .map(|(t, role, drop)| {
@@ -177,7 +191,7 @@ impl Columns {
     }
 
     fn cells(&self, pod: &PodRow, now: jiff::Timestamp) -> Vec<String> {
-        let mut cells = Vec::with_capacity(8);
+        let mut cells = Vec::with_capacity(14);
         if self.namespace {
             cells.push(sanitize(&pod.namespace).into_owned());
         }
@@ -186,6 +200,9 @@ impl Columns {
         cells.push(sanitize(&pod.status).into_owned());
         cells.push(restarts_cell(pod, now));
         cells.push(age(pod.created, now));
+        if self.metrics {
+            cells.extend(super::metrics::pod_cells(pod.usage, pod.resources));
+        }
         cells.push(or_none(&pod.ip));
         cells.push(or_none(&pod.node));
         cells

@@ -65,16 +65,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         .iter()
         .map(|r| state.ops.marks.contains(&scope, &r.namespace, &r.name))
         .collect();
+    // Nodes get kubectl top node's columns while metrics.k8s.io answers.
+    let node_metrics =
+        state.metrics.shown() && view.resource.group.is_empty() && view.resource.plural == "nodes";
     let rows: Vec<Vec<String>> = visible[window]
         .iter()
         .map(|r| {
             let ns = with_ns.then(|| sanitize(&r.namespace).into_owned());
+            let usage =
+                node_metrics.then(|| super::metrics::node_cells(state.metrics.nodes.get(&r.name)));
             ns.into_iter()
                 .chain(
                     ages.iter()
                         .enumerate()
                         .map(|(i, &age)| sanitize(&cell(r, i, age, state.now)).into_owned()),
                 )
+                .chain(usage.into_iter().flatten())
                 .collect()
         })
         .collect();
@@ -89,6 +95,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
             .zip(&ages)
             .map(|(c, age)| Column::server(&sanitize(&c.name), c.priority, age.is_some())),
     );
+    if node_metrics {
+        specs.extend(
+            super::metrics::NODE_TITLES
+                .iter()
+                .map(|t| Column::new(*t, Role::Fit, 0)),
+        );
+    }
     let plan = Plan::new(&specs, &rows, inner.width.saturating_sub(MARKER));
     let titles = specs.into_iter().map(|c| c.title).collect();
     let rows = rows

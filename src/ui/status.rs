@@ -69,6 +69,10 @@ fn facts_line(state: &State) -> (Line<'static>, Option<u16>) {
     if let Some(load) = load_span(state) {
         spans.extend([separator(), load]);
     }
+    if let Some(hint) = state.metrics.hint() {
+        let hint = Span::styled(hint, Style::new().fg(Color::DarkGray));
+        spans.extend([separator(), hint]);
+    }
     if state.opts.readonly {
         spans.extend([separator(), Span::styled("READONLY", bold.fg(Color::Blue))]);
     }

@@ -208,11 +208,13 @@ pub async fn server_rows(client: &Client, path: &str) -> Vec<PodRow> {
 
 /// Rows as they can be compared across list and watch: a listed row's "(29h ago)" of RESTARTS
 /// comes from the server's printed Table, as precise as printed, so the time is left out (the
-/// count stays).
+/// count stays); metrics and requests are the client's additions, not the server's.
 pub fn comparable(rows: &[PodRow]) -> Vec<PodRow> {
     rows.iter()
         .map(|r| PodRow {
             last_restart: None,
+            usage: None,
+            resources: None,
             ..r.clone()
         })
         .collect()

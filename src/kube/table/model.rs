@@ -65,6 +65,36 @@ pub struct Container<'a> {
     pub name: Text<'a>,
     #[serde(borrow, deserialize_with = "optional_text")]
     pub restart_policy: Option<Text<'a>>,
+    /// Requests and limits (for the metrics columns' percentages).
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub resources: Requirements<'a>,
+}
+
+/// A container's `resources`: CPU and memory of its requests and limits, as quantities.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Requirements<'a> {
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub requests: ResourceList<'a>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub limits: ResourceList<'a>,
+}
+
+/// The CPU and memory of a resource list; other resources are not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ResourceList<'a> {
+    #[serde(borrow, deserialize_with = "optional_text")]
+    pub cpu: Option<Text<'a>>,
+    #[serde(borrow, deserialize_with = "optional_text")]
+    pub memory: Option<Text<'a>>,
+}
+
+impl ResourceList<'_> {
+    /// Neither CPU nor memory is set.
+    pub fn is_empty(&self) -> bool {
+        self.cpu.is_none() && self.memory.is_none()
+    }
 }
 
 /// An extra condition the pod must meet to be ready.
@@ -181,13 +211,15 @@ where
 }
 
 /// A string; `null` decodes like a missing field (empty).
-pub(super) fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
+pub(crate) fn text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Text<'a>, D::Error> {
     Ok(optional_text(de)?.unwrap_or_default())
 }
 
 /// An optional string that borrows from the input when it can. (serde's own `Cow` impl always
 /// copies.)
-fn optional_text<'de: 'a, 'a, D: Deserializer<'de>>(de: D) -> Result<Option<Text<'a>>, D::Error> {
+pub(crate) fn optional_text<'de: 'a, 'a, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Text<'a>>, D::Error> {
     struct Visit;
 
     impl<'de> serde::de::Visitor<'de> for Visit {

@@ -206,6 +206,8 @@ fn row_from_table(row: &TableRow<'_>, cols: &PodColumns, now: Timestamp) -> PodR
         node: value(cols.node),
         nominated_node: value(cols.nominated),
         readiness_gates: value(cols.gates),
+        usage: None,
+        resources: None,
     }
 }
 
