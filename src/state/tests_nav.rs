@@ -431,6 +431,12 @@ fn a_late_owner_answer_is_dropped_once_the_user_moved_on() {
     command(&mut state, "deploy");
     let pod = json!({"metadata": {"name": "api-1", "namespace": "shop", "ownerReferences": [
         {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-5d", "controller": true}]}});
-    update(&mut state, Msg::ObjectFetched { id, result: Ok(pod) });
+    update(
+        &mut state,
+        Msg::ObjectFetched {
+            id,
+            result: Ok(pod),
+        },
+    );
     assert_eq!(crumb(&state), "dev › shop › deployments");
 }
