@@ -427,10 +427,20 @@ pub(crate) mod testing {
 
     /// Renders with `draw` on a `width`×`height` test terminal and returns the screen text.
     pub fn draw(width: u16, height: u16, draw: impl FnOnce(&mut ratatui::Frame)) -> String {
+        drawn(width, height, draw).backend().to_string()
+    }
+
+    /// Renders with `draw` on a `width`×`height` test terminal and returns it, for tests that
+    /// look at the cells' colours as well as the text.
+    pub fn drawn(
+        width: u16,
+        height: u16,
+        draw: impl FnOnce(&mut ratatui::Frame),
+    ) -> Terminal<TestBackend> {
         let mut terminal =
             Terminal::new(TestBackend::new(width, height)).expect("test backend never fails");
         terminal.draw(draw).expect("test backend never fails");
-        terminal.backend().to_string()
+        terminal
     }
 }
 
@@ -490,11 +500,7 @@ mod tests {
     fn no_color_screen_is_monochrome_with_markers() {
         let mut state = testing::demo_state(false);
         state.opts.theme = crate::config::ThemeName::Mono;
-        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
-            .expect("test backend never fails");
-        terminal
-            .draw(|f| render(f, &state))
-            .expect("test backend never fails");
+        let terminal = testing::drawn(80, 24, |f| render(f, &state));
         let buffer = terminal.backend().buffer();
         assert!(
             buffer

@@ -2,6 +2,21 @@
 
 use std::cell::Cell;
 
+/// A scroll offset (a first line shown, not a selection) moved by a movement action, kept
+/// within `0..=last`, ten lines a page; `None` for any other action.
+pub fn scrolled(offset: usize, action: crate::keys::Action, last: usize) -> Option<usize> {
+    use crate::keys::Action;
+    Some(match action {
+        Action::Down => (offset + 1).min(last),
+        Action::Up => offset.saturating_sub(1),
+        Action::PageDown => (offset + 10).min(last),
+        Action::PageUp => offset.saturating_sub(10),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
 /// Selected row and scroll offset of one pane. The offset and page size are only known when
 /// drawing, so the renderer updates them through `Cell`s while `State` stays borrowed immutably.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -317,16 +317,12 @@ pub(crate) fn open_help(state: &mut State) -> Vec<Effect> {
 /// has to show).
 fn scroll_help(state: &mut State, action: Action) {
     let last = state.keymap.help().len();
-    let scroll = &mut state.help_scroll;
     match action {
         Action::Help | Action::Close => state.help_open = false,
-        Action::Down => *scroll = (*scroll + 1).min(last),
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = (*scroll + 10).min(last),
-        Action::PageUp => *scroll = scroll.saturating_sub(10),
-        Action::Top => *scroll = 0,
-        Action::Bottom => *scroll = last,
-        _ => state.dirty = false,
+        _ => match super::cursor::scrolled(state.help_scroll, action, last) {
+            Some(scroll) => state.help_scroll = scroll,
+            None => state.dirty = false,
+        },
     }
 }
 

@@ -180,17 +180,10 @@ pub fn on_nodes(state: &mut State, id: u64, result: Result<Vec<NodeHealth>, Fail
 /// Up/down scroll the phases chart; `None` for other actions.
 pub fn on_action(state: &mut State, action: crate::keys::Action) -> Option<Vec<Effect>> {
     use crate::keys::Action;
-    let last = by_namespace(state.pods.rows()).len().saturating_sub(1);
-    let scroll = &mut state.pulse.scroll;
-    match action {
-        Action::Down => *scroll = (*scroll + 1).min(last),
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = (*scroll + 10).min(last),
-        Action::PageUp => *scroll = scroll.saturating_sub(10),
-        Action::Top => *scroll = 0,
-        Action::Bottom => *scroll = last,
-        Action::Refresh => return Some(ask_nodes(state)),
-        _ => return None,
+    if action == Action::Refresh {
+        return Some(ask_nodes(state));
     }
+    let last = by_namespace(state.pods.rows()).len().saturating_sub(1);
+    state.pulse.scroll = super::cursor::scrolled(state.pulse.scroll, action, last)?;
     Some(Vec::new())
 }

@@ -336,14 +336,19 @@ pub fn start(
     }]
 }
 
+/// The open logs view and its id, when a logs view is open.
+fn open_view(detail: Option<&mut super::detail::Detail>) -> Option<(u64, &mut LogView)> {
+    let detail = detail?;
+    match &mut detail.view {
+        DetailView::Logs(logs) => Some((detail.id, logs)),
+        _ => None,
+    }
+}
+
 /// Pods, lines or an ended stream of the open workload logs view.
 pub fn on_event(state: &mut State, event: WorkloadLogEvent) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
-    let Some(detail) = state.detail.as_mut() else {
-        return Vec::new();
-    };
-    let id = detail.id;
-    let DetailView::Logs(logs) = &mut detail.view else {
+    let Some((id, logs)) = open_view(state.detail.as_mut()) else {
         return Vec::new();
     };
     let Some(workload) = logs.workload.as_mut() else {
@@ -386,11 +391,7 @@ pub fn on_event(state: &mut State, event: WorkloadLogEvent) -> Vec<Effect> {
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let now = state.now.as_second();
     let context = state.context.clone().unwrap_or_default();
-    let Some(detail) = state.detail.as_mut() else {
-        return Vec::new();
-    };
-    let id = detail.id;
-    let DetailView::Logs(logs) = &mut detail.view else {
+    let Some((id, logs)) = open_view(state.detail.as_mut()) else {
         return Vec::new();
     };
     let Some(workload) = logs.workload.as_mut() else {
@@ -406,15 +407,9 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
 /// `0`: every container of each pod, or only its default one.
 pub fn toggle_all_containers(state: &mut State) -> Vec<Effect> {
     let context = state.context.clone().unwrap_or_default();
-    let Some(detail) = state.detail.as_mut() else {
-        return Vec::new();
-    };
-    let id = detail.id;
-    let workload = match &mut detail.view {
-        DetailView::Logs(logs) => logs.workload.as_mut().map(|w| (w, &logs.options)),
-        _ => None,
-    };
-    let Some((workload, options)) = workload else {
+    let workload = open_view(state.detail.as_mut())
+        .and_then(|(id, logs)| Some((id, logs.workload.as_mut()?, &logs.options)));
+    let Some((id, workload, options)) = workload else {
         state
             .flash
             .info("0 shows every container in a workload's logs (l on a deployment, …)");

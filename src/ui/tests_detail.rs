@@ -261,11 +261,7 @@ fn workload_logs_view() {
     insta::assert_snapshot!(draw(100, 14, |f| render(f, &state)));
 
     // Colours: each prefix in its pod's colour, the note dimmed.
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 14))
-        .expect("test backend never fails");
-    terminal
-        .draw(|f| render(f, &state))
-        .expect("test backend never fails");
+    let terminal = crate::ui::testing::drawn(100, 14, |f| render(f, &state));
     let buffer = terminal.backend().buffer();
     let row_of = |text: &str| {
         (0..buffer.area.height)

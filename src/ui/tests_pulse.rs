@@ -87,11 +87,7 @@ fn pulse_160x48() {
 fn pulse_no_color() {
     let mut state = pulse_state();
     state.opts.theme = crate::config::ThemeName::Mono;
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
-        .expect("test backend never fails");
-    terminal
-        .draw(|f| render(f, &state))
-        .expect("test backend never fails");
+    let terminal = crate::ui::testing::drawn(80, 24, |f| render(f, &state));
     let buffer = terminal.backend().buffer();
     let coloured = buffer
         .content
