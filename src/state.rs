@@ -12,6 +12,7 @@ pub mod edit;
 mod errors;
 mod exec;
 pub mod filter;
+pub mod fleet;
 pub mod forwards;
 pub mod health;
 pub mod input;
@@ -239,6 +240,8 @@ pub struct State {
     pub jump: Option<owner::Jump>,
     /// The `:xray` owner tree, shown over the table.
     pub xray: Option<xray::XrayView>,
+    /// Several contexts shown in one table (`--context a,b`); `context` is its first member.
+    pub fleet: Option<fleet::Fleet>,
 }
 
 impl State {
@@ -307,6 +310,7 @@ impl State {
             visits: visits::Visits::default(),
             jump: None,
             xray: None,
+            fleet: None,
         }
     }
 

@@ -19,6 +19,8 @@ pub struct TableColumn {
 /// One row: its cells as text plus the object it names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TableRow {
+    /// The context the row came from in a fleet table; `None` for a single context.
+    pub context: Option<std::sync::Arc<str>>,
     pub cells: Vec<String>,
     pub name: String,
     /// Empty for cluster-scoped objects.
@@ -175,6 +177,7 @@ fn decode_row(row: RawRow) -> TableRow {
     let meta = &row.object["metadata"];
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     TableRow {
+        context: None,
         cells: row.cells.iter().map(cell_text).collect(),
         name: text(&meta["name"]),
         namespace: text(&meta["namespace"]),

@@ -17,6 +17,9 @@ pub use model::{
 /// AGE and the "(29h ago)" of RESTARTS are formatted at render time from the timestamps.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodRow {
+    /// The context the row came from when several are shown in one table (a fleet); `None`
+    /// for a single context. Set by the stream that delivered it, never decoded.
+    pub context: Option<std::sync::Arc<str>>,
     pub namespace: String,
     pub name: String,
     pub uid: String,
@@ -141,6 +144,7 @@ impl PodRow {
         }
 
         PodRow {
+            context: None,
             namespace: pod.metadata.namespace.to_string(),
             name: pod.metadata.name.to_string(),
             uid: pod.metadata.uid.to_string(),

@@ -188,6 +188,7 @@ fn row_from_table(row: &TableRow<'_>, cols: &PodColumns, now: Timestamp) -> PodR
     let name = meta.map_or("", |m| &m.name);
     let (restarts, ago) = parse_restarts(cell(cols.restarts));
     PodRow {
+        context: None,
         namespace: meta.map_or("", |m| &m.namespace).to_string(),
         name: if name.is_empty() {
             cell(cols.name)
