@@ -49,3 +49,13 @@ impl Fleet {
         self.members.iter().map(|m| m.name.to_string()).collect()
     }
 }
+
+/// The context an action on the selected row goes to: the row's own in a fleet, else the open
+/// context.
+pub fn selected_context(state: &super::State) -> Option<String> {
+    let row = match &state.resource {
+        Some(view) => view.selected_context(),
+        None => state.pods.selected().and_then(|r| r.context.clone()),
+    };
+    row.map(|c| c.to_string()).or_else(|| state.context.clone())
+}

@@ -124,6 +124,12 @@ impl ResourceView {
         visible.get(self.cursor.selected()).map(|r| row_key(r))
     }
 
+    /// The context of the row under the cursor (fleet tables only).
+    pub fn selected_context(&self) -> Option<std::sync::Arc<str>> {
+        let visible = self.visible();
+        visible.get(self.cursor.selected())?.context.clone()
+    }
+
     /// The object under the cursor.
     pub fn selected(&self) -> Option<ObjectRef> {
         let visible = self.visible();
