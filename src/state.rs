@@ -49,6 +49,8 @@ mod tests_drill;
 #[cfg(test)]
 mod tests_filter;
 #[cfg(test)]
+mod tests_fleet;
+#[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
 mod tests_nav;

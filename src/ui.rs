@@ -35,6 +35,8 @@ mod tests_columns;
 #[cfg(test)]
 mod tests_detail;
 #[cfg(test)]
+mod tests_fleet;
+#[cfg(test)]
 mod tests_layout;
 #[cfg(test)]
 mod tests_ops;

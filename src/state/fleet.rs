@@ -221,7 +221,12 @@ pub fn member_of(state: &State, name: &str) -> bool {
 
 /// Index of member `name`.
 pub fn member_index(state: &State, name: &str) -> Option<usize> {
-    state.fleet.as_ref()?.members.iter().position(|m| &*m.name == name)
+    state
+        .fleet
+        .as_ref()?
+        .members
+        .iter()
+        .position(|m| &*m.name == name)
 }
 
 /// Space on the contexts pane: marks or unmarks the context under the cursor for a fleet.
@@ -237,9 +242,13 @@ pub fn toggle_pick(state: &mut State) {
         None => state.fleet_picks.push(name),
     }
     let n = state.fleet_picks.len();
-    state.flash.info(format!("{n} contexts marked: Enter opens them in one table"));
+    state.flash.info(format!(
+        "{n} contexts marked: Enter opens them in one table"
+    ));
     let len = state.contexts.len();
-    state.contexts_cursor.on_move(crate::keys::Action::Down, len);
+    state
+        .contexts_cursor
+        .on_move(crate::keys::Action::Down, len);
     state.dirty = true;
 }
 
