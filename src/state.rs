@@ -30,6 +30,7 @@ mod pods;
 pub mod pulse;
 pub mod raw;
 pub mod raw_copy;
+pub mod raw_fanout;
 mod raw_keys;
 pub mod raw_response;
 #[cfg(test)]
@@ -349,8 +350,7 @@ impl State {
         // Whether metrics are served is the new cluster's to say.
         self.metrics = metrics::Metrics::default();
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
-        self.raw.history.clear();
-        self.raw.stop_recall();
+        self.raw.new_context();
         self.pulse.new_context();
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
