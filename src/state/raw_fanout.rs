@@ -2,6 +2,8 @@
 //! by side. Each context gets its own request id, so a slow or unreachable one never holds
 //! up the others, and answers of an older fan-out find no column and are dropped.
 
+use std::cell::Cell;
+
 use super::raw::Field;
 use super::raw_response::ResponseView;
 use super::{State, raw_keys};
@@ -17,6 +19,10 @@ pub struct Fanout {
     pub path: String,
     /// One per context, in the fleet's order.
     pub columns: Vec<Column>,
+    /// First column shown, when not all fit (←/→ move it).
+    pub first: usize,
+    /// Columns that fit at the last draw (set by the renderer).
+    shown: Cell<usize>,
 }
 
 /// One context's part of a fan-out.
@@ -39,6 +45,35 @@ pub enum Answer {
 }
 
 impl Fanout {
+    fn new(method: String, path: String, columns: Vec<Column>) -> Fanout {
+        Fanout {
+            method,
+            path,
+            columns,
+            first: 0,
+            shown: Cell::new(0),
+        }
+    }
+
+    /// Remembers how many columns fit (from the renderer) and keeps the window within them.
+    pub fn set_shown(&self, columns: usize) {
+        self.shown.set(columns.max(1));
+    }
+
+    /// The columns that fit from `first` on, given room for `fit` of them.
+    pub fn window(&self, fit: usize) -> std::ops::Range<usize> {
+        let fit = fit.clamp(1, self.columns.len().max(1));
+        let first = self.first.min(self.columns.len().saturating_sub(fit));
+        first..(first + fit).min(self.columns.len())
+    }
+
+    /// Shows the columns `step` further right (negative: left).
+    pub fn shift(&mut self, step: isize) {
+        let shown = self.shown.get().max(1);
+        let last = self.columns.len().saturating_sub(shown);
+        self.first = self.first.min(last).saturating_add_signed(step).min(last);
+    }
+
     /// Ids still waiting for an answer.
     pub fn pending(&self) -> Vec<u64> {
         self.columns
@@ -118,11 +153,7 @@ pub(super) fn send_all(state: &mut State) -> Vec<Effect> {
             request: request.clone(),
         });
     }
-    raw.fanout = Some(Fanout {
-        method: request.method.clone(),
-        path,
-        columns,
-    });
+    raw.fanout = Some(Fanout::new(request.method.clone(), path, columns));
     raw.response = None;
     raw.error = None;
     if raw.focus == Field::Response {

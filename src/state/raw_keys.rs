@@ -92,6 +92,12 @@ fn edit_field(state: &mut State, key: &KeyEvent, action: Option<Action>) -> bool
             raw.cycle_choice(1)
         }
         (Field::Method, KeyCode::Char(c)) if plain => return raw.pick_method(c),
+        (Field::Response, KeyCode::Left | KeyCode::Right) if raw.fanout.is_some() => {
+            let step = if key.code == KeyCode::Left { -1 } else { 1 };
+            if let Some(fanout) = raw.fanout.as_mut() {
+                fanout.shift(step);
+            }
+        }
         (Field::Body, _) if !reserved_in_body(action, key) => {
             raw.body.input(*key);
         }

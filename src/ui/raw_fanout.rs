@@ -1,8 +1,10 @@
 //! The answers of a request sent to every fleet context, side by side: one column per context
 //! with its status (or error) and latency over its body, cut to the column.
 
+use std::ops::Range;
+
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -14,26 +16,23 @@ use crate::state::State;
 use crate::state::raw::Field;
 use crate::state::raw_fanout::{Answer, Column, Fanout};
 
+/// Narrowest column worth drawing; more contexts than fit scroll sideways.
+const MIN_COLUMN: u16 = 24;
+
 /// Draws `fanout` over `area` (the raw pane's response area).
 pub fn render(frame: &mut Frame, area: Rect, state: &State, fanout: &Fanout) {
     let focused = state.raw.focus == Field::Response && !state.help_open;
-    let hints = format!(
-        " ↑↓ scroll · {} json/yaml · esc {} ",
-        key_for(state, Action::ToggleFormat),
-        if fanout.pending().is_empty() {
-            "back"
-        } else {
-            "cancels"
-        },
-    );
-    let block = pane_block(title(fanout), focused)
-        .title_bottom(Line::styled(hints, Style::new().fg(Color::DarkGray)));
-    let inner = block.inner(area);
+    let inner = area.inner(Margin::new(1, 1));
+    let window = fanout.window(usize::from((inner.width / MIN_COLUMN).max(1)));
+    fanout.set_shown(window.len());
+    let block = pane_block(title(fanout), focused).title_bottom(Line::styled(
+        hints(state, fanout, &window),
+        Style::new().fg(Color::DarkGray),
+    ));
     frame.render_widget(block, area);
-    let count = u32::try_from(fanout.columns.len().max(1)).unwrap_or(u32::MAX);
-    let areas =
-        Layout::horizontal(vec![Constraint::Ratio(1, count); fanout.columns.len()]).split(inner);
-    for (index, (column, &cell)) in fanout.columns.iter().zip(areas.iter()).enumerate() {
+    let count = u32::try_from(window.len().max(1)).unwrap_or(u32::MAX);
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, count); window.len()]).split(inner);
+    for (index, (column, &cell)) in fanout.columns[window].iter().zip(areas.iter()).enumerate() {
         // A rule between columns; the first sits against the pane's own border.
         let borders = if index == 0 {
             Borders::NONE
@@ -47,6 +46,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, fanout: &Fanout) {
         frame.render_widget(frame_block, cell);
         render_column(frame, body, state, column);
     }
+}
+
+/// The keys that apply; sideways scrolling only when some contexts do not fit.
+fn hints(state: &State, fanout: &Fanout, window: &Range<usize>) -> String {
+    let total = fanout.columns.len();
+    let sideways = match window.len() < total {
+        true => format!(
+            "←→ contexts {}–{} of {total} · ",
+            window.start + 1,
+            window.end
+        ),
+        false => String::new(),
+    };
+    let esc = match fanout.pending().is_empty() {
+        true => "back",
+        false => "cancels",
+    };
+    format!(
+        " {sideways}↑↓ scroll · {} json/yaml · esc {esc} ",
+        key_for(state, Action::ToggleFormat),
+    )
 }
 
 /// ` Fleet GET /version/ · 2/3 answered `.
@@ -138,9 +158,20 @@ mod tests {
 
     /// `/version/` fanned out to three contexts: two answered, one unreachable.
     fn fanned_out() -> State {
-        let mut state = super::super::raw::tests::open();
         let names = ["kind-dev", "prod-eu", "prod-us"].map(String::from);
-        state.fleet = Some(Fleet::new(&names));
+        let unreachable = "connect to 10.0.0.9:6443: timed out after 30s";
+        let answers = vec![
+            Ok(version("v1.31.0", 12)),
+            Err(Failure::other(unreachable)),
+            Ok(version("v1.30.4+k3s1", 48)),
+        ];
+        fanned_out_to(&names, answers)
+    }
+
+    /// `/version/` fanned out to `names`, answered in order by `answers` (the rest wait).
+    fn fanned_out_to(names: &[String], answers: Vec<Result<RawResponse, Failure>>) -> State {
+        let mut state = super::super::raw::tests::open();
+        state.fleet = Some(Fleet::new(names));
         // Base /version, no version: GET /version/ as kr8s's version() does.
         for _ in 0..2 {
             update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
@@ -163,14 +194,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(ids.len(), 3, "{effects:?}");
-        let answers = [
-            Ok(version("v1.31.0", 12)),
-            Err(Failure::other(
-                "connect to 10.0.0.9:6443: timed out after 30s",
-            )),
-            Ok(version("v1.30.4+k3s1", 48)),
-        ];
+        assert_eq!(ids.len(), names.len(), "{effects:?}");
         for (id, result) in ids.into_iter().zip(answers) {
             update(&mut state, Msg::RawResponse { id, result });
         }
@@ -191,5 +215,25 @@ mod tests {
     fn fanout_side_by_side_wide() {
         let state = fanned_out();
         insta::assert_snapshot!(draw(160, 30, |f| crate::ui::render(f, &state)));
+    }
+
+    /// More contexts than fit: a window of them, moved with ←/→, says which.
+    #[test]
+    fn many_contexts_scroll_sideways() {
+        let names: Vec<String> = (1..=5).map(|i| format!("edge-{i}")).collect();
+        let answers = (1..=4)
+            .map(|i| Ok(version(&format!("v1.3{i}.0"), i)))
+            .collect();
+        let mut state = fanned_out_to(&names, answers);
+        let screen = draw(80, 24, |f| crate::ui::render(f, &state));
+        assert!(screen.contains("←→ contexts 1–3 of 5"), "{screen}");
+        assert!(
+            screen.contains("edge-3") && !screen.contains("edge-4"),
+            "{screen}"
+        );
+        for _ in 0..3 {
+            update(&mut state, key(KeyCode::Right, KeyModifiers::NONE));
+        }
+        insta::assert_snapshot!(draw(80, 24, |f| crate::ui::render(f, &state)));
     }
 }
