@@ -565,7 +565,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
     let second_changed = now.as_second() != state.now.as_second();
     state.now = now;
-    let sending = state.screen == Screen::Raw && state.raw.in_flight.is_some();
+    let sending = state.screen == Screen::Raw && state.raw.waiting();
     if state.pods_load == PodsLoad::Loading || sending {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;

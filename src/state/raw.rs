@@ -270,6 +270,15 @@ impl RawPane {
         self.history_pos = target;
     }
 
+    /// Whether an answer is awaited (the single request or any context of a fan-out).
+    pub fn waiting(&self) -> bool {
+        self.in_flight.is_some()
+            || self
+                .fanout
+                .as_ref()
+                .is_some_and(|f| !f.pending().is_empty())
+    }
+
     /// Another context was opened: its history is on its way and the pane follows it.
     pub fn new_context(&mut self) {
         self.history.clear();

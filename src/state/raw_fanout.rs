@@ -124,8 +124,7 @@ pub(super) fn send_all(state: &mut State) -> Vec<Effect> {
     };
     let raw = &mut state.raw;
     raw.notice = None;
-    let fanning = raw.fanout.as_ref().is_some_and(|f| !f.pending().is_empty());
-    if raw.in_flight.is_some() || fanning {
+    if raw.waiting() {
         raw.notice = Some("requests are in flight: esc cancels them".into());
         return Vec::new();
     }

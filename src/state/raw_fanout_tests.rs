@@ -150,6 +150,11 @@ fn fanout_sends_one_get_per_context_and_answers_land_in_their_column() {
     let ids: Vec<u64> = sent.iter().map(|s| s.0).collect();
     assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
     assert!(matches!(effects.last(), Some(Effect::SaveHistory { .. })));
+    // The spinner turns while answers are awaited.
+    let spinner = state.spinner;
+    let now = state.now;
+    crate::state::on_tick(&mut state, now);
+    assert_eq!(state.spinner, spinner.wrapping_add(1));
     // b answers first, then a fails; c is still waiting and blocks no one.
     update(
         &mut state,

@@ -245,8 +245,7 @@ fn send(state: &mut State) -> Vec<Effect> {
     let checked = refuse(&request, state.opts.readonly, target(state));
     let raw = &mut state.raw;
     raw.notice = None;
-    let fanning = raw.fanout.as_ref().is_some_and(|f| !f.pending().is_empty());
-    if raw.in_flight.is_some() || fanning {
+    if raw.waiting() {
         raw.notice = Some("a request is in flight: esc cancels it".into());
         return Vec::new();
     }
