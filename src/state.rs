@@ -31,6 +31,7 @@ mod pods;
 pub mod pulse;
 pub mod raw;
 pub mod raw_copy;
+pub mod raw_fanout;
 mod raw_keys;
 pub mod raw_response;
 #[cfg(test)]
@@ -355,8 +356,7 @@ impl State {
         // Whether metrics are served is the new cluster's to say.
         self.metrics = metrics::Metrics::default();
         // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
-        self.raw.history.clear();
-        self.raw.stop_recall();
+        self.raw.new_context();
         self.pulse.new_context();
         if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
             self.contexts_cursor.select(index, self.contexts.len());
@@ -589,7 +589,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
     let second_changed = now.as_second() != state.now.as_second();
     state.now = now;
-    let sending = state.screen == Screen::Raw && state.raw.in_flight.is_some();
+    let sending = state.screen == Screen::Raw && state.raw.waiting();
     if state.pods_load == PodsLoad::Loading || sending {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;

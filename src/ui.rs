@@ -21,6 +21,7 @@ pub mod namespaces;
 pub mod pods;
 pub mod pulse;
 pub mod raw;
+pub mod raw_fanout;
 pub mod raw_response;
 pub mod request_log;
 pub mod resources;

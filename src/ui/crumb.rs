@@ -13,7 +13,12 @@ use crate::state::{Focus, Screen, State};
 
 /// The breadcrumb parts, outermost first.
 pub fn parts(state: &State) -> Vec<String> {
-    let mut parts = vec![state.context.clone().unwrap_or_else(|| "-".into())];
+    // The raw pane names the context its requests go to (a fleet row's own).
+    let context = match state.screen {
+        Screen::Raw => state.raw.target.as_ref().or(state.context.as_ref()),
+        _ => state.context.as_ref(),
+    };
+    let mut parts = vec![context.cloned().unwrap_or_else(|| "-".into())];
     parts.push(state.namespace.clone().unwrap_or_else(|| "all".into()));
     match state.screen {
         Screen::Raw => return with(parts, "raw request"),
