@@ -214,6 +214,19 @@ pub fn table_summary<'a>(
         .collect()
 }
 
+/// Members whose streams fail now (their rows in the table are the last they sent).
+pub fn failing_names(state: &State) -> Vec<Arc<str>> {
+    let Some(fleet) = &state.fleet else {
+        return Vec::new();
+    };
+    fleet
+        .members
+        .iter()
+        .filter(|m| m.problem.is_some())
+        .map(|m| Arc::clone(&m.name))
+        .collect()
+}
+
 /// True when `name` is a member of the open fleet.
 pub fn member_of(state: &State, name: &str) -> bool {
     member_index(state, name).is_some()
