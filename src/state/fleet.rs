@@ -214,6 +214,26 @@ pub fn table_summary<'a>(
         .collect()
 }
 
+/// What the screen calls the open context: the members joined by commas in a fleet.
+pub fn label(state: &State) -> Option<String> {
+    match &state.fleet {
+        Some(fleet) => Some(fleet.names().join(",")),
+        None => state.context.clone(),
+    }
+}
+
+/// The open context in a few characters: a fleet is its first member and how many more
+/// (`prod-eu +2`).
+pub fn short_label(state: &State) -> Option<String> {
+    match &state.fleet {
+        Some(fleet) if fleet.members.len() > 1 => {
+            let first = &fleet.members[0].name;
+            Some(format!("{first} +{}", fleet.members.len() - 1))
+        }
+        _ => label(state),
+    }
+}
+
 /// Members whose streams fail now (their rows in the table are the last they sent).
 pub fn failing_names(state: &State) -> Vec<Arc<str>> {
     let Some(fleet) = &state.fleet else {
