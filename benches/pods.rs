@@ -167,14 +167,17 @@ fn fleet_state(n: usize) -> State {
 }
 
 /// `rows` split over `n` contexts, as (member, page, first, last) in round-robin order: the
-/// order pages of concurrent lists arrive in.
+/// order pages of concurrent lists arrive in, as the fleet's tasks deliver them (the first
+/// page of 500 at once, later ones gathered 5 000 rows at a time).
 fn fleet_pages(rows: &[PodRow], n: usize) -> Vec<(usize, Vec<PodRow>, bool, bool)> {
     let per = rows.len() / n;
     let lists: Vec<Vec<Vec<PodRow>>> = (0..n)
         .map(|m| {
             let context: std::sync::Arc<str> = std::sync::Arc::from(format!("ctx-{m}"));
-            rows[m * per..(m + 1) * per]
-                .chunks(PAGE as usize)
+            let list = &rows[m * per..(m + 1) * per];
+            let first = list.len().min(PAGE as usize);
+            std::iter::once(&list[..first])
+                .chain(list[first..].chunks(5_000))
                 .map(|page| {
                     page.iter()
                         .map(|r| PodRow {
