@@ -83,3 +83,60 @@ fn a_watch_from_before_the_restart_is_told_to_relist() {
     assert_eq!(first["object"]["code"], 410, "{events}");
     assert_eq!(first["object"]["reason"], "Expired", "{events}");
 }
+
+/// The app's pods table on one member of a fleet: the member going down and coming back as the
+/// same cluster (reseeded, so every age moved) ends with the table relisted and equal to the
+/// server's, still following changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_relists_a_member_that_restarted() {
+    use common::harness::{Harness, comparable, keys, server_rows};
+    use kr8s_tui::kube::ClientOptions;
+    use kr8s_tui::state::PodsLoad;
+    use kr8s_tui::tasks::TaskOptions;
+    use std::time::Duration;
+
+    const WAIT: Duration = Duration::from_secs(30);
+    let mut fleet = Fleet::start(&["d"], &["--demo-pods", "30", "--demo-churn", "0"]);
+    let opts = TaskOptions {
+        max_backoff: Duration::from_secs(1),
+        ..TaskOptions::default()
+    };
+    let kubeconfig = fleet.kubeconfig_of("d");
+    let mut app = Harness::start(&kubeconfig, "d", None, ClientOptions::default(), opts);
+    app.until("the pods list", WAIT, |s| s.pods_load == PodsLoad::Watching)
+        .await;
+    assert_eq!(app.relists, 1);
+
+    fleet.kill("d");
+    app.until("the outage shown", WAIT, |s| s.pods_error.is_some())
+        .await;
+    // Ages are whole seconds: after a second the reseeded pods differ from those shown.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    fleet.restart("d");
+    let client = app.client("d");
+    let want = comparable(&server_rows(&client, "/api/v1/pods").await);
+    app.until("the restarted server's pods", WAIT, |s| {
+        s.pods_error.is_none() && comparable(s.pods.rows()) == want
+    })
+    .await;
+    assert!(app.relists >= 2, "relisted after the restart");
+
+    // Live again: a pod deleted (and replaced by its controller) shows.
+    let victim = want.first().expect("pods").clone();
+    fleet.kubectl_ok(
+        "d",
+        &[
+            "delete",
+            "pod",
+            "-n",
+            &victim.namespace,
+            &victim.name,
+            "--grace-period=0",
+            "--force",
+        ],
+    );
+    app.until("the deletion followed", WAIT, |s| {
+        !keys(s.pods.rows()).contains(&format!("{}/{}", victim.namespace, victim.name))
+    })
+    .await;
+}

@@ -72,6 +72,11 @@ impl Fleet {
         paths.join(":")
     }
 
+    /// Server `name`'s own kubeconfig (contexts NAME, NAME-cert, NAME-kube-system).
+    pub fn kubeconfig_of(&self, name: &str) -> PathBuf {
+        kubeconfig_path(self.dir.path(), &self.server(name).name)
+    }
+
     /// The directory holding the kubeconfigs, identities and logs.
     pub fn dir(&self) -> &Path {
         self.dir.path()
