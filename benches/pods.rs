@@ -127,6 +127,7 @@ fn loaded_state(rows: Vec<PodRow>) -> State {
         Msg::Contexts {
             contexts: vec![ctx],
             selected: Some("demo".into()),
+            fleet: Vec::new(),
             namespace: None,
             error: None,
         },

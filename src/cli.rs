@@ -37,9 +37,13 @@ pub struct GlobalArgs {
     /// Path to the kubeconfig file to use (only this file).
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use.
+    /// The kubeconfig context to use; for the UI, several separated by commas show their pods
+    /// in one table (`--context prod-eu,prod-us`).
     #[arg(long, global = true)]
     pub context: Option<String>,
+    /// Show every context of the kubeconfig in one table.
+    #[arg(long)]
+    pub all_contexts: bool,
     /// Namespace to show (for `api`: the namespace of the request; omitted = cluster-wide).
     #[arg(short = 'n', long, global = true)]
     pub namespace: Option<String>,
@@ -299,5 +303,19 @@ mod tests {
         let cli = Cli::try_parse_from(["kr8s-tui", "api", "GET", "--url", "pods", "-n", "default"])
             .expect("valid api flags");
         assert!(matches!(cli.command, Some(Command::Api(_))));
+    }
+}
+
+impl GlobalArgs {
+    /// The contexts `--context a,b` names (empty for one context or none).
+    pub fn context_list(&self) -> Vec<String> {
+        let Some(text) = self.context.as_deref().filter(|c| c.contains(',')) else {
+            return Vec::new();
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }

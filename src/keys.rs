@@ -74,6 +74,8 @@ pub enum Action {
     SortCpu,
     /// Sort pods by memory usage (metrics.k8s.io).
     SortMemory,
+    /// Sort a fleet's pods by context (their stored order).
+    SortContext,
     /// Logs: pick the container.
     Container,
     /// Logs: previous container instance.

@@ -192,9 +192,13 @@ fn load(
     global: &GlobalArgs,
     tx: &tokio::sync::mpsc::UnboundedSender<Msg>,
 ) -> Option<Arc<ApiCache>> {
+    let listed = global.context_list();
     let opts = LoadOptions {
         kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
+        context: match listed.first() {
+            Some(first) => Some(first.clone()),
+            None => global.context.clone(),
+        },
         namespace: global.namespace.clone(),
     };
     let log_tx = tx.clone();
@@ -213,6 +217,7 @@ fn load(
             let _ = tx.send(Msg::Contexts {
                 contexts: Vec::new(),
                 selected: None,
+                fleet: Vec::new(),
                 namespace: None,
                 error: Some(e.to_string()),
             });
@@ -224,14 +229,18 @@ fn load(
     if let Some(k) = cache.kubeconfig() {
         tracing::info!(files = ?k.files(), contexts = contexts.len(), "kubeconfig loaded");
     }
-    let wanted = global.context.clone().or_else(|| cache.default_context());
+    let (fleet, missing) = fleet_members(global, &listed, &contexts);
+    let wanted = match fleet.first() {
+        Some(first) => Some(first.clone()),
+        None => opts.context.clone().or_else(|| cache.default_context()),
+    };
     let skipped = cache
         .kubeconfig()
         .and_then(|k| k.skipped().first().cloned());
     let (selected, error) = match wanted {
-        Some(c) if contexts.iter().any(|i| i.name == c) => (Some(c), skipped),
+        Some(c) if contexts.iter().any(|i| i.name == c) => (Some(c), missing.or(skipped)),
         Some(c) => (None, Some(format!("context \"{c}\" does not exist"))),
-        None => (None, skipped),
+        None => (None, missing.or(skipped)),
     };
     let namespace = if global.all_namespaces {
         None
@@ -251,10 +260,30 @@ fn load(
     let _ = tx.send(Msg::Contexts {
         contexts,
         selected,
+        fleet,
         namespace,
         error,
     });
     Some(cache)
+}
+
+/// The contexts to show together (`--context a,b`, `--all-contexts`) that the kubeconfig
+/// has, and a problem naming those it lacks.
+fn fleet_members(
+    global: &GlobalArgs,
+    listed: &[String],
+    contexts: &[kr8s_tui::kube::kubeconfig::ContextInfo],
+) -> (Vec<String>, Option<String>) {
+    if global.all_contexts {
+        return (contexts.iter().map(|c| c.name.clone()).collect(), None);
+    }
+    let (known, unknown): (Vec<String>, Vec<String>) = listed
+        .iter()
+        .cloned()
+        .partition(|name| contexts.iter().any(|c| &c.name == name));
+    let missing = (!unknown.is_empty())
+        .then(|| format!("no such context in the kubeconfig: {}", unknown.join(", ")));
+    (known, missing)
 }
 
 /// Sets the terminal window title (the text is already free of control characters).

@@ -3,6 +3,7 @@
 //! `Connected`, `Namespaces`, `Version` and `Discovered` carry the context generation, `Pods` the
 //! pods generation, view results the id of their view.
 
+mod build;
 pub mod edit;
 pub mod history;
 pub mod logs;
@@ -19,7 +20,7 @@ use crate::kube::nodes::NodeHealth;
 use crate::kube::ops::drain::{DrainEvent, DrainOptions};
 use crate::kube::resource_table::{ResourceTable, TableRow};
 use crate::kube::table::PodRow;
-use crate::kube::watcher::{Change, Event};
+use crate::kube::watcher::Event;
 
 /// What a list-watch of pods reports.
 pub type PodsEvent = Event<Vec<PodRow>, PodRow>;
@@ -135,6 +136,8 @@ pub enum Msg {
         contexts: Vec<ContextInfo>,
         /// Context to open (from --context or current-context); `None` opens the contexts pane.
         selected: Option<String>,
+        /// Contexts to open together (`--context a,b`, `--all-contexts`); empty: just `selected`.
+        fleet: Vec<String>,
         /// Namespace from -n or the context (None with -A).
         namespace: Option<String>,
         error: Option<String>,
@@ -153,6 +156,19 @@ pub enum Msg {
     Pods {
         generation: u64,
         event: PodsEvent,
+    },
+    /// The pods list-watch of fleet member `member` (an index into `state.fleet`) for pods
+    /// generation `generation`; its rows carry the member's context.
+    FleetPods {
+        generation: u64,
+        member: usize,
+        event: PodsEvent,
+    },
+    /// The list-watch of fleet member `member` for resource view `id`.
+    FleetTable {
+        id: u64,
+        member: usize,
+        event: TableFeedEvent,
     },
     /// A metrics poll of pods generation `generation` (metrics.k8s.io).
     Metrics {
@@ -366,6 +382,15 @@ pub enum Effect {
         label_selector: Option<String>,
         field_selector: Option<String>,
     },
+    /// One pods list-watch per context of a fleet (`contexts[i]` answers `Msg::FleetPods`
+    /// with `member: i`); replaces every earlier pods stream.
+    WatchFleetPods {
+        generation: u64,
+        contexts: Vec<String>,
+        namespace: Option<String>,
+        label_selector: Option<String>,
+        field_selector: Option<String>,
+    },
     /// Poll metrics.k8s.io for pods generation `generation` (started once its list is
     /// complete, so the first poll never competes with it); answers `Msg::Metrics`.
     PollMetrics {
@@ -445,6 +470,13 @@ pub enum Effect {
         context: String,
         path: String,
     },
+    /// One list-watch of `path` per fleet context for resource view `id` (answers
+    /// `Msg::FleetTable`), replacing the previous resource table streams.
+    WatchFleetTable {
+        id: u64,
+        contexts: Vec<String>,
+        path: String,
+    },
     /// Stop the resource table stream (its view closed).
     StopTable,
     /// Send `request` with the shared client of `context` and answer `Msg::RawResponse` with
@@ -501,56 +533,6 @@ pub enum Effect {
     StopDrain {
         id: u64,
     },
-}
-
-/// Short constructors for the stream messages (tests, benches and harnesses build many).
-impl Msg {
-    /// A page of the pods list; `more` is false on the last page.
-    pub fn pods_page(generation: u64, rows: Vec<PodRow>, first: bool, more: bool) -> Msg {
-        let event = Event::Page {
-            page: rows,
-            first,
-            last: !more,
-        };
-        Msg::Pods { generation, event }
-    }
-
-    /// Changes from the pods watch.
-    pub fn pod_changes(generation: u64, changes: Vec<Change<PodRow>>) -> Msg {
-        let event = Event::Changes(changes);
-        Msg::Pods { generation, event }
-    }
-
-    /// The pods stream failed and tries again at `retry_at`.
-    pub fn pods_failed(
-        generation: u64,
-        error: impl Into<Failure>,
-        retry_at: Option<jiff::Timestamp>,
-    ) -> Msg {
-        let error = error.into();
-        let event = Event::Failed { error, retry_at };
-        Msg::Pods { generation, event }
-    }
-
-    /// The whole namespaces list in one page.
-    pub fn namespaces_listed(generation: u64, names: Vec<String>) -> Msg {
-        let event = Event::Page {
-            page: names,
-            first: true,
-            last: true,
-        };
-        Msg::Namespaces { generation, event }
-    }
-
-    /// A whole server Table for resource view `id` in one page.
-    pub fn table_listed(id: u64, table: ResourceTable) -> Msg {
-        let event = Event::Page {
-            page: table,
-            first: true,
-            last: true,
-        };
-        Msg::Table { id, event }
-    }
 }
 
 /// A job that needs the terminal.

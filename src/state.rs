@@ -13,6 +13,7 @@ mod errors;
 mod exec;
 pub mod filter;
 pub mod fleet;
+mod fleet_table;
 pub mod forwards;
 pub mod health;
 pub mod input;
@@ -242,6 +243,8 @@ pub struct State {
     pub xray: Option<xray::XrayView>,
     /// Several contexts shown in one table (`--context a,b`); `context` is its first member.
     pub fleet: Option<fleet::Fleet>,
+    /// Contexts marked in the contexts pane (Space); Enter opens them together.
+    pub fleet_picks: Vec<String>,
 }
 
 impl State {
@@ -311,6 +314,7 @@ impl State {
             jump: None,
             xray: None,
             fleet: None,
+            fleet_picks: Vec::new(),
         }
     }
 
@@ -373,9 +377,16 @@ impl State {
         self.namespace = namespace.clone();
         self.pods.clear();
         self.pods.set_match_namespace(namespace.is_none());
+        self.pods.set_fleet(self.fleet.is_some());
         self.label_selector = label_selector.clone();
         self.pods_load = PodsLoad::Loading;
         self.pods_error = None;
+        if let Some(fleet) = self.fleet.as_mut() {
+            let field_selector = self.field_selector.clone();
+            let generation = self.pods_gen;
+            let selectors = (label_selector, field_selector);
+            return fleet::watch_pods(fleet, generation, namespace, selectors);
+        }
         Effect::WatchPods {
             generation: self.pods_gen,
             context: self.context.clone().unwrap_or_default(),
@@ -434,9 +445,10 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Contexts {
             contexts,
             selected,
+            fleet,
             namespace,
             error,
-        } => start::on_contexts(state, contexts, selected, namespace, error),
+        } => start::on_contexts(state, contexts, (selected, fleet), namespace, error),
         Msg::Connected { generation, result } if generation == context_gen => {
             state.dirty = true;
             match result {
@@ -475,6 +487,16 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = containers::on_pods_changed(state);
             effects.extend(metrics::on_pods_listed(state));
             effects
+        }
+        Msg::FleetPods {
+            generation,
+            member,
+            event,
+        } if generation == pods_gen => fleet::on_pods(state, member, event),
+        Msg::FleetPods { .. } => none(),
+        Msg::FleetTable { id, member, event } => {
+            fleet_table::on_event(state, id, member, event);
+            none()
         }
         Msg::Metrics { generation, report } => metrics::on_report(state, generation, report),
         Msg::Connected { .. } | Msg::Namespaces { .. } | Msg::Version { .. } | Msg::Pods { .. } => {

@@ -5,6 +5,7 @@ mod drain;
 mod edit;
 mod exec;
 mod feeds;
+mod fleet;
 mod forwards;
 mod health;
 mod metrics;
@@ -66,15 +67,16 @@ pub struct Tasks {
     tx: UnboundedSender<Msg>,
     opts: TaskOptions,
     context_tasks: Vec<JoinHandle<()>>,
-    pods_task: Option<JoinHandle<()>>,
+    /// The pods list-watch, one per context in a fleet.
+    pods_tasks: Vec<JoinHandle<()>>,
     /// The metrics poll of the pods generation.
     metrics_task: Option<JoinHandle<()>>,
     /// The log stream of the open logs view.
     logs_task: Option<JoinHandle<()>>,
     /// The pods watch and the per-container streams of workload logs.
     workload_logs: pod_logs::WorkloadTasks,
-    /// The list-then-watch of the open resource table.
-    table_task: Option<JoinHandle<()>>,
+    /// The list-then-watch of the open resource table, one per context in a fleet.
+    table_tasks: Vec<JoinHandle<()>>,
     raw_tasks: HashMap<u64, JoinHandle<()>>,
     /// Port-forwards, running until stopped (they outlive every view).
     forwards: HashMap<u64, JoinHandle<()>>,
@@ -113,11 +115,11 @@ impl Tasks {
             tx,
             opts,
             context_tasks: Vec::new(),
-            pods_task: None,
+            pods_tasks: Vec::new(),
             metrics_task: None,
             logs_task: None,
             workload_logs: pod_logs::WorkloadTasks::default(),
-            table_task: None,
+            table_tasks: Vec::new(),
             raw_tasks: HashMap::new(),
             forwards: HashMap::new(),
             drains: HashMap::new(),
@@ -155,6 +157,21 @@ impl Tasks {
             } => {
                 let selectors = (label_selector, field_selector);
                 self.watch_pods(generation, &context, namespace, selectors)
+            }
+            Effect::WatchFleetPods {
+                generation,
+                contexts,
+                namespace,
+                label_selector,
+                field_selector,
+            } => {
+                self.abort_pods();
+                let selectors = (label_selector, field_selector);
+                self.watch_fleet_pods(generation, contexts, namespace, selectors)
+            }
+            Effect::WatchFleetTable { id, contexts, path } => {
+                self.stop_table();
+                self.watch_fleet_table(id, contexts, path)
             }
             Effect::PollMetrics {
                 generation,
@@ -306,7 +323,7 @@ impl Tasks {
         let tx = self.tx.clone();
         let ns = namespace.as_deref();
         let task = feeds::pods(client, ns, selectors, generation, &self.opts, tx);
-        self.pods_task = Some(task);
+        self.pods_tasks.push(task);
     }
 
     /// Starts the metrics poll of the pods generation (stopped with the pods stream).
@@ -331,7 +348,7 @@ impl Tasks {
     }
 
     fn abort_pods(&mut self) {
-        if let Some(t) = self.pods_task.take() {
+        for t in self.pods_tasks.drain(..) {
             t.abort();
         }
         if let Some(t) = self.metrics_task.take() {

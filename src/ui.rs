@@ -11,6 +11,7 @@ pub mod dialog;
 pub mod diff;
 pub mod drain;
 mod exec_output;
+mod fleet;
 mod forwards;
 pub mod help;
 pub mod logs;
@@ -383,6 +384,7 @@ pub(crate) mod testing {
                     context("prod-eu", "gke_acme_europe-west1_prod", "oidc-alice"),
                 ],
                 selected: Some("kind-dev".into()),
+                fleet: Vec::new(),
                 namespace: Some("shop".into()),
                 error: None,
             },

@@ -241,6 +241,7 @@ fn rendering_survives_any_terminal_size() {
                 namespace: None,
             }],
             selected: Some("ctx-\u{1b}[2J".repeat(20)),
+            fleet: Vec::new(),
             namespace: Some("default".into()),
             error: Some("kubeconfig /x.yaml: users[\"u\"].token: broken".into()),
         },

@@ -65,6 +65,9 @@ fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     let Some(name) = arg else {
         return show_pane(state, Focus::Contexts);
     };
+    if name.contains(',') {
+        return super::fleet::open_named(state, name);
+    }
     let Some(info) = state.contexts.iter().find(|c| c.name == name) else {
         state
             .flash
@@ -79,6 +82,7 @@ fn switch_context(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
     let mut effects = detail::close(state);
     state.resource = None;
     state.label_selector = None;
+    state.fleet = None;
     effects.extend(state.open_context(name.to_string(), namespace));
     effects
 }

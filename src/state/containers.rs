@@ -102,7 +102,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.flash.info("no pod selected");
         return Vec::new();
     };
-    let pod = ObjectRef::pod(&row.namespace, &row.name);
+    let pod = ObjectRef::of_pod_row(row);
     let id = state.new_id();
     let effect = fetch(state, id, &pod);
     state.containers = Some(ContainersView {
@@ -122,7 +122,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 fn fetch(state: &State, id: u64, pod: &ObjectRef) -> Effect {
     Effect::FetchObject {
         id,
-        context: state.context.clone().unwrap_or_default(),
+        context: pod.context_in(state),
         path: pod.path(),
     }
 }
@@ -210,15 +210,13 @@ pub fn on_action(state: &mut State, action: crate::keys::Action) -> Option<Vec<E
         }
         Action::PortForward => {
             let ports: Vec<u16> = view_ports(state);
-            let namespace = pod.namespace.clone().unwrap_or_default();
-            return Some(super::forwards::prompt(
-                state, &namespace, &pod.name, &ports,
-            ));
+            return Some(super::forwards::prompt(state, &pod, &ports));
         }
         // The container picker of a shell or an attach.
         Action::Shell | Action::Attach => {
             let namespace = pod.namespace.clone().unwrap_or_default();
             let target = super::remote::Target {
+                context: pod.context.clone(),
                 namespace,
                 pod: pod.name.clone(),
                 container,

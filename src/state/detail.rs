@@ -15,6 +15,8 @@ use crate::msg::LogRequest;
 /// One object of one resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
+    /// The context it lives in when that is not the open one (a fleet's row).
+    pub context: Option<String>,
     pub resource: ApiResource,
     /// `None` for cluster-scoped objects.
     pub namespace: Option<String>,
@@ -22,9 +24,26 @@ pub struct ObjectRef {
 }
 
 impl ObjectRef {
+    /// The pod a table row shows, in the row's context.
+    pub fn of_pod_row(row: &crate::kube::table::PodRow) -> ObjectRef {
+        ObjectRef {
+            context: row.context.as_deref().map(str::to_string),
+            ..ObjectRef::pod(&row.namespace, &row.name)
+        }
+    }
+
+    /// The context requests about it go to: its own, else the open one.
+    pub fn context_in(&self, state: &State) -> String {
+        self.context
+            .clone()
+            .or_else(|| state.context.clone())
+            .unwrap_or_default()
+    }
+
     /// A pod by namespace and name.
     pub fn pod(namespace: &str, name: &str) -> ObjectRef {
         ObjectRef {
+            context: None,
             resource: ApiResource::pods(),
             namespace: Some(namespace.to_string()),
             name: name.to_string(),
@@ -153,7 +172,7 @@ pub fn yaml_lines(object: &Value, show_managed_fields: bool) -> Vec<String> {
 pub fn open(state: &mut State, kind: DetailKind, target: ObjectRef) -> Vec<Effect> {
     let mut effects = close(state);
     let id = state.new_id();
-    let context = state.context.clone().unwrap_or_default();
+    let context = target.context_in(state);
     let view = match kind {
         DetailKind::Yaml => DetailView::Yaml {
             pane: TextPane::default(),
@@ -205,6 +224,14 @@ pub fn open_logs(state: &mut State, pod: ObjectRef, container: Option<String>) -
     effects
 }
 
+/// The context of the open detail view's object (a fleet row's own, else the open one).
+pub fn open_context(state: &State) -> String {
+    match &state.detail {
+        Some(detail) => detail.target.context_in(state),
+        None => state.context.clone().unwrap_or_default(),
+    }
+}
+
 /// Closes the detail view (stopping its log stream).
 pub fn close(state: &mut State) -> Vec<Effect> {
     match state.detail.take() {
@@ -219,7 +246,7 @@ pub fn close(state: &mut State) -> Vec<Effect> {
 /// The fetched object arrived.
 pub fn on_object(state: &mut State, result: Result<Value, Failure>) -> Vec<Effect> {
     let now = state.now;
-    let context = state.context.clone().unwrap_or_default();
+    let context = open_context(state);
     let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };
@@ -372,7 +399,7 @@ pub fn toggle_managed_fields(detail: &mut Detail) {
 /// A log option changed: new id (late lines of the old stream are dropped), clear, restart.
 pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogView)) -> Vec<Effect> {
     let id = state.new_id();
-    let context = state.context.clone().unwrap_or_default();
+    let context = open_context(state);
     let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };

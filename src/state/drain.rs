@@ -88,7 +88,7 @@ pub fn start(state: &mut State, node: String, options: DrainOptions) -> Vec<Effe
     });
     vec![Effect::Drain {
         id,
-        context: state.context.clone().unwrap_or_default(),
+        context: super::fleet::selected_context(state).unwrap_or_default(),
         node,
         options,
     }]

@@ -120,7 +120,7 @@ pub fn enter_resource(state: &mut State) -> Vec<Effect> {
             let id = state.new_id();
             let effect = Effect::FetchObject {
                 id,
-                context: state.context.clone().unwrap_or_default(),
+                context: target.context_in(state),
                 path: target.path(),
             };
             state
@@ -241,12 +241,10 @@ pub fn back(state: &mut State) -> Option<Vec<Effect>> {
         view.awaited = view.selected_key();
         view.live = false;
         view.error = None;
-        effects.push(Effect::WatchTable {
-            id: view.id,
-            context: state.context.clone().unwrap_or_default(),
-            path: view.resource.collection_path(view.namespace.as_deref()),
-        });
+        let path = view.resource.collection_path(view.namespace.as_deref());
+        let id = view.id;
         state.resource = Some(view);
+        effects.push(super::kinds::watch_table(state, id, path));
     }
     state.focus = Focus::Pods;
     Some(effects)

@@ -101,7 +101,7 @@ pub fn start(state: &mut State, target: ObjectRef) -> Vec<Effect> {
         state.flash.error(format!("{} cannot be edited", r.plural));
         return Vec::new();
     }
-    let Some(context) = state.context.clone() else {
+    let Some(context) = target.context.clone().or_else(|| state.context.clone()) else {
         state.flash.info("no context open");
         return Vec::new();
     };

@@ -25,14 +25,14 @@ pub(super) fn run(state: &mut State, line: &str) -> Vec<Effect> {
     let (target, container) = match &state.containers {
         Some(view) => (view.pod.clone(), view.selected().map(|c| c.name.clone())),
         None => match state.pods.selected() {
-            Some(row) => (ObjectRef::pod(&row.namespace, &row.name), None),
+            Some(row) => (ObjectRef::of_pod_row(row), None),
             None => {
                 state.flash.info("no pod selected");
                 return Vec::new();
             }
         },
     };
-    let Some(context) = state.context.clone() else {
+    let Some(context) = target.context.clone().or_else(|| state.context.clone()) else {
         state.flash.info("no context open");
         return Vec::new();
     };

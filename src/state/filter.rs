@@ -14,9 +14,11 @@ use crate::kube::table::PodRow;
 /// Columns the pods table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortColumn {
-    /// (namespace, name): the order rows are stored in.
+    /// (namespace, name): the order rows of one context are stored in.
     #[default]
     Namespace,
+    /// (context, namespace, name): the order a fleet's rows are stored in.
+    Context,
     Name,
     Status,
     Restarts,
@@ -31,6 +33,7 @@ impl SortColumn {
     pub fn title(self) -> &'static str {
         match self {
             SortColumn::Namespace => "NAMESPACE",
+            SortColumn::Context => "CONTEXT",
             SortColumn::Name => "NAME",
             SortColumn::Status => "STATUS",
             SortColumn::Restarts => "RESTARTS",
@@ -64,11 +67,12 @@ pub struct SortOrder {
 impl SortOrder {
     /// Total order of two rows: the column, then (namespace, name) so the order is stable.
     pub fn compare(&self, a: &PodRow, b: &PodRow) -> Ordering {
-        fn key(r: &PodRow) -> (&str, &str) {
-            (&r.namespace, &r.name)
+        fn key(r: &PodRow) -> (&str, &str, &str) {
+            (r.context.as_deref().unwrap_or(""), &r.namespace, &r.name)
         }
         let by_column = match self.column {
-            SortColumn::Namespace => Ordering::Equal,
+            SortColumn::Context => Ordering::Equal,
+            SortColumn::Namespace => (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)),
             SortColumn::Name => a.name.cmp(&b.name),
             SortColumn::Status => a.status.cmp(&b.status),
             SortColumn::Restarts => a.restarts.cmp(&b.restarts),
@@ -86,9 +90,15 @@ impl SortOrder {
         }
     }
 
-    /// True when this order is the storage order (no index sort needed).
-    fn is_storage_order(&self) -> bool {
-        self.column == SortColumn::Namespace && !self.descending
+    /// True when this order is the storage order (no index sort needed): (context, namespace,
+    /// name), which is (namespace, name) outside a fleet.
+    fn is_storage_order(&self, fleet: bool) -> bool {
+        let by_key = match self.column {
+            SortColumn::Context => true,
+            SortColumn::Namespace => !fleet,
+            _ => false,
+        };
+        by_key && !self.descending
     }
 }
 
@@ -101,6 +111,8 @@ pub struct View {
     sort: SortOrder,
     /// Match the namespace too (all-namespaces view).
     with_namespace: bool,
+    /// Rows of several contexts (NAMESPACE is then not the storage order).
+    fleet: bool,
     /// (query, visible indices) before each refinement, so deleting a typed character restores
     /// the wider matches instead of scanning every row. Any change to the rows clears it.
     narrowed: Vec<(String, Vec<u32>)>,
@@ -167,6 +179,22 @@ impl View {
         } else if self.texts.as_ref().is_none_or(|t| t.len() != rows.len()) {
             self.texts = Some(rows.iter().map(RowText::of).collect());
         }
+    }
+
+    /// Rows of several contexts or of one; a fleet starts sorted by context, one context by
+    /// namespace.
+    pub fn set_fleet(&mut self, on: bool, rows: &[PodRow]) {
+        self.fleet = on;
+        let column = match (on, self.sort.column) {
+            (true, SortColumn::Namespace) => SortColumn::Context,
+            (false, SortColumn::Context) => SortColumn::Namespace,
+            (_, other) => other,
+        };
+        if column != self.sort.column {
+            self.sort.column = column;
+            self.sort.descending = false;
+        }
+        self.rebuild(rows);
     }
 
     /// Sets whether the namespace column is matched too; rebuilds.
@@ -250,7 +278,7 @@ impl View {
     }
 
     fn sort_indices(&mut self, rows: &[PodRow]) {
-        if self.sort.is_storage_order() {
+        if self.sort.is_storage_order(self.fleet) {
             self.indices.sort_unstable();
             return;
         }
@@ -302,7 +330,7 @@ impl View {
     fn forget(&mut self, index: usize) {
         let at = index_u32(index);
         // In storage order the indices ascend: a binary search instead of a scan of 100k.
-        let pos = if self.sort.is_storage_order() {
+        let pos = if self.sort.is_storage_order(self.fleet) {
             self.indices.binary_search(&at).ok()
         } else {
             self.indices.iter().position(|&i| i == at)

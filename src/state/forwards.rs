@@ -14,19 +14,23 @@ use crate::msg::{Effect, ForwardRow};
 pub struct Forwards {
     pub rows: Vec<ForwardRow>,
     pub cursor: Cursor,
-    /// The pod `:pf LOCAL:REMOTE` forwards to: namespace and name.
-    target: Option<(String, String)>,
+    /// The pod `:pf LOCAL:REMOTE` forwards to (in its own context in a fleet).
+    target: Option<super::detail::ObjectRef>,
 }
 
 /// `F` on a container: the command line, prefilled with its first port.
-pub(super) fn prompt(state: &mut State, namespace: &str, pod: &str, ports: &[u16]) -> Vec<Effect> {
+pub(super) fn prompt(
+    state: &mut State,
+    pod: &super::detail::ObjectRef,
+    ports: &[u16],
+) -> Vec<Effect> {
     if state.opts.readonly {
         state.flash.error(
             "read-only mode (--readonly): port-forward refused (it is create on pods/portforward)",
         );
         return Vec::new();
     }
-    state.forwards.target = Some((namespace.to_string(), pod.to_string()));
+    state.forwards.target = Some(pod.clone());
     let first = ports.first().map_or(String::new(), |p| format!("{p}:{p}"));
     open_prompt(state, PromptKind::Command, &format!("pf {first}"));
     if let Some(prompt) = state.prompt.as_mut() {
@@ -35,7 +39,7 @@ pub(super) fn prompt(state: &mut State, namespace: &str, pod: &str, ports: &[u16
     if ports.is_empty() {
         state
             .flash
-            .info(format!("{pod} declares no ports: type LOCAL:REMOTE"));
+            .info(format!("{} declares no ports: type LOCAL:REMOTE", pod.name));
     }
     Vec::new()
 }
@@ -46,9 +50,7 @@ pub(super) fn command(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
         state.screen = Screen::Forwards;
         return Vec::new();
     };
-    let (Some((namespace, pod)), Some(context)) =
-        (state.forwards.target.clone(), state.context.clone())
-    else {
+    let Some(target) = state.forwards.target.clone() else {
         state.flash.info("pick a pod's container first: F on a pod");
         return Vec::new();
     };
@@ -58,11 +60,18 @@ pub(super) fn command(state: &mut State, arg: Option<&str>) -> Vec<Effect> {
             .error(format!("{arg}: expected LOCAL:REMOTE, e.g. 8080:80"));
         return Vec::new();
     };
+    let context = target.context_in(state);
+    let (namespace, pod) = (target.namespace.unwrap_or_default(), target.name);
     let id = state.new_id();
+    // In a fleet the list says which cluster each forward reaches.
+    let shown = match &target.context {
+        Some(c) => format!("{c}:{namespace}/{pod}:{remote}"),
+        None => format!("{namespace}/{pod}:{remote}"),
+    };
     state.forwards.rows.push(ForwardRow {
         id,
         wanted: local,
-        target: format!("{namespace}/{pod}:{remote}"),
+        target: shown,
         ..ForwardRow::default()
     });
     state
@@ -162,7 +171,7 @@ mod tests {
     #[test]
     fn f_fills_the_command_line_and_enter_starts_the_forward() {
         let mut state = state();
-        prompt(&mut state, "shop", "web-0", &[8080, 9090]);
+        prompt(&mut state, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[8080, 9090]);
         let prompt_text = state.prompt.as_ref().map(|p| p.text());
         assert_eq!(prompt_text, Some("pf 8080:8080"));
         let effects = command(&mut state, Some("18080:8080"));
@@ -209,7 +218,7 @@ mod tests {
     #[test]
     fn the_list_stops_the_selected_forward_and_readonly_refuses() {
         let mut state = state();
-        prompt(&mut state, "shop", "web-0", &[80]);
+        prompt(&mut state, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[80]);
         command(&mut state, Some(":80"));
         command(&mut state, None);
         assert_eq!(state.screen, Screen::Forwards);
@@ -225,7 +234,7 @@ mod tests {
             readonly: true,
             ..StartOptions::default()
         });
-        prompt(&mut readonly, "shop", "web-0", &[80]);
+        prompt(&mut readonly, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[80]);
         assert!(readonly.prompt.is_none());
         let flash = readonly.flash.map(|f| f.text).unwrap_or_default();
         assert!(flash.contains("port-forward refused"), "{flash}");

@@ -222,6 +222,10 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
             match action {
                 a if copy::is_copy(a) => Some(copy::on_copy(state, a)),
                 Action::Command => Some(nav::open_command(state)),
+                Action::Mark if state.focus == Focus::Contexts => {
+                    super::fleet::toggle_pick(state);
+                    Some(Vec::new())
+                }
                 _ => {
                     if let Some(effects) = ops::on_action(state, action) {
                         return Some(effects);
@@ -268,7 +272,7 @@ fn selected_object(state: &State, mode: Mode) -> Option<super::detail::ObjectRef
         Mode::Resource => state.resource.as_ref()?.selected(),
         _ if state.focus == Focus::Pods => {
             let row = state.pods.selected()?;
-            Some(super::detail::ObjectRef::pod(&row.namespace, &row.name))
+            Some(super::detail::ObjectRef::of_pod_row(row))
         }
         _ => None,
     }
@@ -347,12 +351,14 @@ fn move_cursor(state: &mut State, action: Action) {
 /// Enter: open the context, namespace or pod under the cursor.
 fn select(state: &mut State) -> Vec<Effect> {
     match state.focus {
+        Focus::Contexts if !state.fleet_picks.is_empty() => super::fleet::open_picks(state),
         Focus::Contexts => {
             let Some(info) = state.contexts.get(state.contexts_cursor.selected()) else {
                 return Vec::new();
             };
             let name = info.name.clone();
             let namespace = namespace_for(state, info);
+            state.fleet = None;
             state.open_context(name, namespace)
         }
         Focus::Namespaces if state.context.is_some() => {

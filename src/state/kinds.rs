@@ -56,6 +56,8 @@ pub struct ResourceView {
     /// A row to put the cursor on once a list brings it (the view was restored by Esc and is
     /// listed again); dropped when the list is complete.
     pub awaited: Option<(String, String)>,
+    /// In a fleet: each member's failure (`None`: answering), by member index.
+    pub failing: Vec<Option<super::Problem>>,
 }
 
 impl ResourceView {
@@ -73,8 +75,9 @@ impl ResourceView {
             .rows
             .iter()
             .filter(|r| {
-                let cells =
-                    std::iter::once(r.namespace.as_str()).chain(r.cells.iter().map(String::as_str));
+                let cells = r.context.as_deref().into_iter()
+                    .chain(std::iter::once(r.namespace.as_str()))
+                    .chain(r.cells.iter().map(String::as_str));
                 query.matches_cells(&r.name, cells, &mut buf)
             })
             .collect()
@@ -93,7 +96,7 @@ impl ResourceView {
 
     /// After list rows arrived: the cursor on the awaited row if it came, else on the row it
     /// was on, else where it was (clamped).
-    fn reselect_listed(&mut self, keep: Option<(String, String)>) {
+    pub(super) fn reselect_listed(&mut self, keep: Option<(String, String)>) {
         let visible = self.visible();
         let find = |k: &(String, String)| visible.iter().position(|r| row_key(r) == *k);
         let awaited = self.awaited.as_ref().and_then(find);
@@ -135,6 +138,7 @@ impl ResourceView {
         let visible = self.visible();
         let row = visible.get(self.cursor.selected())?;
         Some(ObjectRef {
+            context: row.context.as_deref().map(str::to_string),
             resource: self.resource.clone(),
             namespace: (!row.namespace.is_empty()).then(|| row.namespace.clone()),
             name: row.name.clone(),
@@ -220,14 +224,29 @@ pub fn open(state: &mut State, resource: ApiResource) -> Vec<Effect> {
         cursor: Cursor::default(),
         query: String::new(),
         awaited: None,
+        failing: Vec::new(),
     });
     state.focus = super::Focus::Pods;
-    effects.push(Effect::WatchTable {
-        id,
-        context: state.context.clone().unwrap_or_default(),
-        path,
-    });
+    effects.push(watch_table(state, id, path));
     effects
+}
+
+/// The stream of resource view `id`: one per fleet member, or the open context's.
+pub(super) fn watch_table(state: &mut State, id: u64, path: String) -> Effect {
+    match &state.fleet {
+        Some(fleet) => {
+            let contexts = fleet.names();
+            if let Some(view) = state.resource.as_mut() {
+                view.failing = vec![None; contexts.len()];
+            }
+            Effect::WatchFleetTable { id, contexts, path }
+        }
+        None => Effect::WatchTable {
+            id,
+            context: state.context.clone().unwrap_or_default(),
+            path,
+        },
+    }
 }
 
 /// Leaves the resource table (back to the pods): its stream stops with it.
@@ -240,13 +259,11 @@ pub fn close(state: &mut State) -> Vec<Effect> {
 
 /// Lists the open resource view again (after a delete, or Ctrl-R).
 pub fn refresh(state: &mut State) -> Vec<Effect> {
-    let context = state.context.clone().unwrap_or_default();
     match &state.resource {
-        Some(view) => vec![Effect::WatchTable {
-            id: view.id,
-            context,
-            path: view.resource.collection_path(view.namespace.as_deref()),
-        }],
+        Some(view) => {
+            let (id, path) = (view.id, view.resource.collection_path(view.namespace.as_deref()));
+            vec![watch_table(state, id, path)]
+        }
         None => Vec::new(),
     }
 }

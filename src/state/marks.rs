@@ -81,6 +81,14 @@ pub fn count(state: &State) -> usize {
 
 /// Space: marks or unmarks the row under the cursor and moves down, as k9s does.
 pub fn toggle(state: &mut State) -> Vec<Effect> {
+    // Marks name objects by namespace and name, which several clusters share: one bulk
+    // action must never reach a cluster the user did not mean.
+    if state.fleet.is_some() {
+        state
+            .flash
+            .error("marks work in one context: open it alone (:ctx NAME)");
+        return Vec::new();
+    }
     let Some(scope) = scope(state) else {
         return Vec::new();
     };
@@ -126,6 +134,7 @@ fn targets(state: &State) -> Vec<ObjectRef> {
     match &state.resource {
         Some(view) => keys
             .map(|(ns, name)| ObjectRef {
+            context: None,
                 resource: view.resource.clone(),
                 namespace: (!ns.is_empty()).then(|| ns.clone()),
                 name: name.clone(),

@@ -228,6 +228,7 @@ pub(super) fn on_pods_action(state: &mut State, action: Action) -> Option<Vec<Ef
         Action::SortAge => Some(C::Age),
         Action::SortCpu => Some(C::Cpu),
         Action::SortMemory => Some(C::Memory),
+        Action::SortContext => Some(C::Context),
         _ => None,
     };
     if let Some(column) = column {
@@ -287,7 +288,7 @@ fn on_selected_pod(state: &mut State, action: Action) -> Vec<Effect> {
         state.flash.info("no pod selected");
         return Vec::new();
     };
-    let target = ObjectRef::pod(&row.namespace, &row.name);
+    let target = ObjectRef::of_pod_row(row);
     act_on(state, action, target)
 }
 
@@ -342,7 +343,7 @@ fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     let what = target.describe();
     state.flash.info(format!("deleting {what}…"));
     vec![Effect::Delete {
-        context: state.context.clone().unwrap_or_default(),
+        context: target.context_in(state),
         path: target.path(),
         what,
     }]

@@ -172,7 +172,7 @@ fn operate(state: &mut State, target: &ObjectRef, op: Op) -> Vec<Effect> {
     let what = kubectl_name(target);
     state.flash.info(format!("{what}: {}…", verb(op)));
     vec![Effect::Operate {
-        context: state.context.clone().unwrap_or_default(),
+        context: target.context_in(state),
         path: target.path(),
         what,
         op,

@@ -62,6 +62,7 @@ pub fn jump(state: &mut State, target: Option<ObjectRef>) -> Vec<Effect> {
     };
     let id = state.new_id();
     let path = target.path();
+    let context = target.context_in(state);
     state
         .flash
         .info(format!("{}: finding its owner…", target.describe()));
@@ -73,7 +74,7 @@ pub fn jump(state: &mut State, target: Option<ObjectRef>) -> Vec<Effect> {
     let mut effects = kinds::ensure_discovery(state);
     effects.push(Effect::FetchObject {
         id,
-        context: state.context.clone().unwrap_or_default(),
+        context,
         path,
     });
     effects

@@ -21,7 +21,7 @@ pub struct PodTable {
     pub cursor: Cursor,
     /// A pod to put the cursor on once a list brings it (going back to a table that is
     /// listed again); dropped when the list is complete.
-    awaited: Option<(String, String)>,
+    awaited: Option<PodKey>,
     /// The latest metrics sample: rows that arrive between samples take their usage from it.
     usage: Arc<PodUsage>,
     /// Requests and limits read once per list: rows the server printed take theirs from it.
@@ -31,8 +31,17 @@ pub struct PodTable {
 /// Above this many events in one batch the view is rebuilt instead of patched per event.
 const PATCH_LIMIT: usize = 64;
 
-fn key(row: &PodRow) -> (&str, &str) {
-    (&row.namespace, &row.name)
+/// A pod's identity: (context in a fleet, namespace, name).
+pub type PodKey = (Option<Arc<str>>, String, String);
+
+/// The row's context ("" outside a fleet).
+fn context_of(row: &PodRow) -> &str {
+    row.context.as_deref().unwrap_or("")
+}
+
+/// Storage order: (context, namespace, name).
+fn key(row: &PodRow) -> (&str, &str, &str) {
+    (context_of(row), &row.namespace, &row.name)
 }
 
 fn compare(a: &PodRow, b: &PodRow) -> Ordering {
@@ -53,6 +62,13 @@ impl PodTable {
     /// All rows, ordered by (namespace, name).
     pub fn rows(&self) -> &[PodRow] {
         &self.rows
+    }
+
+    /// Rows of fleet member `context`, filtered or not.
+    pub fn count_in(&self, context: &str) -> usize {
+        let lo = self.rows.partition_point(|r| context_of(r) < context);
+        let hi = self.rows.partition_point(|r| context_of(r) <= context);
+        hi - lo
     }
 
     /// All rows, filtered or not (the status bar count).
@@ -117,24 +133,29 @@ impl PodTable {
         self.reselect(keep);
     }
 
+    /// Rows of several contexts (a fleet) or of one.
+    pub fn set_fleet(&mut self, on: bool) {
+        self.view.set_fleet(on, &self.rows);
+    }
+
     /// Matches namespaces too (all-namespaces view).
     pub fn set_match_namespace(&mut self, on: bool) {
         self.view.set_with_namespace(on, &self.rows);
     }
 
-    fn selected_key(&self) -> Option<(String, String)> {
+    fn selected_key(&self) -> Option<PodKey> {
         self.selected()
-            .map(|row| (row.namespace.clone(), row.name.clone()))
+            .map(|row| (row.context.clone(), row.namespace.clone(), row.name.clone()))
     }
 
     /// The pod under the cursor, as (namespace, name).
     pub fn selected_pod(&self) -> Option<(String, String)> {
-        self.selected_key()
+        self.selected().map(|row| (row.namespace.clone(), row.name.clone()))
     }
 
     /// Puts the cursor on pod `key` as soon as a list page brings it.
     pub fn await_cursor(&mut self, key: Option<(String, String)>) {
-        self.awaited = key;
+        self.awaited = key.map(|(ns, name)| (None, ns, name));
     }
 
     /// True while a pod is awaited (the cursor is not yet where it is going).
@@ -144,7 +165,7 @@ impl PodTable {
 
     /// Puts the cursor on pod `key` now; false when it is not visible.
     pub fn select_pod(&mut self, key: &(String, String)) -> bool {
-        self.reselect_key(Some(key.clone()))
+        self.reselect_key(Some((None, key.0.clone(), key.1.clone())))
     }
 
     /// The list is complete: a pod still awaited is gone.
@@ -153,7 +174,7 @@ impl PodTable {
     }
 
     /// After new list rows: the awaited pod if it came, else the pod the cursor was on.
-    fn reselect_listed(&mut self, keep: Option<(String, String)>) {
+    fn reselect_listed(&mut self, keep: Option<PodKey>) {
         if self.awaited.is_some() && self.reselect_key(self.awaited.clone()) {
             self.awaited = None;
             return;
@@ -162,17 +183,21 @@ impl PodTable {
     }
 
     /// Puts the cursor back on `key` when visible, else clamps it.
-    fn reselect(&mut self, key: Option<(String, String)>) {
+    fn reselect(&mut self, key: Option<PodKey>) {
         if !self.reselect_key(key) {
             self.cursor
                 .select(self.cursor.selected(), self.visible_len());
         }
     }
 
-    /// Puts the cursor on `key`; false when that pod is not visible.
-    fn reselect_key(&mut self, key: Option<(String, String)>) -> bool {
-        let found = key.and_then(|(ns, name)| {
-            let index = self.find(&ns, &name).ok()?;
+    /// Puts the cursor on `key`; false when that pod is not visible. A key without a context
+    /// (a view remembered by namespace/name) finds the pod in any context of a fleet.
+    fn reselect_key(&mut self, key: Option<PodKey>) -> bool {
+        let found = key.and_then(|(context, ns, name)| {
+            let index = self.find(context.as_deref(), &ns, &name).ok().or_else(|| {
+                let any = context.is_none() && self.rows.first()?.context.is_some();
+                any.then(|| self.rows.iter().position(|r| r.namespace == ns && r.name == name))?
+            })?;
             let index = u32::try_from(index).ok()?;
             self.view.indices().iter().position(|&i| i == index)
         });
@@ -182,14 +207,19 @@ impl PodTable {
         found.is_some()
     }
 
-    /// The row of pod `namespace/name`, filtered out or not.
+    /// The row of pod `namespace/name` of a single context, filtered out or not.
     pub fn get(&self, namespace: &str, name: &str) -> Option<&PodRow> {
-        self.rows.get(self.find(namespace, name).ok()?)
+        self.get_in(None, namespace, name)
     }
 
-    fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
-        self.rows
-            .binary_search_by(|row| key(row).cmp(&(namespace, name)))
+    /// The row of pod `namespace/name` of `context` (`None` outside a fleet).
+    pub fn get_in(&self, context: Option<&str>, namespace: &str, name: &str) -> Option<&PodRow> {
+        self.rows.get(self.find(context, namespace, name).ok()?)
+    }
+
+    fn find(&self, context: Option<&str>, namespace: &str, name: &str) -> Result<usize, usize> {
+        let wanted = (context.unwrap_or(""), namespace, name);
+        self.rows.binary_search_by(|row| key(row).cmp(&wanted))
     }
 
     /// A new metrics sample: every row's usage from it, in one pass (a hash lookup per row),
@@ -263,17 +293,48 @@ impl PodTable {
         self.reselect_listed(keep);
     }
 
+    /// A page of fleet member `context`'s list: the first replaces that context's rows, a
+    /// later one goes after them; other contexts' rows stay as they are.
+    pub fn page_in(&mut self, context: &str, rows: Vec<PodRow>, first: bool) {
+        let keep = self.selected_key();
+        let rows: Vec<PodRow> = rows.into_iter().map(|r| self.with_usage(r)).collect();
+        let lo = self.rows.partition_point(|r| context_of(r) < context);
+        let hi = self.rows.partition_point(|r| context_of(r) <= context);
+        let (at, n) = (if first { lo } else { hi }, rows.len());
+        self.rows.splice(at..hi, rows);
+        let end = (at + n + 1).min(self.rows.len());
+        if !self.sorted_from(at.saturating_sub(1), end) {
+            self.sort_dedup();
+        }
+        // While the fleet loads, a cursor at the top stays there as other contexts' rows
+        // arrive above the one it is on.
+        let top = self.cursor.selected() == 0 && self.awaited.is_none();
+        self.view.rebuild(&self.rows);
+        self.reselect_listed(keep);
+        if top {
+            self.cursor.select(0, self.visible_len());
+        }
+    }
+
+    /// True when rows `from..end` are in strictly increasing key order.
+    fn sorted_from(&self, from: usize, end: usize) -> bool {
+        self.rows[from..end]
+            .windows(2)
+            .all(|w| compare(&w[0], &w[1]) == Ordering::Less)
+    }
+
     /// Re-sorts only if rows from `start` broke the order; drops duplicate keys, keeping the
     /// newest copy. A stable sort on an already sorted prefix plus one run is linear. True
     /// when rows moved.
     fn restore_order(&mut self, start: usize) -> bool {
-        let from = start.saturating_sub(1);
-        let sorted = self.rows[from..]
-            .windows(2)
-            .all(|w| compare(&w[0], &w[1]) == Ordering::Less);
-        if sorted {
+        if self.sorted_from(start.saturating_sub(1), self.rows.len()) {
             return false;
         }
+        self.sort_dedup();
+        true
+    }
+
+    fn sort_dedup(&mut self) {
         self.rows.sort_by(compare);
         // `dedup_by` passes (later, earlier): keep the later (newer) one.
         self.rows.dedup_by(|later, earlier| {
@@ -283,7 +344,6 @@ impl PodTable {
             }
             same
         });
-        true
     }
 
     /// Applies watch events in order. Small batches patch the view per event; large ones
@@ -294,7 +354,7 @@ impl PodTable {
         for change in changes {
             match change {
                 Change::Added(row) | Change::Modified(row) => self.upsert(row, patch),
-                Change::Deleted(row) => self.remove(&row.namespace, &row.name, patch),
+                Change::Deleted(row) => self.remove(&row, patch),
             }
         }
         if !patch {
@@ -305,7 +365,7 @@ impl PodTable {
 
     fn upsert(&mut self, row: PodRow, patch: bool) {
         let row = self.with_usage(row);
-        match self.find(&row.namespace, &row.name) {
+        match self.find(row.context.as_deref(), &row.namespace, &row.name) {
             Ok(index) => {
                 self.rows[index] = row;
                 if patch {
@@ -321,8 +381,8 @@ impl PodTable {
         }
     }
 
-    fn remove(&mut self, namespace: &str, name: &str, patch: bool) {
-        if let Ok(index) = self.find(namespace, name) {
+    fn remove(&mut self, row: &PodRow, patch: bool) {
+        if let Ok(index) = self.find(row.context.as_deref(), &row.namespace, &row.name) {
             self.rows.remove(index);
             if patch {
                 self.view.on_remove(index);

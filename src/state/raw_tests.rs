@@ -56,6 +56,7 @@ fn connected(readonly: bool) -> State {
                 namespace: None,
             }],
             selected: Some("dev".into()),
+            fleet: Vec::new(),
             namespace: Some("shop".into()),
             error: None,
         },

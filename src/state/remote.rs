@@ -6,6 +6,8 @@ use crate::msg::{Effect, Foreground};
 
 /// The pod (and container, `None` = its default one) a shell or attach goes to.
 pub(super) struct Target {
+    /// A fleet row's context (`None`: the open one).
+    pub context: Option<String>,
     pub namespace: String,
     pub pod: String,
     pub container: Option<String>,
@@ -32,6 +34,7 @@ pub(super) fn open(state: &mut State, attach: bool) -> Vec<Effect> {
         return pick_container(state, what, action);
     }
     let target = Target {
+        context: row.context.as_deref().map(str::to_string),
         namespace: row.namespace.clone(),
         pod: row.name.clone(),
         container: None,
@@ -68,7 +71,7 @@ pub(super) fn open_in(state: &mut State, target: Target, attach: bool) -> Vec<Ef
         ));
         return Vec::new();
     }
-    let Some(context) = state.context.clone() else {
+    let Some(context) = target.context.clone().or_else(|| state.context.clone()) else {
         state.flash.info("no context open");
         return Vec::new();
     };

@@ -6,7 +6,7 @@ use crate::kube::kubeconfig::ContextInfo;
 pub(super) fn on_contexts(
     state: &mut State,
     contexts: Vec<ContextInfo>,
-    selected: Option<String>,
+    (selected, fleet): (Option<String>, Vec<String>),
     namespace: Option<String>,
     error: Option<String>,
 ) -> Vec<Effect> {
@@ -19,6 +19,10 @@ pub(super) fn on_contexts(
     }
     state.kubeconfig_error = error;
     state.requested_namespace = namespace.clone();
+    if !fleet.is_empty() {
+        let namespace = namespace.filter(|_| !state.opts.all_namespaces);
+        return super::fleet::open(state, &fleet, namespace);
+    }
     match selected {
         Some(context) => {
             let namespace = namespace.filter(|_| !state.opts.all_namespaces);

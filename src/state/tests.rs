@@ -19,6 +19,7 @@ fn contexts_msg(selected: Option<&str>, namespace: Option<&str>) -> Msg {
     Msg::Contexts {
         contexts: vec![ctx("dev", Some("shop")), ctx("prod", None)],
         selected: selected.map(String::from),
+        fleet: Vec::new(),
         namespace: namespace.map(String::from),
         error: None,
     }
@@ -140,6 +141,7 @@ fn missing_kubeconfig_is_fatal() {
         Msg::Contexts {
             contexts: vec![],
             selected: None,
+            fleet: Vec::new(),
             namespace: None,
             error: Some("no kubeconfig".into()),
         },

@@ -441,6 +441,7 @@ fn readonly_refuses_every_operation_before_sending() {
 fn x_decodes_a_secret_and_y_copies_it_as_stored() {
     let mut state = started(false);
     let target = detail::ObjectRef {
+        context: None,
         resource: resource("", "secrets", "secret", true),
         namespace: Some("shop".into()),
         name: "db".into(),

@@ -58,6 +58,7 @@ pub(super) fn started(readonly: bool) -> State {
         Msg::Contexts {
             contexts: vec![ctx("dev"), ctx("prod")],
             selected: Some("dev".into()),
+            fleet: Vec::new(),
             namespace: Some("shop".into()),
             error: None,
         },

@@ -16,6 +16,7 @@ use crate::state::{State, update, workload_logs};
 
 fn deployment() -> ObjectRef {
     ObjectRef {
+        context: None,
         resource: ApiResource {
             group: "apps".into(),
             version: "v1".into(),

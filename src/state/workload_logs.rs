@@ -347,7 +347,7 @@ fn open_view(detail: Option<&mut super::detail::Detail>) -> Option<(u64, &mut Lo
 
 /// Pods, lines or an ended stream of the open workload logs view.
 pub fn on_event(state: &mut State, event: WorkloadLogEvent) -> Vec<Effect> {
-    let context = state.context.clone().unwrap_or_default();
+    let context = super::detail::open_context(state);
     let Some((id, logs)) = open_view(state.detail.as_mut()) else {
         return Vec::new();
     };
@@ -390,7 +390,7 @@ pub fn on_event(state: &mut State, event: WorkloadLogEvent) -> Vec<Effect> {
 /// their backoff has passed.
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let now = state.now.as_second();
-    let context = state.context.clone().unwrap_or_default();
+    let context = super::detail::open_context(state);
     let Some((id, logs)) = open_view(state.detail.as_mut()) else {
         return Vec::new();
     };
@@ -406,7 +406,7 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
 
 /// `0`: every container of each pod, or only its default one.
 pub fn toggle_all_containers(state: &mut State) -> Vec<Effect> {
-    let context = state.context.clone().unwrap_or_default();
+    let context = super::detail::open_context(state);
     let workload = open_view(state.detail.as_mut())
         .and_then(|(id, logs)| Some((id, logs.workload.as_mut()?, &logs.options)));
     let Some((id, workload, options)) = workload else {

@@ -110,6 +110,7 @@ impl XrayView {
             _ => self.resource.clone(),
         };
         let object = ObjectRef {
+            context: None,
             resource,
             namespace: Some(node.namespace.clone()).filter(|ns| !ns.is_empty()),
             name: node.name.clone(),
@@ -120,6 +121,12 @@ impl XrayView {
 
 /// `:xray WORD`, selecting node `selected` once read (back/forward).
 pub fn open_word(state: &mut State, word: &str, selected: Option<(String, String)>) -> Vec<Effect> {
+    if state.fleet.is_some() {
+        state
+            .flash
+            .error("xray shows one context: open it alone (:ctx NAME)");
+        return Vec::new();
+    }
     if !state.discovery.ready_for(state.context_gen) {
         if state.context.is_none() {
             state.flash.error("no context: pick one first");

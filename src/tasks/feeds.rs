@@ -12,7 +12,7 @@ use crate::msg::Msg;
 use crate::msg::logs::WorkloadLogEvent;
 
 /// The engine for `path` with the app's paging and backoff.
-fn engine<D: Decoder>(
+pub(super) fn engine<D: Decoder>(
     client: Client,
     path: String,
     decoder: D,

@@ -79,17 +79,19 @@ impl Tasks {
             }
             Effect::WatchTable { id, context, path } => {
                 self.stop_table();
-                self.table_task = match self.client(&context) {
-                    Ok(client) => Some(feeds::table(client, path, id, &self.opts, self.tx.clone())),
+                match self.client(&context) {
+                    Ok(client) => {
+                        let task = feeds::table(client, path, id, &self.opts, self.tx.clone());
+                        self.table_tasks.push(task);
+                    }
                     Err(error) => {
                         let event = crate::kube::watcher::Event::Failed {
                             error,
                             retry_at: None,
                         };
                         let _ = self.tx.send(Msg::Table { id, event });
-                        None
                     }
-                };
+                }
             }
             Effect::StopTable => self.stop_table(),
             Effect::Quit
@@ -99,6 +101,8 @@ impl Tasks {
             | Effect::StopForward { .. }
             | Effect::Connect { .. }
             | Effect::WatchPods { .. }
+            | Effect::WatchFleetPods { .. }
+            | Effect::WatchFleetTable { .. }
             | Effect::PollMetrics { .. }
             | Effect::SendRaw { .. }
             | Effect::CancelRaw { .. }
@@ -150,7 +154,7 @@ impl Tasks {
 
     /// Aborts the list-then-watch of the resource table, if any.
     pub(super) fn stop_table(&mut self) {
-        if let Some(t) = self.table_task.take() {
+        for t in self.table_tasks.drain(..) {
             t.abort();
         }
     }

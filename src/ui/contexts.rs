@@ -47,9 +47,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let rows: Vec<(Vec<String>, Style, Style)> = state.contexts[window]
         .iter()
         .map(|ctx| {
-            let active = state.context.as_deref() == Some(ctx.name.as_str());
+            let active = state.context.as_deref() == Some(ctx.name.as_str())
+                || crate::state::fleet::member_of(state, &ctx.name);
             let (text, health_style) = health_cell(health::of(state, &ctx.name), failing);
-            let marker = if active { "*" } else { " " };
+            // `*` open (each member of a fleet), `+` marked for the next fleet.
+            let marker = match (active, state.fleet_picks.contains(&ctx.name)) {
+                (_, true) => "+",
+                (true, false) => "*",
+                (false, false) => " ",
+            };
             let cells = vec![
                 format!("{marker} {}", sanitize(&ctx.name)),
                 sanitize(&ctx.cluster).into_owned(),

@@ -122,6 +122,7 @@ mod tests {
 
     fn hello_web() -> (ObjectRef, serde_json::Value) {
         let target = ObjectRef {
+            context: None,
             resource: ApiResource {
                 group: "apps".into(),
                 version: "v1".into(),

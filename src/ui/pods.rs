@@ -37,6 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let columns = Columns {
+        context: state.fleet.is_some(),
         namespace: state.namespace.is_none(),
         metrics: state.metrics.shown(),
     };
@@ -90,6 +91,9 @@ fn pods_title(state: &State) -> Line<'static> {
         count.push_str(&format!(" of {}", group_thousands(state.pods.len())));
     }
     let mut line = title(&format!("Pods({scope})"), &count);
+    for span in super::fleet::title_spans(&crate::state::fleet::summary(state)) {
+        line.push_span(span);
+    }
     if let Some(span) = super::marks::title_span(crate::state::marks::count(state)) {
         line.push_span(span);
     }
@@ -138,6 +142,7 @@ fn empty_message(state: &State) -> String {
 /// Which columns this draw has (NAMESPACE only for all namespaces, CPU and MEM only while
 /// metrics.k8s.io answers).
 struct Columns {
+    context: bool,
     namespace: bool,
     metrics: bool,
 }
@@ -147,7 +152,10 @@ impl Columns {
     fn specs(&self, sort: SortOrder) -> Vec<Column> {
         let arrow = if sort.descending { "↓" } else { "↑" };
         let sorted = sort.column.title();
-        let mut specs = Vec::with_capacity(14);
+        let mut specs = Vec::with_capacity(15);
+        if self.context {
+            specs.push(("CONTEXT", Role::Fit, 0));
+        }
         if self.namespace {
             specs.push(("NAMESPACE", Role::Namespace, 0));
         }
@@ -187,11 +195,14 @@ impl Columns {
 
     /// Index of STATUS among the cells.
     fn status_index(&self) -> usize {
-        usize::from(self.namespace) + 2
+        usize::from(self.context) + usize::from(self.namespace) + 2
     }
 
     fn cells(&self, pod: &PodRow, now: jiff::Timestamp) -> Vec<String> {
-        let mut cells = Vec::with_capacity(14);
+        let mut cells = Vec::with_capacity(15);
+        if self.context {
+            cells.push(sanitize(pod.context.as_deref().unwrap_or("-")).into_owned());
+        }
         if self.namespace {
             cells.push(sanitize(&pod.namespace).into_owned());
         }

@@ -30,6 +30,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
         ),
     };
     let mut block = crumb_block(state, &count);
+    let members = crate::state::fleet::table_summary(state, view);
+    if !members.is_empty() {
+        block = block.title(Line::from(super::fleet::title_spans(&members)));
+    }
     if let Some(span) = super::marks::title_span(crate::state::marks::count(state)) {
         block = block.title(ratatui::text::Line::from(span));
     }
@@ -60,6 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let selected = view.cursor.selected().checked_sub(window.start);
     // Like kubectl -A: the server's table has no namespace column, the client adds it.
     let with_ns = view.resource.namespaced && view.namespace.is_none();
+    let with_context = state.fleet.is_some();
     let scope = view.resource.qualified_name();
     let marked: Vec<bool> = visible[window.clone()]
         .iter()
@@ -71,10 +76,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let rows: Vec<Vec<String>> = visible[window]
         .iter()
         .map(|r| {
+            let context = with_context.then(|| sanitize(r.context.as_deref().unwrap_or("-")));
             let ns = with_ns.then(|| sanitize(&r.namespace).into_owned());
             let usage =
                 node_metrics.then(|| super::metrics::node_cells(state.metrics.nodes.get(&r.name)));
-            ns.into_iter()
+            context
+                .map(Cow::into_owned)
+                .into_iter()
+                .chain(ns)
                 .chain(
                     ages.iter()
                         .enumerate()
@@ -84,9 +93,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
                 .collect()
         })
         .collect();
-    let mut specs: Vec<Column> = with_ns
-        .then(|| Column::new("NAMESPACE", Role::Namespace, 0))
+    let mut specs: Vec<Column> = with_context
+        .then(|| Column::new("CONTEXT", Role::Fit, 0))
         .into_iter()
+        .chain(with_ns.then(|| Column::new("NAMESPACE", Role::Namespace, 0)))
         .collect();
     specs.extend(
         table

@@ -202,6 +202,7 @@ fn workload_logs_view() {
 
     let mut state = demo_state(false);
     let target = ObjectRef {
+        context: None,
         resource: crate::kube::discovery::ApiResource {
             group: "apps".into(),
             version: "v1".into(),

@@ -20,6 +20,7 @@ fn scale_dialog() {
     let mut state = demo_state(false);
     state.ops.dialog = Some(ops::Dialog::Scale {
         target: ObjectRef {
+            context: None,
             resource: ApiResource {
                 group: "apps".into(),
                 plural: "deployments".into(),

@@ -68,6 +68,7 @@ impl Harness {
         h.apply(Msg::Contexts {
             contexts: cache.contexts(),
             selected: Some(context.to_string()),
+            fleet: Vec::new(),
             namespace: namespace.map(str::to_string),
             error: None,
         });

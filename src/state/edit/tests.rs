@@ -20,6 +20,7 @@ fn key(c: char) -> Msg {
 
 fn deployment() -> ObjectRef {
     ObjectRef {
+        context: None,
         resource: ApiResource {
             group: "apps".into(),
             version: "v1".into(),

@@ -196,10 +196,15 @@ impl RowText {
     pub fn of(row: &PodRow) -> RowText {
         // `format!` and `to_lowercase` run code compiled into the standard library, so building
         // 100 000 of these stays quick in debug builds too.
-        let joined = format!(
+        let mut joined = format!(
             "{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
             row.namespace, row.name, row.ready, row.status, row.restarts, row.ip, row.node
         );
+        // A fleet's CONTEXT cell is matched too (last, so the namespace stays first).
+        if let Some(context) = &row.context {
+            joined.push_str(context);
+            joined.push('\n');
+        }
         let namespace_len = match row.namespace.is_ascii() {
             true => row.namespace.len(),
             false => row.namespace.to_lowercase().len(),
