@@ -198,6 +198,20 @@ pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
     }
 }
 
+impl GlobalArgs {
+    /// The contexts `--context a,b` names (empty for one context or none).
+    pub fn context_list(&self) -> Vec<String> {
+        let Some(text) = self.context.as_deref().filter(|c| c.contains(',')) else {
+            return Vec::new();
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,19 +317,5 @@ mod tests {
         let cli = Cli::try_parse_from(["kr8s-tui", "api", "GET", "--url", "pods", "-n", "default"])
             .expect("valid api flags");
         assert!(matches!(cli.command, Some(Command::Api(_))));
-    }
-}
-
-impl GlobalArgs {
-    /// The contexts `--context a,b` names (empty for one context or none).
-    pub fn context_list(&self) -> Vec<String> {
-        let Some(text) = self.context.as_deref().filter(|c| c.contains(',')) else {
-            return Vec::new();
-        };
-        text.split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect()
     }
 }

@@ -35,6 +35,8 @@ pub enum Action {
     RequestLog,
     /// Send the raw request.
     RawSend,
+    /// Send the raw request (GET only) to every context of the fleet.
+    RawSendAll,
     /// Recall the previous / next request of the history.
     HistoryPrev,
     HistoryNext,

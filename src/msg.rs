@@ -232,8 +232,8 @@ pub enum Msg {
         id: u64,
         result: Result<RawResponse, Failure>,
     },
-    /// Raw-request history of `context`, read by the runtime (after `Connect`); ignored when
-    /// `context` is no longer the current one.
+    /// Raw-request history of `context`, read by the runtime (after `Connect` or
+    /// `LoadHistory`); ignored unless `context` is the raw pane's target.
     HistoryLoaded {
         context: String,
         entries: Vec<RawRequest>,
@@ -489,6 +489,11 @@ pub enum Effect {
     /// Abort the request `id` (the user pressed Esc); a late answer is ignored anyway.
     CancelRaw {
         id: u64,
+    },
+    /// Read the raw-request history of `context` (the raw pane's target is not the open
+    /// context) and answer `Msg::HistoryLoaded`.
+    LoadHistory {
+        context: String,
     },
     /// Persist the raw-request history of `context` (see `history::save`), newest last.
     SaveHistory {

@@ -31,6 +31,7 @@ mod pods;
 pub mod pulse;
 pub mod raw;
 pub mod raw_copy;
+pub mod raw_fanout;
 mod raw_keys;
 pub mod raw_response;
 #[cfg(test)]
@@ -48,6 +49,8 @@ mod tests_comfort;
 mod tests_drill;
 #[cfg(test)]
 mod tests_filter;
+#[cfg(test)]
+mod tests_fleet;
 #[cfg(test)]
 mod tests_kinds;
 #[cfg(test)]
@@ -328,73 +331,6 @@ impl State {
     pub fn namespace_entries(&self) -> usize {
         self.namespaces.len() + 1
     }
-
-    /// Starts over on `context`: new generations, empty lists, then connect and watch.
-    pub(crate) fn open_context(
-        &mut self,
-        context: String,
-        namespace: Option<String>,
-    ) -> Vec<Effect> {
-        self.context_gen += 1;
-        self.context = Some(context.clone());
-        self.connection = None;
-        self.connection_error = None;
-        self.version = None;
-        self.version_error = None;
-        self.namespaces.clear();
-        self.namespaces_cursor = Cursor::default();
-        self.namespaces_error = None;
-        self.hint = None;
-        // Tables of another kind, and where Enter led, belong to the old context.
-        self.resource = None;
-        self.containers = None;
-        self.field_selector = None;
-        self.drill = drill::Drill::default();
-        // Whether metrics are served is the new cluster's to say.
-        self.metrics = metrics::Metrics::default();
-        // History is per context; the runtime answers `Connect` with `HistoryLoaded`.
-        self.raw.history.clear();
-        self.raw.stop_recall();
-        self.pulse.new_context();
-        if let Some(index) = self.contexts.iter().position(|c| c.name == context) {
-            self.contexts_cursor.select(index, self.contexts.len());
-        }
-        let connect = Effect::Connect {
-            generation: self.context_gen,
-            context,
-        };
-        vec![connect, self.watch_pods(namespace, None)]
-    }
-
-    /// Restarts the pods stream for `namespace` (`None` = all) with an optional server-side
-    /// label selector; the field selector stays (a node's pods keep to the node).
-    pub(crate) fn watch_pods(
-        &mut self,
-        namespace: Option<String>,
-        label_selector: Option<String>,
-    ) -> Effect {
-        self.pods_gen += 1;
-        self.namespace = namespace.clone();
-        self.pods.clear();
-        self.pods.set_match_namespace(namespace.is_none());
-        self.pods.set_fleet(self.fleet.is_some());
-        self.label_selector = label_selector.clone();
-        self.pods_load = PodsLoad::Loading;
-        self.pods_error = None;
-        if let Some(fleet) = self.fleet.as_mut() {
-            let field_selector = self.field_selector.clone();
-            let generation = self.pods_gen;
-            let selectors = (label_selector, field_selector);
-            return fleet::watch_pods(fleet, generation, namespace, selectors);
-        }
-        Effect::WatchPods {
-            generation: self.pods_gen,
-            context: self.context.clone().unwrap_or_default(),
-            namespace,
-            label_selector,
-            field_selector: self.field_selector.clone(),
-        }
-    }
 }
 
 /// Applies `msg` to `state` and returns the work to start. Pure: no I/O, no clock (the time
@@ -587,7 +523,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn on_tick(state: &mut State, now: jiff::Timestamp) {
     let second_changed = now.as_second() != state.now.as_second();
     state.now = now;
-    let sending = state.screen == Screen::Raw && state.raw.in_flight.is_some();
+    let sending = state.screen == Screen::Raw && state.raw.waiting();
     if state.pods_load == PodsLoad::Loading || sending {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;

@@ -188,6 +188,11 @@ impl Tasks {
                     t.abort();
                 }
             }
+            Effect::LoadHistory { context } => {
+                if let Some(dir) = self.opts.data_dir.clone() {
+                    tokio::spawn(raw::load_history(dir, context, self.tx.clone()));
+                }
+            }
             Effect::SaveHistory { context, entries } => {
                 if let Some(dir) = self.opts.data_dir.clone() {
                     tokio::spawn(raw::save_history(dir, context, entries));

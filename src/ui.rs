@@ -21,6 +21,7 @@ pub mod namespaces;
 pub mod pods;
 pub mod pulse;
 pub mod raw;
+pub mod raw_fanout;
 pub mod raw_response;
 pub mod request_log;
 pub mod resources;
@@ -34,6 +35,8 @@ pub mod yaml;
 mod tests_columns;
 #[cfg(test)]
 mod tests_detail;
+#[cfg(test)]
+mod tests_fleet;
 #[cfg(test)]
 mod tests_layout;
 #[cfg(test)]

@@ -515,7 +515,7 @@ async fn capped_send_keeps_the_head_and_counts_the_rest() {
 }
 
 /// The server's deprecation warnings land on the call's record (the request log), and
-/// discovery finds the deprecated kind by its short name.
+/// discovery finds the deprecated kind by its short name; every record names its context.
 #[tokio::test]
 async fn server_warnings_are_recorded_per_call() {
     let demo = start_demo(3).await;
@@ -561,6 +561,11 @@ async fn server_warnings_are_recorded_per_call() {
     assert_eq!(
         warned,
         [("/api/v1/componentstatuses", &text[..])],
+        "{records:#?}"
+    );
+    // Each call names the context of its client, for the request log's CONTEXT column.
+    assert!(
+        records.iter().all(|r| r.context.as_deref() == Some("t")),
         "{records:#?}"
     );
 }

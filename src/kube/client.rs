@@ -23,6 +23,9 @@ use super::wire::{JSON, decode_json};
 /// One finished API call, for the request log. Holds no credentials: only method, path and sizes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallRecord {
+    /// The context of the client that made the call; `None` when it has no name (a bare
+    /// server from a kubeconfig without contexts).
+    pub context: Option<Arc<str>>,
     pub method: String,
     /// Path and query as sent.
     pub path: String,
@@ -159,7 +162,8 @@ struct Inner {
     tls: rustls::ClientConfig,
     proxy: Option<reqwest::Proxy>,
     server: String,
-    context: String,
+    /// Shared with every call record, so logging a call does not copy the name.
+    context: Arc<str>,
     namespace: String,
     insecure: bool,
     auth: Authenticator,
@@ -197,7 +201,7 @@ impl Client {
                 tls,
                 proxy,
                 server: conn.server.trim_end_matches('/').to_string(),
-                context: conn.context,
+                context: Arc::from(conn.context),
                 namespace: conn.namespace,
                 insecure: conn.tls.insecure_skip_verify,
                 auth: Authenticator::new(conn.auth),
@@ -405,7 +409,9 @@ impl Client {
             }
             Err(e) => (e.code(), 0, Some(e.to_string()), Vec::new()),
         };
+        let context = Some(self.inner.context.clone()).filter(|c| !c.is_empty());
         hook(CallRecord {
+            context,
             method: method.to_string(),
             path: path.to_string(),
             status,

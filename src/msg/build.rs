@@ -54,4 +54,3 @@ impl Msg {
         Msg::Table { id, event }
     }
 }
-

@@ -49,8 +49,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         },
         "raw" | "api" => {
             // The raw-request pane (also on R), prefilled from the selected pod.
-            super::raw_keys::open(state);
-            Vec::new()
+            super::raw_keys::open(state)
         }
         kind => open_kind(state, kind, line),
     }

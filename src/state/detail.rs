@@ -57,10 +57,16 @@ impl ObjectRef {
     }
 
     /// "pod shop/web-1" or "node worker-1", for messages and dialogs.
+    /// `pod shop/web-0`; a fleet row says its context too (`pod shop/web-0 in prod-eu`), so a
+    /// confirmation never leaves the cluster in doubt.
     pub fn describe(&self) -> String {
-        match &self.namespace {
+        let what = match &self.namespace {
             Some(ns) => format!("{} {ns}/{}", self.resource.singular, self.name),
             None => format!("{} {}", self.resource.singular, self.name),
+        };
+        match &self.context {
+            Some(context) => format!("{what} in {context}"),
+            None => what,
         }
     }
 }

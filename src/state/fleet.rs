@@ -214,6 +214,39 @@ pub fn table_summary<'a>(
         .collect()
 }
 
+/// What the screen calls the open context: the members joined by commas in a fleet.
+pub fn label(state: &State) -> Option<String> {
+    match &state.fleet {
+        Some(fleet) => Some(fleet.names().join(",")),
+        None => state.context.clone(),
+    }
+}
+
+/// The open context in a few characters: a fleet is its first member and how many more
+/// (`prod-eu +2`).
+pub fn short_label(state: &State) -> Option<String> {
+    match &state.fleet {
+        Some(fleet) if fleet.members.len() > 1 => {
+            let first = &fleet.members[0].name;
+            Some(format!("{first} +{}", fleet.members.len() - 1))
+        }
+        _ => label(state),
+    }
+}
+
+/// Members whose streams fail now (their rows in the table are the last they sent).
+pub fn failing_names(state: &State) -> Vec<Arc<str>> {
+    let Some(fleet) = &state.fleet else {
+        return Vec::new();
+    };
+    fleet
+        .members
+        .iter()
+        .filter(|m| m.problem.is_some())
+        .map(|m| Arc::clone(&m.name))
+        .collect()
+}
+
 /// True when `name` is a member of the open fleet.
 pub fn member_of(state: &State, name: &str) -> bool {
     member_index(state, name).is_some()
@@ -221,7 +254,12 @@ pub fn member_of(state: &State, name: &str) -> bool {
 
 /// Index of member `name`.
 pub fn member_index(state: &State, name: &str) -> Option<usize> {
-    state.fleet.as_ref()?.members.iter().position(|m| &*m.name == name)
+    state
+        .fleet
+        .as_ref()?
+        .members
+        .iter()
+        .position(|m| &*m.name == name)
 }
 
 /// Space on the contexts pane: marks or unmarks the context under the cursor for a fleet.
@@ -237,9 +275,13 @@ pub fn toggle_pick(state: &mut State) {
         None => state.fleet_picks.push(name),
     }
     let n = state.fleet_picks.len();
-    state.flash.info(format!("{n} contexts marked: Enter opens them in one table"));
+    state.flash.info(format!(
+        "{n} contexts marked: Enter opens them in one table"
+    ));
     let len = state.contexts.len();
-    state.contexts_cursor.on_move(crate::keys::Action::Down, len);
+    state
+        .contexts_cursor
+        .on_move(crate::keys::Action::Down, len);
     state.dirty = true;
 }
 

@@ -171,7 +171,11 @@ mod tests {
     #[test]
     fn f_fills_the_command_line_and_enter_starts_the_forward() {
         let mut state = state();
-        prompt(&mut state, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[8080, 9090]);
+        prompt(
+            &mut state,
+            &crate::state::detail::ObjectRef::pod("shop", "web-0"),
+            &[8080, 9090],
+        );
         let prompt_text = state.prompt.as_ref().map(|p| p.text());
         assert_eq!(prompt_text, Some("pf 8080:8080"));
         let effects = command(&mut state, Some("18080:8080"));
@@ -218,7 +222,11 @@ mod tests {
     #[test]
     fn the_list_stops_the_selected_forward_and_readonly_refuses() {
         let mut state = state();
-        prompt(&mut state, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[80]);
+        prompt(
+            &mut state,
+            &crate::state::detail::ObjectRef::pod("shop", "web-0"),
+            &[80],
+        );
         command(&mut state, Some(":80"));
         command(&mut state, None);
         assert_eq!(state.screen, Screen::Forwards);
@@ -234,7 +242,11 @@ mod tests {
             readonly: true,
             ..StartOptions::default()
         });
-        prompt(&mut readonly, &crate::state::detail::ObjectRef::pod("shop", "web-0"), &[80]);
+        prompt(
+            &mut readonly,
+            &crate::state::detail::ObjectRef::pod("shop", "web-0"),
+            &[80],
+        );
         assert!(readonly.prompt.is_none());
         let flash = readonly.flash.map(|f| f.text).unwrap_or_default();
         assert!(flash.contains("port-forward refused"), "{flash}");

@@ -285,7 +285,7 @@ fn common(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Help => return Some(open_help(state)),
         Action::FocusNext => state.focus = state.focus.next(),
         Action::FocusPrev => state.focus = state.focus.prev(),
-        Action::RawRequest => raw_keys::open(state),
+        Action::RawRequest => return Some(raw_keys::open(state)),
         Action::RequestLog => state.screen = Screen::RequestLog,
         Action::Close if state.screen != Screen::Main => state.screen = Screen::Main,
         // Esc on the contexts or namespaces pane returns to the table (a full view closes).

@@ -75,7 +75,10 @@ impl ResourceView {
             .rows
             .iter()
             .filter(|r| {
-                let cells = r.context.as_deref().into_iter()
+                let cells = r
+                    .context
+                    .as_deref()
+                    .into_iter()
                     .chain(std::iter::once(r.namespace.as_str()))
                     .chain(r.cells.iter().map(String::as_str));
                 query.matches_cells(&r.name, cells, &mut buf)
@@ -261,7 +264,10 @@ pub fn close(state: &mut State) -> Vec<Effect> {
 pub fn refresh(state: &mut State) -> Vec<Effect> {
     match &state.resource {
         Some(view) => {
-            let (id, path) = (view.id, view.resource.collection_path(view.namespace.as_deref()));
+            let (id, path) = (
+                view.id,
+                view.resource.collection_path(view.namespace.as_deref()),
+            );
             vec![watch_table(state, id, path)]
         }
         None => Vec::new(),

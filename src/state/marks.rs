@@ -134,7 +134,7 @@ fn targets(state: &State) -> Vec<ObjectRef> {
     match &state.resource {
         Some(view) => keys
             .map(|(ns, name)| ObjectRef {
-            context: None,
+                context: None,
                 resource: view.resource.clone(),
                 namespace: (!ns.is_empty()).then(|| ns.clone()),
                 name: name.clone(),

@@ -72,11 +72,7 @@ pub fn jump(state: &mut State, target: Option<ObjectRef>) -> Vec<Effect> {
         owner: None,
     });
     let mut effects = kinds::ensure_discovery(state);
-    effects.push(Effect::FetchObject {
-        id,
-        context,
-        path,
-    });
+    effects.push(Effect::FetchObject { id, context, path });
     effects
 }
 

@@ -150,7 +150,8 @@ impl PodTable {
 
     /// The pod under the cursor, as (namespace, name).
     pub fn selected_pod(&self) -> Option<(String, String)> {
-        self.selected().map(|row| (row.namespace.clone(), row.name.clone()))
+        self.selected()
+            .map(|row| (row.namespace.clone(), row.name.clone()))
     }
 
     /// Puts the cursor on pod `key` as soon as a list page brings it.
@@ -196,7 +197,11 @@ impl PodTable {
         let found = key.and_then(|(context, ns, name)| {
             let index = self.find(context.as_deref(), &ns, &name).ok().or_else(|| {
                 let any = context.is_none() && self.rows.first()?.context.is_some();
-                any.then(|| self.rows.iter().position(|r| r.namespace == ns && r.name == name))?
+                any.then(|| {
+                    self.rows
+                        .iter()
+                        .position(|r| r.namespace == ns && r.name == name)
+                })?
             })?;
             let index = u32::try_from(index).ok()?;
             self.view.indices().iter().position(|&i| i == index)

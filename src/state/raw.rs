@@ -5,6 +5,7 @@
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
+use super::raw_fanout::Fanout;
 use super::raw_response::ResponseView;
 use crate::kube::url::{UrlError, construct_path, with_query};
 use crate::msg::RawRequest;
@@ -32,7 +33,7 @@ pub enum Field {
     /// Only reachable while the method is PATCH.
     ContentType,
     Body,
-    /// Only reachable once a response arrived.
+    /// Only reachable once a response (or a fan-out) arrived.
     Response,
 }
 
@@ -70,11 +71,16 @@ pub struct RawPane {
     /// Last id handed out; ids are never reused.
     pub last_id: u64,
     pub response: Option<ResponseView>,
+    /// The last request sent to the whole fleet (replaces `response` while shown).
+    pub fanout: Option<Fanout>,
     /// Why the last send was refused or failed (shown in red).
     pub error: Option<String>,
     /// A passing confirmation, e.g. "copied as curl".
     pub notice: Option<String>,
-    /// Requests of the current context, oldest first.
+    /// The context requests go to, taken when the pane opens: the selected row's own in a
+    /// fleet (`None` until the first open: the open context).
+    pub target: Option<String>,
+    /// Requests of the target context, oldest first.
     pub history: Vec<RawRequest>,
     /// Position while recalling history (`None`: editing the draft).
     history_pos: Option<usize>,
@@ -101,8 +107,10 @@ impl Default for RawPane {
             in_flight: None,
             last_id: 0,
             response: None,
+            fanout: None,
             error: None,
             notice: None,
+            target: None,
             history: Vec::new(),
             history_pos: None,
             draft: None,
@@ -208,7 +216,7 @@ impl RawPane {
     fn reachable(&self, field: Field) -> bool {
         match field {
             Field::ContentType => self.method() == "PATCH",
-            Field::Response => self.response.is_some(),
+            Field::Response => self.response.is_some() || self.fanout.is_some(),
             _ => true,
         }
     }
@@ -260,6 +268,22 @@ impl RawPane {
             self.load(&request);
         }
         self.history_pos = target;
+    }
+
+    /// Whether an answer is awaited (the single request or any context of a fan-out).
+    pub fn waiting(&self) -> bool {
+        self.in_flight.is_some()
+            || self
+                .fanout
+                .as_ref()
+                .is_some_and(|f| !f.pending().is_empty())
+    }
+
+    /// Another context was opened: its history is on its way and the pane follows it.
+    pub fn new_context(&mut self) {
+        self.history.clear();
+        self.stop_recall();
+        self.target = None;
     }
 
     /// Leaves history navigation (after a send or an edit).

@@ -5,18 +5,19 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::raw::{Field, resolve};
-use super::raw_copy;
 use super::raw_response::ResponseView;
 use super::{Focus, Screen, State};
+use super::{raw_copy, raw_fanout};
 use crate::keys::Action;
 use crate::msg::history::{self, MAX_ENTRIES};
 use crate::msg::{Effect, RawRequest, RawResponse};
 
-/// Opens the pane. With a pod selected in the pods pane, the form asks for that pod (once
-/// per pod, so a draft survives closing and reopening); the first open takes the current
-/// namespace.
-pub(super) fn open(state: &mut State) {
+/// Opens the pane aimed at the selected row's context (in a fleet; else the open one). With a
+/// pod selected in the pods pane, the form asks for that pod (once per pod, so a draft
+/// survives closing and reopening); the first open takes the current namespace.
+pub(super) fn open(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::Raw;
+    let effects = retarget(state, super::fleet::selected_context(state));
     let pod = state
         .pods
         .selected()
@@ -37,6 +38,26 @@ pub(super) fn open(state: &mut State) {
     raw.opened = true;
     raw.error = None;
     raw.notice = None;
+    effects
+}
+
+/// The context the pane sends to and keeps history for.
+pub(super) fn target(state: &State) -> Option<&str> {
+    state.raw.target.as_deref().or(state.context.as_deref())
+}
+
+/// Aims the pane at `context`; another context's history is asked for.
+fn retarget(state: &mut State, context: Option<String>) -> Vec<Effect> {
+    let changed = context.is_some() && context.as_deref() != target(state);
+    state.raw.target = context.clone();
+    match context {
+        Some(context) if changed => {
+            state.raw.history.clear();
+            state.raw.stop_recall();
+            vec![Effect::LoadHistory { context }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// A key while the pane is open (and the help overlay is not).
@@ -71,6 +92,12 @@ fn edit_field(state: &mut State, key: &KeyEvent, action: Option<Action>) -> bool
             raw.cycle_choice(1)
         }
         (Field::Method, KeyCode::Char(c)) if plain => return raw.pick_method(c),
+        (Field::Response, KeyCode::Left | KeyCode::Right) if raw.fanout.is_some() => {
+            let step = if key.code == KeyCode::Left { -1 } else { 1 };
+            if let Some(fanout) = raw.fanout.as_mut() {
+                fanout.shift(step);
+            }
+        }
         (Field::Body, _) if !reserved_in_body(action, key) => {
             raw.body.input(*key);
         }
@@ -105,6 +132,7 @@ fn reserved_in_body(action: Option<Action>, key: &KeyEvent) -> bool {
                 | Action::FocusPrev
                 | Action::Close
                 | Action::RawSend
+                | Action::RawSendAll
                 | Action::HistoryPrev
                 | Action::HistoryNext
                 | Action::CopyCurl
@@ -129,6 +157,7 @@ fn on_action(state: &mut State, action: Action, key: &KeyEvent) -> Vec<Effect> {
         Action::FocusNext => raw.move_focus(1),
         Action::FocusPrev => raw.move_focus(-1),
         Action::RawSend | Action::Select => return send(state),
+        Action::RawSendAll => return raw_fanout::send_all(state),
         Action::HistoryPrev => raw.recall(-1),
         Action::HistoryNext => raw.recall(1),
         Action::Up | Action::Down => up_down(state, action),
@@ -155,6 +184,9 @@ fn up_down(state: &mut State, action: Action) {
 
 /// Scrolling, format, headers and search of the response.
 fn response_action(state: &mut State, action: Action) {
+    if raw_fanout::response_action(state, action) {
+        return;
+    }
     let Some(response) = state.raw.response.as_mut() else {
         return;
     };
@@ -189,8 +221,11 @@ fn search_prompt_key(response: &mut ResponseView, key: &KeyEvent) {
     }
 }
 
-/// Esc: cancels the request in flight, else leaves the pane.
+/// Esc: cancels the requests in flight, else leaves the pane.
 fn close(state: &mut State) -> Vec<Effect> {
+    if let Some(cancels) = raw_fanout::cancel(state) {
+        return cancels;
+    }
     match state.raw.in_flight.take() {
         Some(id) => {
             state.raw.notice = Some("request cancelled".into());
@@ -207,10 +242,10 @@ fn close(state: &mut State) -> Vec<Effect> {
 /// and emits nothing.
 fn send(state: &mut State) -> Vec<Effect> {
     let request = state.raw.request();
-    let checked = refuse(&request, state.opts.readonly, state.context.as_deref());
+    let checked = refuse(&request, state.opts.readonly, target(state));
     let raw = &mut state.raw;
     raw.notice = None;
-    if raw.in_flight.is_some() {
+    if raw.waiting() {
         raw.notice = Some("a request is in flight: esc cancels it".into());
         return Vec::new();
     }
@@ -226,6 +261,7 @@ fn send(state: &mut State) -> Vec<Effect> {
     raw.in_flight = Some(id);
     raw.error = None;
     raw.response = None;
+    raw.fanout = None;
     if raw.focus == Field::Response {
         raw.focus = Field::Url;
     }
@@ -246,7 +282,11 @@ fn send(state: &mut State) -> Vec<Effect> {
 
 /// Why `request` must not be sent, checked in this order: `--readonly`, no context, an
 /// invalid URL (kr8s's own message), a body that is neither JSON nor YAML.
-fn refuse(request: &RawRequest, readonly: bool, context: Option<&str>) -> Result<String, String> {
+pub(super) fn refuse(
+    request: &RawRequest,
+    readonly: bool,
+    context: Option<&str>,
+) -> Result<String, String> {
     if readonly && request.method != "GET" {
         return Err(format!(
             "--readonly: {} refused, only GET requests are sent",
@@ -264,7 +304,7 @@ fn refuse(request: &RawRequest, readonly: bool, context: Option<&str>) -> Result
 /// Puts the form on the clipboard as curl, kubectl or kr8s Python.
 fn copy(state: &mut State, action: Action) -> Vec<Effect> {
     let request = state.raw.request();
-    let context = state.context.as_deref().unwrap_or("default");
+    let context = target(state).unwrap_or("default");
     let (what, built) = match action {
         Action::CopyCurl => ("curl (token redacted)", raw_copy::curl(&request)),
         Action::CopyKubectl => ("kubectl get --raw", raw_copy::kubectl(&request, context)),
@@ -293,7 +333,7 @@ pub(super) fn on_response(
 ) {
     let raw = &mut state.raw;
     if raw.in_flight != Some(id) {
-        return;
+        return raw_fanout::on_response(state, id, result);
     }
     raw.in_flight = None;
     match result {
@@ -307,9 +347,9 @@ pub(super) fn on_response(
     state.dirty = true;
 }
 
-/// History read by the runtime; ignored when it belongs to another context.
+/// History read by the runtime; ignored unless it belongs to the pane's target.
 pub(super) fn on_history(state: &mut State, context: String, mut entries: Vec<RawRequest>) {
-    if state.context.as_deref() != Some(context.as_str()) {
+    if target(state) != Some(context.as_str()) {
         return;
     }
     history::truncate_oldest(&mut entries, MAX_ENTRIES);

@@ -16,7 +16,7 @@ pub fn title_effect(state: &mut State) -> Option<Effect> {
 
 /// `kr8s-tui: context/namespace` ("all" for all namespaces), safe for a terminal title.
 pub fn window_title(state: &State) -> String {
-    let Some(context) = &state.context else {
+    let Some(context) = super::fleet::short_label(state) else {
         return "kr8s-tui".into();
     };
     let namespace = state.namespace.as_deref().unwrap_or("all");

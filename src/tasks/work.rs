@@ -107,6 +107,7 @@ impl Tasks {
             | Effect::SendRaw { .. }
             | Effect::CancelRaw { .. }
             | Effect::SaveHistory { .. }
+            | Effect::LoadHistory { .. }
             | Effect::Copy { .. }
             | Effect::SetTitle { .. }
             | Effect::CheckHealth { .. }

@@ -13,7 +13,16 @@ use crate::state::{Focus, Screen, State};
 
 /// The breadcrumb parts, outermost first.
 pub fn parts(state: &State) -> Vec<String> {
-    let mut parts = vec![state.context.clone().unwrap_or_else(|| "-".into())];
+    // The raw pane names the context its requests go to (a fleet row's own).
+    // The raw pane names the context its requests go to (a fleet row's own), a detail view
+    // its object's, anything else the open context (all of a fleet's).
+    let detail = state.detail.as_ref().and_then(|d| d.target.context.clone());
+    let context = match state.screen {
+        Screen::Raw => state.raw.target.clone().or_else(|| state.context.clone()),
+        Screen::Main if detail.is_some() => detail,
+        _ => crate::state::fleet::label(state),
+    };
+    let mut parts = vec![context.unwrap_or_else(|| "-".into())];
     parts.push(state.namespace.clone().unwrap_or_else(|| "all".into()));
     match state.screen {
         Screen::Raw => return with(parts, "raw request"),

@@ -20,7 +20,10 @@ pub fn title_spans(members: &[(&str, MemberState<'_>)]) -> Vec<Span<'static>> {
         match member {
             MemberState::Rows { count, listed } => {
                 let more = if *listed { "" } else { "…" };
-                spans.push(Span::raw(format!("{name} {}{more} ", group_thousands(*count))));
+                spans.push(Span::raw(format!(
+                    "{name} {}{more} ",
+                    group_thousands(*count)
+                )));
             }
             MemberState::Failing(problem) => spans.push(Span::styled(
                 format!("{name} ✗ {} ", why(&problem.failure)),

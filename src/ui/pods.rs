@@ -37,6 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let columns = Columns {
+        stale: crate::state::fleet::failing_names(state),
         context: state.fleet.is_some(),
         namespace: state.namespace.is_none(),
         metrics: state.metrics.shown(),
@@ -142,6 +143,8 @@ fn empty_message(state: &State) -> String {
 /// Which columns this draw has (NAMESPACE only for all namespaces, CPU and MEM only while
 /// metrics.k8s.io answers).
 struct Columns {
+    /// Fleet contexts whose streams fail: their rows are the last known, drawn dim.
+    stale: Vec<std::sync::Arc<str>>,
     context: bool,
     namespace: bool,
     metrics: bool,
@@ -240,7 +243,11 @@ fn styled_row(pod: &PodRow, cells: Vec<(usize, String)>, columns: &Columns) -> R
         Cell::new(text).style(style)
     });
     let mut row = Row::new(cells);
-    if pod.status == "Completed" {
+    let stale = pod
+        .context
+        .as_ref()
+        .is_some_and(|c| columns.stale.contains(c));
+    if pod.status == "Completed" || stale {
         row = row.style(Style::new().fg(Color::DarkGray));
     }
     row

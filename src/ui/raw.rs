@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
-use super::{key_for, pane_block, raw_response, sanitize, title};
+use super::{key_for, pane_block, raw_fanout, raw_response, sanitize, title};
 use crate::keys::Action;
 use crate::state::State;
 use crate::state::raw::{Field, LineInput, RawPane};
@@ -31,7 +31,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     .areas(area);
     render_form(frame, form, state);
     render_body(frame, body, raw);
-    raw_response::render(frame, response, state);
+    match &raw.fanout {
+        Some(fanout) => raw_fanout::render(frame, response, state, fanout),
+        None => raw_response::render(frame, response, state),
+    }
 }
 
 fn render_form(frame: &mut Frame, area: Rect, state: &State) {
@@ -43,7 +46,16 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State) {
         key_for(state, Action::CopyKubectl),
         key_for(state, Action::CopyPython),
     );
-    let block = pane_block(title("Raw request", "call_api"), !state.help_open)
+    // In a fleet the title offers the fan-out (the hints line is full).
+    let detail = match &state.fleet {
+        Some(fleet) => format!(
+            "call_api · {} GET to all {}",
+            key_for(state, Action::RawSendAll),
+            fleet.members.len()
+        ),
+        None => "call_api".to_string(),
+    };
+    let block = pane_block(title("Raw request", &detail), !state.help_open)
         .title_bottom(Line::styled(hints, Style::new().fg(Color::DarkGray)));
     let inner = block.inner(area);
     frame.render_widget(block, area);

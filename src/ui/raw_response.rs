@@ -13,7 +13,7 @@ use crate::state::State;
 use crate::state::raw::Field;
 use crate::state::raw_response::{BodyFormat, ResponseView};
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub(super) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Draws the response (or the waiting state) into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -63,12 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 
 /// `Response 404 Not Found · 12 ms · 1.2 KiB · truncated 3 B [JSON]`.
 fn title(response: &ResponseView) -> Line<'static> {
-    let class = match response.status {
-        200..=299 => Color::Green,
-        300..=399 => Color::Cyan,
-        400..=499 => Color::Yellow,
-        _ => Color::Red,
-    };
+    let class = status_colour(response.status);
     let mut spans = vec![
         Span::raw(" Response "),
         Span::styled(
@@ -97,6 +92,16 @@ fn title(response: &ResponseView) -> Line<'static> {
         Style::new().fg(Color::DarkGray),
     ));
     Line::from(spans)
+}
+
+/// Green for success, cyan for redirects, yellow for client errors, red for the rest.
+pub(super) fn status_colour(status: u16) -> Color {
+    match status {
+        200..=299 => Color::Green,
+        300..=399 => Color::Cyan,
+        400..=499 => Color::Yellow,
+        _ => Color::Red,
+    }
 }
 
 /// `512 B`, `1.2 KiB`, `8.0 MiB`.
@@ -146,7 +151,7 @@ fn top_lines(response: &ResponseView, height: u16) -> Vec<Line<'static>> {
 }
 
 /// The visible body lines, search matches highlighted. Only `rows` lines are touched.
-fn body_window(response: &ResponseView, rows: usize) -> Vec<Line<'static>> {
+pub(super) fn body_window(response: &ResponseView, rows: usize) -> Vec<Line<'static>> {
     response.set_page(rows);
     let all = response.lines();
     if all.is_empty() {

@@ -28,8 +28,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let height = usize::from(area.height.saturating_sub(3));
     let window = log.cursor.window(height, log.len());
     let selected = log.cursor.selected();
-    let rows: Vec<Row> = window
+    let visible: Vec<(usize, &RequestRecord)> = window
         .filter_map(|i| log.newest_first(i).map(|r| (i, r)))
+        .collect();
+    let context_width = visible
+        .iter()
+        .map(|(_, r)| context_name(r).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(CONTEXT_MIN, CONTEXT_MAX);
+    let rows: Vec<Row> = visible
+        .into_iter()
         .map(|(i, record)| {
             let row = row(record);
             if i == selected {
@@ -39,9 +48,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             }
         })
         .collect();
-    let header = Row::new(["METHOD", "STATUS", "LATENCY", "BYTES", "PATH"])
+    let header = Row::new(["CONTEXT", "METHOD", "STATUS", "LATENCY", "BYTES", "PATH"])
         .style(Style::new().add_modifier(Modifier::BOLD));
     let widths = [
+        Constraint::Length(u16::try_from(context_width).unwrap_or(u16::MAX)),
         Constraint::Length(7),
         Constraint::Length(7),
         Constraint::Length(8),
@@ -50,6 +60,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     ];
     let table = Table::new(rows, widths).header(header).block(block);
     frame.render_widget(table, area);
+}
+
+/// Width of the CONTEXT column: the header at least, long names cut (the path matters more).
+const CONTEXT_MIN: usize = 7;
+const CONTEXT_MAX: usize = 24;
+
+/// The context a call went to; `-` for a client without a context name.
+fn context_name(record: &RequestRecord) -> std::borrow::Cow<'_, str> {
+    match &record.context {
+        Some(name) => sanitize(name),
+        None => "-".into(),
+    }
 }
 
 fn row(record: &RequestRecord) -> Row<'static> {
@@ -70,6 +92,7 @@ fn row(record: &RequestRecord) -> Row<'static> {
         ));
     }
     Row::new([
+        Cell::from(context_name(record).into_owned()),
         Cell::from(sanitize(&record.method).into_owned()),
         Cell::from(Span::styled(status, Style::new().fg(colour))),
         Cell::from(format!("{} ms", record.latency.as_millis())),
@@ -142,12 +165,23 @@ mod tests {
                 None,
             ),
         ];
-        for (method, path, status, ms, bytes, error) in calls {
+        // A fleet of two contexts, and one call from a client without a context name.
+        let contexts = [
+            Some("kind-dev"),
+            Some("kind-dev"),
+            Some("prod-eu-west"),
+            Some("kind-dev"),
+            Some("prod-eu-west"),
+            None,
+            Some("kind-dev"),
+        ];
+        for ((method, path, status, ms, bytes, error), context) in calls.into_iter().zip(contexts) {
             let warnings = match path.ends_with("componentstatuses") {
                 true => vec!["v1 ComponentStatus is deprecated in v1.19+".to_string()],
                 false => Vec::new(),
             };
             let record = RequestRecord {
+                context: context.map(Into::into),
                 method: method.into(),
                 path: path.into(),
                 status,

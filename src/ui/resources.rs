@@ -32,7 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, view: &ResourceView)
     let mut block = crumb_block(state, &count);
     let members = crate::state::fleet::table_summary(state, view);
     if !members.is_empty() {
-        block = block.title(Line::from(super::fleet::title_spans(&members)));
+        let mut spans = vec![ratatui::text::Span::raw(" ")];
+        spans.extend(super::fleet::title_spans(&members));
+        block = block.title(Line::from(spans));
     }
     if let Some(span) = super::marks::title_span(crate::state::marks::count(state)) {
         block = block.title(ratatui::text::Line::from(span));

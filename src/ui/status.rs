@@ -48,7 +48,8 @@ fn separator() -> Span<'static> {
 /// where the latency sparkline goes (room left after the latency once there are two samples).
 fn facts_line(state: &State) -> (Line<'static>, Option<u16>) {
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let context = state.context.as_deref().map_or("-".into(), sanitize);
+    let label = crate::state::fleet::short_label(state);
+    let context = label.as_deref().map_or("-".into(), sanitize);
     let namespace = state.namespace.as_deref().map_or("all".into(), sanitize);
     let mut spans = vec![
         Span::raw(" ctx "),

@@ -39,6 +39,23 @@ impl Harness {
         client: ClientOptions,
         opts: TaskOptions,
     ) -> Harness {
+        Harness::start_fleet(kubeconfig, &[context], namespace, client, opts)
+    }
+
+    /// Like [`Harness::start`] with several contexts in one table (`--context a,b`); one
+    /// context is a plain start.
+    pub fn start_fleet(
+        kubeconfig: &Path,
+        contexts: &[&str],
+        namespace: Option<&str>,
+        client: ClientOptions,
+        opts: TaskOptions,
+    ) -> Harness {
+        let context = contexts.first().copied().unwrap_or_default();
+        let fleet: Vec<String> = match contexts.len() {
+            1 => Vec::new(),
+            _ => contexts.iter().map(|c| c.to_string()).collect(),
+        };
         let source = discover(&LoadOptions {
             kubeconfig: Some(kubeconfig.to_path_buf()),
             ..LoadOptions::default()
@@ -68,7 +85,7 @@ impl Harness {
         h.apply(Msg::Contexts {
             contexts: cache.contexts(),
             selected: Some(context.to_string()),
-            fleet: Vec::new(),
+            fleet,
             namespace: namespace.map(str::to_string),
             error: None,
         });
