@@ -149,7 +149,7 @@ fn the_binary_shows_a_member_go_down_and_come_back() {
     use common::pty::PtyApp;
     use std::time::Duration;
 
-    const WAIT: Duration = Duration::from_secs(40);
+    const WAIT: Duration = Duration::from_secs(60);
     let mut fleet = Fleet::start(&["a", "b"], &["--demo-pods", "20", "--demo-churn", "0"]);
     let kubeconfig = fleet.kubeconfig();
     let env = [("KUBECONFIG", kubeconfig.as_str())];

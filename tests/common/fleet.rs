@@ -25,10 +25,24 @@ pub struct Fleet {
     servers: Vec<Server>,
 }
 
-/// A port nothing listens on now (the OS picks it; it is free again once this returns).
+/// A port nothing listens on now, below Linux's ephemeral range (32768+): a killed server's
+/// port must still be free for its restart, and an outgoing connection could take one of
+/// those meanwhile.
 fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local address").port()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let seed = u64::from(std::process::id())
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos().into());
+    loop {
+        // Spread over 20000..32000 so parallel test binaries rarely try the same port.
+        let n = seed.wrapping_add(NEXT.fetch_add(7919, Ordering::Relaxed));
+        let port = 20_000 + (n % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl Fleet {
