@@ -137,6 +137,67 @@ fn loaded_state(rows: Vec<PodRow>) -> State {
     state
 }
 
+/// A state showing the fleet `ctx-0` … `ctx-{n-1}`, all namespaces, nothing listed.
+fn fleet_state(n: usize) -> State {
+    let mut state = State::new(StartOptions {
+        all_namespaces: true,
+        ..StartOptions::default()
+    });
+    let names: Vec<String> = (0..n).map(|i| format!("ctx-{i}")).collect();
+    let contexts = names
+        .iter()
+        .map(|name| kr8s_tui::kube::kubeconfig::ContextInfo {
+            name: name.clone(),
+            cluster: name.clone(),
+            user: name.clone(),
+            namespace: None,
+        })
+        .collect();
+    state::update(
+        &mut state,
+        Msg::Contexts {
+            contexts,
+            selected: names.first().cloned(),
+            fleet: names,
+            namespace: None,
+            error: None,
+        },
+    );
+    state
+}
+
+/// `rows` split over `n` contexts, as (member, page, first, last) in round-robin order: the
+/// order pages of concurrent lists arrive in.
+fn fleet_pages(rows: &[PodRow], n: usize) -> Vec<(usize, Vec<PodRow>, bool, bool)> {
+    let per = rows.len() / n;
+    let lists: Vec<Vec<Vec<PodRow>>> = (0..n)
+        .map(|m| {
+            let context: std::sync::Arc<str> = std::sync::Arc::from(format!("ctx-{m}"));
+            rows[m * per..(m + 1) * per]
+                .chunks(PAGE as usize)
+                .map(|page| {
+                    page.iter()
+                        .map(|r| PodRow {
+                            context: Some(context.clone()),
+                            ..r.clone()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    let pages = lists.first().map_or(0, Vec::len);
+    for i in 0..pages {
+        for (m, list) in lists.iter().enumerate() {
+            if let Some(page) = list.get(i) {
+                out.push((m, page.clone(), i == 0, i + 1 == list.len()));
+            }
+        }
+    }
+    out
+}
+
 fn benches(c: &mut Criterion) {
     let data = data();
     let middle = &data.pages[data.pages.len() / 2];
@@ -290,6 +351,32 @@ fn benches(c: &mut Criterion) {
                 let n = pages.len();
                 for (i, rows) in pages.into_iter().enumerate() {
                     let msg = Msg::pods_page(generation, rows, i == 0, i + 1 < n);
+                    state::update(&mut s, msg);
+                }
+                s
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // A fleet of 10 contexts of 10 000 pods each: their pages arrive interleaved, each one
+    // landing among its own context's rows (the --contexts figure of scripts/bench-e2e).
+    g.bench_function("fleet_pages_into_state_10x10k", |b| {
+        b.iter_batched(
+            || fleet_pages(&rows, 10),
+            |pages| {
+                let mut s = fleet_state(10);
+                let generation = s.pods_gen;
+                for (member, rows, first, last) in pages {
+                    let event = kr8s_tui::kube::watcher::Event::Page {
+                        page: rows,
+                        first,
+                        last,
+                    };
+                    let msg = Msg::FleetPods {
+                        generation,
+                        member,
+                        event,
+                    };
                     state::update(&mut s, msg);
                 }
                 s

@@ -160,7 +160,9 @@ pub fn on_pods_changed(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let namespace = view.pod.namespace.as_deref().unwrap_or_default();
-    let row = state.pods.get(namespace, &view.pod.name);
+    let row = state
+        .pods
+        .get_in(view.pod.context.as_deref(), namespace, &view.pod.name);
     let listed = state.pods_load == super::PodsLoad::Watching;
     let newer = row.is_some_and(|r| r.resource_version != view.resource_version);
     let gone = row.is_none() && listed;

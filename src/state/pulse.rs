@@ -118,7 +118,10 @@ pub fn on_pod_changes(state: &mut State, changes: &[Change<PodRow>]) {
         let Change::Modified(row) = change else {
             continue;
         };
-        let Some(old) = state.pods.get(&row.namespace, &row.name) else {
+        let Some(old) = state
+            .pods
+            .get_in(row.context.as_deref(), &row.namespace, &row.name)
+        else {
             continue;
         };
         if row.restarts > old.restarts {

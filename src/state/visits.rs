@@ -143,9 +143,11 @@ pub fn observe(state: &mut State) {
     if state.context.is_none() {
         return;
     }
-    if state.visits.context != state.context {
+    // A fleet's views are its own history, apart from its first member's alone.
+    let context = super::fleet::label(state);
+    if state.visits.context != context {
         state.visits = Visits {
-            context: state.context.clone(),
+            context,
             ..Visits::default()
         };
     }
