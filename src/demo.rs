@@ -17,6 +17,7 @@ mod exec;
 mod faults;
 mod fields;
 mod forbid;
+mod identity;
 mod logs;
 mod metrics;
 mod objects;
@@ -118,8 +119,8 @@ impl Default for DemoOptions {
     }
 }
 
-/// Where the demo server listens and where its kubeconfig goes.
-#[derive(Debug, Clone, Default, clap::Args)]
+/// Where the demo server listens, what it is called and where its kubeconfig goes.
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
@@ -127,6 +128,36 @@ pub struct ServeOptions {
     /// Write the kubeconfig here (mode 0600) instead of a temporary directory.
     #[arg(long = "kubeconfig-out")]
     pub kubeconfig_out: Option<PathBuf>,
+    /// Name of the kubeconfig's cluster, user and contexts (NAME, NAME-cert,
+    /// NAME-kube-system), so several servers' kubeconfigs merge in one KUBECONFIG list.
+    #[arg(long = "demo-name", default_value = "demo", value_parser = parse_name)]
+    pub name: String,
+    /// Keep the CA, server certificate, client-certificate user and token in this directory
+    /// (made on first start, reused later): restarted on the same --port, the server is the
+    /// same cluster to its clients, and its resourceVersions go on from the clock.
+    #[arg(long = "demo-identity", value_name = "DIR")]
+    pub identity: Option<PathBuf>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            port: 0,
+            kubeconfig_out: None,
+            name: "demo".into(),
+            identity: None,
+        }
+    }
+}
+
+/// A name kubeconfig files and kubectl take as is: lowercase letters, digits, '-' and '.'.
+fn parse_name(name: &str) -> Result<String, String> {
+    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
+    if !name.is_empty() && name.len() <= 63 && name.chars().all(ok) {
+        Ok(name.to_string())
+    } else {
+        Err("use 1-63 lowercase letters, digits, '-' or '.'".into())
+    }
 }
 
 /// Why the demo server could not start or restart.
@@ -138,13 +169,16 @@ pub enum DemoError {
     /// Binding the port or writing the kubeconfig failed.
     #[error("demo server I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// A file of the kept identity (`--demo-identity`) is missing, unreadable or malformed.
+    #[error("demo identity file {}: {reason}", path.display())]
+    Identity { path: PathBuf, reason: String },
 }
 
 /// A running demo server. Dropping it stops the server and the churn.
 pub struct DemoHandle {
     /// The listening address (127.0.0.1 and the chosen port).
     pub addr: SocketAddr,
-    /// The generated kubeconfig (cluster, user and context all named `demo`).
+    /// The generated kubeconfig (cluster, user and context named after `--demo-name`).
     pub kubeconfig_path: PathBuf,
     /// The bearer token the server accepts.
     pub token: String,
@@ -200,10 +234,18 @@ impl Drop for DemoHandle {
 
 /// Seeds the store, generates certificates and a token, writes the kubeconfig and starts serving.
 pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle, DemoError> {
-    let certs = tls::generate()?;
-    let token = tls::random_token()?;
+    let user = format!("{}-cert", listen.name);
+    let (identity, first_rv) = match &listen.identity {
+        Some(dir) => (
+            identity::Identity::load_or_create(dir, &user)?,
+            identity::rv_base(),
+        ),
+        None => (identity::Identity::generate(&user)?, 1),
+    };
+    let certs = tls::certs(&identity)?;
+    let token = identity.token.clone();
     let faults = Arc::new(Faults::from_options(&opts));
-    let store = Arc::new(store::Store::new());
+    let store = Arc::new(store::Store::new(first_rv));
     data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -217,12 +259,10 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
     let addr = server.addr();
 
-    let cert_user = tls::issue_client_cert(&certs.issuer, "demo-cert")?;
     let (kubeconfig_path, tempdir) = tls::write_kubeconfig(
+        &listen.name,
         addr,
-        &certs.ca_pem,
-        &token,
-        &cert_user,
+        &identity,
         listen.kubeconfig_out.as_deref(),
     )?;
     let background = vec![

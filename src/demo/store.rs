@@ -363,12 +363,13 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    pub fn new() -> Store {
+    /// An empty store whose resourceVersions go on from `first_rv`.
+    pub fn new(first_rv: u64) -> Store {
         let (tx, _) = broadcast::channel(4096);
         Store {
             inner: RwLock::new(Inner {
-                rv: 1,
-                compacted: 1,
+                rv: first_rv,
+                compacted: first_rv,
                 maps: Default::default(),
                 slab: BytesMut::new(),
                 history: VecDeque::new(),

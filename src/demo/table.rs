@@ -213,7 +213,7 @@ mod tests {
     /// every status the demo data has and every `includeObject`.
     #[test]
     fn pod_rows_from_the_stored_print_match_printing_the_json() {
-        let store = Store::new();
+        let store = Store::new(1);
         let opts = DemoOptions {
             pods: 400,
             ..DemoOptions::default()

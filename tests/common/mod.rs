@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod fleet;
 pub mod garbage;
 pub mod harness;
 pub mod kubectl;
