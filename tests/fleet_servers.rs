@@ -140,30 +140,3 @@ async fn the_app_relists_a_member_that_restarted() {
     })
     .await;
 }
-
-/// The real binary on a fleet through the merged KUBECONFIG, as a user starts it: both
-/// clusters' rows in one table, one cluster going down marked in the title while the other's
-/// rows stay, and its rows back once it is up again.
-#[test]
-fn the_binary_shows_a_member_go_down_and_come_back() {
-    use common::pty::PtyApp;
-    use std::time::Duration;
-
-    const WAIT: Duration = Duration::from_secs(60);
-    let mut fleet = Fleet::start(&["a", "b"], &["--demo-pods", "20", "--demo-churn", "0"]);
-    let kubeconfig = fleet.kubeconfig();
-    let env = [("KUBECONFIG", kubeconfig.as_str())];
-    let app = PtyApp::spawn_with_env(&["--context", "a,b", "-A"], &env, 200, 40);
-    app.wait_for("both clusters listed", WAIT, |s| {
-        s.contains("a 20 · b 20") && s.contains("40 pods") && s.contains("watching")
-    });
-
-    fleet.kill("b");
-    let down = app.wait_for("b marked down", WAIT, |s| s.contains("b ✗"));
-    assert!(down.contains("a 20 · b ✗"), "{down}");
-
-    fleet.restart("b");
-    app.wait_for("b back", WAIT, |s| {
-        s.contains("a 20 · b 20") && !s.contains("✗") && s.contains("watching")
-    });
-}
