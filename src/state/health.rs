@@ -75,6 +75,14 @@ pub fn on_result(state: &mut State, context: String, result: HealthResult) {
 /// The health of context `name` as the contexts pane shows it; for the open context, the
 /// status bar's own `/version` poll.
 pub fn of<'a>(state: &'a State, name: &str) -> ContextHealth<'a> {
+    // A fleet member's own streams say it fails (an exec plugin, a 401) before any check.
+    let member = state
+        .fleet
+        .as_ref()
+        .and_then(|f| f.members.iter().find(|m| &*m.name == name));
+    if let Some(problem) = member.and_then(|m| m.problem.as_ref()) {
+        return ContextHealth::Down(problem.message());
+    }
     if state.context.as_deref() == Some(name) {
         if let Some(v) = &state.version {
             return ContextHealth::Up {

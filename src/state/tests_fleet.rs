@@ -179,6 +179,12 @@ fn a_failing_context_is_named_and_never_keeps_the_fleet_loading() {
     update(&mut state, failed);
     assert_eq!(state.pods_load, PodsLoad::Watching);
     assert_eq!(counts(&state), ["a 1", "b ✗ connection refused"]);
+    let pane = health::of(&state, "b");
+    assert_eq!(
+        pane,
+        health::ContextHealth::Down("connection refused"),
+        "the contexts pane too"
+    );
     // It recovers by itself: its next list clears the failure.
     page(&mut state, 1, vec![row("b", "shop", "db-0")], true, true);
     assert_eq!(counts(&state), ["a 1", "b 1"]);
