@@ -382,11 +382,11 @@ pub enum Effect {
         label_selector: Option<String>,
         field_selector: Option<String>,
     },
-    /// One pods list-watch per context of a fleet (`contexts[i]` answers `Msg::FleetPods`
-    /// with `member: i`); replaces every earlier pods stream.
+    /// One pods list-watch per (member index, context) of a fleet, each answering
+    /// `Msg::FleetPods` with its index; replaces every earlier pods stream.
     WatchFleetPods {
         generation: u64,
-        contexts: Vec<String>,
+        contexts: Vec<(usize, String)>,
         namespace: Option<String>,
         label_selector: Option<String>,
         field_selector: Option<String>,

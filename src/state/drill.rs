@@ -40,6 +40,8 @@ pub struct Frame {
     label_selector: Option<String>,
     field_selector: Option<String>,
     origin: Option<String>,
+    /// The one fleet member the pods came from (`Fleet::only`).
+    fleet_only: Option<usize>,
     /// The pod the pods table's cursor was on, and its filter.
     pods_cursor: Option<(String, String)>,
     pods_query: String,
@@ -205,6 +207,7 @@ fn open_pods(
         label_selector: state.label_selector.clone(),
         field_selector: state.field_selector.clone(),
         origin: state.drill.origin.take(),
+        fleet_only: state.fleet.as_ref().and_then(|f| f.only),
         pods_cursor: state.pods.selected_pod(),
         pods_query: state.pods.view().query().to_string(),
     };
@@ -217,6 +220,14 @@ fn open_pods(
     state.containers = None;
     state.field_selector = field_selector;
     sync_namespace_cursor(state, namespace.as_deref());
+    // A fleet row's workload or node leads to pods of its own cluster only.
+    let member = target
+        .context
+        .as_deref()
+        .and_then(|c| super::fleet::member_index(state, c));
+    if let (Some(fleet), Some(member)) = (state.fleet.as_mut(), member) {
+        fleet.only = Some(member);
+    }
     effects.push(state.watch_pods(namespace, label_selector));
     state.pods.set_query("");
     state.focus = Focus::Pods;
@@ -232,6 +243,9 @@ pub fn back(state: &mut State) -> Option<Vec<Effect>> {
     state.containers = None;
     state.field_selector = frame.field_selector;
     sync_namespace_cursor(state, frame.namespace.as_deref());
+    if let Some(fleet) = state.fleet.as_mut() {
+        fleet.only = frame.fleet_only;
+    }
     let mut effects = vec![state.watch_pods(frame.namespace, frame.label_selector)];
     state.pods.set_query(&frame.pods_query);
     state.pods.await_cursor(frame.pods_cursor);
@@ -259,6 +273,9 @@ pub fn leave(state: &mut State) {
     if let Some(first) = state.drill.frames.first() {
         state.label_selector = first.label_selector.clone();
         state.field_selector = first.field_selector.clone();
+        if let Some(fleet) = state.fleet.as_mut() {
+            fleet.only = first.fleet_only;
+        }
     }
     state.drill.frames.clear();
 }

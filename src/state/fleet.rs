@@ -12,6 +12,9 @@ use crate::msg::PodsEvent;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fleet {
     pub members: Vec<Member>,
+    /// Pods reached by Enter on one member's row (a workload's, a node's) come from that
+    /// member alone: the index of it.
+    pub only: Option<usize>,
 }
 
 /// One context of the fleet and what its streams report.
@@ -43,7 +46,15 @@ impl Fleet {
                 members.push(Member::new(name));
             }
         }
-        Fleet { members }
+        Fleet {
+            members,
+            only: None,
+        }
+    }
+
+    /// Whether member `index`'s pods are shown.
+    pub fn shows(&self, index: usize) -> bool {
+        self.only.is_none_or(|only| only == index)
     }
 
     /// The member names, in order.
@@ -96,13 +107,19 @@ pub fn watch_pods(
     namespace: Option<String>,
     (label_selector, field_selector): (Option<String>, Option<String>),
 ) -> Effect {
-    for m in &mut fleet.members {
-        m.load = PodsLoad::Loading;
+    let mut contexts = Vec::new();
+    let only = fleet.only;
+    for (i, m) in fleet.members.iter_mut().enumerate() {
         m.problem = None;
+        m.load = PodsLoad::Watching;
+        if only.is_none_or(|only| only == i) {
+            m.load = PodsLoad::Loading;
+            contexts.push((i, m.name.to_string()));
+        }
     }
     Effect::WatchFleetPods {
         generation,
-        contexts: fleet.names(),
+        contexts,
         namespace,
         label_selector,
         field_selector,
@@ -172,7 +189,9 @@ pub fn summary(state: &State) -> Vec<(&str, MemberState<'_>)> {
     fleet
         .members
         .iter()
-        .map(|m| {
+        .enumerate()
+        .filter(|(i, _)| fleet.shows(*i))
+        .map(|(_, m)| {
             let shown = match &m.problem {
                 Some(p) => MemberState::Failing(p),
                 None => MemberState::Rows {

@@ -109,7 +109,8 @@ fn a_fleet_watches_each_context_and_keeps_their_rows_apart() {
         } => Some((contexts.clone(), namespace.clone())),
         _ => None,
     });
-    assert_eq!(watch, Some((vec!["a".to_string(), "b".to_string()], None)));
+    let both = vec![(0, "a".to_string()), (1, "b".to_string())];
+    assert_eq!(watch, Some((both, None)));
     assert_eq!(
         state.context.as_deref(),
         Some("a"),
@@ -270,4 +271,61 @@ fn ctx_command_and_marked_contexts_open_a_fleet() {
     let names = state.fleet.as_ref().map(fleet::Fleet::names);
     assert_eq!(names, Some(vec!["b".to_string(), "c".to_string()]));
     assert!(state.fleet_picks.is_empty());
+}
+
+#[test]
+fn enter_on_a_members_node_shows_that_clusters_pods_and_esc_all_again() {
+    use crate::kube::discovery::ApiResource;
+    use crate::kube::resource_table::{ResourceTable, TableRow};
+    let (mut state, _) = opened();
+    let nodes = ApiResource {
+        version: "v1".into(),
+        plural: "nodes".into(),
+        kind: "Node".into(),
+        namespaced: false,
+        ..ApiResource::default()
+    };
+    kinds::open(&mut state, nodes);
+    let id = state.resource.as_ref().map(|r| r.id).unwrap_or_default();
+    let node = TableRow {
+        context: Some(Arc::from("b")),
+        cells: vec!["worker-1".into()],
+        name: "worker-1".into(),
+        ..TableRow::default()
+    };
+    let page = ResourceTable {
+        rows: vec![node],
+        ..ResourceTable::default()
+    };
+    let event = Event::Page {
+        page,
+        first: true,
+        last: true,
+    };
+    update(
+        &mut state,
+        Msg::FleetTable {
+            id,
+            member: 1,
+            event,
+        },
+    );
+    let watched = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::WatchFleetPods {
+                contexts,
+                field_selector,
+                ..
+            } => Some((contexts.clone(), field_selector.clone())),
+            _ => None,
+        })
+    };
+    let effects = update(&mut state, code(KeyCode::Enter));
+    let only_b = vec![(1, "b".to_string())];
+    let field = Some("spec.nodeName=worker-1".to_string());
+    assert_eq!(watched(&effects), Some((only_b, field)));
+    assert_eq!(counts(&state), ["b 0…"], "the title counts only b");
+    let effects = update(&mut state, code(KeyCode::Esc));
+    let both = vec![(0, "a".to_string()), (1, "b".to_string())];
+    assert_eq!(watched(&effects), Some((both, None)));
 }

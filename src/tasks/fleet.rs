@@ -18,11 +18,11 @@ impl Tasks {
     pub(super) fn watch_fleet_pods(
         &mut self,
         generation: u64,
-        contexts: Vec<String>,
+        contexts: Vec<(usize, String)>,
         namespace: Option<String>,
         (label_selector, field_selector): (Option<String>, Option<String>),
     ) {
-        for (member, context) in contexts.into_iter().enumerate() {
+        for (member, context) in contexts {
             let tx = self.tx.clone();
             let client = match self.client(&context) {
                 Ok(c) => c,
