@@ -85,3 +85,26 @@ fn two_demo_servers_in_one_table_survive_a_kill_and_a_restart() {
     app.send("q");
     assert!(app.wait_exit(Duration::from_secs(10)));
 }
+
+#[test]
+fn all_contexts_opens_every_context_and_an_unknown_one_is_named() {
+    let fleet = Fleet::start(&["a"], &["--demo-pods", "12", "--demo-churn", "0"]);
+    let kubeconfig = fleet.kubeconfig();
+    let env = [("KUBECONFIG", kubeconfig.as_str())];
+    // The demo's kubeconfig has three contexts on one cluster (a token, a client certificate,
+    // and kube-system as the default namespace).
+    let mut app = PtyApp::spawn_with_env(&["--all-contexts", "-A"], &env, 160, 30);
+    app.wait_text("a 12 · a-cert 12 · a-kube-system 12", WAIT);
+    app.wait_text("36 pods", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(Duration::from_secs(10)));
+
+    let mut app = PtyApp::spawn_with_env(&["--context", "a,nope,a-cert", "-A"], &env, 160, 30);
+    let screen = app.wait_text("a 12 · a-cert 12", WAIT);
+    assert!(
+        screen.contains("no such context in the kubeconfig: nope"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(Duration::from_secs(10)));
+}
