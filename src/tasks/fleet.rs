@@ -24,20 +24,13 @@ impl Tasks {
     ) {
         for (member, context) in contexts {
             let tx = self.tx.clone();
-            let client = match self.client(&context) {
-                Ok(c) => c,
-                Err(error) => {
-                    let event = Event::Failed {
-                        error,
-                        retry_at: None,
-                    };
-                    let _ = tx.send(Msg::FleetPods {
-                        generation,
-                        member,
-                        event,
-                    });
-                    continue;
-                }
+            let report = |event| Msg::FleetPods {
+                generation,
+                member,
+                event,
+            };
+            let Some(client) = self.client_or_report(&context, report) else {
+                continue;
             };
             let path = pods_path(namespace.as_deref());
             let mut engine = engine(client, path, PodRows, &self.opts);
@@ -65,20 +58,33 @@ impl Tasks {
         }
     }
 
+    /// The client of `context`; without one, the member's stream reports why at once (nothing
+    /// retries a context the kubeconfig cannot build a client for).
+    fn client_or_report<P, R>(
+        &self,
+        context: &str,
+        to_msg: impl FnOnce(Event<P, R>) -> Msg,
+    ) -> Option<crate::kube::Client> {
+        match self.client(context) {
+            Ok(client) => Some(client),
+            Err(error) => {
+                let event = Event::Failed {
+                    error,
+                    retry_at: None,
+                };
+                let _ = self.tx.send(to_msg(event));
+                None
+            }
+        }
+    }
+
     /// The server Table of `path` in every context of `contexts` for resource view `id`.
     pub(super) fn watch_fleet_table(&mut self, id: u64, contexts: Vec<String>, path: String) {
         for (member, context) in contexts.into_iter().enumerate() {
             let tx = self.tx.clone();
-            let client = match self.client(&context) {
-                Ok(c) => c,
-                Err(error) => {
-                    let event = Event::Failed {
-                        error,
-                        retry_at: None,
-                    };
-                    let _ = tx.send(Msg::FleetTable { id, member, event });
-                    continue;
-                }
+            let report = |event| Msg::FleetTable { id, member, event };
+            let Some(client) = self.client_or_report(&context, report) else {
+                continue;
             };
             let decoder = TableRows::for_collection(&path);
             let engine = engine(client, path.clone(), decoder, &self.opts);
