@@ -300,8 +300,9 @@ async fn inject(t: &Targets, step: &Step, rng: &mut Rng, made: &mut Vec<String>)
 /// `BURST` pod changes (an annotation), in slices so the server keeps answering meanwhile.
 async fn burst(store: &Store, rng: &mut Rng) {
     let mark = rng.next_u64().to_string();
-    for slice in 0..BURST / 500 {
-        for _ in 0..500 {
+    // Small slices: a debug build takes a while per change and must keep serving.
+    for slice in 0..BURST / 50 {
+        for _ in 0..50 {
             if let Some(pod) = store.nth(Kind::Pod, rng.next_u64()) {
                 store.update(Kind::Pod, pod.namespace(), pod.name(), |v| {
                     v["metadata"]["annotations"]["demo.kr8s.dev/chaos"] =
@@ -340,6 +341,8 @@ pub(crate) fn cut(resp: axum::response::Response, faults: &Faults) -> axum::resp
             Err(e) => Err(std::io::Error::other(e)),
         })
         .chain(futures::stream::once(async {
+            // Long enough for the headers and the half chunk to leave before the drop.
+            tokio::time::sleep(Duration::from_millis(50)).await;
             Err(super::watch::dropped())
         }));
     axum::response::Response::from_parts(parts, axum::body::Body::from_stream(half))
