@@ -251,9 +251,17 @@ async fn drive(targets: Targets, run: Arc<Mutex<Running>>, seed: u64, pace: f64)
     }
 }
 
-/// Runs one episode to its end and undoes what it switched on.
+/// Runs one episode to its end and undoes what it switched on. Faults of requests begin by
+/// dropping every open connection (a bounce, no down time), so clients holding a long watch
+/// reconnect into the fault instead of sailing past it.
 async fn inject(t: &Targets, step: &Step, rng: &mut Rng, made: &mut Vec<String>) {
     let f = &t.faults;
+    if !matches!(
+        step.kind,
+        Episode::Restart | Episode::Burst | Episode::Namespaces
+    ) {
+        let _ = t.restart.send(Duration::ZERO);
+    }
     match step.kind {
         Episode::ServerErrors => {
             let before = f.error_rate();
