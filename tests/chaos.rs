@@ -84,7 +84,11 @@ async fn chaos_runs_episodes_counts_them_and_stopping_heals_at_once() {
     assert_eq!(off.seed, 11);
     let episodes: u64 = off.episodes.values().sum();
     assert!(episodes >= 3, "a 4 s run at pace 0.1 injects: {off:?}");
-    assert_eq!(demo.faults.settings(), before, "every switch back as before");
+    assert_eq!(
+        demo.faults.settings(),
+        before,
+        "every switch back as before"
+    );
     // A restart may still be coming back up (at most 1.5 s down); after it, all is well.
     let healed = Instant::now();
     loop {
@@ -146,7 +150,10 @@ async fn after_chaos_the_pods_table_is_exact() {
         );
         app.run_for(Duration::from_millis(500), |_| {}).await;
     }
-    eprintln!("exact {:?} after healing; chaos: {report:?}", healed.elapsed());
+    eprintln!(
+        "exact {:?} after healing; chaos: {report:?}",
+        healed.elapsed()
+    );
     app.until("errors cleared", Duration::from_secs(15), |s| {
         s.pods_error.is_none() && s.pods_load == PodsLoad::Watching
     })

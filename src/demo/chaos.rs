@@ -244,7 +244,9 @@ async fn drive(targets: Targets, run: Arc<Mutex<Running>>, seed: u64, pace: f64)
         tokio::time::sleep(step.gap).await;
         {
             let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
-            *run.episodes.entry(step.kind.name().to_string()).or_default() += 1;
+            *run.episodes
+                .entry(step.kind.name().to_string())
+                .or_default() += 1;
         }
         tracing::debug!(kind = step.kind.name(), "demo chaos episode");
         inject(&targets, &step, &mut rng, &mut made).await;
@@ -375,8 +377,11 @@ mod tests {
         for kind in ALL {
             assert!(steps.iter().any(|s| s.kind == kind), "{kind:?} missing");
         }
-        assert!(steps.iter().all(|s| s.gap >= Duration::from_millis(500)
-            && s.gap < Duration::from_secs(3)));
+        assert!(
+            steps
+                .iter()
+                .all(|s| s.gap >= Duration::from_millis(500) && s.gap < Duration::from_secs(3))
+        );
         let spikes = steps.iter().filter(|s| s.kind == Episode::Latency);
         assert!(spikes.clone().all(|s| (2_000..5_000).contains(&s.size)));
     }

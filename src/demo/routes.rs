@@ -494,9 +494,7 @@ fn serve(
             write::update(app, target, method, params, headers, body)
         }
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
-        Route::Health | Route::Faults | Route::Restart | Route::Chaos => {
-            text(StatusCode::OK, "ok")
-        }
+        Route::Health | Route::Faults | Route::Restart | Route::Chaos => text(StatusCode::OK, "ok"),
         // Upgrades are answered in `dispatch`, which still holds the connection.
         Route::Exec { .. } | Route::PortForward { .. } => {
             status(400, "BadRequest", "this needs a WebSocket upgrade")
