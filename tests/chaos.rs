@@ -159,3 +159,23 @@ async fn after_chaos_the_pods_table_is_exact() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_chaos_flag_starts_the_schedule_with_its_seed() {
+    let opts = kr8s_tui::demo::DemoOptions {
+        pods: 20,
+        churn: 0.0,
+        chaos: Some(5),
+        ..kr8s_tui::demo::DemoOptions::default()
+    };
+    let demo = kr8s_tui::demo::start(opts, kr8s_tui::demo::ServeOptions::default())
+        .await
+        .expect("demo server starts");
+    let report = demo.chaos.report();
+    assert!(report.on);
+    assert_eq!(report.seed, 5);
+    // Dropping the server stops the schedule: nothing may outlive it.
+    let chaos = demo.chaos.clone();
+    drop(demo);
+    assert!(!chaos.report().on);
+}
