@@ -210,10 +210,14 @@ impl Chaos {
 
     pub fn report(&self) -> ChaosReport {
         let run = self.lock();
+        // Every kind is listed, so a kind the schedule never picked shows as 0.
+        let mut episodes: BTreeMap<String, u64> =
+            ALL.iter().map(|k| (k.name().to_string(), 0)).collect();
+        episodes.extend(run.episodes.clone());
         ChaosReport {
             on: !run.tasks.is_empty(),
             seed: run.seed,
-            episodes: run.episodes.clone(),
+            episodes,
             hits: self.targets.faults.hits(),
         }
     }
