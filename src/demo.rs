@@ -5,6 +5,7 @@
 //! `kr8s-tui demo-server`, integration tests and benches.
 
 mod api;
+mod chaos;
 mod churn;
 mod config;
 mod controller;
@@ -53,6 +54,7 @@ use std::time::Duration;
 use thiserror::Error;
 use tokio::task::JoinHandle;
 
+pub use chaos::{Chaos, ChaosReport, ChaosRequest};
 pub use faults::{FaultSettings, Faults};
 pub use forbid::ForbidRule;
 pub use tls::ClientIdentity;
@@ -99,6 +101,10 @@ pub struct DemoOptions {
     /// Serve no metrics.k8s.io (as a cluster without metrics-server): its discovery and paths 404.
     #[arg(long = "demo-no-metrics")]
     pub no_metrics: bool,
+    /// Start the chaos schedule with this seed: random, reproducible fault episodes (see
+    /// `GET`/`POST /demo/chaos`).
+    #[arg(long = "demo-chaos", value_name = "SEED")]
+    pub chaos: Option<u64>,
 }
 
 impl Default for DemoOptions {
@@ -115,6 +121,7 @@ impl Default for DemoOptions {
             drop_after_ms: None,
             forbid: Vec::new(),
             no_metrics: false,
+            chaos: None,
         }
     }
 }
@@ -186,6 +193,8 @@ pub struct DemoHandle {
     pub ca_pem: String,
     /// Live fault switches; changes apply to the next request.
     pub faults: Arc<Faults>,
+    /// The chaos schedule (off unless `--demo-chaos` or `POST /demo/chaos` started it).
+    pub chaos: Arc<Chaos>,
     issuer: Arc<rcgen::Issuer<'static, rcgen::KeyPair>>,
     server: Arc<server::Server>,
     background: Vec<JoinHandle<()>>,
@@ -225,6 +234,7 @@ impl DemoHandle {
 
 impl Drop for DemoHandle {
     fn drop(&mut self) {
+        self.chaos.stop();
         self.server.stop();
         for task in &self.background {
             task.abort();
@@ -249,12 +259,18 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
+    let chaos = Arc::new(Chaos::new(chaos::Targets {
+        store: store.clone(),
+        faults: faults.clone(),
+        restart: restart_tx.clone(),
+    }));
     let app = routes::AppState {
         store: store.clone(),
         token: token.clone(),
         faults: faults.clone(),
         log_rate: opts.log_rate,
         restart: restart_tx,
+        chaos: chaos.clone(),
     };
     let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
     let addr = server.addr();
@@ -269,6 +285,9 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         churn::spawn(store, opts.churn, opts.seed),
         server::spawn_restarter(server.clone(), restart_rx),
     ];
+    if let Some(seed) = opts.chaos {
+        chaos.start(seed, 1.0, 0.0);
+    }
     tracing::info!(%addr, pods = opts.pods, "demo server started");
     Ok(DemoHandle {
         addr,
@@ -277,6 +296,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         ca_pem: certs.ca_pem,
         issuer: certs.issuer,
         faults,
+        chaos,
         server,
         background,
         _tempdir: tempdir,

@@ -103,9 +103,14 @@ pub(crate) fn spawn_restarter(
     mut rx: mpsc::UnboundedReceiver<Duration>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        while let Some(down_for) = rx.recv().await {
+        while let Some(mut down_for) = rx.recv().await {
             // Let the 202 reach the client before its connection is dropped.
             tokio::time::sleep(Duration::from_millis(50)).await;
+            // Restarts asked for meanwhile are one restart: a backlog of them (a fast chaos
+            // schedule) would keep the server bouncing long after the asking stopped.
+            while let Ok(more) = rx.try_recv() {
+                down_for = down_for.max(more);
+            }
             if let Err(e) = server.restart(down_for).await {
                 tracing::warn!(error = %e, "demo server restart failed");
             }
