@@ -196,6 +196,7 @@ pub struct DemoHandle {
     /// The chaos schedule (off unless `--demo-chaos` or `POST /demo/chaos` started it).
     pub chaos: Arc<Chaos>,
     issuer: Arc<rcgen::Issuer<'static, rcgen::KeyPair>>,
+    gate: Arc<server::Gate>,
     server: Arc<server::Server>,
     background: Vec<JoinHandle<()>>,
     // Keeps the kubeconfig's temporary directory alive as long as the server.
@@ -219,10 +220,12 @@ impl DemoHandle {
         tls::issue_client_cert(&self.issuer, name)
     }
 
-    /// Drops every connection and stops accepting, waits `down_for`, then listens again on the
-    /// same port. Simulates an apiserver restart.
+    /// Drops every connection and resets new ones for `down_for`, keeping the port, and returns
+    /// once it serves again. Simulates an apiserver restart.
     pub async fn restart(&self, down_for: Duration) -> Result<(), DemoError> {
-        self.server.restart(down_for).await
+        self.gate.restart(down_for);
+        tokio::time::sleep(down_for).await;
+        Ok(())
     }
 
     /// Stops the server, its connections and the churn.
@@ -259,10 +262,11 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
+    let gate = server::Gate::new();
     let chaos = Arc::new(Chaos::new(chaos::Targets {
         store: store.clone(),
         faults: faults.clone(),
-        restart: restart_tx.clone(),
+        gate: gate.clone(),
     }));
     let app = routes::AppState {
         store: store.clone(),
@@ -272,7 +276,8 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         restart: restart_tx,
         chaos: chaos.clone(),
     };
-    let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
+    let server =
+        server::Server::start(listen.port, certs.server_config.clone(), app, gate.clone()).await?;
     let addr = server.addr();
 
     let (kubeconfig_path, tempdir) = tls::write_kubeconfig(
@@ -283,7 +288,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     )?;
     let background = vec![
         churn::spawn(store, opts.churn, opts.seed),
-        server::spawn_restarter(server.clone(), restart_rx),
+        server::spawn_restarter(gate.clone(), restart_rx),
     ];
     if let Some(seed) = opts.chaos {
         chaos.start(seed, 1.0, 0.0);
@@ -297,6 +302,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         issuer: certs.issuer,
         faults,
         chaos,
+        gate,
         server,
         background,
         _tempdir: tempdir,

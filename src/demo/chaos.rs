@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::faults::{FaultSettings, Faults, Hit};
 use super::objects::namespace_json;
 use super::resources::Kind;
 use super::rng::Rng;
+use super::server::Gate;
 use super::store::Store;
 
 /// The fault kinds of the schedule.
@@ -137,7 +137,7 @@ pub struct ChaosReport {
 pub(crate) struct Targets {
     pub store: Arc<Store>,
     pub faults: Arc<Faults>,
-    pub restart: mpsc::UnboundedSender<Duration>,
+    pub gate: Arc<Gate>,
 }
 
 #[derive(Default)]
@@ -147,6 +147,8 @@ struct Running {
     before: Option<FaultSettings>,
     tasks: Vec<JoinHandle<()>>,
     episodes: BTreeMap<String, u64>,
+    /// Bumped by every start and stop: a schedule acts only while it is the current one.
+    generation: u64,
 }
 
 /// The chaos switch of a demo server.
@@ -174,17 +176,18 @@ impl Chaos {
         run.seed = seed;
         run.before = Some(self.targets.faults.settings());
         run.episodes.clear();
+        run.generation += 1;
+        let live = Live {
+            run: self.run.clone(),
+            generation: run.generation,
+        };
         let pace = if pace.is_finite() && pace > 0.0 {
             pace
         } else {
             1.0
         };
-        run.tasks.push(tokio::spawn(drive(
-            self.targets.clone(),
-            self.run.clone(),
-            seed,
-            pace,
-        )));
+        run.tasks
+            .push(tokio::spawn(drive(self.targets.clone(), live, seed, pace)));
         if churn > 0.0 {
             let store = self.targets.store.clone();
             run.tasks
@@ -193,10 +196,12 @@ impl Chaos {
         tracing::info!(seed, pace, churn, "demo chaos started");
     }
 
-    /// Stops the schedule and puts the fault settings back as they were before it started.
-    /// A restart already under way still comes back up after its down time.
+    /// Stops the schedule, puts the fault settings back as they were before it started and
+    /// ends any restart's down time: the server serves again at once.
     pub fn stop(&self) {
         let mut run = self.lock();
+        // Under the lock: an aborted task still inside its last poll can no longer act.
+        run.generation += 1;
         for task in run.tasks.drain(..) {
             task.abort();
         }
@@ -206,6 +211,7 @@ impl Chaos {
             self.targets.faults.set_cut_bodies(false);
             tracing::info!("demo chaos stopped");
         }
+        self.targets.gate.heal();
     }
 
     pub fn report(&self) -> ChaosReport {
@@ -241,73 +247,134 @@ impl Drop for Chaos {
     }
 }
 
-async fn drive(targets: Targets, run: Arc<Mutex<Running>>, seed: u64, pace: f64) {
+/// A running schedule's right to act: lost when it is stopped or started again.
+struct Live {
+    run: Arc<Mutex<Running>>,
+    generation: u64,
+}
+
+impl Live {
+    /// Runs `act` if this schedule is still the current one; false once it was stopped.
+    fn act(&self, act: impl FnOnce(&mut Running)) -> bool {
+        let mut run = self.run.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = run.generation == self.generation;
+        if current {
+            act(&mut run);
+        }
+        current
+    }
+}
+
+async fn drive(targets: Targets, live: Live, seed: u64, pace: f64) {
     let mut rng = Rng::new(seed.wrapping_add(3));
     let mut made: Vec<String> = Vec::new();
     for step in schedule(seed, pace) {
         tokio::time::sleep(step.gap).await;
-        {
-            let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
+        let counted = live.act(|run| {
             *run.episodes
                 .entry(step.kind.name().to_string())
                 .or_default() += 1;
+        });
+        if !counted {
+            return;
         }
         tracing::debug!(kind = step.kind.name(), "demo chaos episode");
-        inject(&targets, &step, &mut rng, &mut made).await;
+        inject(&targets, &live, &step, &mut rng, &mut made).await;
     }
 }
 
-/// Runs one episode to its end and undoes what it switched on. Faults of requests begin by
+/// Runs one episode to its end and undoes what it switched on. Faults of requests end with
 /// dropping every open connection (a bounce, no down time), so clients holding a long watch
 /// reconnect into the fault instead of sailing past it.
-async fn inject(t: &Targets, step: &Step, rng: &mut Rng, made: &mut Vec<String>) {
+async fn inject(t: &Targets, live: &Live, step: &Step, rng: &mut Rng, made: &mut Vec<String>) {
     let f = &t.faults;
-    if !matches!(
-        step.kind,
-        Episode::Restart | Episode::Burst | Episode::Namespaces
-    ) {
-        let _ = t.restart.send(Duration::ZERO);
-    }
+    let l = step.length;
     match step.kind {
         Episode::ServerErrors => {
-            let before = f.error_rate();
-            f.set_error_rate(0.5);
-            tokio::time::sleep(step.length).await;
-            f.set_error_rate(before);
+            let was = f.error_rate();
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_error_rate(0.5),
+                |f| f.set_error_rate(was),
+            )
+            .await;
         }
         Episode::Throttle => {
-            f.set_throttle(true);
-            tokio::time::sleep(step.length).await;
-            f.set_throttle(false);
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_throttle(true),
+                |f| f.set_throttle(false),
+            )
+            .await
         }
         Episode::Watch410 => {
-            let before = f.watch_410();
-            f.set_watch_410(true);
-            tokio::time::sleep(step.length).await;
-            f.set_watch_410(before);
+            let was = f.watch_410();
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_watch_410(true),
+                |f| f.set_watch_410(was),
+            )
+            .await;
         }
         Episode::DropStreams => {
-            let before = f.drop_after();
-            f.set_drop_after(Some(Duration::from_millis(step.size)));
-            tokio::time::sleep(step.length).await;
-            f.set_drop_after(before);
+            let was = f.drop_after();
+            let after = Some(Duration::from_millis(step.size));
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_drop_after(after),
+                |f| f.set_drop_after(was),
+            )
+            .await;
         }
         Episode::CutBodies => {
-            f.set_cut_bodies(true);
-            tokio::time::sleep(step.length).await;
-            f.set_cut_bodies(false);
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_cut_bodies(true),
+                |f| f.set_cut_bodies(false),
+            )
+            .await
         }
         Episode::Latency => {
-            let before = f.latency();
-            f.set_latency(Duration::from_millis(step.size));
-            tokio::time::sleep(step.length).await;
-            f.set_latency(before);
+            let was = f.latency();
+            let spike = Duration::from_millis(step.size);
+            hold(t, live, l, |f| f.set_latency(spike), |f| f.set_latency(was)).await;
         }
         Episode::Restart => {
-            let _ = t.restart.send(Duration::from_millis(step.size));
+            live.act(|_| t.gate.restart(Duration::from_millis(step.size)));
         }
         Episode::Burst => burst(&t.store, rng).await,
-        Episode::Namespaces => namespaces(&t.store, rng, made),
+        Episode::Namespaces => {
+            live.act(|_| namespaces(&t.store, rng, made));
+        }
+    }
+}
+
+/// Switches a fault on (then bounces every connection into it) for `length`, then off; a
+/// stopped schedule does neither, as stopping already healed.
+async fn hold(
+    t: &Targets,
+    live: &Live,
+    length: Duration,
+    on: impl FnOnce(&Faults),
+    off: impl FnOnce(&Faults),
+) {
+    let switched = live.act(|_| {
+        on(&t.faults);
+        t.gate.restart(Duration::ZERO);
+    });
+    if switched {
+        tokio::time::sleep(length).await;
+        live.act(|_| off(&t.faults));
     }
 }
 

@@ -30,6 +30,9 @@ pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64) -> JoinHandle<()> {
             flaky: VecDeque::new(),
         };
         let mut ticker = tokio::time::interval(every);
+        // A server too busy for the rate sheds churn; catching up in a burst would starve
+        // every request (and the chaos switch) on a single-threaded runtime.
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         ticker.tick().await;
         loop {
             ticker.tick().await;
