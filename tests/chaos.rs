@@ -90,6 +90,7 @@ async fn chaos_runs_episodes_counts_them_and_stopping_heals_at_once() {
     assert_eq!(off.seed, 11);
     let episodes: u64 = off.episodes.values().sum();
     assert!(episodes >= 3, "a 6 s run at pace 0.5 injects: {off:?}");
+    assert!(off.churn_events > 0, "its churn is counted: {off:?}");
     assert_eq!(off.episodes.len(), 9, "every kind listed, 0 or not");
     assert_eq!(
         demo.faults.settings(),

@@ -4,6 +4,7 @@
 //! soak can prove it was hurt; stopping restores the fault settings from before and heals.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -130,6 +131,10 @@ pub struct ChaosReport {
     pub episodes: BTreeMap<String, u64>,
     /// Requests and streams actually hurt, by kind (see `Faults::hits`).
     pub hits: BTreeMap<String, u64>,
+    /// Pod events the run's churn made: fewer than its rate asked for when the server was
+    /// too busy to keep up.
+    #[serde(default)]
+    pub churn_events: u64,
 }
 
 /// What a chaos run needs from the server.
@@ -147,6 +152,8 @@ struct Running {
     before: Option<FaultSettings>,
     tasks: Vec<JoinHandle<()>>,
     episodes: BTreeMap<String, u64>,
+    /// Churn steps made by this run.
+    churned: Arc<AtomicU64>,
     /// Bumped by every start and stop: a schedule acts only while it is the current one.
     generation: u64,
 }
@@ -176,6 +183,7 @@ impl Chaos {
         run.seed = seed;
         run.before = Some(self.targets.faults.settings());
         run.episodes.clear();
+        run.churned = Arc::default();
         run.generation += 1;
         let live = Live {
             run: self.run.clone(),
@@ -189,9 +197,9 @@ impl Chaos {
         run.tasks
             .push(tokio::spawn(drive(self.targets.clone(), live, seed, pace)));
         if churn > 0.0 {
-            let store = self.targets.store.clone();
-            run.tasks
-                .push(super::churn::spawn(store, churn, seed.wrapping_add(7)));
+            let (store, made) = (self.targets.store.clone(), run.churned.clone());
+            let task = super::churn::spawn_counted(store, churn, seed.wrapping_add(7), made);
+            run.tasks.push(task);
         }
         tracing::info!(seed, pace, churn, "demo chaos started");
     }
@@ -225,6 +233,7 @@ impl Chaos {
             seed: run.seed,
             episodes,
             hits: self.targets.faults.hits(),
+            churn_events: run.churned.load(Ordering::Relaxed),
         }
     }
 
