@@ -66,7 +66,7 @@ enum Wake {
     Frame,
 }
 
-/// Runs until the state asks to quit or input ends. Draws only when the state is dirty, at once
+/// Runs until the state asks to quit or input ends, and hands the final state back. Draws only when the state is dirty, at once
 /// after input and at most every [`FRAME`] otherwise. A foreground job stops reading input,
 /// runs, then the screen is redrawn whole.
 pub async fn run<B, C>(
@@ -75,7 +75,7 @@ pub async fn run<B, C>(
     console: &mut C,
     mut tasks: Tasks,
     mut rx: UnboundedReceiver<Msg>,
-) -> anyhow::Result<()>
+) -> anyhow::Result<State>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
@@ -91,7 +91,7 @@ where
         height: area.height,
     };
     if apply(&mut state, &mut tasks, size, &mut Vec::new()) {
-        return Ok(());
+        return Ok(state);
     }
     // A job asked for by the previous job's answer (the editor reopened on an error).
     let mut pending: Option<Foreground> = None;
@@ -111,7 +111,7 @@ where
                 .await?;
                 drop(events);
                 let Stop::Job(job) = stop else {
-                    return Ok(());
+                    return Ok(state);
                 };
                 job
             }
@@ -135,7 +135,7 @@ where
         };
         let mut jobs = Vec::new();
         if apply(&mut state, &mut tasks, ended, &mut jobs) {
-            return Ok(());
+            return Ok(state);
         }
         pending = jobs.pop();
     }

@@ -27,6 +27,10 @@ pub struct Cli {
     pub demo: bool,
     #[command(flatten)]
     pub demo_options: DemoOptions,
+    /// On quitting, write the pods table (`NAMESPACE NAME READY STATUS RESTARTS` lines, sorted)
+    /// to this file, for soak tests that compare it with the server.
+    #[arg(long = "dump-on-exit", value_name = "FILE")]
+    pub dump_on_exit: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -5,6 +5,7 @@
 //! `kr8s-tui demo-server`, integration tests and benches.
 
 mod api;
+mod chaos;
 mod churn;
 mod config;
 mod controller;
@@ -53,6 +54,7 @@ use std::time::Duration;
 use thiserror::Error;
 use tokio::task::JoinHandle;
 
+pub use chaos::{Chaos, ChaosReport, ChaosRequest};
 pub use faults::{FaultSettings, Faults};
 pub use forbid::ForbidRule;
 pub use tls::ClientIdentity;
@@ -99,6 +101,10 @@ pub struct DemoOptions {
     /// Serve no metrics.k8s.io (as a cluster without metrics-server): its discovery and paths 404.
     #[arg(long = "demo-no-metrics")]
     pub no_metrics: bool,
+    /// Start the chaos schedule with this seed: random, reproducible fault episodes (see
+    /// `GET`/`POST /demo/chaos`).
+    #[arg(long = "demo-chaos", value_name = "SEED")]
+    pub chaos: Option<u64>,
 }
 
 impl Default for DemoOptions {
@@ -115,6 +121,7 @@ impl Default for DemoOptions {
             drop_after_ms: None,
             forbid: Vec::new(),
             no_metrics: false,
+            chaos: None,
         }
     }
 }
@@ -186,7 +193,10 @@ pub struct DemoHandle {
     pub ca_pem: String,
     /// Live fault switches; changes apply to the next request.
     pub faults: Arc<Faults>,
+    /// The chaos schedule (off unless `--demo-chaos` or `POST /demo/chaos` started it).
+    pub chaos: Arc<Chaos>,
     issuer: Arc<rcgen::Issuer<'static, rcgen::KeyPair>>,
+    gate: Arc<server::Gate>,
     server: Arc<server::Server>,
     background: Vec<JoinHandle<()>>,
     // Keeps the kubeconfig's temporary directory alive as long as the server.
@@ -210,10 +220,12 @@ impl DemoHandle {
         tls::issue_client_cert(&self.issuer, name)
     }
 
-    /// Drops every connection and stops accepting, waits `down_for`, then listens again on the
-    /// same port. Simulates an apiserver restart.
+    /// Drops every connection and resets new ones for `down_for`, keeping the port, and returns
+    /// once it serves again. Simulates an apiserver restart.
     pub async fn restart(&self, down_for: Duration) -> Result<(), DemoError> {
-        self.server.restart(down_for).await
+        self.gate.restart(down_for);
+        tokio::time::sleep(down_for).await;
+        Ok(())
     }
 
     /// Stops the server, its connections and the churn.
@@ -225,6 +237,7 @@ impl DemoHandle {
 
 impl Drop for DemoHandle {
     fn drop(&mut self) {
+        self.chaos.stop();
         self.server.stop();
         for task in &self.background {
             task.abort();
@@ -249,14 +262,22 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     data::seed(&store, &opts);
 
     let (restart_tx, restart_rx) = tokio::sync::mpsc::unbounded_channel();
+    let gate = server::Gate::new();
+    let chaos = Arc::new(Chaos::new(chaos::Targets {
+        store: store.clone(),
+        faults: faults.clone(),
+        gate: gate.clone(),
+    }));
     let app = routes::AppState {
         store: store.clone(),
         token: token.clone(),
         faults: faults.clone(),
         log_rate: opts.log_rate,
         restart: restart_tx,
+        chaos: chaos.clone(),
     };
-    let server = server::Server::start(listen.port, certs.server_config.clone(), app).await?;
+    let server =
+        server::Server::start(listen.port, certs.server_config.clone(), app, gate.clone()).await?;
     let addr = server.addr();
 
     let (kubeconfig_path, tempdir) = tls::write_kubeconfig(
@@ -267,8 +288,11 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     )?;
     let background = vec![
         churn::spawn(store, opts.churn, opts.seed),
-        server::spawn_restarter(server.clone(), restart_rx),
+        server::spawn_restarter(gate.clone(), restart_rx),
     ];
+    if let Some(seed) = opts.chaos {
+        chaos.start(seed, 1.0, 0.0);
+    }
     tracing::info!(%addr, pods = opts.pods, "demo server started");
     Ok(DemoHandle {
         addr,
@@ -277,6 +301,8 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         ca_pem: certs.ca_pem,
         issuer: certs.issuer,
         faults,
+        chaos,
+        gate,
         server,
         background,
         _tempdir: tempdir,

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod demo;
+pub mod dump;
 pub mod editor;
 pub mod exec_cmd;
 pub mod history;

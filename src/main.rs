@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitCode> {
     let mut global = cli.global;
+    let dump = cli.dump_on_exit;
     // The demo cluster goes through exactly the same kubeconfig path as a real one.
     let _demo = if cli.demo {
         let handle = demo::start(cli.demo_options, demo::ServeOptions::default()).await?;
@@ -144,7 +145,10 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     };
     let result = app::run(&mut term, state, &mut console, tasks, rx).await;
     terminal::restore();
-    result?;
+    let state = result?;
+    if let Some(path) = dump {
+        std::fs::write(&path, kr8s_tui::dump::pods(&state))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

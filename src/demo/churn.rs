@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -20,6 +21,17 @@ use super::workloads::PodFacts;
 
 /// Starts the churn task; a rate of 0 (or less) makes it return at once.
 pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64) -> JoinHandle<()> {
+    spawn_counted(store, rate, seed, Arc::default())
+}
+
+/// Like `spawn`, counting the steps made in `made` (fewer than asked for when the server
+/// is too busy for the rate).
+pub(crate) fn spawn_counted(
+    store: Arc<Store>,
+    rate: f64,
+    seed: u64,
+    made: Arc<AtomicU64>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         if rate <= 0.0 || !rate.is_finite() {
             return;
@@ -30,10 +42,14 @@ pub(crate) fn spawn(store: Arc<Store>, rate: f64, seed: u64) -> JoinHandle<()> {
             flaky: VecDeque::new(),
         };
         let mut ticker = tokio::time::interval(every);
+        // A server too busy for the rate sheds churn; catching up in a burst would starve
+        // every request (and the chaos switch) on a single-threaded runtime.
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         ticker.tick().await;
         loop {
             ticker.tick().await;
             churn.step(&store);
+            made.fetch_add(1, Ordering::Relaxed);
         }
     })
 }

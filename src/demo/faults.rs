@@ -2,6 +2,7 @@
 //! refusals. Atomics (and a lock for the refusals) so tests flip them on a running server;
 //! `POST /demo/faults` sets them from another process.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
@@ -25,8 +26,24 @@ pub struct Faults {
     no_metrics: AtomicBool,
     /// Empty = every subprotocol the demo speaks.
     streaming: RwLock<Vec<String>>,
+    /// Every request answers 429 with Retry-After (chaos only).
+    throttle: AtomicBool,
+    /// List bodies stop mid-way, watch lines are cut in half (chaos only).
+    cut_bodies: AtomicBool,
     requests: AtomicU64,
     errors: AtomicU64,
+    throttled: AtomicU64,
+    expired: AtomicU64,
+    dropped: AtomicU64,
+    cut: AtomicU64,
+}
+
+/// A counter of requests or streams a fault hurt.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Hit {
+    Expired,
+    Dropped,
+    Cut,
 }
 
 /// The fault fields as JSON (`POST /demo/faults` body); absent fields stay as they are.
@@ -182,6 +199,53 @@ impl Faults {
 
     pub(crate) fn refuses(&self, access: &Access<'_>) -> bool {
         access.refused_by(&self.forbid.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes every API request answer 429 Too Many Requests with `Retry-After: 1`.
+    pub fn set_throttle(&self, on: bool) {
+        self.throttle.store(on, Ordering::Relaxed);
+    }
+
+    /// Makes list bodies stop after their first chunk and watch events arrive cut in half,
+    /// each followed by a dropped connection.
+    pub fn set_cut_bodies(&self, on: bool) {
+        self.cut_bodies.store(on, Ordering::Relaxed);
+    }
+
+    pub fn cut_bodies(&self) -> bool {
+        self.cut_bodies.load(Ordering::Relaxed)
+    }
+
+    /// Whether this request is throttled (counted).
+    pub(crate) fn throttled(&self) -> bool {
+        let on = self.throttle.load(Ordering::Relaxed);
+        if on {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        on
+    }
+
+    pub(crate) fn note(&self, hit: Hit) {
+        let counter = match hit {
+            Hit::Expired => &self.expired,
+            Hit::Dropped => &self.dropped,
+            Hit::Cut => &self.cut,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many requests or streams each fault hurt since the server started.
+    pub fn hits(&self) -> BTreeMap<String, u64> {
+        [
+            ("serverErrors", &self.errors),
+            ("throttle429", &self.throttled),
+            ("watch410", &self.expired),
+            ("dropStreams", &self.dropped),
+            ("cutBodies", &self.cut),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.load(Ordering::Relaxed)))
+        .collect()
     }
 
     /// Decides whether this request fails: `Some(500 or 503)` alternately, else `None`.

@@ -9,6 +9,7 @@ use axum::response::Response;
 use http::{HeaderMap, Method, StatusCode, header};
 use tokio::sync::mpsc;
 
+use super::chaos::{Chaos, ChaosRequest};
 use super::faults::{FaultSettings, Faults};
 use super::forbid::Access;
 pub(crate) use super::reply::{
@@ -27,6 +28,7 @@ pub(crate) struct AppState {
     pub log_rate: f64,
     /// Asks the restarter task to bounce the listener (see `server::spawn_restarter`).
     pub restart: mpsc::UnboundedSender<Duration>,
+    pub chaos: Arc<Chaos>,
 }
 
 /// The router: one fallback handler that does its own path matching, so unknown paths and wrong
@@ -80,6 +82,7 @@ pub(crate) enum Route<'a> {
     OpenApi(Option<&'static str>),
     Faults,
     Restart,
+    Chaos,
 }
 
 /// The subresources the demo serves besides log, exec, attach and portforward.
@@ -118,7 +121,7 @@ impl Route<'_> {
                 sub: Sub::Eviction, ..
             } => method == Method::POST,
             Route::Sub { .. } => [Method::GET, Method::PUT, Method::PATCH].contains(method),
-            Route::Faults => method == Method::GET || method == Method::POST,
+            Route::Faults | Route::Chaos => method == Method::GET || method == Method::POST,
             Route::Restart => method == Method::POST,
             // kubectl's WebSocket upgrade is a GET; older clients POST.
             Route::Exec { .. } | Route::PortForward { .. } => {
@@ -139,6 +142,7 @@ pub(crate) fn parse_route(path: &str) -> Option<Route<'_>> {
         ["openapi", "v3", rest @ ..] => Some(Route::OpenApi(Some(openapi::group_of(rest)?))),
         ["demo", "faults"] => Some(Route::Faults),
         ["demo", "restart"] => Some(Route::Restart),
+        ["demo", "chaos"] => Some(Route::Chaos),
         ["api"] => Some(Route::Discovery(discovery::Doc::Api)),
         ["api", "v1"] => Some(Route::Discovery(discovery::Doc::CoreV1)),
         ["apis"] => Some(Route::Discovery(discovery::Doc::Apis)),
@@ -303,6 +307,13 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
     }
     tracing::debug!(method = %parts.method, %path, "demo request");
     let mut resp = serve(&app, route, &parts.method, &params, &parts.headers, &body);
+    if app.faults.cut_bodies()
+        && parts.method == Method::GET
+        && matches!(route, Route::Collection { .. })
+        && resp.status().is_success()
+    {
+        resp = super::chaos::cut(resp, &app.faults);
+    }
     warn_if_deprecated(route, &mut resp);
     resp
 }
@@ -351,6 +362,16 @@ fn control(
             })
         }
         Route::Faults => Some(json_value(&serde_json::json!(app.faults.settings()))),
+        Route::Chaos if method == Method::POST => {
+            Some(match serde_json::from_slice::<ChaosRequest>(body) {
+                Ok(req) => {
+                    app.chaos.apply(&req);
+                    json_value(&serde_json::json!(app.chaos.report()))
+                }
+                Err(e) => bad_request(format!("invalid chaos request: {e}")).into(),
+            })
+        }
+        Route::Chaos => Some(json_value(&serde_json::json!(app.chaos.report()))),
         Route::Restart => Some(match params.number("downMs") {
             Ok(ms) => {
                 let _ = app.restart.send(Duration::from_millis(ms.unwrap_or(1000)));
@@ -366,6 +387,16 @@ async fn inject_faults(faults: &Faults) -> Option<Response> {
     let latency = faults.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if faults.throttled() {
+        let mut resp = status(
+            429,
+            "TooManyRequests",
+            "demo fault: too many requests, please try again later",
+        );
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+        return Some(resp);
     }
     match faults.injected_error()? {
         503 => Some(status(
@@ -463,7 +494,7 @@ fn serve(
             write::update(app, target, method, params, headers, body)
         }
         Route::Log { ns, name } => logs::serve(app, ns, name, params),
-        Route::Health | Route::Faults | Route::Restart => text(StatusCode::OK, "ok"),
+        Route::Health | Route::Faults | Route::Restart | Route::Chaos => text(StatusCode::OK, "ok"),
         // Upgrades are answered in `dispatch`, which still holds the connection.
         Route::Exec { .. } | Route::PortForward { .. } => {
             status(400, "BadRequest", "this needs a WebSocket upgrade")

@@ -1,5 +1,6 @@
 //! The TLS listener: accepts on 127.0.0.1, serves HTTP/1.1 and HTTP/2 through hyper-util's auto
-//! builder, and can be bounced (every connection dropped, then the same port again).
+//! builder, and can be restarted (every connection dropped, the port kept, new connections
+//! reset for a while).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -9,24 +10,64 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
 use tokio_rustls::TlsAcceptor;
 
 use super::DemoError;
 use super::routes::{AppState, router};
 
+/// Restarts of the listener, shared by the server, `POST /demo/restart` and the chaos. A
+/// restart drops every connection and, for its down time, resets new ones at once; the socket
+/// itself stays bound, so no other socket (a client's ephemeral port) can take the port and the
+/// server always comes back.
+pub(crate) struct Gate {
+    down_until: Mutex<Option<Instant>>,
+    /// Bumped by every restart: the accept loop drops the connections it holds.
+    bounces: watch::Sender<u64>,
+}
+
+impl Gate {
+    pub fn new() -> Arc<Gate> {
+        Arc::new(Gate {
+            down_until: Mutex::new(None),
+            bounces: watch::Sender::new(0),
+        })
+    }
+
+    /// Drops every connection and refuses new ones for `down_for`; restarts asked for
+    /// meanwhile overlap instead of queueing, so the outage ends with the longest of them.
+    pub fn restart(&self, down_for: Duration) {
+        tracing::info!(?down_for, "demo server restarting");
+        if !down_for.is_zero() {
+            let until = Instant::now() + down_for;
+            let mut slot = self.down_until.lock().unwrap_or_else(|e| e.into_inner());
+            *slot = Some(slot.map_or(until, |old| old.max(until)));
+        }
+        self.bounces.send_modify(|n| *n += 1);
+    }
+
+    /// Ends any down time now.
+    pub fn heal(&self) {
+        *self.down_until.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn is_down(&self) -> bool {
+        let slot = self.down_until.lock().unwrap_or_else(|e| e.into_inner());
+        slot.is_some_and(|until| Instant::now() < until)
+    }
+}
+
 /// A listening server and the task that owns its connections.
 pub(crate) struct Server {
     addr: SocketAddr,
-    acceptor: TlsAcceptor,
-    router: axum::Router,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
 fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = TcpSocket::new_v4()?;
-    // Lets a restart take the same port back while old connections sit in TIME_WAIT.
+    // Lets a new server take a port back while old connections sit in TIME_WAIT.
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(1024)
@@ -38,86 +79,65 @@ impl Server {
         port: u16,
         tls: Arc<rustls::ServerConfig>,
         app: AppState,
+        gate: Arc<Gate>,
     ) -> Result<Arc<Server>, DemoError> {
         let listener = bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-        let server = Arc::new(Server {
-            addr: listener.local_addr()?,
-            acceptor: TlsAcceptor::from(tls),
-            router: router(app),
-            task: Mutex::new(None),
-        });
-        server.serve(listener);
-        Ok(server)
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(accept_loop(
+            listener,
+            TlsAcceptor::from(tls),
+            router(app),
+            gate,
+        ));
+        Ok(Arc::new(Server {
+            addr,
+            task: Mutex::new(Some(task)),
+        }))
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    fn serve(&self, listener: TcpListener) {
-        let task = tokio::spawn(accept_loop(
-            listener,
-            self.acceptor.clone(),
-            self.router.clone(),
-        ));
-        let mut slot = self.task.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(old) = slot.replace(task) {
-            old.abort();
-        }
-    }
-
-    /// Stops accepting and drops every open connection (aborting the task drops its JoinSet).
+    /// Stops accepting, drops every open connection and frees the port (aborting the task
+    /// drops the listener and its JoinSet).
     pub fn stop(&self) {
         let mut slot = self.task.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(task) = slot.take() {
             task.abort();
         }
     }
-
-    /// Stops, waits `down_for`, and listens on the same address again.
-    pub async fn restart(&self, down_for: Duration) -> Result<(), DemoError> {
-        tracing::info!(?down_for, "demo server restarting");
-        self.stop();
-        tokio::time::sleep(down_for).await;
-        let mut attempt = 0;
-        let listener = loop {
-            match bind(self.addr) {
-                Ok(l) => break l,
-                Err(e) if attempt < 20 => {
-                    tracing::debug!(error = %e, "rebind failed, retrying");
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        self.serve(listener);
-        Ok(())
-    }
 }
 
-/// Runs restarts asked for by `POST /demo/restart` (a handler cannot restart the server that
-/// runs it, so it hands the job over here).
+/// Runs restarts asked for by `POST /demo/restart` a little later, so the handler's 202 reaches
+/// the client before its connection is dropped.
 pub(crate) fn spawn_restarter(
-    server: Arc<Server>,
+    gate: Arc<Gate>,
     mut rx: mpsc::UnboundedReceiver<Duration>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(down_for) = rx.recv().await {
-            // Let the 202 reach the client before its connection is dropped.
             tokio::time::sleep(Duration::from_millis(50)).await;
-            if let Err(e) = server.restart(down_for).await {
-                tracing::warn!(error = %e, "demo server restart failed");
-            }
+            gate.restart(down_for);
         }
     })
 }
 
-async fn accept_loop(listener: TcpListener, acceptor: TlsAcceptor, router: axum::Router) {
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    router: axum::Router,
+    gate: Arc<Gate>,
+) {
     let mut conns = JoinSet::new();
+    let mut bounces = gate.bounces.subscribe();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
+                Ok((tcp, _peer)) if gate.is_down() => {
+                    // A reset, as close as a bound socket gets to "connection refused".
+                    let _ = tcp.set_zero_linger();
+                }
                 Ok((tcp, _peer)) => {
                     conns.spawn(serve_connection(tcp, acceptor.clone(), router.clone()));
                 }
@@ -127,6 +147,7 @@ async fn accept_loop(listener: TcpListener, acceptor: TlsAcceptor, router: axum:
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
+            Ok(()) = bounces.changed() => conns.abort_all(),
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
         }
     }

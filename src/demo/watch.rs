@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, sleep_until};
 
 use super::api::selector;
+use super::faults::Hit;
 use super::resources::Kind;
 use super::routes::{AppState, Params, Reject, json_bytes, respond};
 use super::select::Selector;
@@ -140,6 +141,7 @@ fn serve_inner(
     let bookmarks = params.flag("allowWatchBookmarks")?;
     let table = table::requested(headers, params)?;
     if app.faults.watch_410() {
+        app.faults.note(Hit::Expired);
         let rv = since.unwrap_or(0);
         return Ok(expired_response(format!(
             "too old resource version: {rv} (demo fault)"
@@ -165,6 +167,9 @@ fn serve_inner(
         last_rv: start.rv,
     };
     let drop_at = app.faults.drop_after().map(|d| Instant::now() + d);
+    if drop_at.is_some() {
+        app.faults.note(Hit::Dropped);
+    }
     tokio::spawn(pump(
         watcher,
         start,
