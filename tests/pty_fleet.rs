@@ -73,8 +73,9 @@ fn two_demo_servers_in_one_table_survive_a_kill_and_a_restart() {
 
     // b again (same address, CA and token): its rows come back, the pod among them.
     fleet.restart("b");
+    // b's last rows (the pod gone) may count 40 before its relist lands: wait for the pod.
     let screen = app.wait_for("b listed again", WAIT, |s| {
-        s.contains("b 40") && !s.contains("b ✗")
+        s.contains("b 40") && !s.contains("b ✗") && !rows_of(s, &pod).is_empty()
     });
     let back = rows_of(&screen, &pod);
     assert_eq!(back.len(), 1, "{screen}");
