@@ -220,11 +220,11 @@ pub fn table_summary<'a>(
         .map(|(i, m)| {
             let shown = match view.failing.get(i).and_then(Option::as_ref) {
                 Some(p) => MemberState::Failing(p),
+                // Fleet tables keep rows in (context, namespace, name) order: two binary
+                // searches per member per frame, not a scan of every row.
                 None => MemberState::Rows {
-                    count: rows
-                        .iter()
-                        .filter(|r| r.context.as_deref() == Some(&*m.name))
-                        .count(),
+                    count: rows.partition_point(|r| r.context.as_deref() <= Some(&*m.name))
+                        - rows.partition_point(|r| r.context.as_deref() < Some(&*m.name)),
                     listed: view.live,
                 },
             };
