@@ -40,6 +40,7 @@ mod shell;
 mod store;
 mod table;
 mod tls;
+mod tokens;
 mod upgrade;
 mod validate;
 mod watch;
@@ -144,6 +145,10 @@ pub struct ServeOptions {
     /// same cluster to its clients, and its resourceVersions go on from the clock.
     #[arg(long = "demo-identity", value_name = "DIR")]
     pub identity: Option<PathBuf>,
+    /// Write the bearer token to this file (mode 0600) and have the kubeconfig's token user
+    /// read it from there (`tokenFile:`), so the chaos schedule can rotate it.
+    #[arg(long = "demo-token-file", value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -153,6 +158,7 @@ impl Default for ServeOptions {
             kubeconfig_out: None,
             name: "demo".into(),
             identity: None,
+            token_file: None,
         }
     }
 }
@@ -197,6 +203,7 @@ pub struct DemoHandle {
     pub chaos: Arc<Chaos>,
     issuer: Arc<rcgen::Issuer<'static, rcgen::KeyPair>>,
     gate: Arc<server::Gate>,
+    tokens: Arc<tokens::Tokens>,
     server: Arc<server::Server>,
     background: Vec<JoinHandle<()>>,
     // Keeps the kubeconfig's temporary directory alive as long as the server.
@@ -228,6 +235,12 @@ impl DemoHandle {
         Ok(())
     }
 
+    /// Rotates the bearer token through `--demo-token-file` (false, and nothing changes,
+    /// without one); the old token is accepted for `grace` more.
+    pub fn rotate_token(&self, grace: Duration) -> Result<bool, DemoError> {
+        self.tokens.rotate(grace)
+    }
+
     /// Stops the server, its connections and the churn.
     pub async fn shutdown(self) {
         // Drop does the work; this exists so callers can say what they mean.
@@ -257,6 +270,12 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
     };
     let certs = tls::certs(&identity)?;
     let token = identity.token.clone();
+    let token_file = listen
+        .token_file
+        .as_deref()
+        .map(std::path::absolute)
+        .transpose()?;
+    let tokens = Arc::new(tokens::Tokens::new(token.clone(), token_file)?);
     let faults = Arc::new(Faults::from_options(&opts));
     let store = Arc::new(store::Store::new(first_rv));
     data::seed(&store, &opts);
@@ -267,10 +286,11 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         store: store.clone(),
         faults: faults.clone(),
         gate: gate.clone(),
+        tokens: tokens.clone(),
     }));
     let app = routes::AppState {
         store: store.clone(),
-        token: token.clone(),
+        tokens: tokens.clone(),
         faults: faults.clone(),
         log_rate: opts.log_rate,
         restart: restart_tx,
@@ -284,6 +304,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         &listen.name,
         addr,
         &identity,
+        tokens.file(),
         listen.kubeconfig_out.as_deref(),
     )?;
     let background = vec![
@@ -303,6 +324,7 @@ pub async fn start(opts: DemoOptions, listen: ServeOptions) -> Result<DemoHandle
         faults,
         chaos,
         gate,
+        tokens,
         server,
         background,
         _tempdir: tempdir,

@@ -147,7 +147,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     terminal::restore();
     let state = result?;
     if let Some(path) = dump {
-        std::fs::write(&path, kr8s_tui::dump::pods(&state))?;
+        std::fs::write(&path, kr8s_tui::dump::all(&state))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -91,7 +91,7 @@ async fn chaos_runs_episodes_counts_them_and_stopping_heals_at_once() {
     let episodes: u64 = off.episodes.values().sum();
     assert!(episodes >= 3, "a 6 s run at pace 0.5 injects: {off:?}");
     assert!(off.churn_events > 0, "its churn is counted: {off:?}");
-    assert_eq!(off.episodes.len(), 9, "every kind listed, 0 or not");
+    assert_eq!(off.episodes.len(), 11, "every kind listed, 0 or not");
     assert_eq!(
         demo.faults.settings(),
         before,
@@ -281,4 +281,128 @@ async fn the_off_switch_answers_over_http_throughout_the_chaos() {
     for _ in 0..10 {
         assert!(serves(&c, &demo).await, "serving once the chaos stopped");
     }
+}
+
+/// The app's table against the server's, until equal or `within` ran out.
+async fn exact_within(app: &mut Harness, demo: &DemoHandle, within: Duration, what: &str) {
+    let client = app.client("demo");
+    let started = Instant::now();
+    loop {
+        let want = comparable(&server_rows(&client, ALL).await);
+        if comparable(&app.rows()) == want {
+            return;
+        }
+        assert!(
+            started.elapsed() < within,
+            "{what}: not exact within {within:?}; hits {:?}",
+            demo.faults.hits()
+        );
+        app.run_for(Duration::from_millis(300), |_| {}).await;
+    }
+}
+
+#[tokio::test]
+async fn a_rotated_token_file_keeps_the_app_listing_and_kubectl_working() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("token");
+    let opts = kr8s_tui::demo::DemoOptions {
+        pods: 40,
+        namespaces: 2,
+        churn: 0.0,
+        ..kr8s_tui::demo::DemoOptions::default()
+    };
+    let serve = kr8s_tui::demo::ServeOptions {
+        token_file: Some(file.clone()),
+        ..kr8s_tui::demo::ServeOptions::default()
+    };
+    let demo = kr8s_tui::demo::start(opts, serve)
+        .await
+        .expect("demo starts");
+    let kubeconfig = std::fs::read_to_string(&demo.kubeconfig_path).expect("kubeconfig");
+    assert!(kubeconfig.contains("tokenFile: "), "{kubeconfig}");
+    assert!(
+        !kubeconfig.contains(&demo.token),
+        "the token stays in its file"
+    );
+    let mut app = Harness::start(
+        &demo.kubeconfig_path,
+        "demo",
+        None,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    );
+    exact_within(&mut app, &demo, Duration::from_secs(15), "first list").await;
+
+    // The old token expires at once; the watch, bounced, must come back with the new one.
+    assert!(demo.rotate_token(Duration::ZERO).expect("rotated"));
+    let fresh = std::fs::read_to_string(&file).expect("token file");
+    assert_ne!(fresh.trim(), demo.token);
+    demo.restart(Duration::ZERO).await.expect("bounced");
+    let c = common::kubectl::client(&demo);
+    let gone = c
+        .delete(format!(
+            "{}/api/v1/namespaces/default/pods/{}?gracePeriodSeconds=0",
+            demo.base_url(),
+            app.rows()
+                .iter()
+                .find(|r| r.namespace == "default")
+                .map(|r| r.name.clone())
+                .expect("a pod in default")
+        ))
+        .bearer_auth(fresh.trim())
+        .send()
+        .await
+        .expect("delete sent");
+    assert!(gone.status().is_success(), "{}", gone.status());
+    exact_within(&mut app, &demo, Duration::from_secs(15), "after rotation").await;
+    let refused = demo.chaos.report().hits["tokenRotate"];
+    assert!(
+        refused >= 1,
+        "the app's cached token was refused and re-read"
+    );
+    assert!(app.state.pods_error.is_none(), "{:?}", app.state.pods_error);
+
+    // kubectl reads the token file too (off the runtime: the server runs on this thread).
+    if common::live::kubectl_available() {
+        let kc = demo.kubeconfig_path.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            common::live::kubectl(&kc, &["get", "pods", "-A", "--no-headers"])
+        })
+        .await
+        .expect("kubectl ran");
+        assert_eq!(out.lines().count(), app.rows().len(), "{out}");
+    }
+}
+
+#[tokio::test]
+async fn a_list_dropped_on_a_later_page_is_listed_again() {
+    let demo = common::demo::start(1200).await;
+    let c = common::kubectl::client(&demo);
+    demo.faults.set_drop_pages(true);
+    let first: serde_json::Value = get(&c, &demo, &format!("{ALL}?limit=500"))
+        .await
+        .json()
+        .await
+        .expect("the first page is whole");
+    let token = first["metadata"]["continue"]
+        .as_str()
+        .expect("a continue token");
+    let next = get(&c, &demo, &format!("{ALL}?limit=500&continue={token}")).await;
+    assert_eq!(next.status(), 200, "the drop comes after the headers");
+    assert!(next.bytes().await.is_err(), "the second page never ends");
+
+    let mut app = Harness::start(
+        &demo.kubeconfig_path,
+        "demo",
+        None,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    );
+    app.run_for(Duration::from_secs(2), |_| {}).await;
+    assert!(
+        demo.faults.hits()["dropLists"] >= 2,
+        "the app's list was dropped too"
+    );
+    demo.faults.set_drop_pages(false);
+    exact_within(&mut app, &demo, Duration::from_secs(20), "after the drops").await;
 }

@@ -18,6 +18,7 @@ use super::resources::Kind;
 use super::rng::Rng;
 use super::server::Gate;
 use super::store::Store;
+use super::tokens::Tokens;
 
 /// The fault kinds of the schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,9 +42,15 @@ pub(crate) enum Episode {
     Burst,
     /// A namespace is created, or the last one made is deleted.
     Namespaces,
+    /// The bearer token is rotated through its token file and the old one expires after a
+    /// moment (only with `--demo-token-file`; never counted without one).
+    TokenRotate,
+    /// Requests for a list's later pages (`continue`) lose their connection after the
+    /// headers: a list dropped mid-way.
+    DropLists,
 }
 
-const ALL: [Episode; 9] = [
+const ALL: [Episode; 11] = [
     Episode::ServerErrors,
     Episode::Throttle,
     Episode::Watch410,
@@ -53,6 +60,8 @@ const ALL: [Episode; 9] = [
     Episode::Restart,
     Episode::Burst,
     Episode::Namespaces,
+    Episode::TokenRotate,
+    Episode::DropLists,
 ];
 
 /// Pod changes in one burst.
@@ -70,6 +79,8 @@ impl Episode {
             Episode::Restart => "restart",
             Episode::Burst => "burst",
             Episode::Namespaces => "namespaces",
+            Episode::TokenRotate => "tokenRotate",
+            Episode::DropLists => "dropLists",
         }
     }
 }
@@ -85,18 +96,29 @@ pub(crate) struct Step {
 }
 
 /// The schedule from a seed: the same seed gives the same steps. `pace` scales every duration
-/// (1.0 = gaps of 0.5–3 s), so tests can run it faster.
+/// (1.0 = gaps of 0.5–3 s), so tests can run it faster. Kinds are dealt from a shuffled deck
+/// of all of them, so every kind comes once in each round of `ALL.len()` episodes and a short
+/// run cannot miss one.
 pub(crate) fn schedule(seed: u64, pace: f64) -> impl Iterator<Item = Step> {
     let mut rng = Rng::new(seed);
     let scaled = move |ms: u64| Duration::from_secs_f64(ms as f64 * pace / 1000.0);
+    let mut deck: Vec<Episode> = Vec::new();
     std::iter::from_fn(move || {
+        if deck.is_empty() {
+            deck = ALL.to_vec();
+            for i in (1..deck.len()).rev() {
+                deck.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+        }
         let gap = scaled(500 + rng.below(2_500));
-        let kind = *rng.pick(&ALL);
+        let kind = deck.pop()?;
         let length = scaled(500 + rng.below(2_000));
         let size = match kind {
             Episode::Latency => 2_000 + rng.below(3_000),
             Episode::Restart => 200 + rng.below(1_300),
             Episode::DropStreams => 100 + rng.below(900),
+            // The old token's grace after a rotation, in ms.
+            Episode::TokenRotate => rng.below(1_000),
             _ => rng.below(1_000),
         };
         Some(Step {
@@ -143,6 +165,7 @@ pub(crate) struct Targets {
     pub store: Arc<Store>,
     pub faults: Arc<Faults>,
     pub gate: Arc<Gate>,
+    pub tokens: Arc<Tokens>,
 }
 
 #[derive(Default)]
@@ -217,6 +240,7 @@ impl Chaos {
             self.targets.faults.apply(&before);
             self.targets.faults.set_throttle(false);
             self.targets.faults.set_cut_bodies(false);
+            self.targets.faults.set_drop_pages(false);
             tracing::info!("demo chaos stopped");
         }
         self.targets.gate.heal();
@@ -228,11 +252,13 @@ impl Chaos {
         let mut episodes: BTreeMap<String, u64> =
             ALL.iter().map(|k| (k.name().to_string(), 0)).collect();
         episodes.extend(run.episodes.clone());
+        let mut hits = self.targets.faults.hits();
+        hits.insert("tokenRotate".into(), self.targets.tokens.counts().1);
         ChaosReport {
             on: !run.tasks.is_empty(),
             seed: run.seed,
             episodes,
-            hits: self.targets.faults.hits(),
+            hits,
             churn_events: run.churned.load(Ordering::Relaxed),
         }
     }
@@ -279,6 +305,9 @@ async fn drive(targets: Targets, live: Live, seed: u64, pace: f64) {
     let mut made: Vec<String> = Vec::new();
     for step in schedule(seed, pace) {
         tokio::time::sleep(step.gap).await;
+        if step.kind == Episode::TokenRotate && targets.tokens.file().is_none() {
+            continue; // nothing to rotate: clients hold the token inline
+        }
         let counted = live.act(|run| {
             *run.episodes
                 .entry(step.kind.name().to_string())
@@ -362,6 +391,24 @@ async fn inject(t: &Targets, live: &Live, step: &Step, rng: &mut Rng, made: &mut
             live.act(|_| t.gate.restart(Duration::from_millis(step.size)));
         }
         Episode::Burst => burst(&t.store, rng).await,
+        Episode::TokenRotate => {
+            live.act(|_| {
+                let grace = Duration::from_millis(step.size);
+                if let Err(e) = t.tokens.rotate(grace) {
+                    tracing::warn!("demo chaos: token rotation failed: {e}");
+                }
+            });
+        }
+        Episode::DropLists => {
+            hold(
+                t,
+                live,
+                l,
+                |f| f.set_drop_pages(true),
+                |f| f.set_drop_pages(false),
+            )
+            .await
+        }
         Episode::Namespaces => {
             live.act(|_| namespaces(&t.store, rng, made));
         }
@@ -438,6 +485,22 @@ pub(crate) fn cut(resp: axum::response::Response, faults: &Faults) -> axum::resp
     axum::response::Response::from_parts(parts, axum::body::Body::from_stream(half))
 }
 
+/// A later page's response that loses its connection after the headers, as a list does when
+/// the apiserver or a proxy between goes away mid-way.
+pub(crate) fn drop_page(
+    resp: axum::response::Response,
+    faults: &Faults,
+) -> axum::response::Response {
+    faults.note(Hit::PageDropped);
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    let gone = futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err::<bytes::Bytes, _>(super::watch::dropped())
+    });
+    axum::response::Response::from_parts(parts, axum::body::Body::from_stream(gone))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +525,11 @@ mod tests {
                 .iter()
                 .all(|s| s.gap >= Duration::from_millis(500) && s.gap < Duration::from_secs(3))
         );
+        for round in steps.chunks(ALL.len()).filter(|r| r.len() == ALL.len()) {
+            for kind in ALL {
+                assert_eq!(round.iter().filter(|s| s.kind == kind).count(), 1);
+            }
+        }
         let spikes = steps.iter().filter(|s| s.kind == Episode::Latency);
         assert!(spikes.clone().all(|s| (2_000..5_000).contains(&s.size)));
     }

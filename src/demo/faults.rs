@@ -30,12 +30,15 @@ pub struct Faults {
     throttle: AtomicBool,
     /// List bodies stop mid-way, watch lines are cut in half (chaos only).
     cut_bodies: AtomicBool,
+    /// Later pages of lists lose their connection (chaos only).
+    drop_pages: AtomicBool,
     requests: AtomicU64,
     errors: AtomicU64,
     throttled: AtomicU64,
     expired: AtomicU64,
     dropped: AtomicU64,
     cut: AtomicU64,
+    pages_dropped: AtomicU64,
 }
 
 /// A counter of requests or streams a fault hurt.
@@ -44,6 +47,7 @@ pub(crate) enum Hit {
     Expired,
     Dropped,
     Cut,
+    PageDropped,
 }
 
 /// The fault fields as JSON (`POST /demo/faults` body); absent fields stay as they are.
@@ -216,6 +220,15 @@ impl Faults {
         self.cut_bodies.load(Ordering::Relaxed)
     }
 
+    /// Makes requests for a list's later pages (`continue`) drop after their headers.
+    pub fn set_drop_pages(&self, on: bool) {
+        self.drop_pages.store(on, Ordering::Relaxed);
+    }
+
+    pub fn drop_pages(&self) -> bool {
+        self.drop_pages.load(Ordering::Relaxed)
+    }
+
     /// Whether this request is throttled (counted).
     pub(crate) fn throttled(&self) -> bool {
         let on = self.throttle.load(Ordering::Relaxed);
@@ -230,6 +243,7 @@ impl Faults {
             Hit::Expired => &self.expired,
             Hit::Dropped => &self.dropped,
             Hit::Cut => &self.cut,
+            Hit::PageDropped => &self.pages_dropped,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -242,6 +256,7 @@ impl Faults {
             ("watch410", &self.expired),
             ("dropStreams", &self.dropped),
             ("cutBodies", &self.cut),
+            ("dropLists", &self.pages_dropped),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.load(Ordering::Relaxed)))

@@ -23,7 +23,7 @@ use super::{api, discovery, logs, metrics, openapi, watch, write};
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub store: Arc<Store>,
-    pub token: String,
+    pub tokens: Arc<super::tokens::Tokens>,
     pub faults: Arc<Faults>,
     pub log_rate: f64,
     /// Asks the restarter task to bounce the listener (see `server::spawn_restarter`).
@@ -233,25 +233,6 @@ fn sub_route<'a>(kind: Kind, ns: &'a str, name: &'a str, sub: &str) -> Option<Ro
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ClientCertificate(pub bool);
 
-fn authorized(headers: &HeaderMap, token: &str) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some(given) = value.strip_prefix("Bearer ").map(str::trim) else {
-        return false;
-    };
-    // Length and every byte compared, so timing says little about the token.
-    given.len() == token.len()
-        && given
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
 async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
@@ -272,7 +253,7 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         .extensions
         .get::<ClientCertificate>()
         .is_some_and(|c| c.0);
-    if !by_cert && !authorized(&parts.headers, &app.token) {
+    if !by_cert && !app.tokens.authorized(&parts.headers) {
         return status(401, "Unauthorized", "Unauthorized");
     }
     // Authorization comes before the handler, so a refused POST is a 403, not a 405.
@@ -313,6 +294,13 @@ async fn dispatch(State(app): State<AppState>, req: Request) -> Response {
         && resp.status().is_success()
     {
         resp = super::chaos::cut(resp, &app.faults);
+    } else if app.faults.drop_pages()
+        && parts.method == Method::GET
+        && matches!(route, Route::Collection { .. })
+        && params.get("continue").is_some()
+        && resp.status().is_success()
+    {
+        resp = super::chaos::drop_page(resp, &app.faults);
     }
     warn_if_deprecated(route, &mut resp);
     resp
@@ -336,7 +324,7 @@ fn warn_if_deprecated(route: Route<'_>, resp: &mut Response) {
 }
 
 fn authorized_or(app: &AppState, headers: &HeaderMap, ok: impl FnOnce() -> Response) -> Response {
-    if authorized(headers, &app.token) {
+    if app.tokens.authorized(headers) {
         ok()
     } else {
         status(401, "Unauthorized", "Unauthorized")

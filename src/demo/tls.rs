@@ -166,7 +166,12 @@ pub(crate) fn random_token() -> Result<String, DemoError> {
 /// Contexts: `NAME` (token, namespace default), `NAME-kube-system` (token, kube-system) and
 /// `NAME-cert` (client certificate). Distinct names let several servers' files merge in one
 /// `KUBECONFIG` list.
-fn kubeconfig_yaml(name: &str, addr: SocketAddr, identity: &Identity) -> String {
+fn kubeconfig_yaml(
+    name: &str,
+    addr: SocketAddr,
+    identity: &Identity,
+    token_file: Option<&Path>,
+) -> String {
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let cert = &identity.user;
     let (ca, crt, key) = (
@@ -174,9 +179,14 @@ fn kubeconfig_yaml(name: &str, addr: SocketAddr, identity: &Identity) -> String 
         b64(&cert.cert_pem),
         b64(&cert.key_pem),
     );
-    let token = &identity.token;
+    // A token file must be an absolute path: kubectl resolves relative ones against the
+    // kubeconfig's directory, which may not be the file's.
+    let token = match token_file {
+        Some(file) => format!("tokenFile: {}", file.display()),
+        None => format!("token: {}", identity.token),
+    };
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: {name}\n  user:\n    token: {token}\n- name: {name}-cert\n  user:\n    client-certificate-data: {crt}\n    client-key-data: {key}\ncontexts:\n- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n- name: {name}-cert\n  context:\n    cluster: {name}\n    user: {name}-cert\n    namespace: default\n- name: {name}-kube-system\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: kube-system\ncurrent-context: {name}\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster:\n    server: https://{addr}\n    certificate-authority-data: {ca}\nusers:\n- name: {name}\n  user:\n    {token}\n- name: {name}-cert\n  user:\n    client-certificate-data: {crt}\n    client-key-data: {key}\ncontexts:\n- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n- name: {name}-cert\n  context:\n    cluster: {name}\n    user: {name}-cert\n    namespace: default\n- name: {name}-kube-system\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: kube-system\ncurrent-context: {name}\n"
     )
 }
 
@@ -186,6 +196,7 @@ pub(crate) fn write_kubeconfig(
     name: &str,
     addr: SocketAddr,
     identity: &Identity,
+    token_file: Option<&Path>,
     out: Option<&Path>,
 ) -> Result<(PathBuf, Option<tempfile::TempDir>), DemoError> {
     let (path, dir) = match out {
@@ -195,7 +206,10 @@ pub(crate) fn write_kubeconfig(
             (dir.path().join("kubeconfig"), Some(dir))
         }
     };
-    write_private(&path, kubeconfig_yaml(name, addr, identity).as_bytes())?;
+    write_private(
+        &path,
+        kubeconfig_yaml(name, addr, identity, token_file).as_bytes(),
+    )?;
     Ok((path, dir))
 }
 
