@@ -34,7 +34,11 @@ pub fn table_lines(table: &ResourceTable) -> String {
     let mut lines: Vec<String> = (table.rows.iter())
         .map(|r| {
             let mut cells = vec![cell(&r.namespace)];
-            cells.extend(shown.iter().map(|&i| cell(r.cells.get(i).map_or("", |c| c))));
+            cells.extend(
+                shown
+                    .iter()
+                    .map(|&i| cell(r.cells.get(i).map_or("", |c| c))),
+            );
             cells.join(" ") + "\n"
         })
         .collect();
@@ -127,7 +131,12 @@ mod tests {
             ..TableRow::default()
         };
         let table = ResourceTable {
-            columns: vec![col("Name", 0), col("Ready", 0), col("Age", 0), col("Images", 1)],
+            columns: vec![
+                col("Name", 0),
+                col("Ready", 0),
+                col("Age", 0),
+                col("Images", 1),
+            ],
             rows: vec![
                 row("web", &["b", "3/3", "5m", "nginx"]),
                 row("api", &["a", "", "2d", "x y"]),

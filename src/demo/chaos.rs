@@ -46,7 +46,7 @@ pub(crate) enum Episode {
     /// moment (only with `--demo-token-file`; never counted without one).
     TokenRotate,
     /// Requests for a list's later pages (`continue`) lose their connection after the
-    /// headers: a list dropped mid-way.
+    /// headers: a list dropped mid-way. Watches answer 410 meanwhile, so clients list again.
     DropLists,
 }
 
@@ -400,14 +400,18 @@ async fn inject(t: &Targets, live: &Live, step: &Step, rng: &mut Rng, made: &mut
             });
         }
         Episode::DropLists => {
-            hold(
-                t,
-                live,
-                l,
-                |f| f.set_drop_pages(true),
-                |f| f.set_drop_pages(false),
-            )
-            .await
+            // Watches expire too, so clients list again (and meet the drop) rather than
+            // resume their watches after the bounce.
+            let was = f.watch_410();
+            let on = |f: &Faults| {
+                f.set_drop_pages(true);
+                f.set_watch_410(true);
+            };
+            let off = |f: &Faults| {
+                f.set_drop_pages(false);
+                f.set_watch_410(was);
+            };
+            hold(t, live, l, on, off).await
         }
         Episode::Namespaces => {
             live.act(|_| namespaces(&t.store, rng, made));
