@@ -26,6 +26,17 @@ const MAX_BATCH: usize = 256;
 /// drawn at once.
 const FRAME: Duration = Duration::from_millis(16);
 
+/// Logs (at debug, every 10 s) how many tasks the runtime holds, so a soak can see a task leak.
+fn log_runtime() {
+    static TICKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if TICKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 10 == 0 {
+        let alive = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        tracing::debug!(alive_tasks = alive, "runtime");
+    }
+}
+
 /// Just after the wall clock's next whole second, so ticks (and the ages they redraw) change
 /// with the second, as a clock does, rather than up to a second late.
 fn next_second() -> tokio::time::Instant {
@@ -167,7 +178,10 @@ where
                 None => return Ok(Stop::Quit),
             },
             Some(msg) = rx.recv() => Wake::Task(msg),
-            _ = tick.tick() => Wake::Task(Msg::Tick(jiff::Timestamp::now())),
+            _ = tick.tick() => {
+                log_runtime();
+                Wake::Task(Msg::Tick(jiff::Timestamp::now()))
+            }
             () = tokio::time::sleep_until(last_draw + FRAME), if held_back => Wake::Frame,
         };
         let input = matches!(wake, Wake::Input(_));
