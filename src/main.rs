@@ -129,7 +129,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
 
     terminal::install_panic_hook(log_file);
     let mut term = terminal::enter(cfg.mouse)?;
-    // Test-only: tests/pty_safety.rs sets KR8S_TUI_TEST_PANIC=<ms> to prove that a panic in a
+    // Test-only: tests/integration/pty_safety.rs sets KR8S_TUI_TEST_PANIC=<ms> to prove that a panic in a
     // background task, with the UI on screen, restores the terminal, names the log file and
     // exits non-zero. Read once, here; it does nothing else.
     if let Some(ms) = std::env::var_os("KR8S_TUI_TEST_PANIC") {

@@ -1,6 +1,6 @@
 //! `describe pod`, section for section as kubectl 1.33 prints it, so someone who knows
 //! kubectl's output finds every field where they expect it (compared line by line with kubectl
-//! in tests/describe_kubectl.rs). Times are shown in UTC.
+//! in tests/integration/describe_kubectl.rs). Times are shown in UTC.
 
 use serde_json::Value;
 
