@@ -47,8 +47,14 @@ mod tests {
     fn row_objects_stay_raw_and_in_order() {
         let table = r#"{"kind":"Table","rows":[{"cells":["a"],"object":{"metadata":{"name":"a"},"spec":{"x":1}}},{"cells":["b"]}]}"#;
         let objects = table_row_objects(table);
-        let got: Vec<Option<&str>> = objects.iter().map(|o| o.as_deref().map(RawValue::get)).collect();
-        assert_eq!(got, vec![Some(r#"{"metadata":{"name":"a"},"spec":{"x":1}}"#), None]);
+        let got: Vec<Option<&str>> = objects
+            .iter()
+            .map(|o| o.as_deref().map(RawValue::get))
+            .collect();
+        assert_eq!(
+            got,
+            vec![Some(r#"{"metadata":{"name":"a"},"spec":{"x":1}}"#), None]
+        );
         assert!(table_row_objects(r#"{"rows":null}"#).is_empty());
     }
 }

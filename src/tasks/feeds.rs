@@ -49,7 +49,12 @@ pub(super) fn pods(
     opts: &TaskOptions,
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
-    let mut engine = engine(client, pods_path(namespace), PodRows::watching_objects(opts.watch_objects), opts);
+    let mut engine = engine(
+        client,
+        pods_path(namespace),
+        PodRows::watching_objects(opts.watch_objects),
+        opts,
+    );
     engine.label_selector = label_selector;
     engine.field_selector = field_selector;
     spawn(engine, tx, generation, |generation, event| Msg::Pods {
