@@ -16,6 +16,7 @@ pub mod fleet;
 mod fleet_table;
 pub mod forwards;
 pub mod health;
+pub mod history_view;
 pub mod input;
 pub mod kinds;
 pub mod line_input;
@@ -122,6 +123,10 @@ pub enum Screen {
     Forwards,
     /// Pictures of the cluster at a glance (`:pulse`).
     Pulse,
+    /// One object's versions (`h`).
+    History,
+    /// Objects gone while the app watched (`:deleted`).
+    Deleted,
 }
 
 /// The latest `/version` answer.
@@ -255,6 +260,10 @@ pub struct State {
     pub fleet_picks: Vec<String>,
     /// The last versions of every watched object, and the objects gone (`h`, `:deleted`).
     pub history: versions::History,
+    /// The versions of one object, open over the screen it came from (`h`).
+    pub history_view: Option<history_view::HistoryView>,
+    /// The `:deleted` list.
+    pub deleted_view: Option<history_view::DeletedView>,
 }
 
 impl State {
@@ -331,6 +340,8 @@ impl State {
             fleet: None,
             fleet_picks: Vec::new(),
             history,
+            history_view: None,
+            deleted_view: None,
         }
     }
 
@@ -478,6 +489,10 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ObjectFetched { id, result } if jump_id == Some(id) => owner::on_object(state, result),
         Msg::ListsFetched { id, result } => {
             xray::on_lists(state, id, result);
+            none()
+        }
+        Msg::EventsFetched { id, result } if history_view::awaited_events(state) == Some(id) => {
+            history_view::on_events(state, result);
             none()
         }
         Msg::EventsFetched { id, result } if detail_id == Some(id) => {
