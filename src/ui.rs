@@ -40,6 +40,8 @@ mod tests_detail;
 #[cfg(test)]
 mod tests_fleet;
 #[cfg(test)]
+mod tests_history;
+#[cfg(test)]
 mod tests_layout;
 #[cfg(test)]
 mod tests_ops;
