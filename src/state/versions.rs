@@ -17,8 +17,10 @@ use jiff::Timestamp;
 pub const DEFAULT_VERSIONS: usize = 20;
 /// Bytes all versions may take unless the config says otherwise (64 MiB).
 pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
-/// What a version costs beyond its text (the struct, its queue slot, the map entry's share).
+/// What a version costs beyond its text (the struct, its queue slot with the key's copy).
 const VERSION_OVERHEAD: usize = 96;
+/// What an object's entry costs beyond its versions (map slot, key, entry), plus its names.
+const ENTRY_OVERHEAD: usize = 192;
 
 /// Which object: its context, resource (`pods`, `deployments.apps`), namespace and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,6 +59,8 @@ pub struct Gone {
     pub status: String,
     /// Gone from a relist rather than a DELETED event.
     pub relist: bool,
+    /// Set by the history when it notes the going.
+    pub seq: u64,
 }
 
 /// One object's history.
@@ -102,8 +106,9 @@ pub struct History {
     /// Every stored version in the order it came (object, sequence): the global eviction order.
     /// Versions dropped by the per-object count leave stale slots, skipped and compacted.
     order: VecDeque<(ObjectKey, u64)>,
-    /// Objects gone, in the order they went.
-    gone: Vec<ObjectKey>,
+    /// Objects gone, in the order they went, each with the sequence number of its going: a
+    /// slot whose entry went away or came back (a reused name) is stale, skipped and compacted.
+    gone: VecDeque<(ObjectKey, u64)>,
     next_seq: u64,
     bytes: usize,
     live_versions: usize,
@@ -125,7 +130,7 @@ impl History {
             max_bytes,
             entries: HashMap::new(),
             order: VecDeque::new(),
-            gone: Vec::new(),
+            gone: VecDeque::new(),
             next_seq: 0,
             bytes: 0,
             live_versions: 0,
@@ -144,10 +149,14 @@ impl History {
 
     /// Objects gone, newest first, with their history.
     pub fn gone(&self) -> impl Iterator<Item = (&ObjectKey, &Entry)> {
-        self.gone
-            .iter()
-            .rev()
-            .filter_map(|k| self.entries.get_key_value(k))
+        self.gone.iter().rev().filter_map(|(k, seq)| {
+            let (key, entry) = self.entries.get_key_value(k)?;
+            entry
+                .gone
+                .as_ref()
+                .is_some_and(|g| g.seq == *seq)
+                .then_some((key, entry))
+        })
     }
 
     /// Adds `version` to the history of `key`. A new uid starts a new history; a version that
@@ -156,11 +165,14 @@ impl History {
         if self.per_object == 0 {
             return;
         }
-        let entry = self.entries.entry(key.clone()).or_insert_with(|| Entry {
-            kind: Arc::clone(kind),
-            uid: uid.to_string(),
-            versions: VecDeque::new(),
-            gone: None,
+        let entry = self.entries.entry(key.clone()).or_insert_with(|| {
+            self.bytes += entry_bytes(key);
+            Entry {
+                kind: Arc::clone(kind),
+                uid: uid.to_string(),
+                versions: VecDeque::new(),
+                gone: None,
+            }
         });
         let stale = !uid.is_empty() && !entry.uid.is_empty() && entry.uid != uid;
         if stale || entry.gone.is_some() {
@@ -171,7 +183,6 @@ impl History {
             entry.versions.clear();
             entry.gone = None;
             entry.uid.clear();
-            self.gone.retain(|k| k != key);
         }
         if entry.uid.is_empty() {
             entry.uid = uid.to_string();
@@ -199,10 +210,22 @@ impl History {
         let Some(entry) = self.entries.get_mut(key) else {
             return;
         };
-        if entry.gone.is_none() {
-            self.gone.push(key.clone());
+        if entry.gone.is_some() {
+            return;
         }
-        entry.gone = Some(gone);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.gone.push_back((key.clone(), seq));
+        entry.gone = Some(Gone { seq, ..gone });
+        if self.gone.len() > 2 * self.entries.len() + 1024 {
+            let entries = &self.entries;
+            self.gone.retain(|(k, seq)| {
+                entries
+                    .get(k)
+                    .and_then(|e| e.gone.as_ref())
+                    .is_some_and(|g| g.seq == *seq)
+            });
+        }
     }
 
     /// Drops the oldest versions until everything fits under the byte cap; an object left
@@ -225,7 +248,7 @@ impl History {
             }
             if entry.versions.is_empty() {
                 self.entries.remove(&key);
-                self.gone.retain(|k| *k != key);
+                self.bytes -= entry_bytes(&key);
             }
         }
         if self.order.len() > 2 * self.live_versions + 1024 {
@@ -237,6 +260,11 @@ impl History {
             });
         }
     }
+}
+
+/// What an entry costs besides its versions.
+fn entry_bytes(key: &ObjectKey) -> usize {
+    ENTRY_OVERHEAD + key.namespace.len() + key.name.len()
 }
 
 /// Two versions that say the same thing (a resync, or the list row seen again).

@@ -18,26 +18,37 @@ pub const PODS: &str = "pods";
 /// Rows a relist has not brought back yet, by feed (context, resource): key → last version.
 pub type Pending = HashMap<(Arc<str>, Arc<str>), HashMap<(String, String), Version>>;
 
+/// The titles of a pod row's columns, shared by every version.
+static POD_TITLES: std::sync::LazyLock<[Arc<str>; 5]> =
+    std::sync::LazyLock::new(|| ["READY", "STATUS", "RESTARTS", "IP", "NODE"].map(Arc::from));
+
 /// The columns of a pod row, as versions store them.
 pub fn pod_cells(row: &PodRow) -> Vec<(Arc<str>, String)> {
-    let cell = |title: &str, value: String| (Arc::from(title), value);
+    let [ready, status, restarts, ip, node] = &*POD_TITLES;
     vec![
-        cell("READY", row.ready.clone()),
-        cell("STATUS", row.status.clone()),
-        cell("RESTARTS", row.restarts.to_string()),
-        cell("IP", row.ip.clone()),
-        cell("NODE", row.node.clone()),
+        (Arc::clone(ready), row.ready.clone()),
+        (Arc::clone(status), row.status.clone()),
+        (Arc::clone(restarts), row.restarts.to_string()),
+        (Arc::clone(ip), row.ip.clone()),
+        (Arc::clone(node), row.node.clone()),
     ]
 }
 
-/// The columns of a table row, by the table's titles (AGE-like columns left out: they change
-/// with the clock, not the object).
-pub fn table_cells(columns: &[TableColumn], row: &TableRow) -> Vec<(Arc<str>, String)> {
+/// A table's column titles as versions store them (uppercase, one allocation per event);
+/// `None` for columns that change with the clock, not the object (AGE, LAST SEEN).
+pub fn titles(columns: &[TableColumn]) -> Vec<Option<Arc<str>>> {
     columns
         .iter()
+        .map(|c| (!is_clock_column(&c.name)).then(|| Arc::from(c.name.to_uppercase().as_str())))
+        .collect()
+}
+
+/// The columns of a table row under `titles`.
+pub fn table_cells(titles: &[Option<Arc<str>>], row: &TableRow) -> Vec<(Arc<str>, String)> {
+    titles
+        .iter()
         .zip(&row.cells)
-        .filter(|(c, _)| !is_clock_column(&c.name))
-        .map(|(c, v)| (Arc::from(c.name.to_uppercase().as_str()), v.clone()))
+        .filter_map(|(t, v)| Some((Arc::clone(t.as_ref()?), v.clone())))
         .collect()
 }
 
@@ -107,11 +118,12 @@ impl Feed<'_> {
         uid: &str,
         kind: ChangeKind,
         now: Version,
-        before: Option<Version>,
+        before: impl FnOnce() -> Option<Version>,
     ) {
         let known = self.history.get(&key).is_some_and(|e| e.gone.is_none());
-        if let (false, ChangeKind::Modified | ChangeKind::Deleted, Some(before)) =
-            (known, kind, before)
+        if !known
+            && kind != ChangeKind::Added
+            && let Some(before) = before()
         {
             self.history.record(&key, &self.kind, uid, before);
         }
@@ -123,6 +135,7 @@ impl Feed<'_> {
                 when,
                 status,
                 relist: false,
+                seq: 0,
             };
             self.history.mark_gone(&key, gone);
         }
@@ -169,6 +182,7 @@ impl Feed<'_> {
                 when: self.now,
                 status,
                 relist: true,
+                seq: 0,
             };
             self.history.mark_gone(&key, gone);
         }
@@ -203,9 +217,11 @@ pub fn on_pods(
                 let (kind, row) = split(change);
                 let object = row.object.take();
                 let key = feed.key(row.context.as_ref(), &row.namespace, &row.name);
-                let before = table
-                    .get_in(row.context.as_deref(), &row.namespace, &row.name)
-                    .map(|old| version_of(pod_cells(old), None));
+                let before = || {
+                    table
+                        .get_in(row.context.as_deref(), &row.namespace, &row.name)
+                        .map(|old| version_of(pod_cells(old), None))
+                };
                 let now = version_of(pod_cells(row), object);
                 let uid = row.uid.clone();
                 feed.change(key, &uid, kind, now, before);
@@ -245,9 +261,9 @@ pub fn on_table(
     table: Option<&ResourceTable>,
     event: &mut Event<ResourceTable, TableRow>,
 ) {
-    let columns = match (&*event, table) {
-        (Event::Page { page, .. }, _) if !page.columns.is_empty() => page.columns.clone(),
-        (_, Some(t)) => t.columns.clone(),
+    let titles = match (&*event, table) {
+        (Event::Page { page, .. }, _) if !page.columns.is_empty() => titles(&page.columns),
+        (_, Some(t)) => titles(&t.columns),
         _ => Vec::new(),
     };
     let rows = table.map_or(&[][..], |t| &t.rows[..]);
@@ -260,15 +276,16 @@ pub fn on_table(
                 let find = |r: &&TableRow| {
                     r.context == row.context && r.namespace == row.namespace && r.name == row.name
                 };
-                let before = rows
-                    .iter()
-                    .find(find)
-                    .map(|old| version_of(table_cells(&columns, old), None));
+                let before = || {
+                    rows.iter()
+                        .find(find)
+                        .map(|old| version_of(table_cells(&titles, old), None))
+                };
                 let uid = object
                     .as_deref()
                     .map(|o| uid_of(&o.json))
                     .unwrap_or_default();
-                let now = version_of(table_cells(&columns, row), object);
+                let now = version_of(table_cells(&titles, row), object);
                 feed.change(key, &uid, kind, now, before);
             }
         }
@@ -281,7 +298,7 @@ pub fn on_table(
                         (
                             r.namespace.clone(),
                             r.name.clone(),
-                            version_of(table_cells(&columns, r), None),
+                            version_of(table_cells(&titles, r), None),
                         )
                     })
                     .collect()
