@@ -393,6 +393,53 @@ mod tests {
         assert_eq!(item, Item::Bookmark("12".into()));
     }
 
+    /// With the history on, watches ask for whole objects and each row keeps its object raw,
+    /// byte for byte; lists stay metadata-only.
+    #[test]
+    fn watched_rows_keep_their_whole_object_raw() {
+        let pods = PodRows::watching_objects(true);
+        assert_eq!(
+            (pods.list_query(), pods.watch_query()),
+            (INCLUDE_METADATA, INCLUDE_OBJECT)
+        );
+        let page = br#"{"kind":"Table","metadata":{"resourceVersion":"9"},"columnDefinitions":[
+            {"name":"Name"},{"name":"Ready"},{"name":"Status"},{"name":"Restarts"},{"name":"Age"}],"rows":[]}"#;
+        let mut columns = None;
+        pods.page(&mut columns, page, "/api/v1/pods").expect("page");
+        let pod = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-1","namespace":"shop","uid":"u1","resourceVersion":"10"},"spec":{"containers":[{"name":"app"}]},"status":{"phase":"Running"}}"#;
+        let line = format!(
+            r#"{{"type":"MODIFIED","object":{{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{{"resourceVersion":"10"}},"rows":[{{"cells":["web-1","1/1","Running","0","3m"],"object":{pod}}}]}}}}"#
+        );
+        let item = pods.event(&mut columns, line.as_bytes(), "/api/v1/pods");
+        let Ok(Item::Changes(changes, _)) = item else {
+            panic!("changes: {item:?}");
+        };
+        let [Change::Modified(row)] = changes.as_slice() else {
+            panic!("one row: {changes:?}");
+        };
+        assert_eq!(row.object.as_ref().map(|o| &*o.json), Some(pod));
+        assert_eq!((row.name.as_str(), row.uid.as_str()), ("web-1", "u1"));
+        // Without the history nothing is kept.
+        let item = PodRows::default().event(&mut columns, line.as_bytes(), "/api/v1/pods");
+        assert!(
+            matches!(item, Ok(Item::Changes(c, _)) if matches!(c.as_slice(), [Change::Modified(r)] if r.object.is_none()))
+        );
+        let deploys = TableRows::for_collection("/apis/apps/v1/deployments").watching_objects(true);
+        assert_eq!(
+            (deploys.list_query(), deploys.watch_query()),
+            (INCLUDE_METADATA, INCLUDE_OBJECT)
+        );
+        let deploy = r#"{"kind":"Deployment","metadata":{"name":"web","namespace":"shop"},"spec":{"replicas":3}}"#;
+        let line = format!(
+            r#"{{"type":"ADDED","object":{{"kind":"Table","metadata":{{"resourceVersion":"5"}},"rows":[{{"cells":["web","3/3"],"object":{deploy}}}]}}}}"#
+        );
+        let item = deploys.event(&mut (), line.as_bytes(), "/apis/apps/v1/deployments");
+        assert!(
+            matches!(&item, Ok(Item::Changes(c, _)) if matches!(c.as_slice(), [Change::Added(r)] if r.object.as_ref().is_some_and(|o| &*o.json == deploy))),
+            "{item:?}"
+        );
+    }
+
     #[test]
     fn tables_ask_for_what_their_age_columns_count_from() {
         for (path, include) in [

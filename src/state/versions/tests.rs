@@ -312,3 +312,65 @@ fn noise_fields_are_hidden_unless_asked() {
         ]
     );
 }
+
+/// `h` works on any kind's table: a deployment scaled shows `spec.replicas 10→3`.
+#[test]
+fn h_on_a_deployment_row_shows_its_versions() {
+    use crate::kube::discovery::ApiResource;
+    use crate::kube::resource_table::{TableRow, parse_table};
+    let mut state = listed(History::default(), Vec::new());
+    let deploys = ApiResource {
+        group: "apps".into(),
+        version: "v1".into(),
+        plural: "deployments".into(),
+        singular: "deployment".into(),
+        kind: "Deployment".into(),
+        namespaced: true,
+        ..ApiResource::default()
+    };
+    crate::state::kinds::open(&mut state, deploys);
+    let id = state.resource.as_ref().map(|v| v.id).expect("a table");
+    let body = r#"{"kind":"Table","columnDefinitions":[{"name":"Name"},{"name":"Ready"},{"name":"Age"}],
+        "rows":[{"cells":["web","10/10","5d"],"object":{"metadata":{"name":"web","namespace":"shop"}}}]}"#;
+    let table = parse_table(body.as_bytes()).expect("a table");
+    update(&mut state, Msg::table_listed(id, table));
+    let scaled = |replicas: u32, ready: &str, secs: i64| {
+        TableRow {
+        cells: vec!["web".into(), ready.into(), "5d".into()],
+        name: "web".into(),
+        namespace: "shop".into(),
+        object: Some(Box::new(RawObject {
+            json: format!(r#"{{"metadata":{{"name":"web","uid":"d1","generation":{replicas}}},"spec":{{"replicas":{replicas}}}}}"#).into(),
+            seen: at(secs),
+        })),
+        ..TableRow::default()
+    }
+    };
+    for (replicas, ready, secs) in [(10, "10/10", 1), (3, "3/3", 2)] {
+        let event = Event::Changes(vec![Change::Modified(scaled(replicas, ready, secs))]);
+        update(&mut state, Msg::Table { id, event });
+    }
+    let rows = state
+        .resource
+        .as_ref()
+        .and_then(|v| v.table.as_ref())
+        .map(|t| &t.rows);
+    assert!(rows.is_some_and(|r| r.iter().all(|r| r.object.is_none())));
+    update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('h'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert_eq!(state.screen, crate::state::Screen::History);
+    let view = state.history_view.as_ref().expect("the history");
+    let entry = view.entry(&state).expect("its versions");
+    let versions: Vec<&Version> = entry.versions().collect();
+    assert_eq!(versions.len(), 3);
+    let newest: Vec<String> = diff::changes(versions[1], versions[2], false)
+        .iter()
+        .map(diff::FieldChange::text)
+        .collect();
+    assert_eq!(newest, ["READY 10/10→3/3", "spec.replicas 10→3"]);
+}
