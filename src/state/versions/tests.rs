@@ -374,3 +374,24 @@ fn h_on_a_deployment_row_shows_its_versions() {
         .collect();
     assert_eq!(newest, ["READY 10/10→3/3", "spec.replicas 10→3"]);
 }
+
+/// A StatefulSet's pod comes back under the same name: a new object, a new history, and the
+/// old one leaves `:deleted`.
+#[test]
+fn a_name_reused_by_a_new_object_starts_a_new_history() {
+    let mut state = listed(History::default(), vec![pod("db-0", "Running", 0)]);
+    changes(
+        &mut state,
+        vec![Change::Deleted(watched("db-0", "Error", 2, 10))],
+    );
+    assert_eq!(state.history.gone().count(), 1);
+    let mut again = watched("db-0", "Pending", 0, 20);
+    again.uid = "uid-db-0-new".into();
+    if let Some(o) = again.object.as_mut() {
+        o.json = o.json.replace("uid-db-0", "uid-db-0-new").into();
+    }
+    changes(&mut state, vec![Change::Added(again)]);
+    assert_eq!(state.history.gone().count(), 0);
+    let entry = state.history.get(&key("dev", "db-0")).expect("db-0");
+    assert_eq!((entry.len(), entry.uid.as_str()), (1, "uid-db-0-new"));
+}
