@@ -17,10 +17,19 @@ use jiff::Timestamp;
 pub const DEFAULT_VERSIONS: usize = 20;
 /// Bytes all versions may take unless the config says otherwise (64 MiB).
 pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
-/// What a version costs beyond its text (the struct, its queue slot with the key's copy).
-const VERSION_OVERHEAD: usize = 96;
-/// What an object's entry costs beyond its versions (map slot, key, entry), plus its names.
-const ENTRY_OVERHEAD: usize = 192;
+/// What a version costs beyond its text, as measured with `examples/history_cost.rs`: its slot
+/// (72 B), its slot in the eviction order with the key's copy (~72 B plus the names' heap,
+/// ~90 B with malloc's headers for typical names).
+const VERSION_OVERHEAD: usize = 232;
+/// What a column value costs beyond its text: the (title, value) pair and a heap block.
+const CELL_OVERHEAD: usize = 56;
+/// What the whole object's JSON costs beyond its text (malloc's header). Its text is counted
+/// a quarter over its length too: with versions freed oldest-first and new ones of other sizes
+/// coming in, the heap holds that much more (measured: RSS grew ~1.3× the counted bytes).
+const OBJECT_OVERHEAD: usize = 16;
+/// What an object's entry costs beyond its versions: its map slot (key and entry, ~150 B) at
+/// the map's load factor, and its names' heap blocks.
+const ENTRY_OVERHEAD: usize = 320;
 
 /// Which object: its context, resource (`pods`, `deployments.apps`), namespace and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,8 +54,16 @@ pub struct Version {
 
 impl Version {
     fn bytes(&self) -> usize {
-        let cells: usize = self.cells.iter().map(|(_, v)| v.len() + 24).sum();
-        VERSION_OVERHEAD + cells + self.object.as_ref().map_or(0, |o| o.len())
+        let cells: usize = self
+            .cells
+            .iter()
+            .map(|(_, v)| v.len() + CELL_OVERHEAD)
+            .sum();
+        let object = self
+            .object
+            .as_ref()
+            .map_or(0, |o| o.len() + o.len() / 4 + OBJECT_OVERHEAD);
+        VERSION_OVERHEAD + cells + object
     }
 }
 
