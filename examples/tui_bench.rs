@@ -46,7 +46,7 @@ const BACKSPACE: &[u8] = b"\x7f";
 const ESC: &[u8] = b"\x1b";
 
 const USAGE: &str = "usage: tui_bench --pods N [--idle SECS] [--keys K] [--query TEXT] \
-                     [--timeout SECS] [--log-follow SECS] -- CMD [ARGS...]";
+                     [--timeout SECS] [--log-follow SECS] [--churn] -- CMD [ARGS...]";
 
 struct Args {
     pods: usize,
@@ -55,6 +55,8 @@ struct Args {
     query: String,
     timeout: Duration,
     log_follow: Duration,
+    /// The server churns: the list is complete at any count near `pods` ("watching").
+    churn: bool,
     cmd: Vec<String>,
 }
 
@@ -66,6 +68,7 @@ fn parse_args() -> anyhow::Result<Args> {
         query: "web".into(),
         timeout: Duration::from_secs(120),
         log_follow: Duration::ZERO,
+        churn: false,
         cmd: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -78,6 +81,7 @@ fn parse_args() -> anyhow::Result<Args> {
             "--query" => args.query = value()?,
             "--timeout" => args.timeout = Duration::try_from_secs_f64(value()?.parse()?)?,
             "--log-follow" => args.log_follow = Duration::try_from_secs_f64(value()?.parse()?)?,
+            "--churn" => args.churn = true,
             "--" => {
                 args.cmd = it.by_ref().collect();
                 break;
@@ -430,11 +434,16 @@ impl Title {
     }
 }
 
-fn launch_conds(pods: usize) -> anyhow::Result<Vec<Cond>> {
+fn launch_conds(pods: usize, churn: bool) -> anyhow::Result<Vec<Cond>> {
     let first = Regex::new(r"\[1/\d")?;
     // The status bar: "│ 100 000 pods │ watching"; the bar before the count rules out
-    // "11 000" matching "1 000".
-    let full = Regex::new(&format!(r"(?m)│ {} pods\b.*watching", grouped(pods)))?;
+    // "11 000" matching "1 000". Under churn the count moves: any count once watching.
+    let count = if churn {
+        r"[\d ]+".to_string()
+    } else {
+        grouped(pods)
+    };
+    let full = Regex::new(&format!(r"(?m)│ {count} pods\b.*watching"))?;
     Ok(vec![
         Box::new(move |t: &str| first.is_match(t)),
         Box::new(move |t: &str| full.is_match(t)),
@@ -622,6 +631,9 @@ fn pods_bench(
     // The last page's frames settle before the app counts as idle.
     std::thread::sleep(Duration::from_millis(500));
     out.insert("idle_cpu_pct".into(), json!(idle_cpu(term, args.idle)?));
+    // What the app holds after the idle window (under churn: after that much history).
+    let rss_after = rss_kib(term.pid).map(|kib| (kib as f64 / 1024.0 * 10.0).round() / 10.0);
+    out.insert("rss_after_idle_mib".into(), json!(rss_after));
     let title = Title::new()?;
     let mut lat = Map::new();
     let mut all = Vec::new();
@@ -781,7 +793,7 @@ fn log_summary(samples: &[LogSample]) -> Map<String, Value> {
 }
 
 fn run(args: &Args, out: &mut Map<String, Value>) -> bool {
-    let conds = match launch_conds(args.pods) {
+    let conds = match launch_conds(args.pods, args.churn) {
         Ok(c) => c,
         Err(e) => return fail(out, &e, None),
     };

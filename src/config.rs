@@ -64,6 +64,12 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// Shells `s` tries in a container, in order (the first one the image has wins).
     pub shells: Vec<String>,
+    /// Versions of each watched object the history keeps (`h`); 0 turns the history off.
+    pub history_versions: usize,
+    /// MiB all kept versions (and deleted objects) may take; the oldest go first.
+    pub history_max_mib: usize,
+    /// Watches ask for whole objects, so versions carry spec and status (not only columns).
+    pub history_objects: bool,
 }
 
 impl Default for Config {
@@ -77,6 +83,9 @@ impl Default for Config {
             ui: UiConfig::default(),
             keys: BTreeMap::new(),
             shells: vec!["/bin/bash".into(), "/bin/sh".into()],
+            history_versions: 20,
+            history_max_mib: 64,
+            history_objects: true,
         }
     }
 }

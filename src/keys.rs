@@ -114,6 +114,8 @@ pub enum Action {
     Decode,
     /// Jump to the selected object's controlling owner (pod → ReplicaSet → Deployment).
     JumpOwner,
+    /// The versions the app saw of the selected object.
+    ObjectHistory,
     /// Back / forward through the visited views; the view before this one.
     Back,
     Forward,

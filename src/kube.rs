@@ -12,6 +12,7 @@ pub mod log_pods;
 pub mod metrics;
 pub mod nodes;
 pub mod ops;
+pub mod raw_object;
 pub mod remote;
 pub mod resource_table;
 pub mod selector;

@@ -111,6 +111,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     let task_opts = TaskOptions {
         page_size: cfg.page_size,
         version_interval: cfg.version_interval(),
+        watch_objects: cfg.history_objects && cfg.history_versions > 0,
         ..TaskOptions::default()
     };
     let tasks = Tasks::new(cache, tx, task_opts)
@@ -124,6 +125,8 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
         theme: config::effective_theme(cfg.theme, std::env::var_os("NO_COLOR").as_deref()),
         config_error,
         panes: cfg.ui.panes,
+        history_versions: Some(cfg.history_versions),
+        history_max_bytes: Some(cfg.history_max_mib.saturating_mul(1 << 20)),
     });
     state.keymap = keymap;
 

@@ -16,6 +16,7 @@ pub mod fleet;
 mod fleet_table;
 pub mod forwards;
 pub mod health;
+pub mod history_view;
 pub mod input;
 pub mod kinds;
 pub mod line_input;
@@ -59,6 +60,7 @@ mod tests_nav;
 mod tests_pods;
 pub mod text_pane;
 mod title;
+pub mod versions;
 mod views;
 pub mod visits;
 pub mod workload_logs;
@@ -101,6 +103,10 @@ pub struct StartOptions {
     pub config_error: Option<String>,
     /// Where the contexts and namespaces panes go (config `[ui] panes`).
     pub panes: PaneMode,
+    /// Versions kept per object (config `history_versions`; `None`: the default).
+    pub history_versions: Option<usize>,
+    /// Bytes the object history may take (config `history_max_mib`; `None`: the default).
+    pub history_max_bytes: Option<usize>,
 }
 
 /// What fills the screen above the status bar.
@@ -117,6 +123,10 @@ pub enum Screen {
     Forwards,
     /// Pictures of the cluster at a glance (`:pulse`).
     Pulse,
+    /// One object's versions (`h`).
+    History,
+    /// Objects gone while the app watched (`:deleted`).
+    Deleted,
 }
 
 /// The latest `/version` answer.
@@ -248,12 +258,23 @@ pub struct State {
     pub fleet: Option<fleet::Fleet>,
     /// Contexts marked in the contexts pane (Space); Enter opens them together.
     pub fleet_picks: Vec<String>,
+    /// The last versions of every watched object, and the objects gone (`h`, `:deleted`).
+    pub history: versions::History,
+    /// The versions of one object, open over the screen it came from (`h`).
+    pub history_view: Option<history_view::HistoryView>,
+    /// The `:deleted` list.
+    pub deleted_view: Option<history_view::DeletedView>,
 }
 
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
         let panes = opts.panes;
+        let history = versions::History::new(
+            opts.history_versions.unwrap_or(versions::DEFAULT_VERSIONS),
+            opts.history_max_bytes
+                .unwrap_or(versions::DEFAULT_MAX_BYTES),
+        );
         let log_cap = match opts.log_lines {
             0 => logs::DEFAULT_LOG_CAP,
             n => n,
@@ -318,6 +339,9 @@ impl State {
             xray: None,
             fleet: None,
             fleet_picks: Vec::new(),
+            history,
+            history_view: None,
+            deleted_view: None,
         }
     }
 
@@ -413,8 +437,12 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             none()
         }
-        Msg::Pods { generation, event } if generation == pods_gen => {
+        Msg::Pods {
+            generation,
+            mut event,
+        } if generation == pods_gen => {
             state.dirty = true;
+            versions::on_pods(state, None, &mut event);
             marks::on_pods_event(state, &event);
             if let watcher::Event::Changes(changes) = &event {
                 pulse::on_pod_changes(state, changes);
@@ -427,10 +455,18 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::FleetPods {
             generation,
             member,
-            event,
-        } if generation == pods_gen => fleet::on_pods(state, member, event),
+            mut event,
+        } if generation == pods_gen => {
+            versions::on_pods(state, Some(member), &mut event);
+            fleet::on_pods(state, member, event)
+        }
         Msg::FleetPods { .. } => none(),
-        Msg::FleetTable { id, member, event } => {
+        Msg::FleetTable {
+            id,
+            member,
+            mut event,
+        } => {
+            versions::on_table(state, id, Some(member), &mut event);
             fleet_table::on_event(state, id, member, event);
             none()
         }
@@ -453,6 +489,10 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ObjectFetched { id, result } if jump_id == Some(id) => owner::on_object(state, result),
         Msg::ListsFetched { id, result } => {
             xray::on_lists(state, id, result);
+            none()
+        }
+        Msg::EventsFetched { id, result } if history_view::awaited_events(state) == Some(id) => {
+            history_view::on_events(state, result);
             none()
         }
         Msg::EventsFetched { id, result } if detail_id == Some(id) => {
@@ -484,7 +524,8 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             nav::on_deleted(state, what, result)
         }
         Msg::Discovered { generation, result } => kinds::on_discovered(state, generation, result),
-        Msg::Table { id, event } => {
+        Msg::Table { id, mut event } => {
+            versions::on_table(state, id, None, &mut event);
             if let watcher::Event::Changes(changes) = &event {
                 state.pulse.count(changes.len());
             }

@@ -44,6 +44,8 @@ pub struct TaskOptions {
     pub data_dir: Option<PathBuf>,
     /// Where `S` saves logs (`None`: saving says there is no state directory).
     pub logs_dir: Option<PathBuf>,
+    /// Watches ask for whole objects (`includeObject=Object`) for the object history.
+    pub watch_objects: bool,
 }
 
 impl Default for TaskOptions {
@@ -57,6 +59,7 @@ impl Default for TaskOptions {
             logs_dir: dirs::state_dir()
                 .or_else(dirs::cache_dir)
                 .map(|d| d.join("kr8s-tui").join("logs")),
+            watch_objects: true,
         }
     }
 }

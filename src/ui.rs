@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod containers;
 pub mod contexts;
 pub mod crumb;
+pub mod deleted;
 pub mod describe;
 pub mod dialog;
 pub mod diff;
@@ -14,6 +15,7 @@ mod exec_output;
 mod fleet;
 mod forwards;
 pub mod help;
+pub mod history;
 pub mod logs;
 mod marks;
 mod metrics;
@@ -37,6 +39,8 @@ mod tests_columns;
 mod tests_detail;
 #[cfg(test)]
 mod tests_fleet;
+#[cfg(test)]
+mod tests_history;
 #[cfg(test)]
 mod tests_layout;
 #[cfg(test)]
@@ -98,6 +102,8 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         Screen::RequestLog => request_log::render(frame, main, state),
         Screen::Forwards => forwards::render(frame, main, state),
         Screen::Pulse => pulse::render(frame, main, state),
+        Screen::History => history::render(frame, main, state),
+        Screen::Deleted => deleted::render(frame, main, state),
     }
     status::render(frame, status_area, state);
     if let Some(confirm) = &state.confirm {

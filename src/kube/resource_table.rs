@@ -30,6 +30,9 @@ pub struct TableRow {
     /// An event's times, behind LAST SEEN and FIRST SEEN; `None` unless the row carries the
     /// whole Event (`includeObject=Object`).
     pub seen: Option<EventSeen>,
+    /// The whole object as a watch event carried it (for the object history); `None` from
+    /// lists, and taken out by state before the row is stored.
+    pub object: Option<Box<crate::kube::raw_object::RawObject>>,
 }
 
 /// When an event was first and last seen, as the apiserver's `printEvent` takes them; `None`
@@ -183,6 +186,7 @@ fn decode_row(row: RawRow) -> TableRow {
         namespace: text(&meta["namespace"]),
         created: time(&meta["creationTimestamp"]),
         seen: event_seen(&row.object),
+        object: None,
     }
 }
 

@@ -45,6 +45,9 @@ pub struct PodRow {
     /// Summed requests and limits; `None` for rows the server printed (no spec), until the
     /// client fills them in.
     pub resources: Option<crate::kube::metrics::PodResources>,
+    /// The whole pod as a watch event carried it (for the object history); `None` from lists,
+    /// and taken out by state before the row is stored.
+    pub object: Option<Box<crate::kube::raw_object::RawObject>>,
 }
 
 /// A pod's row decoded straight from the pod's JSON. The [`Pod`] borrows from the input and
@@ -160,6 +163,7 @@ impl PodRow {
             readiness_gates: readiness_gates(pod),
             usage: None,
             resources: Some(crate::kube::metrics::pod_resources(spec)),
+            object: None,
         }
     }
 }

@@ -11,8 +11,8 @@ use super::{Effect, Focus, State};
 use crate::kube::discovery::{completion_names, resolve_noting};
 
 /// Built-in commands, offered first by completion.
-const BUILTINS: [&str; 9] = [
-    "ctx", "ns", "pods", "raw", "api", "pf", "pulse", "xray", "quit",
+const BUILTINS: [&str; 10] = [
+    "ctx", "ns", "pods", "raw", "api", "pf", "pulse", "xray", "deleted", "quit",
 ];
 
 /// Runs one command line.
@@ -30,6 +30,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
         "pulse" => super::pulse::open(state),
+        "deleted" => super::history_view::open_deleted(state),
         "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
         "drain" => match arg {
             Some(node) => super::ops::ask_drain(state, node.to_string()),

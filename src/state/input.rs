@@ -5,8 +5,8 @@
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{
-    Focus, Notify, Screen, State, containers, copy, drain, drill, edit, kinds, nav, ops, owner,
-    panes, raw_keys, views, visits, xray,
+    Focus, Notify, Screen, State, containers, copy, drain, drill, edit, history_view, kinds, nav,
+    ops, owner, panes, raw_keys, views, visits, xray,
 };
 use crate::keys::Action;
 use crate::kube::kubeconfig::ContextInfo;
@@ -32,6 +32,10 @@ pub enum Mode {
     Forwards,
     /// The pulse view (`:pulse`).
     Pulse,
+    /// One object's versions (`h`) and their diffs.
+    History,
+    /// The objects gone (`:deleted`).
+    Deleted,
     /// The progress of a drain.
     Drain,
     /// A YAML, describe or logs view.
@@ -66,6 +70,10 @@ pub fn mode(state: &State) -> Mode {
         Mode::Forwards
     } else if state.screen == Screen::Pulse {
         Mode::Pulse
+    } else if state.screen == Screen::History {
+        Mode::History
+    } else if state.screen == Screen::Deleted {
+        Mode::Deleted
     } else if state.ops.drain.is_some() {
         Mode::Drain
     } else if state.detail.is_some() {
@@ -112,7 +120,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     let action = match mode {
-        Mode::Detail => state.keymap.detail_action(&key),
+        Mode::Detail | Mode::History => state.keymap.detail_action(&key),
         Mode::Resource => state.keymap.kind_action(&key),
         _ => state.keymap.action(&key),
     };
@@ -198,6 +206,12 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
             super::forwards::on_action(state, action).or_else(|| common(state, action))
         }
         Mode::Pulse => super::pulse::on_action(state, action).or_else(|| common(state, action)),
+        Mode::History => {
+            history_view::on_history_action(state, action).or_else(|| common(state, action))
+        }
+        Mode::Deleted => {
+            history_view::on_deleted_action(state, action).or_else(|| common(state, action))
+        }
         Mode::Drain => {
             state.flash = None;
             drain::on_action(state, action).or_else(|| common(state, action))
@@ -222,6 +236,9 @@ fn dispatch(state: &mut State, mode: Mode, action: Action) -> Option<Vec<Effect>
             match action {
                 a if copy::is_copy(a) => Some(copy::on_copy(state, a)),
                 Action::Command => Some(nav::open_command(state)),
+                Action::ObjectHistory if state.focus == Focus::Pods => {
+                    Some(history_view::open(state))
+                }
                 Action::Mark if state.focus == Focus::Contexts => {
                     super::fleet::toggle_pick(state);
                     Some(Vec::new())

@@ -449,7 +449,9 @@ fn a_key_bound_elsewhere_names_its_action() {
     update(&mut state, key('m'));
     assert_eq!(
         flash(&state),
-        Some("m (YAML: show/hide managedFields): not in this view · ? for keys")
+        Some(
+            "m (YAML, history: show/hide managedFields and similar noise): not in this view · ? for keys"
+        )
     );
     update(&mut state, key('v'));
     assert_eq!(flash(&state), Some("v: no action here · ? for keys"));

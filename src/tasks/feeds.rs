@@ -49,7 +49,12 @@ pub(super) fn pods(
     opts: &TaskOptions,
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
-    let mut engine = engine(client, pods_path(namespace), PodRows, opts);
+    let mut engine = engine(
+        client,
+        pods_path(namespace),
+        PodRows::watching_objects(opts.watch_objects),
+        opts,
+    );
     engine.label_selector = label_selector;
     engine.field_selector = field_selector;
     spawn(engine, tx, generation, |generation, event| Msg::Pods {
@@ -66,7 +71,7 @@ pub(super) fn table(
     opts: &TaskOptions,
     tx: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
-    let decoder = TableRows::for_collection(&path);
+    let decoder = TableRows::for_collection(&path).watching_objects(opts.watch_objects);
     let engine = engine(client, path, decoder, opts);
     spawn(engine, tx, id, |id, event| Msg::Table { id, event })
 }

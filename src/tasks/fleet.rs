@@ -33,7 +33,12 @@ impl Tasks {
                 continue;
             };
             let path = pods_path(namespace.as_deref());
-            let mut engine = engine(client, path, PodRows, &self.opts);
+            let mut engine = engine(
+                client,
+                path,
+                PodRows::watching_objects(self.opts.watch_objects),
+                &self.opts,
+            );
             engine.label_selector = label_selector.clone();
             engine.field_selector = field_selector.clone();
             let name: Arc<str> = Arc::from(context);
@@ -86,7 +91,8 @@ impl Tasks {
             let Some(client) = self.client_or_report(&context, report) else {
                 continue;
             };
-            let decoder = TableRows::for_collection(&path);
+            let decoder =
+                TableRows::for_collection(&path).watching_objects(self.opts.watch_objects);
             let engine = engine(client, path.clone(), decoder, &self.opts);
             let name: Arc<str> = Arc::from(context);
             let run = engine.run(move |event| {

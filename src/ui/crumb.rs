@@ -29,6 +29,8 @@ pub fn parts(state: &State) -> Vec<String> {
         Screen::RequestLog => return with(parts, "request log"),
         Screen::Forwards => return with(parts, "port-forwards"),
         Screen::Pulse => return with(parts, "pulse"),
+        Screen::History => return with(parts, "history"),
+        Screen::Deleted => return with(parts, "deleted"),
         Screen::Main => {}
     }
     if let Some(edit) = state.edit.as_ref().filter(|e| e.shown()) {

@@ -200,6 +200,20 @@ fn hints(state: &State) -> String {
             (&[A::Help], "help"),
             (&[A::Quit], "quit"),
         ],
+        Screen::History => &[
+            (&[A::Down, A::Up], "move"),
+            (&[A::Select], "diff"),
+            (&[A::ManagedFields], "noise"),
+            (&[A::Close], "back"),
+            (&[A::Help], "help"),
+        ],
+        Screen::Deleted => &[
+            (&[A::Down, A::Up], "move"),
+            (&[A::Select], "yaml & events"),
+            (&[A::ObjectHistory], "history"),
+            (&[A::Close], "back"),
+            (&[A::Help], "help"),
+        ],
         Screen::Pulse => &[
             (&[A::Down, A::Up], "scroll namespaces"),
             (&[A::Refresh], "nodes now"),

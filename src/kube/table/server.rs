@@ -209,6 +209,7 @@ fn row_from_table(row: &TableRow<'_>, cols: &PodColumns, now: Timestamp) -> PodR
         readiness_gates: value(cols.gates),
         usage: None,
         resources: None,
+        object: None,
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{Change, Decoder, Item};
 use crate::kube::KubeError;
+use crate::kube::raw_object::{RawObject, table_row_objects};
 use crate::kube::resource_table::{
     ResourceTable, TableRow, parse_table, parse_table_rows, resource_version,
 };
@@ -72,7 +73,18 @@ fn parse_table_event(line: &[u8]) -> Result<Item<TableRow>, String> {
 /// the same printer for every row, whichever way it arrived). A server that cannot print
 /// answers with whole pods, printed here by the printPod port.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PodRows;
+pub struct PodRows {
+    /// Watch events carry whole pods (`includeObject=Object`), kept raw on each row for the
+    /// object history; lists stay metadata-only either way.
+    pub objects: bool,
+}
+
+impl PodRows {
+    /// Rows whose watch events carry whole pods when `objects` is set.
+    pub fn watching_objects(objects: bool) -> PodRows {
+        PodRows { objects }
+    }
+}
 
 impl Decoder for PodRows {
     type Page = Vec<PodRow>;
@@ -92,7 +104,11 @@ impl Decoder for PodRows {
     }
 
     fn watch_query(&self) -> &'static str {
-        INCLUDE_METADATA
+        if self.objects {
+            INCLUDE_OBJECT
+        } else {
+            INCLUDE_METADATA
+        }
     }
 
     fn page(
@@ -118,10 +134,17 @@ impl Decoder for PodRows {
             ("MODIFIED", "Table") => Change::Modified,
             ("DELETED", "Table") => Change::Deleted,
             // Whole pods (a server that cannot print), bookmarks and errors.
-            _ => return pod_event(line, path),
+            _ => return pod_event(line, path, self.objects),
         };
         let body = event.object.get().as_bytes();
-        let rows = decode_pods_page(body, path, columns, jiff::Timestamp::now())?;
+        let now = jiff::Timestamp::now();
+        let mut rows = decode_pods_page(body, path, columns, now)?;
+        if self.objects {
+            let objects = table_row_objects(event.object.get());
+            for (row, object) in rows.iter_mut().zip(objects) {
+                row.object = object.map(|o| RawObject::new(&o, now));
+            }
+        }
         // The Table's own version, else its (last) row's object's.
         let rv = match head.metadata.resource_version {
             rv if rv.is_empty() => rows
@@ -151,13 +174,24 @@ struct ObjectHead {
 }
 
 /// A watch line carrying a whole pod, printed here.
-fn pod_event(line: &[u8], path: &str) -> Result<Item<PodRow>, KubeError> {
+fn pod_event(line: &[u8], path: &str, objects: bool) -> Result<Item<PodRow>, KubeError> {
     let event = decode_watch_event::<RowFromPod>(line).map_err(|m| undecodable(path, m))?;
-    Ok(json_item(
+    let mut item = json_item(
         event,
         |RowFromPod(row)| row.resource_version.clone(),
         |RowFromPod(row)| row,
-    ))
+    );
+    // The line is the whole pod already: keep it raw too.
+    if let (true, Item::Changes(changes, _)) = (objects, &mut item)
+        && let Ok(raw) = serde_json::from_slice::<RawEvent>(line)
+    {
+        let object = RawObject::new(&raw.object, jiff::Timestamp::now());
+        for change in changes {
+            let (Change::Added(row) | Change::Modified(row) | Change::Deleted(row)) = change;
+            row.object = Some(object.clone());
+        }
+    }
+    Ok(item)
 }
 
 /// Any kind as the server prints it (`kubectl get` columns), listed and watched as Tables
@@ -167,12 +201,15 @@ fn pod_event(line: &[u8], path: &str) -> Result<Item<PodRow>, KubeError> {
 pub struct TableRows {
     /// `includeObject=…` of lists and watches.
     include: &'static str,
+    /// Watch events carry whole objects, kept raw on each row for the object history.
+    objects: bool,
 }
 
 impl Default for TableRows {
     fn default() -> Self {
         TableRows {
             include: INCLUDE_METADATA,
+            objects: false,
         }
     }
 }
@@ -185,7 +222,16 @@ impl TableRows {
         } else {
             INCLUDE_METADATA
         };
-        TableRows { include }
+        TableRows {
+            include,
+            objects: false,
+        }
+    }
+
+    /// Watch events carry whole objects (`includeObject=Object`) when `objects` is set; lists
+    /// keep what their columns need.
+    pub fn watching_objects(self, objects: bool) -> TableRows {
+        TableRows { objects, ..self }
     }
 }
 
@@ -216,7 +262,11 @@ impl Decoder for TableRows {
     }
 
     fn watch_query(&self) -> &'static str {
-        self.include
+        if self.objects {
+            INCLUDE_OBJECT
+        } else {
+            self.include
+        }
     }
 
     fn page(&self, _: &mut (), body: &[u8], path: &str) -> Result<ResourceTable, KubeError> {
@@ -224,7 +274,24 @@ impl Decoder for TableRows {
     }
 
     fn event(&self, _: &mut (), line: &[u8], path: &str) -> Result<Item<TableRow>, KubeError> {
-        parse_table_event(line).map_err(|m| undecodable(path, m))
+        let mut item = parse_table_event(line).map_err(|m| undecodable(path, m))?;
+        if let (true, Item::Changes(changes, _)) = (self.objects, &mut item) {
+            attach_table_objects(line, changes);
+        }
+        Ok(item)
+    }
+}
+
+/// Puts each row's whole object (raw) on its change, from a second, shallow pass over the line.
+fn attach_table_objects(line: &[u8], changes: &mut [Change<TableRow>]) {
+    let Ok(event) = serde_json::from_slice::<RawEvent>(line) else {
+        return;
+    };
+    let now = jiff::Timestamp::now();
+    let objects = table_row_objects(event.object.get());
+    for (change, object) in changes.iter_mut().zip(objects) {
+        let (Change::Added(row) | Change::Modified(row) | Change::Deleted(row)) = change;
+        row.object = object.map(|o| RawObject::new(&o, now));
     }
 }
 
@@ -284,7 +351,7 @@ mod tests {
         let page = br#"{"kind":"Table","metadata":{"resourceVersion":"9"},"columnDefinitions":[
             {"name":"Name"},{"name":"Ready"},{"name":"Status"},{"name":"Restarts"},{"name":"Age"}],"rows":[]}"#;
         let mut columns = None;
-        let rows = PodRows
+        let rows = PodRows::default()
             .page(&mut columns, page, "/api/v1/pods")
             .expect("page");
         assert!(rows.is_empty() && columns.is_some());
@@ -292,7 +359,7 @@ mod tests {
             br#"{"type":"MODIFIED","object":{"kind":"Table","metadata":{"resourceVersion":"10"},
             "rows":[{"cells":["web-1","0/1","CrashLoopBackOff","7","3m"],
             "object":{"metadata":{"name":"web-1","namespace":"shop","resourceVersion":"10"}}}]}}"#;
-        let item = PodRows
+        let item = PodRows::default()
             .event(&mut columns, line, "/api/v1/pods")
             .expect("event");
         let Item::Changes(changes, rv) = item else {
@@ -311,7 +378,7 @@ mod tests {
         assert_eq!(shown, ("web-1", "CrashLoopBackOff", 7, None));
         let pod = br#"{"type":"DELETED","object":{"kind":"Pod","metadata":{"name":"db-0","namespace":"shop","resourceVersion":"11"},
             "status":{"phase":"Succeeded"}}}"#;
-        let item = PodRows
+        let item = PodRows::default()
             .event(&mut columns, pod, "/api/v1/pods")
             .expect("event");
         assert!(
@@ -320,10 +387,57 @@ mod tests {
         );
         let bookmark =
             br#"{"type":"BOOKMARK","object":{"kind":"Table","metadata":{"resourceVersion":"12"}}}"#;
-        let item = PodRows
+        let item = PodRows::default()
             .event(&mut columns, bookmark, "/api/v1/pods")
             .expect("bookmark");
         assert_eq!(item, Item::Bookmark("12".into()));
+    }
+
+    /// With the history on, watches ask for whole objects and each row keeps its object raw,
+    /// byte for byte; lists stay metadata-only.
+    #[test]
+    fn watched_rows_keep_their_whole_object_raw() {
+        let pods = PodRows::watching_objects(true);
+        assert_eq!(
+            (pods.list_query(), pods.watch_query()),
+            (INCLUDE_METADATA, INCLUDE_OBJECT)
+        );
+        let page = br#"{"kind":"Table","metadata":{"resourceVersion":"9"},"columnDefinitions":[
+            {"name":"Name"},{"name":"Ready"},{"name":"Status"},{"name":"Restarts"},{"name":"Age"}],"rows":[]}"#;
+        let mut columns = None;
+        pods.page(&mut columns, page, "/api/v1/pods").expect("page");
+        let pod = r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-1","namespace":"shop","uid":"u1","resourceVersion":"10"},"spec":{"containers":[{"name":"app"}]},"status":{"phase":"Running"}}"#;
+        let line = format!(
+            r#"{{"type":"MODIFIED","object":{{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{{"resourceVersion":"10"}},"rows":[{{"cells":["web-1","1/1","Running","0","3m"],"object":{pod}}}]}}}}"#
+        );
+        let item = pods.event(&mut columns, line.as_bytes(), "/api/v1/pods");
+        let Ok(Item::Changes(changes, _)) = item else {
+            panic!("changes: {item:?}");
+        };
+        let [Change::Modified(row)] = changes.as_slice() else {
+            panic!("one row: {changes:?}");
+        };
+        assert_eq!(row.object.as_ref().map(|o| &*o.json), Some(pod));
+        assert_eq!((row.name.as_str(), row.uid.as_str()), ("web-1", "u1"));
+        // Without the history nothing is kept.
+        let item = PodRows::default().event(&mut columns, line.as_bytes(), "/api/v1/pods");
+        assert!(
+            matches!(item, Ok(Item::Changes(c, _)) if matches!(c.as_slice(), [Change::Modified(r)] if r.object.is_none()))
+        );
+        let deploys = TableRows::for_collection("/apis/apps/v1/deployments").watching_objects(true);
+        assert_eq!(
+            (deploys.list_query(), deploys.watch_query()),
+            (INCLUDE_METADATA, INCLUDE_OBJECT)
+        );
+        let deploy = r#"{"kind":"Deployment","metadata":{"name":"web","namespace":"shop"},"spec":{"replicas":3}}"#;
+        let line = format!(
+            r#"{{"type":"ADDED","object":{{"kind":"Table","metadata":{{"resourceVersion":"5"}},"rows":[{{"cells":["web","3/3"],"object":{deploy}}}]}}}}"#
+        );
+        let item = deploys.event(&mut (), line.as_bytes(), "/apis/apps/v1/deployments");
+        assert!(
+            matches!(&item, Ok(Item::Changes(c, _)) if matches!(c.as_slice(), [Change::Added(r)] if r.object.as_ref().is_some_and(|o| &*o.json == deploy))),
+            "{item:?}"
+        );
     }
 
     #[test]
