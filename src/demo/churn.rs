@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use tokio::task::JoinHandle;
 
 use super::api::graceful_delete;
-use super::controller::{controller_of, set_pod_ready, sync_owner};
+use super::controller::{controller_of_obj, set_pod_ready, sync_owner};
 use super::pods::{Scenario, restart_container};
 use super::resources::Kind;
 use super::rng::Rng;
@@ -119,7 +119,7 @@ fn replace(store: &Arc<Store>, rng: &mut Rng) {
     let Some(pod) = pod else {
         return;
     };
-    let owned = controller_of(&pod.value()).is_some_and(|o| o.kind == "ReplicaSet");
+    let owned = controller_of_obj(&pod).is_some_and(|o| o.kind == "ReplicaSet");
     if !owned {
         return;
     }

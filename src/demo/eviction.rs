@@ -19,7 +19,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::api::graceful_delete;
-use super::controller::controller_of;
+use super::controller::controller_of_obj;
 use super::pods::ts;
 use super::resources::Kind;
 use super::routes::{AppState, Params, Reject, json_bytes, not_found, respond};
@@ -45,14 +45,14 @@ fn expected(store: &Store, ns: &str, pods: &[Arc<Obj>]) -> u64 {
     let mut seen = Vec::new();
     let mut total = 0;
     for pod in pods {
-        let Some(mut owner) = controller_of(&pod.value()) else {
+        let Some(mut owner) = controller_of_obj(pod) else {
             total += 1;
             continue;
         };
         let kind_of = |o: &str| Kind::ALL.into_iter().find(|k| k.kind() == o);
         let mut obj = kind_of(owner.kind).and_then(|k| store.get(k, ns, &owner.name));
         if owner.kind == "ReplicaSet"
-            && let Some(top) = obj.as_ref().and_then(|rs| controller_of(&rs.value()))
+            && let Some(top) = obj.as_ref().and_then(|rs| controller_of_obj(rs))
         {
             obj = store.get(Kind::Deployment, ns, &top.name);
             owner = top;

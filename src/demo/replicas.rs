@@ -17,7 +17,7 @@ use super::pods::{PodPlan, Scenario, pod_json};
 use super::resources::Kind;
 use super::rng::Rng;
 use super::rollout::hash_seed;
-use super::store::Store;
+use super::store::{Obj, Store};
 use super::workloads::{PodFacts, Spot, Template, plan_pod};
 
 /// How long a new pod stays Pending (ContainerCreating) before its containers run.
@@ -41,6 +41,35 @@ fn owned_pods(store: &Store, owner: &Value) -> Vec<(Value, Option<PodFacts>)> {
         .map(|o| (o.value(), PodFacts::of(o)))
         .filter(|(v, _)| controller_of(v).is_some_and(|o| o.uid == uid))
         .collect()
+}
+
+/// `owned_pods` without parsing: a pod is the owner's when its text holds the owner's uid (in
+/// its ownerReferences; a uid names nothing else). A ReplicaSet of a big demo owns thousands
+/// of pods, and churn reconciles one for every pod it replaces.
+fn owned_objs(store: &Store, owner: &Value) -> Vec<(Arc<Obj>, Option<PodFacts>)> {
+    let ns = owner["metadata"]["namespace"].as_str().unwrap_or_default();
+    let uid = owner["metadata"]["uid"].as_str().unwrap_or_default();
+    let labels = owner["spec"]["selector"]["matchLabels"].as_object();
+    let picked = |o: &Obj| {
+        labels.is_none_or(|m| m.iter().all(|(k, v)| o.label(k) == v.as_str()))
+            && !uid.is_empty()
+            && memchr::memmem::find(o.json(), uid.as_bytes()).is_some()
+    };
+    (store
+        .page(Kind::Pod, Some(ns), None, 0, picked)
+        .items
+        .into_iter())
+    .map(|o| {
+        let facts = PodFacts::of(&o);
+        (o, facts)
+    })
+    .collect()
+}
+
+/// `terminating` for a pod not parsed: printed Terminating, or a deletionTimestamp set.
+fn obj_terminating(pod: &(Arc<Obj>, Option<PodFacts>)) -> bool {
+    pod.1.is_some_and(|f| f.terminating)
+        || memchr::memmem::find(pod.0.json(), b"\"deletionTimestamp\"").is_some()
 }
 
 fn terminating(pod: &(Value, Option<PodFacts>)) -> bool {
@@ -107,9 +136,9 @@ pub(crate) fn reconcile_rs(store: &Arc<Store>, ns: &str, name: &str, given: Opti
             return;
         };
         let want = rs["spec"]["replicas"].as_u64().unwrap_or(0) as usize;
-        let mut live: Vec<(Value, Option<PodFacts>)> = owned_pods(store, &rs)
+        let mut live: Vec<(Arc<Obj>, Option<PodFacts>)> = owned_objs(store, &rs)
             .into_iter()
-            .filter(|p| !terminating(p))
+            .filter(|p| !obj_terminating(p))
             .collect();
         if live.len() < want {
             let state = first_state(store, given);
@@ -119,18 +148,11 @@ pub(crate) fn reconcile_rs(store: &Arc<Store>, ns: &str, name: &str, given: Opti
             }
         } else if live.len() > want {
             // Not ready first, then the newest.
-            live.sort_by_key(|(v, f)| {
+            live.sort_by_key(|(_, f)| {
                 let ready = f.is_some_and(|f| f.ready);
-                let created = v["metadata"]["creationTimestamp"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                (ready, std::cmp::Reverse(created))
+                (ready, std::cmp::Reverse(f.and_then(|f| f.created)))
             });
-            let victim = live[0].0["metadata"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let victim = live[0].0.name().to_string();
             graceful_delete(store, ns, &victim, Some(30), Some(Scenario::Running));
         } else {
             break;
