@@ -32,6 +32,7 @@ mod pty_drill;
 mod pty_edit;
 mod pty_fleet;
 mod pty_forward;
+mod pty_history;
 mod pty_layout;
 mod pty_nav;
 mod pty_ops;

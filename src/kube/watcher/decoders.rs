@@ -203,6 +203,8 @@ pub struct TableRows {
     include: &'static str,
     /// Watch events carry whole objects, kept raw on each row for the object history.
     objects: bool,
+    /// A Secrets collection: never whole objects.
+    secrets: bool,
 }
 
 impl Default for TableRows {
@@ -210,6 +212,7 @@ impl Default for TableRows {
         TableRows {
             include: INCLUDE_METADATA,
             objects: false,
+            secrets: false,
         }
     }
 }
@@ -225,14 +228,25 @@ impl TableRows {
         TableRows {
             include,
             objects: false,
+            secrets: is_core(path, "secrets"),
         }
     }
 
     /// Watch events carry whole objects (`includeObject=Object`) when `objects` is set; lists
-    /// keep what their columns need.
+    /// keep what their columns need. Never for Secrets: their values would reach the history,
+    /// `:deleted` and recordings.
     pub fn watching_objects(self, objects: bool) -> TableRows {
-        TableRows { objects, ..self }
+        TableRows {
+            objects: objects && !self.secrets,
+            ..self
+        }
     }
+}
+
+/// True for a core collection of `plural` (any namespace or all).
+fn is_core(path: &str, plural: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    path.starts_with("/api/v1/") && path.rsplit('/').next() == Some(plural)
 }
 
 /// True for core and `events.k8s.io` events, whose LAST SEEN the apiserver prints from fields
@@ -424,6 +438,14 @@ mod tests {
         assert!(
             matches!(item, Ok(Item::Changes(c, _)) if matches!(c.as_slice(), [Change::Modified(r)] if r.object.is_none()))
         );
+        for path in ["/api/v1/secrets", "/api/v1/namespaces/shop/secrets?watch=1"] {
+            let secrets = TableRows::for_collection(path).watching_objects(true);
+            assert_eq!(
+                secrets.watch_query(),
+                INCLUDE_METADATA,
+                "{path}: no Secret values"
+            );
+        }
         let deploys = TableRows::for_collection("/apis/apps/v1/deployments").watching_objects(true);
         assert_eq!(
             (deploys.list_query(), deploys.watch_query()),

@@ -1,7 +1,7 @@
 //! `h` and `:deleted` in the real binary against a demo server, changed and deleted through
 //! kubectl.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
