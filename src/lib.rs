@@ -16,6 +16,7 @@ pub mod kube;
 pub mod logging;
 pub mod msg;
 pub mod portforward_cmd;
+pub mod record;
 pub mod session;
 pub mod state;
 pub mod tasks;
