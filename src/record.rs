@@ -4,6 +4,7 @@
 pub mod format;
 pub mod keyframe;
 pub mod reader;
+pub mod replay;
 pub mod scrub;
 pub mod writer;
 
@@ -13,4 +14,5 @@ mod tests;
 pub use format::{FormatError, Record};
 pub use keyframe::{Keyframe, StreamState};
 pub use reader::Recording;
+pub use replay::Replay;
 pub use writer::Recorder;
