@@ -37,6 +37,7 @@ pub mod raw_response;
 #[cfg(test)]
 mod raw_tests;
 mod remote;
+pub mod replay;
 pub mod request_log;
 pub mod secret;
 mod start;
@@ -101,6 +102,8 @@ pub struct StartOptions {
     pub config_error: Option<String>,
     /// Where the contexts and namespaces panes go (config `[ui] panes`).
     pub panes: PaneMode,
+    /// `--replay`: the recording's first and last moment (ms since the epoch).
+    pub replay: Option<(i64, i64)>,
 }
 
 /// What fills the screen above the status bar.
@@ -248,12 +251,15 @@ pub struct State {
     pub fleet: Option<fleet::Fleet>,
     /// Contexts marked in the contexts pane (Space); Enter opens them together.
     pub fleet_picks: Vec<String>,
+    /// `--replay`: the time bar (the recording's span and the moment shown).
+    pub replay: Option<replay::ReplayBar>,
 }
 
 impl State {
     /// A fresh state waiting for `Msg::Contexts`.
     pub fn new(opts: StartOptions) -> State {
         let panes = opts.panes;
+        let span = opts.replay;
         let log_cap = match opts.log_lines {
             0 => logs::DEFAULT_LOG_CAP,
             n => n,
@@ -318,6 +324,11 @@ impl State {
             xray: None,
             fleet: None,
             fleet_picks: Vec::new(),
+            replay: span.map(|(first, last)| replay::ReplayBar {
+                first,
+                last,
+                at: last,
+            }),
         }
     }
 

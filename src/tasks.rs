@@ -44,6 +44,8 @@ pub struct TaskOptions {
     pub data_dir: Option<PathBuf>,
     /// Where `S` saves logs (`None`: saving says there is no state directory).
     pub logs_dir: Option<PathBuf>,
+    /// `--replay`: the recording whose clock `Effect::ReplaySeek` moves.
+    pub replay: Option<Arc<crate::record::Replay>>,
 }
 
 impl Default for TaskOptions {
@@ -57,6 +59,7 @@ impl Default for TaskOptions {
             logs_dir: dirs::state_dir()
                 .or_else(dirs::cache_dir)
                 .map(|d| d.join("kr8s-tui").join("logs")),
+            replay: None,
         }
     }
 }
@@ -200,6 +203,11 @@ impl Tasks {
             }
             Effect::Copy { text } => (self.clipboard)(&text),
             Effect::SetTitle { title } => (self.title)(&title),
+            Effect::ReplaySeek { at } => {
+                if let Some(replay) = &self.opts.replay {
+                    replay.seek(at);
+                }
+            }
             Effect::CheckHealth { contexts } => self.check_health(contexts),
             Effect::StartForward {
                 id,

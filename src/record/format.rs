@@ -214,10 +214,11 @@ pub enum Record {
     },
     /// One watch line as received.
     Line { t: i64, id: u32, line: Vec<u8> },
-    /// A `/version` answer of `context`.
-    Version {
+    /// A document read once or now and then (`/version`, discovery) of `context`.
+    Doc {
         t: i64,
         context: String,
+        path: String,
         body: Vec<u8>,
     },
 }
@@ -256,10 +257,16 @@ impl Record {
                 out.extend_from_slice(&id.to_le_bytes());
                 put_bytes(out, line);
             }
-            Record::Version { t, context, body } => {
+            Record::Doc {
+                t,
+                context,
+                path,
+                body,
+            } => {
                 out.push(4);
                 out.extend_from_slice(&t.to_le_bytes());
                 put_bytes(out, context.as_bytes());
+                put_bytes(out, path.as_bytes());
                 put_bytes(out, body);
             }
         }
@@ -280,7 +287,7 @@ impl Record {
     pub fn time(&self) -> Option<i64> {
         match self {
             Record::Stream { .. } => None,
-            Record::Page { t, .. } | Record::Line { t, .. } | Record::Version { t, .. } => Some(*t),
+            Record::Page { t, .. } | Record::Line { t, .. } | Record::Doc { t, .. } => Some(*t),
         }
     }
 }
@@ -350,9 +357,10 @@ impl<'a> Cursor<'a> {
                 id: self.u32()?,
                 line: self.bytes()?,
             },
-            4 => Record::Version {
+            4 => Record::Doc {
                 t: self.i64()?,
                 context: self.string()?,
+                path: self.string()?,
                 body: self.bytes()?,
             },
             _ => {

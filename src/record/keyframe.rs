@@ -37,8 +37,8 @@ impl StreamState {
 #[derive(Debug, Clone, Default)]
 pub struct Keyframe {
     pub streams: BTreeMap<u32, StreamState>,
-    /// The last `/version` answer per context: (time, body).
-    pub versions: BTreeMap<String, (i64, Vec<u8>)>,
+    /// The last answer per (context, path) of `/version` and discovery: (time, body).
+    pub docs: BTreeMap<(String, String), (i64, Vec<u8>)>,
     seq: u64,
 }
 
@@ -84,8 +84,13 @@ impl Keyframe {
                     s.lines.insert(key, (self.seq, t, line));
                 }
             }
-            Record::Version { t, context, body } => {
-                self.versions.insert(context, (t, body));
+            Record::Doc {
+                t,
+                context,
+                path,
+                body,
+            } => {
+                self.docs.insert((context, path), (t, body));
             }
         }
     }
@@ -101,10 +106,11 @@ impl Keyframe {
                 query: s.query.clone(),
             });
         }
-        for (context, (t, body)) in &self.versions {
-            out.push(Record::Version {
+        for ((context, path), (t, body)) in &self.docs {
+            out.push(Record::Doc {
                 t: *t,
                 context: context.clone(),
+                path: path.clone(),
                 body: body.clone(),
             });
         }

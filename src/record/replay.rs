@@ -64,6 +64,13 @@ impl Replay {
         Ok(state)
     }
 
+    /// The recorded document `path` of `context` as of the moment shown, if any.
+    pub fn doc(&self, context: &str, path: &str) -> Result<Option<Vec<u8>>, FormatError> {
+        let state = self.state_at(self.now())?;
+        let key = (context.to_owned(), path.to_owned());
+        Ok(state.docs.get(&key).map(|(_, body)| body.clone()))
+    }
+
     /// The contexts the recording has streams of, in order of first appearance.
     pub fn contexts(&self) -> Result<Vec<String>, FormatError> {
         let (_, end) = self.recording.span();
@@ -74,11 +81,48 @@ impl Replay {
                 out.push(s.context.clone());
             }
         }
-        for c in state.versions.keys() {
+        for (c, _) in state.docs.keys() {
             if !out.contains(c) {
                 out.push(c.clone());
             }
         }
         Ok(out)
+    }
+
+    /// True when the recording watched pods of all namespaces (so replay starts there too).
+    pub fn all_namespaces(&self) -> Result<bool, FormatError> {
+        let state = self.state_at(self.recording.span().1)?;
+        Ok(state.streams.values().any(|s| s.path == "/api/v1/pods"))
+    }
+
+    /// A kubeconfig naming the recorded contexts, each with the namespace its pods were
+    /// recorded in; its server is never contacted (the client refuses the network).
+    pub fn kubeconfig_yaml(&self) -> Result<String, FormatError> {
+        let contexts = self.contexts()?;
+        let state = self.state_at(self.recording.span().1)?;
+        let quote = |s: &str| serde_json::Value::from(s).to_string();
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: recording\n  cluster:\n    server: https://127.0.0.1:1\nusers:\n- name: recording\n  user: {}\ncontexts:\n",
+        );
+        for c in &contexts {
+            let namespace = state
+                .streams
+                .values()
+                .filter(|s| &s.context == c)
+                .find_map(|s| {
+                    let rest = s.path.strip_prefix("/api/v1/namespaces/")?;
+                    rest.strip_suffix("/pods").map(str::to_owned)
+                })
+                .unwrap_or_else(|| "default".into());
+            yaml.push_str(&format!(
+                "- name: {}\n  context:\n    cluster: recording\n    user: recording\n    namespace: {}\n",
+                quote(c),
+                quote(&namespace)
+            ));
+        }
+        if let Some(first) = contexts.first() {
+            yaml.push_str(&format!("current-context: {}\n", quote(first)));
+        }
+        Ok(yaml)
     }
 }

@@ -122,10 +122,12 @@ impl Recorder {
         });
     }
 
-    pub fn version(&self, context: &str, body: &[u8]) {
-        self.send(Record::Version {
+    /// A document of `context` (`/version`, discovery) as read.
+    pub fn doc(&self, context: &str, path: &str, body: &[u8]) {
+        self.send(Record::Doc {
             t: now_ms(),
             context: context.into(),
+            path: path.into(),
             body: body.to_vec(),
         });
     }

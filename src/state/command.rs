@@ -30,6 +30,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "ns" | "namespace" | "namespaces" if arg.is_some() => switch_namespace(state, arg),
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
         "pulse" => super::pulse::open(state),
+        "at" => super::replay::goto(state, arg),
         "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
         "drain" => match arg {
             Some(node) => super::ops::ask_drain(state, node.to_string()),

@@ -2,12 +2,16 @@
 //! recording, and under replay nothing else leaves the process.
 
 use std::sync::Arc;
+
+use bytes::Bytes;
 use std::time::Duration;
 
 use super::{ApiRequest, Client, VersionInfo, decode_json};
 use crate::kube::error::KubeError;
 use crate::kube::url::strip_query;
 use crate::record::{Recorder, Replay};
+
+const VERSION: &str = "/version/";
 
 impl Client {
     pub fn recorder(&self) -> Option<&Arc<Recorder>> {
@@ -39,25 +43,40 @@ impl Client {
         let resp = self.call_api(&req).await?;
         let info = decode_json(&resp.body, "/version/")?;
         if let Some(recorder) = self.recorder() {
-            recorder.version(self.context(), &resp.body);
+            recorder.doc(self.context(), VERSION, &resp.body);
         }
         Ok((info, resp.latency))
     }
 
-    /// The last `/version` recorded for this context up to the moment shown. Reads the file
-    /// only when the moment moved (the state is cached per moment).
+    /// The last `/version` recorded for this context up to the moment shown.
     fn replayed_version(&self, replay: &Replay) -> Result<(VersionInfo, Duration), KubeError> {
-        let not_recorded = || KubeError::NotRecorded("/version".into());
-        let state = replay
-            .state_at(replay.now())
+        let body = self.replayed_doc(replay, VERSION)?;
+        Ok((decode_json(&body, VERSION)?, Duration::ZERO))
+    }
+
+    /// A document (`/version`, discovery) as recorded for this context. Reads the file only
+    /// when the moment moved (the state is cached per moment).
+    fn replayed_doc(&self, replay: &Replay, path: &str) -> Result<Bytes, KubeError> {
+        let doc = replay
+            .doc(self.context(), path)
             .map_err(|e| KubeError::Decode {
-                path: "/version/".into(),
+                path: path.into(),
                 message: e.to_string(),
             })?;
-        let (_, body) = state
-            .versions
-            .get(self.context())
-            .ok_or_else(not_recorded)?;
-        Ok((decode_json(body, "/version/")?, Duration::ZERO))
+        doc.map(Bytes::from)
+            .ok_or_else(|| KubeError::NotRecorded(path.into()))
+    }
+
+    /// GET of a document (discovery): recorded under `--record`, served from the recording
+    /// under `--replay`.
+    pub async fn get_doc(&self, path: &str, accept: &str) -> Result<Bytes, KubeError> {
+        if let Some(replay) = self.replay() {
+            return self.replayed_doc(replay, path);
+        }
+        let body = self.get_accept(path, accept).await?.body;
+        if let Some(recorder) = self.recorder() {
+            recorder.doc(self.context(), path, &body);
+        }
+        Ok(body)
     }
 }
