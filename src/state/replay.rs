@@ -106,6 +106,14 @@ fn parse_time(text: &str, bar: ReplayBar) -> Option<i64> {
     inside.or(candidates[0].as_ref()).copied()
 }
 
+/// Why a mutating action is refused: a recording is never changed; else `--readonly`.
+pub fn refused(state: &State) -> &'static str {
+    match state.replay {
+        Some(_) => "this is a recording",
+        None => "read-only mode (--readonly)",
+    }
+}
+
 /// `HH:MM:SS` (UTC) of a moment.
 pub fn clock(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
