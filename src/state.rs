@@ -379,7 +379,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Click { pane, row } => mouse::on_click(state, pane, row),
         Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
         Msg::Tick(now) => {
-            on_tick(state, now);
+            on_tick(state, replay::now_shown(state, now));
             let mut effects = health::on_tick(state);
             effects.extend(pulse::on_tick(state));
             effects.extend(workload_logs::on_tick(state));

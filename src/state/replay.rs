@@ -60,8 +60,10 @@ pub fn seek(state: &mut State, t: i64) -> Vec<Effect> {
         return Vec::new();
     };
     bar.at = t.clamp(bar.first, bar.last);
+    let at = bar.at;
+    state.now = now_shown(state, state.now);
     state.dirty = true;
-    vec![Effect::ReplaySeek { at: bar.at }]
+    vec![Effect::ReplaySeek { at }]
 }
 
 /// `:at HH:MM[:SS]` (UTC, as the time bar shows): the moment on the recording's day that
@@ -104,6 +106,15 @@ fn parse_time(text: &str, bar: ReplayBar) -> Option<i64> {
         .flatten()
         .find(|t| (bar.first..=bar.last).contains(*t));
     inside.or(candidates[0].as_ref()).copied()
+}
+
+/// The clock ages are counted from: the moment shown under replay (a pod 5m old then is
+/// shown 5m old, however long ago the recording was made), else the wall clock.
+pub fn now_shown(state: &State, wall: jiff::Timestamp) -> jiff::Timestamp {
+    state
+        .replay
+        .and_then(|bar| jiff::Timestamp::from_millisecond(bar.at).ok())
+        .unwrap_or(wall)
 }
 
 /// Why a mutating action is refused: a recording is never changed; else `--readonly`.
@@ -157,6 +168,12 @@ mod tests {
         }
         assert_eq!(state.replay.map(|b| b.at), Some(first));
         assert_eq!(on_key(&mut state, Mode::Detail, &key('<')), None);
+        assert_eq!(
+            state.now.as_millisecond(),
+            first,
+            "ages count from the moment shown"
+        );
+        assert_eq!(refused(&state), "this is a recording");
     }
 
     #[test]
