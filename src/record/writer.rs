@@ -31,6 +31,8 @@ enum Cmd {
     Record(Record),
     /// Cut a frame now (synthetic recordings and tests pace frames themselves).
     Cut,
+    /// Answer once everything queued before is written (a fast producer waits for the disk).
+    Sync(Sender<()>),
     Finish(Sender<Result<(), String>>),
 }
 
@@ -142,6 +144,14 @@ impl Recorder {
         let _ = self.tx.send(Cmd::Cut);
     }
 
+    /// Waits until everything queued so far is written.
+    pub fn sync(&self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        if self.tx.send(Cmd::Sync(tx)).is_ok() {
+            let _ = rx.recv();
+        }
+    }
+
     fn send(&self, record: Record) {
         // A writer that stopped (disk full) logged why; the app goes on without recording.
         let _ = self.tx.send(Cmd::Record(record));
@@ -192,6 +202,9 @@ impl Writer {
             match rx.recv_timeout(wait) {
                 Ok(Cmd::Record(r)) => self.add(r),
                 Ok(Cmd::Cut) => cut_at = Instant::now(),
+                Ok(Cmd::Sync(reply)) => {
+                    let _ = reply.send(());
+                }
                 Ok(Cmd::Finish(reply)) => {
                     while let Ok(cmd) = rx.try_recv() {
                         if let Cmd::Record(r) = cmd {
