@@ -134,10 +134,10 @@ impl Recording {
         })?;
         file.seek(SeekFrom::Start(offset)).map_err(io)?;
         let mut h = [0u8; FRAME_HEADER_LEN as usize];
-        read_or_cut(&mut *file, &mut h, offset).map_err(|e| e.into_format(&self.path))?;
+        read_or_cut(&mut file, &mut h, offset).map_err(|e| e.into_format(&self.path))?;
         let header = FrameHeader::decode(&h, offset)?;
         let mut payload = vec![0u8; header.payload_len as usize];
-        read_or_cut(&mut *file, &mut payload, offset).map_err(|e| e.into_format(&self.path))?;
+        read_or_cut(&mut file, &mut payload, offset).map_err(|e| e.into_format(&self.path))?;
         Ok((header, payload))
     }
 

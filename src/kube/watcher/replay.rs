@@ -80,12 +80,12 @@ pub(super) async fn run<D: Decoder, S: Sink<D::Page, D::Row>>(
     }
 }
 
+/// What a replayed stream sends for one moment.
+type Events<D> = Vec<Event<<D as Decoder>::Page, <D as Decoder>::Row>>;
+
 /// The events that bring a view to the recorded state: the list's pages (the first replaces
 /// what was shown), the watch changes since, then `Live`.
-fn replayed<D: Decoder>(
-    this: &ListWatch<D>,
-    stream: &StreamState,
-) -> Result<Vec<Event<D::Page, D::Row>>, KubeError> {
+fn replayed<D: Decoder>(this: &ListWatch<D>, stream: &StreamState) -> Result<Events<D>, KubeError> {
     let mut columns = D::Columns::default();
     let pages: Vec<_> = stream.pages().collect();
     if pages.is_empty() {
