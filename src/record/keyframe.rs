@@ -2,6 +2,7 @@
 //! the last watch line that named it. The writer keeps one to write keyframes; a reader builds
 //! one for a seek (a keyframe plus the records after it).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
@@ -18,19 +19,42 @@ pub struct StreamState {
     pages: Vec<(i64, bool, bool, Vec<u8>)>,
     /// The last line per object (key: namespace/name of every row it carries): (order, time, line).
     lines: HashMap<String, (u64, i64, Vec<u8>)>,
+    /// Bodies and lines are held zstd-compressed (the writer's copy: a 100 000-pod list is
+    /// ~100 MB as received, a few MB packed).
+    packed: bool,
 }
 
 impl StreamState {
     /// The list pages, in order: (first, last, body).
-    pub fn pages(&self) -> impl Iterator<Item = (bool, bool, &[u8])> {
-        self.pages.iter().map(|(_, f, l, b)| (*f, *l, b.as_slice()))
+    pub fn pages(&self) -> impl Iterator<Item = (bool, bool, Cow<'_, [u8]>)> {
+        self.pages
+            .iter()
+            .map(|(_, f, l, b)| (*f, *l, unpack(self.packed, b)))
     }
 
     /// The watch lines since the list, oldest first; one per object.
-    pub fn lines(&self) -> Vec<&[u8]> {
+    pub fn lines(&self) -> Vec<Cow<'_, [u8]>> {
         let mut lines: Vec<_> = self.lines.values().collect();
         lines.sort_by_key(|(seq, _, _)| *seq);
-        lines.into_iter().map(|(_, _, l)| l.as_slice()).collect()
+        lines
+            .into_iter()
+            .map(|(_, _, l)| unpack(self.packed, l))
+            .collect()
+    }
+}
+
+/// zstd level 1 for what the writer holds: cheap, and JSON shrinks ~10×.
+fn pack(packed: bool, bytes: Vec<u8>) -> Vec<u8> {
+    match packed {
+        true => zstd::bulk::compress(&bytes, 1).unwrap_or(bytes),
+        false => bytes,
+    }
+}
+
+fn unpack(packed: bool, bytes: &[u8]) -> Cow<'_, [u8]> {
+    match packed {
+        true => Cow::Owned(zstd::stream::decode_all(bytes).unwrap_or_default()),
+        false => Cow::Borrowed(bytes),
     }
 }
 
@@ -40,10 +64,22 @@ pub struct Keyframe {
     /// The last answer per (context, path) of `/version` and discovery: (time, body).
     pub docs: BTreeMap<(String, String), (i64, Vec<u8>)>,
     seq: u64,
+    /// Streams hold their bodies compressed (the writer's keyframe).
+    packed: bool,
 }
 
 impl Keyframe {
+    /// A keyframe that holds bodies and lines compressed: the writer keeps one for as long
+    /// as it records.
+    pub fn packed() -> Keyframe {
+        Keyframe {
+            packed: true,
+            ..Keyframe::default()
+        }
+    }
+
     pub fn apply(&mut self, record: Record) {
+        let packed = self.packed;
         match record {
             Record::Stream {
                 id,
@@ -55,6 +91,7 @@ impl Keyframe {
                     context,
                     path,
                     query,
+                    packed,
                     ..StreamState::default()
                 });
             }
@@ -72,7 +109,7 @@ impl Keyframe {
                     s.pages.clear();
                     s.lines.clear();
                 }
-                s.pages.push((t, first, last, body));
+                s.pages.push((t, first, last, pack(packed, body)));
             }
             Record::Line { t, id, line } => {
                 let Some(s) = self.streams.get_mut(&id) else {
@@ -81,7 +118,7 @@ impl Keyframe {
                 // Bookmarks and errors name no object and change no row.
                 if let Some(key) = object_key(&line) {
                     self.seq += 1;
-                    s.lines.insert(key, (self.seq, t, line));
+                    s.lines.insert(key, (self.seq, t, pack(packed, line)));
                 }
             }
             Record::Doc {
@@ -121,7 +158,7 @@ impl Keyframe {
                     id: *id,
                     first: *first,
                     last: *last,
-                    body: body.clone(),
+                    body: unpack(s.packed, body).into_owned(),
                 });
             }
             let mut lines: Vec<_> = s.lines.values().collect();
@@ -130,7 +167,7 @@ impl Keyframe {
                 out.push(Record::Line {
                     t: *t,
                     id: *id,
-                    line: line.clone(),
+                    line: unpack(s.packed, line).into_owned(),
                 });
             }
         }

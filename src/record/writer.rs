@@ -12,7 +12,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use super::format::{
-    FormatError, FrameHeader, FrameKind, IndexEntry, Record, encode_index, file_header, footer,
+    FILE_HEADER_LEN, FormatError, FrameHeader, FrameKind, IndexEntry, Record, encode_index,
+    file_header, footer,
 };
 use super::keyframe::Keyframe;
 use super::scrub;
@@ -64,12 +65,13 @@ impl Recorder {
         let (tx, rx) = std::sync::mpsc::channel();
         let writer = Writer {
             file,
-            offset: super::format::FILE_HEADER_LEN,
+            offset: FILE_HEADER_LEN,
             index: Vec::new(),
             batch: Vec::new(),
             batch_times: None,
-            keyframe: Keyframe::default(),
+            keyframe: Keyframe::packed(),
             last_keyframe: None,
+            start_bytes: None,
         };
         std::thread::Builder::new()
             .name("recorder".into())
@@ -192,6 +194,8 @@ struct Writer {
     keyframe: Keyframe,
     /// (time, payload bytes, file offset) of the last keyframe.
     last_keyframe: Option<(i64, u64, u64)>,
+    /// Bytes written in the first 30 s (set once they have passed).
+    start_bytes: Option<u64>,
 }
 
 impl Writer {
@@ -252,8 +256,15 @@ impl Writer {
         let since = self
             .last_keyframe
             .map(|(t, len, at)| (t, len, self.offset - at));
+        // The file's start is the first "keyframe": what the first 30 s wrote (mostly the
+        // first lists) stands for its size, so a keyframe never repeats a list before as
+        // many bytes of changes followed it.
+        let written = self.offset - FILE_HEADER_LEN;
+        if self.start_bytes.is_none() && t_last >= self.index[0].t_first + KEYFRAME_EVERY_MS {
+            self.start_bytes = Some(written);
+        }
         let due = match since {
-            None => t_last >= self.index[0].t_first + KEYFRAME_EVERY_MS,
+            None => self.start_bytes.is_some_and(|start| written >= 2 * start),
             Some((t, len, written)) => t_last >= t + KEYFRAME_EVERY_MS && written >= len,
         };
         if due {

@@ -98,7 +98,7 @@ fn replayed<D: Decoder>(this: &ListWatch<D>, stream: &StreamState) -> Result<Eve
     let mut events = Vec::with_capacity(pages.len() + 2);
     let n = pages.len();
     for (i, (_, _, body)) in pages.into_iter().enumerate() {
-        let page = this.decoder.page(&mut columns, body, &this.path)?;
+        let page = this.decoder.page(&mut columns, &body, &this.path)?;
         events.push(Event::Page {
             page,
             first: i == 0,
@@ -108,7 +108,7 @@ fn replayed<D: Decoder>(this: &ListWatch<D>, stream: &StreamState) -> Result<Eve
     let mut changes: Vec<Change<D::Row>> = Vec::new();
     for line in stream.lines() {
         // A line that did not decode live did not change the screen either.
-        if let Ok(Item::Changes(batch, _)) = this.decoder.event(&mut columns, line, &this.path) {
+        if let Ok(Item::Changes(batch, _)) = this.decoder.event(&mut columns, &line, &this.path) {
             changes.extend(batch);
         }
     }
