@@ -14,7 +14,9 @@ Examples:
   kr8s-tui -A --readonly                    # all namespaces, refuse every mutating request
   kr8s-tui --demo                           # built-in demo cluster, no Kubernetes needed
   kr8s-tui api GET --url pods -n default    # kr8s call_api from the shell
-  kr8s-tui demo-server --demo-pods 100000   # the demo cluster alone, for kubectl and benchmarks";
+  kr8s-tui demo-server --demo-pods 100000   # the demo cluster alone, for kubectl and benchmarks
+  kr8s-tui record -A --for 10m --kinds deploy,nodes incident.kr8s   # record without the UI
+  kr8s-tui --replay incident.kr8s           # look back at it, offline";
 
 /// A fast, trustworthy terminal UI for Kubernetes clusters.
 #[derive(Debug, Parser)]
@@ -31,6 +33,14 @@ pub struct Cli {
     /// to this file, for soak tests that compare it with the server.
     #[arg(long = "dump-on-exit", value_name = "FILE")]
     pub dump_on_exit: Option<PathBuf>,
+    /// Record what the app receives (lists, watch events, /version, discovery) to this file
+    /// as it goes, for `--replay`. Secret data is never written.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Open a recording instead of a cluster: no network, nothing can be changed; `<`/`>`
+    /// step, `{`/`}` jump a minute, `t` goes to a time.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -52,7 +62,7 @@ pub struct GlobalArgs {
     #[arg(short = 'n', long, global = true)]
     pub namespace: Option<String>,
     /// Show pods of all namespaces.
-    #[arg(short = 'A', long)]
+    #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
     /// Time limit of a single request, like kubectl: "0" (none), "30s", "2m", or seconds.
     #[arg(long, global = true, default_value = "120s", value_parser = parse_timeout)]
@@ -87,6 +97,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// Forward local ports to a pod (or a service's or deployment's pod) until ctrl-c.
     PortForward(PortForwardArgs),
+    /// Record a cluster without the UI (pods, namespaces and --kinds) until --for ends or ctrl-c.
+    Record(RecordArgs),
     /// Run the demo cluster alone and print its kubeconfig path.
     DemoServer {
         #[command(flatten)]
@@ -99,6 +111,19 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `kr8s-tui record [--context X] [-A | -n NS] [--for 10m] [--kinds deploy,nodes] FILE`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The recording to write (replaced if it exists).
+    pub file: PathBuf,
+    /// How long to record: "30s", "10m", "1h"; "0" records until ctrl-c.
+    #[arg(long = "for", default_value = "0", value_parser = parse_timeout)]
+    pub duration: Timeout,
+    /// Other kinds to record besides pods and namespaces, as `:kind` names them.
+    #[arg(long, value_delimiter = ',')]
+    pub kinds: Vec<String>,
 }
 
 /// `kr8s-tui exec POD [-c C] [-i] [-t] -- CMD...`.

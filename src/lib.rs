@@ -16,6 +16,8 @@ pub mod kube;
 pub mod logging;
 pub mod msg;
 pub mod portforward_cmd;
+pub mod record;
+pub mod record_cmd;
 pub mod session;
 pub mod state;
 pub mod tasks;

@@ -12,10 +12,12 @@ use kr8s_tui::keys::Keymap;
 use kr8s_tui::kube::kubeconfig::{LoadOptions, discover};
 use kr8s_tui::kube::{ApiCache, CallRecord, ClientOptions};
 use kr8s_tui::msg::{Foreground, Msg};
+use kr8s_tui::record::{Recorder, Replay};
 use kr8s_tui::state::{StartOptions, State};
 use kr8s_tui::tasks::{TaskOptions, Tasks};
 use kr8s_tui::{
-    api_cmd, app, config, demo, editor, exec_cmd, logging, portforward_cmd, session, terminal,
+    api_cmd, app, config, demo, editor, exec_cmd, logging, portforward_cmd, record_cmd, session,
+    terminal,
 };
 
 fn main() -> ExitCode {
@@ -76,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Api(args)) => api_cmd::run(&cli.global, args).await,
         Some(Command::Exec(args)) => exec_cmd::run(&cli.global, args).await,
         Some(Command::PortForward(args)) => portforward_cmd::run(&cli.global, args).await,
+        Some(Command::Record(args)) => record_cmd::run(&cli.global, args).await,
         None => run_tui(cli, log_file).await,
     }
 }
@@ -83,6 +86,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitCode> {
     let mut global = cli.global;
     let dump = cli.dump_on_exit;
+    // A bad recording is an error before the screen changes, with its byte offset.
+    let replay = match &cli.replay {
+        Some(path) => Some(Arc::new(Replay::open(path)?)),
+        None => None,
+    };
+    let _replay_config = match &replay {
+        Some(replay) => Some(replay_setup(replay, &mut global)?),
+        None => None,
+    };
+    let recorder = match &cli.record {
+        Some(path) => Some(Arc::new(Recorder::create(path)?)),
+        None => None,
+    };
     // The demo cluster goes through exactly the same kubeconfig path as a real one.
     let _demo = if cli.demo {
         let handle = demo::start(cli.demo_options, demo::ServeOptions::default()).await?;
@@ -102,16 +118,22 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     }
     let cfg = &settings.config;
     let (keymap, key_errors) = Keymap::builtin().with_overrides(&cfg.keys);
-    let config_error = config::startup_problems(settings.error.clone(), &key_errors);
+    let mut config_error = config::startup_problems(settings.error.clone(), &key_errors);
+    if let Some(at) = replay.as_ref().and_then(|r| r.recording().tail_cut()) {
+        config_error = Some(format!(
+            "recording cut at byte {at} (the app stopped mid-write): replaying what is whole"
+        ));
+    }
     if let Some(problem) = &config_error {
         tracing::warn!(%problem, "config");
     }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let cache = load(&global, &tx);
+    let cache = load(&global, &tx, (recorder.clone(), replay.clone()));
     let task_opts = TaskOptions {
         page_size: cfg.page_size,
         version_interval: cfg.version_interval(),
         watch_objects: cfg.history_objects && cfg.history_versions > 0,
+        replay: replay.clone(),
         ..TaskOptions::default()
     };
     let tasks = Tasks::new(cache, tx, task_opts)
@@ -127,6 +149,7 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
         panes: cfg.ui.panes,
         history_versions: Some(cfg.history_versions),
         history_max_bytes: Some(cfg.history_max_mib.saturating_mul(1 << 20)),
+        replay: replay.as_ref().map(|r| r.recording().span()),
     });
     state.keymap = keymap;
 
@@ -148,6 +171,9 @@ async fn run_tui(cli: Cli, log_file: std::path::PathBuf) -> anyhow::Result<ExitC
     };
     let result = app::run(&mut term, state, &mut console, tasks, rx).await;
     terminal::restore();
+    if let Some(recorder) = &recorder {
+        recorder.finish()?;
+    }
     let state = result?;
     if let Some(path) = dump {
         std::fs::write(&path, kr8s_tui::dump::all(&state))?;
@@ -194,10 +220,25 @@ impl app::Console for TerminalConsole {
     }
 }
 
+/// Replay reads a kubeconfig written from the recording (its contexts and namespaces), is
+/// read-only, and starts in all namespaces when that is what was recorded.
+fn replay_setup(replay: &Replay, global: &mut GlobalArgs) -> anyhow::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("recording.kubeconfig");
+    std::fs::write(&path, replay.kubeconfig_yaml()?)?;
+    global.kubeconfig = Some(path);
+    global.readonly = true;
+    if global.namespace.is_none() && replay.all_namespaces()? {
+        global.all_namespaces = true;
+    }
+    Ok(dir)
+}
+
 /// Reads the kubeconfig and queues the `Contexts` message; problems are shown in the UI.
 fn load(
     global: &GlobalArgs,
     tx: &tokio::sync::mpsc::UnboundedSender<Msg>,
+    (recorder, replay): (Option<Arc<Recorder>>, Option<Arc<Replay>>),
 ) -> Option<Arc<ApiCache>> {
     let listed = global.context_list();
     let opts = LoadOptions {
@@ -215,6 +256,8 @@ fn load(
         on_call: Some(Arc::new(move |c: CallRecord| {
             let _ = log_tx.send(Msg::RequestLogged(c));
         })),
+        recorder,
+        replay,
         ..ClientOptions::default()
     };
     let source = match discover(&opts) {

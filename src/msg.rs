@@ -479,6 +479,10 @@ pub enum Effect {
     },
     /// Stop the resource table stream (its view closed).
     StopTable,
+    /// `--replay`: show every open stream as it was at `at` (ms since the epoch).
+    ReplaySeek {
+        at: i64,
+    },
     /// Send `request` with the shared client of `context` and answer `Msg::RawResponse` with
     /// the same `id`. The pane already refused non-GET under `--readonly` and invalid URLs.
     SendRaw {

@@ -38,6 +38,7 @@ pub mod raw_response;
 #[cfg(test)]
 mod raw_tests;
 mod remote;
+pub mod replay;
 pub mod request_log;
 pub mod secret;
 mod start;
@@ -107,6 +108,8 @@ pub struct StartOptions {
     pub history_versions: Option<usize>,
     /// Bytes the object history may take (config `history_max_mib`; `None`: the default).
     pub history_max_bytes: Option<usize>,
+    /// `--replay`: the recording's first and last moment (ms since the epoch).
+    pub replay: Option<(i64, i64)>,
 }
 
 /// What fills the screen above the status bar.
@@ -264,6 +267,8 @@ pub struct State {
     pub history_view: Option<history_view::HistoryView>,
     /// The `:deleted` list.
     pub deleted_view: Option<history_view::DeletedView>,
+    /// `--replay`: the time bar (the recording's span and the moment shown).
+    pub replay: Option<replay::ReplayBar>,
 }
 
 impl State {
@@ -275,6 +280,7 @@ impl State {
             opts.history_max_bytes
                 .unwrap_or(versions::DEFAULT_MAX_BYTES),
         );
+        let span = opts.replay;
         let log_cap = match opts.log_lines {
             0 => logs::DEFAULT_LOG_CAP,
             n => n,
@@ -342,6 +348,11 @@ impl State {
             history,
             history_view: None,
             deleted_view: None,
+            replay: span.map(|(first, last)| replay::ReplayBar {
+                first,
+                last,
+                at: last,
+            }),
         }
     }
 
@@ -392,7 +403,7 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Click { pane, row } => mouse::on_click(state, pane, row),
         Msg::Scroll { pane, delta } => mouse::on_scroll(state, pane, delta),
         Msg::Tick(now) => {
-            on_tick(state, now);
+            on_tick(state, replay::now_shown(state, now));
             let mut effects = health::on_tick(state);
             effects.extend(pulse::on_tick(state));
             effects.extend(workload_logs::on_tick(state));

@@ -46,6 +46,8 @@ pub struct TaskOptions {
     pub logs_dir: Option<PathBuf>,
     /// Watches ask for whole objects (`includeObject=Object`) for the object history.
     pub watch_objects: bool,
+    /// `--replay`: the recording whose clock `Effect::ReplaySeek` moves.
+    pub replay: Option<Arc<crate::record::Replay>>,
 }
 
 impl Default for TaskOptions {
@@ -60,6 +62,7 @@ impl Default for TaskOptions {
                 .or_else(dirs::cache_dir)
                 .map(|d| d.join("kr8s-tui").join("logs")),
             watch_objects: true,
+            replay: None,
         }
     }
 }
@@ -203,6 +206,11 @@ impl Tasks {
             }
             Effect::Copy { text } => (self.clipboard)(&text),
             Effect::SetTitle { title } => (self.title)(&title),
+            Effect::ReplaySeek { at } => {
+                if let Some(replay) = &self.opts.replay {
+                    replay.seek(at);
+                }
+            }
             Effect::CheckHealth { contexts } => self.check_health(contexts),
             Effect::StartForward {
                 id,

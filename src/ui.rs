@@ -25,6 +25,7 @@ pub mod pulse;
 pub mod raw;
 pub mod raw_fanout;
 pub mod raw_response;
+mod replay;
 pub mod request_log;
 pub mod resources;
 pub mod status;
@@ -76,7 +77,10 @@ fn draw_screen(frame: &mut Frame, state: &State) {
         render_fatal(frame, area, problem, state.opts.log_file.as_deref());
         return;
     }
-    let [top, main, status_area] = screen_areas(area);
+    let [top, main, status_area] = screen_areas(area, state);
+    if let Some(bar) = &state.replay {
+        replay::render(frame, Rect { height: 1, ..area }, bar);
+    }
     crumb::render(frame, top, state);
     match state.screen {
         Screen::Main => match (&state.edit, &state.ops.drain, &state.detail) {
@@ -117,8 +121,16 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     }
 }
 
-/// Breadcrumb line, main area, status bar.
-fn screen_areas(area: Rect) -> [Rect; 3] {
+/// Breadcrumb line, main area, status bar; under `--replay`, below the time bar's row.
+fn screen_areas(area: Rect, state: &State) -> [Rect; 3] {
+    let area = match state.replay {
+        Some(_) => Rect {
+            y: area.y.saturating_add(1),
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+        None => area,
+    };
     Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -131,7 +143,7 @@ fn screen_areas(area: Rect) -> [Rect; 3] {
 /// the same layout `render` uses, and the list row under it (0 = the first row below the
 /// pane's header; `None` on a border or header). `None` outside every pane.
 pub fn pane_at(state: &State, area: Rect, x: u16, y: u16) -> Option<(Focus, Option<usize>)> {
-    let [_, main, _] = screen_areas(area);
+    let [_, main, _] = screen_areas(area, state);
     let position = Position { x, y };
     let (focus, rect) = layout_panes(main, state, area.height)
         .into_iter()

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod list;
+mod recording;
 mod stream;
 
 use bytes::Bytes;
@@ -53,6 +54,10 @@ pub struct ClientOptions {
     pub readonly: bool,
     /// Sees every call (the UI's request log).
     pub on_call: Option<CallHook>,
+    /// `--record`: list pages, watch lines and `/version` answers go here too.
+    pub recorder: Option<Arc<crate::record::Recorder>>,
+    /// `--replay`: answers come from the recording and nothing goes to the network.
+    pub replay: Option<Arc<crate::record::Replay>>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -73,6 +78,8 @@ impl Default for ClientOptions {
             request_timeout: Some(Duration::from_secs(120)),
             readonly: false,
             on_call: None,
+            recorder: None,
+            replay: None,
         }
     }
 }
@@ -219,6 +226,7 @@ impl Client {
         &self,
         path: &str,
     ) -> Result<reqwest::RequestBuilder, KubeError> {
+        self.refuse_in_replay(path)?;
         let http = match self.inner.upgrade_http.get() {
             Some(http) => http.clone(),
             None => {
@@ -327,18 +335,6 @@ impl Client {
     /// kr8s's `call_api`: sends and turns error statuses into `KubeError::Api`.
     pub async fn call_api(&self, req: &ApiRequest) -> Result<ApiResponse, KubeError> {
         self.send(req).await?.error_for_status()
-    }
-
-    /// kr8s's `version()`: `GET /version/`.
-    pub async fn version(&self) -> Result<(VersionInfo, Duration), KubeError> {
-        let req = ApiRequest {
-            version: String::new(),
-            base: "/version".into(),
-            ..ApiRequest::default()
-        };
-        let resp = self.call_api(&req).await?;
-        let info = decode_json(&resp.body, "/version/")?;
-        Ok((info, resp.latency))
     }
 
     /// Deletes the object at `path` (graceful; the server decides the grace period).
@@ -480,6 +476,7 @@ impl Client {
         path: &str,
         accept: &str,
     ) -> Result<reqwest::RequestBuilder, KubeError> {
+        self.refuse_in_replay(path)?;
         let url = format!("{}{}", self.inner.server, path);
         let rb = self
             .inner

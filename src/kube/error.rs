@@ -129,6 +129,9 @@ pub enum KubeError {
     /// The operation was refused locally because the app runs with --readonly.
     #[error("refused: {0} is not allowed in --readonly mode")]
     ReadOnly(String),
+    /// `--replay`: the request was not recorded, and a recording is never changed.
+    #[error("this is a recording: {0} was not recorded")]
+    NotRecorded(String),
 }
 
 /// "404 NotFound"; just "500" when the server gave no reason (never a dangling space).
@@ -262,7 +265,7 @@ impl From<&KubeError> for Failure {
             KubeError::Timeout { .. } => FailureKind::Timeout,
             KubeError::Auth(_) => FailureKind::Auth,
             KubeError::Decode { .. } => FailureKind::Decode,
-            KubeError::ReadOnly(_) => FailureKind::ReadOnly,
+            KubeError::ReadOnly(_) | KubeError::NotRecorded(_) => FailureKind::ReadOnly,
             KubeError::Kubeconfig { .. }
             | KubeError::NoConfig
             | KubeError::EmptyKubeconfig(_)

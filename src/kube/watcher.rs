@@ -7,6 +7,7 @@
 
 mod backoff;
 mod decoders;
+mod replay;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -153,6 +154,9 @@ enum WatchEnd {
 impl<D: Decoder> ListWatch<D> {
     /// Runs until the sink is closed.
     pub async fn run<S: Sink<D::Page, D::Row>>(self, sink: S) {
+        if let Some(replay) = self.client.replay().cloned() {
+            return replay::run(self, replay, sink).await;
+        }
         let this = Arc::new(self);
         let mut backoff = Backoff::new(this.max_backoff);
         // A separate schedule for 410s that come straight after a list (a server stuck expiring).
@@ -270,12 +274,16 @@ impl<D: Decoder> ListWatch<D> {
         let extra = self.decoder.list_query();
         let mut first = true;
         let mut list_rv = String::new();
+        let recording = self.recording();
         loop {
             let body = self
                 .client
                 .list_page_accept(&self.path, &params, accept, extra)
                 .await?;
             let (rv, continue_token) = list_head(&body, &self.path)?;
+            if let Some((recorder, id)) = &recording {
+                recorder.page(*id, first, continue_token.is_empty(), &body);
+            }
             if first {
                 // Every page of a list shares the first page's snapshot version.
                 list_rv = rv;
@@ -311,6 +319,7 @@ impl<D: Decoder> ListWatch<D> {
         sink: &S,
     ) -> WatchEnd {
         let mut progressed = false;
+        let recording = self.recording();
         loop {
             let params = ListParams {
                 resource_version: Some(rv.clone()),
@@ -360,6 +369,9 @@ impl<D: Decoder> ListWatch<D> {
                 let mut changes = Vec::with_capacity(batch.len());
                 let mut end = None;
                 for line in batch {
+                    if let (Some((recorder, id)), Ok(line)) = (&recording, &line) {
+                        recorder.line(*id, line);
+                    }
                     let item = line.and_then(|l| self.decoder.event(columns, &l, &self.path));
                     match item {
                         Ok(Item::Changes(batch, version)) => {

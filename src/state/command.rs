@@ -31,6 +31,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "pf" | "port-forward" | "portforward" => super::forwards::command(state, arg),
         "pulse" => super::pulse::open(state),
         "deleted" => super::history_view::open_deleted(state),
+        "at" => super::replay::goto(state, arg),
         "exec" => super::exec::run(state, line.trim_start().trim_start_matches("exec")),
         "drain" => match arg {
             Some(node) => super::ops::ask_drain(state, node.to_string()),

@@ -90,9 +90,8 @@ fn kubectl_name(target: &ObjectRef) -> String {
 /// `e` on `target`: refused under `--readonly` before anything is read, else read the object.
 pub fn start(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     if state.opts.readonly {
-        state
-            .flash
-            .error("read-only mode (--readonly): edit refused");
+        let why = super::replay::refused(state);
+        state.flash.error(format!("{why}: edit refused"));
         return Vec::new();
     }
     let r = &target.resource;

@@ -17,9 +17,10 @@ pub(super) fn run(state: &mut State, line: &str) -> Vec<Effect> {
         return Vec::new();
     }
     if state.opts.readonly {
+        let why = super::replay::refused(state);
         state
             .flash
-            .error("read-only mode (--readonly): exec refused (it is create on pods/exec)");
+            .error(format!("{why}: exec refused (it is create on pods/exec)"));
         return Vec::new();
     }
     let (target, container) = match &state.containers {

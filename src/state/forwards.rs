@@ -25,9 +25,10 @@ pub(super) fn prompt(
     ports: &[u16],
 ) -> Vec<Effect> {
     if state.opts.readonly {
-        state.flash.error(
-            "read-only mode (--readonly): port-forward refused (it is create on pods/portforward)",
-        );
+        let why = super::replay::refused(state);
+        state.flash.error(format!(
+            "{why}: port-forward refused (it is create on pods/portforward)"
+        ));
         return Vec::new();
     }
     state.forwards.target = Some(pod.clone());

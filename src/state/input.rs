@@ -119,6 +119,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
+    if let Some(effects) = super::replay::on_key(state, mode, &key) {
+        return effects;
+    }
     let action = match mode {
         Mode::Detail | Mode::History => state.keymap.detail_action(&key),
         Mode::Resource => state.keymap.kind_action(&key),

@@ -317,10 +317,10 @@ pub fn act_on(state: &mut State, action: Action, target: ObjectRef) -> Vec<Effec
 /// Opens the confirmation dialog, or refuses under `--readonly`.
 fn ask_delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     if state.opts.readonly {
-        state.flash.error(format!(
-            "read-only mode (--readonly): not deleting {}",
-            target.describe()
-        ));
+        let why = super::replay::refused(state);
+        state
+            .flash
+            .error(format!("{why}: not deleting {}", target.describe()));
     } else if !target.resource.allows("delete") {
         state
             .flash
@@ -333,9 +333,8 @@ fn ask_delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
 
 fn delete(state: &mut State, target: ObjectRef) -> Vec<Effect> {
     if state.opts.readonly {
-        state
-            .flash
-            .error("read-only mode (--readonly): delete refused");
+        let why = super::replay::refused(state);
+        state.flash.error(format!("{why}: delete refused"));
         return Vec::new();
     }
     // The row is left as the server has it: the watch shows Terminating once the server

@@ -54,9 +54,8 @@ pub fn kubectl_name(target: &ObjectRef) -> String {
 /// Under `--readonly`: says so (naming the operation) and returns true.
 pub fn refused(state: &mut State, operation: &str) -> bool {
     if state.opts.readonly {
-        state
-            .flash
-            .error(format!("read-only mode (--readonly): {operation} refused"));
+        let why = super::replay::refused(state);
+        state.flash.error(format!("{why}: {operation} refused"));
     }
     state.opts.readonly
 }

@@ -65,10 +65,11 @@ pub(super) fn pick_container(
 pub(super) fn open_in(state: &mut State, target: Target, attach: bool) -> Vec<Effect> {
     let what = if attach { "attach" } else { "shell" };
     if state.opts.readonly {
+        let why = super::replay::refused(state);
         let sub = if attach { "pods/attach" } else { "pods/exec" };
-        state.flash.error(format!(
-            "read-only mode (--readonly): {what} refused (it is create on {sub})"
-        ));
+        state
+            .flash
+            .error(format!("{why}: {what} refused (it is create on {sub})"));
         return Vec::new();
     }
     let Some(context) = target.context.clone().or_else(|| state.context.clone()) else {

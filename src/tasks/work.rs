@@ -95,6 +95,7 @@ impl Tasks {
             }
             Effect::StopTable => self.stop_table(),
             Effect::Quit
+            | Effect::ReplaySeek { .. }
             | Effect::Foreground(_)
             | Effect::StartForward { .. }
             | Effect::ExecOnce { .. }

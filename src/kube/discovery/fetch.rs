@@ -11,7 +11,7 @@ use crate::kube::{Client, KubeError};
 /// order is what [`super::resolve()`] relies on. Versions are read concurrently; groups that
 /// fail to answer are skipped (like kubectl's partial discovery); the core group may not fail.
 pub async fn discover(client: &Client) -> Result<Vec<ApiResource>, KubeError> {
-    discover_with(|path| async move { client.get_accept(&path, JSON).await.map(|r| r.body) }).await
+    discover_with(|path| async move { client.get_doc(&path, JSON).await }).await
 }
 
 /// [`discover`] over any way of reading a document (tests answer from fixtures).
