@@ -118,11 +118,15 @@ fn decode(state: &kr8s_tui::record::Keyframe) -> anyhow::Result<(usize, usize)> 
     let mut columns = Default::default();
     let mut rows = 0;
     for (_, _, body) in stream.pages() {
-        rows += PodRows::default().page(&mut columns, &body, "/api/v1/pods")?.len();
+        rows += PodRows::default()
+            .page(&mut columns, &body, "/api/v1/pods")?
+            .len();
     }
     let mut changes = 0;
     for line in stream.lines() {
-        if let Ok(Item::Changes(c, _)) = PodRows::default().event(&mut columns, &line, "/api/v1/pods") {
+        if let Ok(Item::Changes(c, _)) =
+            PodRows::default().event(&mut columns, &line, "/api/v1/pods")
+        {
             changes += c.len();
         }
     }
