@@ -301,29 +301,30 @@ pub fn resource_key(resource: &crate::kube::discovery::ApiResource) -> String {
     }
 }
 
+/// The context an event came from and whether it is a fleet member's; `None` for a member
+/// the fleet no longer has.
+fn source(state: &super::State, member: Option<usize>) -> Option<(Arc<str>, bool)> {
+    match member {
+        Some(m) => {
+            let name = &state.fleet.as_ref()?.members.get(m)?.name;
+            Some((Arc::clone(name), true))
+        }
+        None => Some((Arc::from(state.context.as_deref().unwrap_or("")), false)),
+    }
+}
+
 /// A pods event of the open context, or of fleet member `member`, before the table applies it.
 pub fn on_pods(state: &mut super::State, member: Option<usize>, event: &mut crate::msg::PodsEvent) {
-    let fleet = member.and_then(|m| {
-        state
-            .fleet
-            .as_ref()?
-            .members
-            .get(m)
-            .map(|m| Arc::clone(&m.name))
-    });
-    if member.is_some() && fleet.is_none() {
+    let Some((context, fleet)) = source(state, member) else {
         return;
-    }
-    let context = fleet
-        .clone()
-        .unwrap_or_else(|| Arc::from(state.context.as_deref().unwrap_or("")));
+    };
     let feed = feed::Feed {
         context,
         resource: Arc::from(feed::PODS),
         kind: Arc::from("Pod"),
         now: state.now,
         history: &mut state.history,
-        fleet: fleet.is_some(),
+        fleet,
     };
     feed::on_pods(feed, &state.pods, event);
 }
@@ -338,27 +339,16 @@ pub fn on_table(
     let Some(view) = state.resource.as_ref().filter(|v| v.id == id) else {
         return;
     };
-    let fleet = member.and_then(|m| {
-        state
-            .fleet
-            .as_ref()?
-            .members
-            .get(m)
-            .map(|m| Arc::clone(&m.name))
-    });
-    if member.is_some() && fleet.is_none() {
+    let Some((context, fleet)) = source(state, member) else {
         return;
-    }
-    let context = fleet
-        .clone()
-        .unwrap_or_else(|| Arc::from(state.context.as_deref().unwrap_or("")));
+    };
     let feed = feed::Feed {
         context,
         resource: Arc::from(resource_key(&view.resource).as_str()),
         kind: Arc::from(view.resource.kind.as_str()),
         now: state.now,
         history: &mut state.history,
-        fleet: fleet.is_some(),
+        fleet,
     };
     feed::on_table(feed, view.table.as_ref(), event);
 }

@@ -106,13 +106,7 @@ async fn chaos_runs_episodes_counts_them_and_stopping_heals_at_once() {
 #[tokio::test]
 async fn after_chaos_the_pods_table_is_exact() {
     let demo = common::demo::start(300).await;
-    let mut app = Harness::start(
-        &demo.kubeconfig_path,
-        "demo",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_on(&demo);
     let client = app.client("demo");
     let first = comparable(&server_rows(&client, ALL).await);
     app.until("the first list", Duration::from_secs(15), |s| {
@@ -283,6 +277,17 @@ async fn the_off_switch_answers_over_http_throughout_the_chaos() {
     }
 }
 
+/// The app (tasks and `update`) on the demo's "demo" context with default options.
+fn app_on(demo: &DemoHandle) -> Harness {
+    Harness::start(
+        &demo.kubeconfig_path,
+        "demo",
+        None,
+        ClientOptions::default(),
+        TaskOptions::default(),
+    )
+}
+
 /// The app's table against the server's, until equal or `within` ran out.
 async fn exact_within(app: &mut Harness, demo: &DemoHandle, within: Duration, what: &str) {
     let client = app.client("demo");
@@ -324,13 +329,7 @@ async fn a_rotated_token_file_keeps_the_app_listing_and_kubectl_working() {
         !kubeconfig.contains(&demo.token),
         "the token stays in its file"
     );
-    let mut app = Harness::start(
-        &demo.kubeconfig_path,
-        "demo",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_on(&demo);
     exact_within(&mut app, &demo, Duration::from_secs(15), "first list").await;
 
     // The old token expires at once; the watch, bounced, must come back with the new one.
@@ -391,13 +390,7 @@ async fn a_list_dropped_on_a_later_page_is_listed_again() {
     assert_eq!(next.status(), 200, "the drop comes after the headers");
     assert!(next.bytes().await.is_err(), "the second page never ends");
 
-    let mut app = Harness::start(
-        &demo.kubeconfig_path,
-        "demo",
-        None,
-        ClientOptions::default(),
-        TaskOptions::default(),
-    );
+    let mut app = app_on(&demo);
     app.run_for(Duration::from_secs(2), |_| {}).await;
     assert!(
         demo.faults.hits()["dropLists"] >= 2,
